@@ -1,0 +1,33 @@
+namespace TokenExchange.Definitions;
+
+/// <summary>A registered client app (Salesforce: connected app / external client app).</summary>
+[GenerateSerializer, Immutable, Alias("tx.AppDefinition")]
+public sealed record AppDefinition
+{
+    [Id(0)] public required string ClientId { get; init; }
+
+    /// <summary>Hashes of the app's secrets (see ClientSecretHasher); never the secrets themselves.</summary>
+    [Id(1)] public string[] SecretHashes { get; init; } = [];
+
+    [Id(2)] public bool TokenExchangeEnabled { get; init; }
+
+    /// <summary>Whether a token exchange must present a client secret.</summary>
+    [Id(3)] public bool RequireSecret { get; init; } = true;
+
+    [Id(4)] public string[] AllowedScopes { get; init; } = [];
+
+    [Id(5)] public string[] AllowedAudiences { get; init; } = [];
+
+    [Id(6)] public AccessTokenPolicy AccessToken { get; init; } = new();
+
+    /// <summary>The kind of app, passed to handlers (Salesforce: connected app or external client app).</summary>
+    [Id(7)] public string Kind { get; init; } = AppKinds.ConnectedApp;
+
+    [Id(8)] public string? Label { get; init; }
+}
+
+public static class AppKinds
+{
+    public const string ConnectedApp = "connected_app";
+    public const string ExternalClientApp = "external_client_app";
+}

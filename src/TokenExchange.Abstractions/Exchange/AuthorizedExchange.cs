@@ -1,0 +1,20 @@
+using TokenExchange.Definitions;
+
+namespace TokenExchange.Exchange;
+
+/// <summary>
+/// A request that passed the front door: the app is authenticated, the handler chosen and enabled
+/// for it, and the targets (scopes, audiences) decided. What remains is the handler's work.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tx.AuthorizedExchange")]
+public sealed record AuthorizedExchange
+{
+    [Id(0)] public required AppDefinition App { get; init; }
+    [Id(1)] public required HandlerAppEnablement Enablement { get; init; }
+    [Id(7)] public required string HandlerName { get; init; }
+    [Id(2)] public required string SubjectToken { get; init; }
+    [Id(3)] public required string SubjectTokenType { get; init; }
+    [Id(4)] public required string RequestedTokenType { get; init; }
+    [Id(5)] public string[] Scopes { get; init; } = [];
+    [Id(6)] public string[] Audiences { get; init; } = [];
+}

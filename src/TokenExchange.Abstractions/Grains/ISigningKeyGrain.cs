@@ -1,0 +1,14 @@
+namespace TokenExchange.Grains;
+
+/// <summary>The cluster's signing keys; every silo loads them and signs with the current one.</summary>
+[Alias("tx.ISigningKeyGrain")]
+public interface ISigningKeyGrain : IGrainWithStringKey
+{
+    public const string Key = "signing-keys";
+
+    [Alias("GetKeys")] Task<SigningKeySet> GetKeys();
+}
+
+/// <summary>Private keys as JWK JSON documents; the first one signs.</summary>
+[GenerateSerializer, Immutable, Alias("tx.SigningKeySet")]
+public sealed record SigningKeySet([property: Id(0)] string[] PrivateJwks);

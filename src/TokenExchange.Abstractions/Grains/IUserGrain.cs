@@ -1,0 +1,18 @@
+using TokenExchange.Definitions;
+
+namespace TokenExchange.Grains;
+
+/// <summary>One local user, keyed by user id.</summary>
+[Alias("tx.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<UserRecord?> Get();
+
+    /// <summary>Stores the user; returns false when a user with this id exists already.</summary>
+    [Alias("Create")] Task<bool> Create(UserRecord user);
+
+    [Alias("Put")] Task Put(UserRecord user);
+
+    /// <summary>Registers a subject session that caches this user, so it hears of changes at once.</summary>
+    [Alias("Watch")] Task Watch(string subjectSessionKey);
+}

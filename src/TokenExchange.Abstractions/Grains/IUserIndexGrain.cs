@@ -1,0 +1,16 @@
+namespace TokenExchange.Grains;
+
+/// <summary>
+/// One value of one user attribute (key: <c>attribute/value</c>) and the user that owns it.
+/// It makes the attributes used for mapping unique across the directory.
+/// </summary>
+[Alias("tx.IUserIndexGrain")]
+public interface IUserIndexGrain : IGrainWithStringKey
+{
+    [Alias("Get")] Task<string?> Get();
+
+    /// <summary>Claims the value for <paramref name="userId"/> if free; returns the owner after the call.</summary>
+    [Alias("Claim")] Task<string> Claim(string userId);
+
+    [Alias("Release")] Task Release(string userId);
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TokenExchange.Clients;
+
+/// <summary>
+/// Client secrets are stored as <c>sha256:BASE64</c>. A single SHA-256 (not a slow KDF) is right here:
+/// secrets are high-entropy (enforced at configuration), so brute force is hopeless, and a slow hash
+/// would put a deliberate CPU cost on every exchange.
+/// </summary>
+public static class ClientSecretHasher
+{
+    public const string Prefix = "sha256:";
+
+    /// <summary>The shortest plaintext secret accepted from configuration.</summary>
+    public const int MinimumSecretLength = 16;
+
+    public static string Hash(string secret) => Prefix + Convert.ToBase64String(Digest(secret));
+
+    /// <summary>Constant-time comparison of the presented secret against every stored hash.</summary>
+    public static bool Verify(string presented, IReadOnlyList<string> storedHashes)
+    {
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
+        Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
+        var match = false;
+        foreach (var hash in storedHashes)
+        {
+            if (!TryDecode(hash, stored)) continue;
+            // No early exit: every stored hash is compared, whatever matched before.
+            match |= CryptographicOperations.FixedTimeEquals(digest, stored);
+        }
+        return match;
+    }
+
+    public static bool IsWellFormedHash(string hash) => TryDecode(hash, stackalloc byte[SHA256.HashSizeInBytes]);
+
+    private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static bool TryDecode(string hash, Span<byte> destination) =>
+        hash.StartsWith(Prefix, StringComparison.Ordinal)
+        && Convert.TryFromBase64String(hash[Prefix.Length..], destination, out var written)
+        && written == SHA256.HashSizeInBytes;
+}

@@ -1,0 +1,16 @@
+using TokenExchange.Definitions;
+
+namespace TokenExchange.Configuration;
+
+/// <summary>Every definition a configuration file declares: apps, handlers and users.</summary>
+public sealed record ClusterDefinitions(
+    IReadOnlyList<AppDefinition> Apps,
+    IReadOnlyList<HandlerDefinition> Handlers,
+    IReadOnlyList<UserRecord> Users);
+
+/// <summary>A configuration that cannot be used; <see cref="Exception.Message"/> lists every problem.</summary>
+public sealed class ConfigException(IReadOnlyList<string> problems)
+    : Exception("invalid configuration:\n  " + string.Join("\n  ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

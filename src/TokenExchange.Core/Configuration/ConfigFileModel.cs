@@ -1,0 +1,94 @@
+namespace TokenExchange.Configuration;
+
+// The YAML configuration file as written by operators (see config/dev.yaml). Mutable POCOs for the
+// deserializer only; ConfigLoader turns them into the validated, immutable definitions.
+
+public sealed class ConfigFileModel
+{
+    public List<AppModel> Apps { get; set; } = [];
+    public List<HandlerModel> Handlers { get; set; } = [];
+    public List<UserModel> Users { get; set; } = [];
+}
+
+public sealed class AppModel
+{
+    public string? ClientId { get; set; }
+    public string? Label { get; set; }
+    public string? Kind { get; set; }
+
+    /// <summary>Plaintext secret: for development configuration only; it is hashed on load.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Hashes (<c>sha256:BASE64</c>) of the app's secrets, for production configuration.</summary>
+    public List<string> ClientSecretHashes { get; set; } = [];
+
+    public TokenExchangeModel TokenExchange { get; set; } = new();
+    public List<string> AllowedScopes { get; set; } = [];
+    public List<string> AllowedAudiences { get; set; } = [];
+    public AccessTokenModel AccessToken { get; set; } = new();
+}
+
+public sealed class TokenExchangeModel
+{
+    public bool Enabled { get; set; }
+    public bool RequireSecret { get; set; } = true;
+}
+
+public sealed class AccessTokenModel
+{
+    public string Format { get; set; } = "jwt";
+    public string Lifetime { get; set; } = "00:05:00";
+    public bool MayOutliveSubjectToken { get; set; }
+}
+
+public sealed class HandlerModel
+{
+    public string? Name { get; set; }
+    public string? Label { get; set; }
+    public string? Description { get; set; }
+    public string Implementation { get; set; } = "jwt";
+    public bool Enabled { get; set; } = true;
+    public List<string> AcceptedTokenTypes { get; set; } = [];
+    public string? Issuer { get; set; }
+
+    /// <summary>Trust the cluster's built-in dev issuer instead of <see cref="Issuer"/> and <see cref="Jwks"/>.</summary>
+    public bool DevIssuer { get; set; }
+
+    public JwksModel? Jwks { get; set; }
+    public List<string> Audiences { get; set; } = [];
+    public List<string> Algorithms { get; set; } = ["ES256", "RS256"];
+    public string ClockSkew { get; set; } = "00:00:30";
+    public UserMappingModel UserMapping { get; set; } = new();
+    public List<HandlerAppModel> Apps { get; set; } = [];
+}
+
+public sealed class JwksModel
+{
+    public string? Uri { get; set; }
+    public List<Dictionary<string, object>>? Keys { get; set; }
+    public string? RefreshCooldown { get; set; }
+}
+
+public sealed class UserMappingModel
+{
+    public string Claim { get; set; } = "sub";
+    public string Attribute { get; set; } = "federationId";
+}
+
+public sealed class HandlerAppModel
+{
+    public string? ClientId { get; set; }
+    public bool Default { get; set; }
+    public bool AllowUserCreation { get; set; }
+    public string? RunAs { get; set; }
+}
+
+public sealed class UserModel
+{
+    public string? Id { get; set; }
+    public string? Username { get; set; }
+    public string? Email { get; set; }
+    public string? FederationId { get; set; }
+    public string? DisplayName { get; set; }
+    public bool Enabled { get; set; } = true;
+}

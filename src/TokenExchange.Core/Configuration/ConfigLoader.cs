@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using TokenExchange.Clients;
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace TokenExchange.Configuration;
+
+/// <summary>Reads the YAML configuration file into validated definitions; plaintext secrets are hashed here.</summary>
+public static class ConfigLoader
+{
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    public static ClusterDefinitions LoadFile(string path)
+    {
+        if (!File.Exists(path)) throw new ConfigException([$"configuration file '{path}' does not exist"]);
+        return Parse(File.ReadAllText(path));
+    }
+
+    public static ClusterDefinitions Parse(string yaml)
+    {
+        ConfigFileModel model;
+        try
+        {
+            model = Yaml.Deserialize<ConfigFileModel?>(yaml) ?? new ConfigFileModel();
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException([$"line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException ?? e).Message}"]);
+        }
+        var problems = new List<string>();
+        var apps = model.Apps.Select((a, i) => ToApp(a, $"apps[{i}]", problems)).ToList();
+        var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
+        var users = model.Users.Select((u, i) => ToUser(u, $"users[{i}]", problems)).ToList();
+        if (problems.Count == 0) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
+        if (problems.Count > 0) throw new ConfigException(problems);
+        return new ClusterDefinitions(apps, handlers, users);
+    }
+
+    private static AppDefinition ToApp(AppModel m, string at, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(m.ClientId)) problems.Add($"{at}.clientId is required");
+        var hashes = new List<string>();
+        if (m.ClientSecret is { } secret)
+        {
+            if (secret.Length < ClientSecretHasher.MinimumSecretLength)
+                problems.Add($"{at}.clientSecret must be at least {ClientSecretHasher.MinimumSecretLength} characters (use a high-entropy secret)");
+            hashes.Add(ClientSecretHasher.Hash(secret));
+        }
+        foreach (var hash in m.ClientSecretHashes)
+        {
+            if (!ClientSecretHasher.IsWellFormedHash(hash)) problems.Add($"{at}.clientSecretHashes: each must be 'sha256:' and the base64 of 32 bytes");
+            else hashes.Add(hash);
+        }
+        if (m.TokenExchange.RequireSecret && hashes.Count == 0 && m.TokenExchange.Enabled)
+            problems.Add($"{at}: requireSecret is true but no clientSecret or clientSecretHashes is given");
+        if (m.AccessToken.Format != AccessTokenFormats.Jwt)
+            problems.Add($"{at}.accessToken.format '{m.AccessToken.Format}' is not supported (supported: jwt)");
+        var lifetime = Duration(m.AccessToken.Lifetime, $"{at}.accessToken.lifetime", problems);
+        if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1))
+            problems.Add($"{at}.accessToken.lifetime must be more than zero and at most one day");
+        return new AppDefinition
+        {
+            ClientId = m.ClientId ?? "",
+            Label = m.Label,
+            Kind = m.Kind ?? AppKinds.ConnectedApp,
+            SecretHashes = [.. hashes],
+            TokenExchangeEnabled = m.TokenExchange.Enabled,
+            RequireSecret = m.TokenExchange.RequireSecret,
+            AllowedScopes = [.. m.AllowedScopes],
+            AllowedAudiences = [.. m.AllowedAudiences],
+            AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken },
+        };
+    }
+
+    private static HandlerDefinition ToHandler(HandlerModel m, string at, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(m.Name)) problems.Add($"{at}.name is required");
+        var tokenTypes = new List<string>();
+        foreach (var type in m.AcceptedTokenTypes)
+        {
+            var normalized = TokenTypes.Normalize(type);
+            if (normalized is null) problems.Add($"{at}.acceptedTokenTypes: '{type}' is not a token type");
+            else if (normalized is not (TokenTypes.AccessToken or TokenTypes.IdToken or TokenTypes.Jwt))
+                problems.Add($"{at}.acceptedTokenTypes: the jwt implementation cannot validate '{type}'");
+            else tokenTypes.Add(normalized);
+        }
+        if (tokenTypes.Count == 0) problems.Add($"{at}.acceptedTokenTypes must name at least one token type");
+        if (m.Implementation != HandlerImplementations.Jwt)
+            problems.Add($"{at}.implementation '{m.Implementation}' is not known (known: jwt)");
+
+        string? inlineJwks = null;
+        if (!m.DevIssuer)
+        {
+            if (string.IsNullOrWhiteSpace(m.Issuer)) problems.Add($"{at}.issuer is required (or devIssuer: true)");
+            if (m.Jwks?.Keys is { Count: > 0 } keys) inlineJwks = JsonSerializer.Serialize(new { keys });
+            else if (!Uri.TryCreate(m.Jwks?.Uri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                problems.Add($"{at}.jwks needs an http(s) uri or inline keys");
+        }
+        if (m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
+        foreach (var alg in m.Algorithms.Where(a => !AsymmetricAlgorithms.Contains(a)))
+            problems.Add($"{at}.algorithms: '{alg}' is not allowed (only asymmetric: {string.Join(", ", AsymmetricAlgorithms)})");
+        if (m.Algorithms.Count == 0) problems.Add($"{at}.algorithms must name at least one algorithm");
+        if (!Enum.TryParse<UserAttribute>(m.UserMapping.Attribute, ignoreCase: true, out var attribute))
+            problems.Add($"{at}.userMapping.attribute '{m.UserMapping.Attribute}' is not one of federationId, username, email");
+        var skew = Duration(m.ClockSkew, $"{at}.clockSkew", problems);
+        if (skew < TimeSpan.Zero || skew > TimeSpan.FromMinutes(5)) problems.Add($"{at}.clockSkew must be between 0 and 5 minutes");
+        TimeSpan? cooldown = m.Jwks?.RefreshCooldown is { } c ? Duration(c, $"{at}.jwks.refreshCooldown", problems) : null;
+
+        return new HandlerDefinition
+        {
+            Name = m.Name ?? "",
+            Label = m.Label,
+            Description = m.Description,
+            Implementation = m.Implementation,
+            Enabled = m.Enabled,
+            AcceptedTokenTypes = [.. tokenTypes],
+            Trust = new JwtTrust
+            {
+                Issuer = m.Issuer,
+                DevIssuer = m.DevIssuer,
+                JwksUri = m.Jwks?.Uri,
+                InlineJwks = inlineJwks,
+                JwksRefreshCooldown = cooldown,
+                Audiences = [.. m.Audiences],
+                Algorithms = [.. m.Algorithms],
+                ClockSkew = skew,
+            },
+            UserMapping = new UserMappingRule { Claim = m.UserMapping.Claim, Attribute = attribute },
+            Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
+        };
+    }
+
+    private static UserRecord ToUser(UserModel m, string at, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(m.Id)) problems.Add($"{at}.id is required");
+        return new UserRecord { Id = m.Id ?? "", Username = m.Username, Email = m.Email, FederationId = m.FederationId, DisplayName = m.DisplayName, Enabled = m.Enabled };
+    }
+
+    private static TimeSpan Duration(string text, string at, List<string> problems)
+    {
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value)) return value;
+        problems.Add($"{at}: '{text}' is not a duration (hh:mm:ss)");
+        return TimeSpan.Zero;
+    }
+
+    private static readonly string[] AsymmetricAlgorithms = ["ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512"];
+}

@@ -1,0 +1,33 @@
+namespace TokenExchange.Definitions;
+
+/// <summary>Invariants across definitions, checked on every change; one message per violation.</summary>
+public static class DefinitionRules
+{
+    public static IEnumerable<string> Check(IReadOnlyList<AppDefinition> apps, IReadOnlyList<HandlerDefinition> handlers, IReadOnlyList<UserRecord> users)
+    {
+        foreach (var id in Duplicates(apps.Select(a => a.ClientId))) yield return $"app '{id}' is defined more than once";
+        foreach (var name in Duplicates(handlers.Select(h => h.Name))) yield return $"handler '{name}' is defined more than once";
+        foreach (var id in Duplicates(users.Select(u => u.Id))) yield return $"user '{id}' is defined more than once";
+
+        var appIds = apps.Select(a => a.ClientId).ToHashSet(StringComparer.Ordinal);
+        foreach (var handler in handlers)
+        {
+            foreach (var enablement in handler.Apps.Where(e => !appIds.Contains(e.ClientId)))
+                yield return $"handler '{handler.Name}' is enabled for app '{enablement.ClientId}', which does not exist";
+            foreach (var id in Duplicates(handler.Apps.Select(e => e.ClientId)))
+                yield return $"handler '{handler.Name}' enables app '{id}' more than once";
+        }
+        var defaults = handlers.SelectMany(h => h.Apps.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
+        foreach (var group in defaults.GroupBy(d => d.ClientId).Where(g => g.Count() > 1))
+            yield return $"app '{group.Key}' has more than one default handler: {string.Join(", ", group.Select(g => g.Name))}";
+
+        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        {
+            foreach (var value in Duplicates(users.Select(u => u.Get(attribute)).OfType<string>()))
+                yield return $"more than one user has {attribute} '{value}'";
+        }
+    }
+
+    private static IEnumerable<string> Duplicates(IEnumerable<string> values) =>
+        values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key);
+}

@@ -1,0 +1,17 @@
+namespace TokenExchange.Exchange;
+
+/// <summary>Size limits on a request's parameters. Larger input is refused with invalid_request.</summary>
+public sealed record ExchangeLimits
+{
+    /// <summary>
+    /// Longest subject or actor token accepted. SPEC asks that 10,000 characters work (Salesforce's limit);
+    /// IdP tokens with many claims run longer, so the default leaves headroom.
+    /// </summary>
+    public int MaxTokenLength { get; init; } = 16 * 1024;
+
+    /// <summary>Longest value of any other parameter (client id, secret, scope, audience, handler name).</summary>
+    public int MaxParameterLength { get; init; } = 1024;
+
+    /// <summary>Most values of a repeatable parameter (scopes, audiences, resources).</summary>
+    public int MaxRepeatedValues { get; init; } = 32;
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TokenExchange.Handlers;
+
+/// <summary>
+/// An IdP's JWKS fetched over HTTP and cached. Refetched when a token names an unknown kid (key rotation
+/// at the IdP) or the keys grow old, never more often than the cooldown, and by one fetch at a time
+/// however many requests wait for it. A failed refresh keeps the keys it had.
+/// </summary>
+public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy policy, TimeProvider time, ILogger logger) : IKeySource
+{
+    private readonly Lock gate = new();
+    private Snapshot? snapshot;
+    private Task<Snapshot?>? pending;
+    private DateTimeOffset lastAttempt = DateTimeOffset.MinValue;
+
+    public async ValueTask<IReadOnlyList<SecurityKey>> GetKeysAsync(string? kid, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref snapshot);
+        var stale = current is null
+            || (kid is not null && !current.KeyIds.Contains(kid))
+            || time.GetUtcNow() - current.FetchedAt >= policy.MaxAge;
+        if (stale)
+        {
+            current = await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false) ?? current;
+        }
+        return current?.Keys ?? throw new KeysUnavailableException($"no keys could be fetched from {uri.GetLeftPart(UriPartial.Path)}");
+    }
+
+    private Task<Snapshot?> RefreshAsync()
+    {
+        lock (gate)
+        {
+            if (pending is { IsCompleted: false }) return pending;
+            var now = time.GetUtcNow();
+            if (now - lastAttempt < policy.RefreshCooldown) return Task.FromResult(snapshot);
+            lastAttempt = now;
+            return pending = FetchAsync();
+        }
+    }
+
+    private async Task<Snapshot?> FetchAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(policy.FetchTimeout, time);
+            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+            if (response.Content.Headers.ContentLength > policy.MaxDocumentBytes)
+                throw new InvalidDataException($"JWKS document larger than {policy.MaxDocumentBytes} bytes");
+            var json = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            var keys = JwksParser.SigningKeys(json);
+            var fresh = new Snapshot(keys, keys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal), time.GetUtcNow());
+            Volatile.Write(ref snapshot, fresh);
+            logger.LogInformation("Fetched {KeyCount} keys from JWKS {JwksUri}", keys.Count, uri.GetLeftPart(UriPartial.Path));
+            return fresh;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
+        {
+            logger.LogWarning("Could not fetch JWKS {JwksUri}: {Error}", uri.GetLeftPart(UriPartial.Path), e.Message);
+            return Volatile.Read(ref snapshot);
+        }
+    }
+
+    private async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[policy.MaxDocumentBytes + 1];
+        var total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > policy.MaxDocumentBytes) throw new InvalidDataException($"JWKS document larger than {policy.MaxDocumentBytes} bytes");
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    private sealed record Snapshot(IReadOnlyList<SecurityKey> Keys, HashSet<string> KeyIds, DateTimeOffset FetchedAt);
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+
+namespace TokenExchange.Tokens;
+
+/// <summary>Issues the cluster's own tokens: RFC 9068 JWT access tokens and OpenID Connect ID tokens.</summary>
+public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time)
+{
+    public const string AccessTokenJwtType = "at+jwt";
+
+    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    /// <param name="exchange">What the front door authorized.</param>
+    /// <param name="user">The local user the tokens are for.</param>
+    /// <param name="subjectExpires">The subject token's expiry; issued tokens never outlive it unless the app's policy says so.</param>
+    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires)
+    {
+        var now = time.GetUtcNow();
+        var policy = exchange.App.AccessToken;
+        var expires = now + policy.Lifetime;
+        if (!policy.MayOutliveSubjectToken && subjectExpires is { } cap && cap < expires) expires = cap;
+        var expiresIn = (long)Math.Max(0, Math.Floor((expires - now).TotalSeconds));
+        var key = keys.Ring.Current;
+        var scope = exchange.Scopes.Length > 0 ? string.Join(' ', exchange.Scopes) : null;
+        var wantsIdToken = exchange.Scopes.Contains(StandardScopes.OpenId, StringComparer.Ordinal);
+
+        var idToken = wantsIdToken ? CreateIdToken(exchange, user, key, now, expires) : null;
+        if (exchange.RequestedTokenType == TokenTypes.IdToken)
+        {
+            return new IssuedTokens
+            {
+                AccessToken = idToken!,
+                IssuedTokenType = TokenTypes.IdToken,
+                TokenType = "N_A",
+                ExpiresIn = expiresIn,
+                Scope = scope,
+            };
+        }
+
+        return new IssuedTokens
+        {
+            AccessToken = CreateAccessToken(exchange, user, key, scope, now, expires),
+            IssuedTokenType = exchange.RequestedTokenType,
+            TokenType = "Bearer",
+            ExpiresIn = expiresIn,
+            Scope = scope,
+            IdToken = idToken,
+        };
+    }
+
+    private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, DateTimeOffset now, DateTimeOffset expires)
+    {
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [JwtRegisteredClaimNames.Sub] = user.Id,
+            [JwtRegisteredClaimNames.Aud] = exchange.Audiences.Length == 1 ? exchange.Audiences[0] : exchange.Audiences,
+            ["client_id"] = exchange.App.ClientId,
+            [JwtRegisteredClaimNames.Jti] = NewTokenId(),
+        };
+        if (scope is not null) claims["scope"] = scope;
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer.Value,
+            IssuedAt = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            TokenType = AccessTokenJwtType,
+            SigningCredentials = key.Credentials,
+            Claims = claims,
+        });
+    }
+
+    private string CreateIdToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, DateTimeOffset now, DateTimeOffset expires)
+    {
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [JwtRegisteredClaimNames.Sub] = user.Id,
+            [JwtRegisteredClaimNames.Aud] = exchange.App.ClientId,
+        };
+        if (user.Username is { } username) claims["preferred_username"] = username;
+        if (user.Email is { } email) claims[JwtRegisteredClaimNames.Email] = email;
+        if (user.DisplayName is { } name) claims[JwtRegisteredClaimNames.Name] = name;
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer.Value,
+            IssuedAt = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = key.Credentials,
+            Claims = claims,
+        });
+    }
+
+    private static string NewTokenId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+}
