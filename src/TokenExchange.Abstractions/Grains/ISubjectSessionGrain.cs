@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 
@@ -13,7 +14,7 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [Alias("ResolveUser")] Task<UserResolution> ResolveUser(UserLookup lookup);
 
     /// <summary>Called by the user grain when the cached user changed.</summary>
-    [Alias("UserChanged")] Task UserChanged(UserRecord user);
+    [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
 
 /// <summary>What the handler grain asks of a subject session: find (or create) the user for this subject.</summary>

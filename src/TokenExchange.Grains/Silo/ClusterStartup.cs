@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenExchange.Grains.Keys;
+
+namespace TokenExchange.Grains.Silo;
+
+/// <summary>
+/// When the silo becomes active: apply the configured definitions, load the signing keys and the
+/// definition snapshot, then keep the snapshot fresh in the background. The silo reports ready
+/// (<see cref="IsReady"/>) only after the first load.
+/// </summary>
+public sealed class ClusterStartup(
+    IOptions<TokenExchangeSiloOptions> options,
+    DefinitionWriter writer,
+    SigningKeyCache keys,
+    DefinitionCache definitions,
+    TimeProvider time,
+    ILogger<ClusterStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly CancellationTokenSource stopping = new();
+    private Task? refreshLoop;
+
+    public bool IsReady { get; private set; }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(ClusterStartup), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Seed is { } seed) await writer.ApplyAsync(seed);
+        await keys.LoadAsync();
+        await definitions.RefreshAsync();
+        IsReady = true;
+        refreshLoop = RefreshLoopAsync(stopping.Token);
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        if (refreshLoop is not null) await refreshLoop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DefinitionRefreshInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    await definitions.RefreshAsync();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Keep serving from the last snapshot; the next tick tries again.
+                    logger.LogWarning("Definition refresh failed: {Error}", e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

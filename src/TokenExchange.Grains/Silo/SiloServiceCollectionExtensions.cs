@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Handlers;
+using TokenExchange.Grains.Keys;
+using TokenExchange.Grains.Sessions;
+using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Grains.Silo;
+
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the token exchange services of one silo. The host provides the <see cref="ClusterIssuer"/>
+    /// and grain storage named by <see cref="StorageNames"/>.
+    /// </summary>
+    public static IServiceCollection AddTokenExchangeSilo(this IServiceCollection services, Action<TokenExchangeSiloOptions> configure)
+    {
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Limits);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Jwks);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.EnableDevIssuer
+            ? new DevIssuerHolder(ActivatorUtilities.CreateInstance<DevIssuer>(sp))
+            : new DevIssuerHolder(null));
+        services.AddSingleton(sp => new HandlerCompiler(
+            IdpHttpClient.Create(),
+            sp.GetRequiredService<DevIssuerHolder>().Issuer,
+            sp.GetRequiredService<JwksCachePolicy>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<HandlerRuntime>();
+        services.AddSingleton<DefinitionCache>();
+        services.AddSingleton<SigningKeyCache>();
+        services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
+        services.AddSingleton<TokenMinter>();
+        services.AddSingleton<ExchangeAuthorizer>();
+        services.AddSingleton<ExchangeFrontDoor>();
+        services.AddSingleton<GrainUserDirectory>();
+        services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
+        services.AddSingleton<DefinitionWriter>();
+        services.AddSingleton<ClusterStartup>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterStartup>());
+        return services;
+    }
+}
+
+/// <summary>The dev issuer when enabled; a holder so that "not enabled" is explicit in DI.</summary>
+public sealed record DevIssuerHolder(DevIssuer? Issuer);

@@ -1,0 +1,22 @@
+using TokenExchange.Configuration;
+using TokenExchange.Exchange;
+using TokenExchange.Handlers;
+
+namespace TokenExchange.Grains.Silo;
+
+/// <summary>What a silo of the token exchange cluster needs to know beyond Orleans' own options.</summary>
+public sealed class TokenExchangeSiloOptions
+{
+    /// <summary>How often the silo checks for definition changes; changes reach every silo within about this long.</summary>
+    public TimeSpan DefinitionRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public ExchangeLimits Limits { get; set; } = new();
+
+    public JwksCachePolicy Jwks { get; set; } = new();
+
+    /// <summary>Definitions applied when the silo starts (the configuration file), if any.</summary>
+    public ClusterDefinitions? Seed { get; set; }
+
+    /// <summary>Run the built-in dev issuer (embedded default, tests).</summary>
+    public bool EnableDevIssuer { get; set; }
+}
