@@ -1,0 +1,42 @@
+using Grpc.Core;
+using TokenExchange.Grains.Silo;
+using TokenExchange.Protos.V1;
+using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
+
+namespace TokenExchange.Server.Grpc;
+
+/// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor) : Protos.V1.TokenExchange.TokenExchangeBase
+{
+    public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context)
+    {
+        var outcome = await frontDoor.ExchangeAsync(new CoreRequest
+        {
+            ClientId = request.ClientId,
+            ClientSecret = request.ClientSecret,
+            SubjectToken = request.SubjectToken,
+            SubjectTokenType = request.SubjectTokenType,
+            ActorToken = request.ActorToken,
+            ActorTokenType = request.ActorTokenType,
+            RequestedTokenType = request.RequestedTokenType,
+            Scopes = [.. request.Scope],
+            Audiences = [.. request.Audience],
+            Resources = [.. request.Resource],
+            TokenHandler = request.TokenHandler,
+            ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
+        }, context.CancellationToken);
+
+        if (outcome.Error is { } error) throw GrpcErrors.ToRpcException(error);
+        var tokens = outcome.Tokens!;
+        return new ExchangeResponse
+        {
+            AccessToken = tokens.AccessToken,
+            IssuedTokenType = tokens.IssuedTokenType,
+            TokenType = tokens.TokenType,
+            ExpiresIn = tokens.ExpiresIn,
+            Scope = tokens.Scope ?? "",
+            RefreshToken = tokens.RefreshToken ?? "",
+            IdToken = tokens.IdToken ?? "",
+        };
+    }
+}

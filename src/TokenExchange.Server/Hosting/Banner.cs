@@ -1,0 +1,40 @@
+namespace TokenExchange.Server.Hosting;
+
+/// <summary>What the server prints when it is ready: where it listens, that state is not durable, and how to try it.</summary>
+public static class Banner
+{
+    private const string DevClient = "orders-service";
+    private const string DevSecret = "orders-secret-0123456789abcdef";
+
+    public static void Print(TokenExchangeServer server, TextWriter output)
+    {
+        var http = server.HttpAddress.ToString().TrimEnd('/');
+        var grpc = server.GrpcAddress.ToString().TrimEnd('/');
+        var devTokenServer = http == "http://127.0.0.1:8080" ? "" : $" --server {http}";
+        var exchangeServer = grpc == "http://127.0.0.1:8081" ? "" : $" --server {grpc}";
+        output.WriteLine($"""
+
+        ================================================================================
+          Token exchange cluster (embedded default: one silo, localhost clustering)
+          !! STATE IS NOT DURABLE: in-memory grain storage and a generated dev signing
+          !! key. Apps, users and sessions are lost when this process stops.
+        --------------------------------------------------------------------------------
+          HTTP   {http}   (issuer {server.Issuer})
+          gRPC   {grpc}   (HTTP/2 cleartext)
+          JWKS   {http}/oauth2/jwks
+          config {server.Settings.ConfigPath}
+        """);
+        // The sample command uses the sample app of config/dev.yaml; another configuration has its own apps.
+        if (server.Settings.DevIssuer && server.Settings.ConfigPath == ServerSettings.DefaultConfigPath)
+        {
+            output.WriteLine($"""
+              dev issuer {server.Issuer}/dev-issuer (mints subject tokens for any subject)
+
+              Try an exchange (from the repository root):
+                ./txctl exchange{exchangeServer} --client-id {DevClient} --client-secret {DevSecret} --handler dev-idp --scope api --subject-token "$(./txctl dev-token{devTokenServer} --sub alice-ext-1)"
+            """);
+        }
+        output.WriteLine("================================================================================");
+        output.Flush();
+    }
+}

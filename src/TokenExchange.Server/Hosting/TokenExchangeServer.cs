@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using TokenExchange.Configuration;
+using TokenExchange.Grains;
+using TokenExchange.Grains.Silo;
+using TokenExchange.Server.Grpc;
+using TokenExchange.Server.Http;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Server.Hosting;
+
+/// <summary>
+/// One node of the cluster: an Orleans silo with the gRPC and HTTP front doors in one process.
+/// Used by Program and, unchanged, by the end-to-end tests.
+/// </summary>
+public sealed class TokenExchangeServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ListenEndpoints endpoints;
+
+    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints)
+    {
+        this.app = app;
+        this.endpoints = endpoints;
+        Settings = settings;
+    }
+
+    public ServerSettings Settings { get; }
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>The HTTP front door's address (actual port, also when configured as 0).</summary>
+    public Uri HttpAddress => endpoints.Address(endpoints.Http);
+
+    /// <summary>The gRPC front door's address (HTTP/2 cleartext).</summary>
+    public Uri GrpcAddress => endpoints.Address(endpoints.Grpc);
+
+    public string Issuer => Services.GetRequiredService<ClusterIssuer>().Value;
+
+    public static TokenExchangeServer Create(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddEnvironmentVariables("TX_");
+        builder.Configuration.AddCommandLine(args, ServerSettings.SwitchMappings.ToDictionary());
+        var settings = ServerSettings.From(builder.Configuration);
+        var definitions = ConfigLoader.LoadFile(ResolveConfigPath(settings.ConfigPath));
+
+        var endpoints = new ListenEndpoints();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen => { listen.Protocols = HttpProtocols.Http1; endpoints.Http = listen; });
+            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen => { listen.Protocols = HttpProtocols.Http2; endpoints.Grpc = listen; });
+        });
+
+        var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);
+        builder.Services.AddSingleton(new ClusterIssuer(issuer));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePortIfZero(settings.SiloPort), FreePortIfZero(settings.GatewayPort), serviceId: "token-exchange", clusterId: "embedded");
+            silo.AddMemoryGrainStorage(StorageNames.Definitions);
+            silo.AddMemoryGrainStorage(StorageNames.Sessions);
+        });
+        builder.Services.AddTokenExchangeSilo(options =>
+        {
+            options.Seed = definitions;
+            options.EnableDevIssuer = settings.DevIssuer;
+        });
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = 64 * 1024;
+            options.EnableDetailedErrors = false;
+        });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGrpcService<TokenExchangeGrpcService>();
+        app.MapTokenEndpoint();
+        app.MapDiscoveryEndpoints();
+        if (settings.DevIssuer) app.MapDevIssuerEndpoints();
+        return new TokenExchangeServer(app, settings, endpoints);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await app.StartAsync(cancellationToken);
+        Services.GetRequiredService<ClusterIssuer>().Set(HttpAddress.GetLeftPart(UriPartial.Authority));
+        app.Logger.LogInformation("Listening: HTTP {HttpAddress}, gRPC {GrpcAddress}, issuer {Issuer}", HttpAddress, GrpcAddress, Issuer);
+    }
+
+    public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();
+
+    public Task StopAsync() => app.StopAsync();
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    /// <summary>The configuration file: relative to the working directory, else to the installed server.</summary>
+    private static string ResolveConfigPath(string path) =>
+        File.Exists(path) || Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+
+    /// <summary>Orleans needs concrete silo ports; 0 picks a free one (tests run many silos side by side).</summary>
+    private static int FreePortIfZero(int port)
+    {
+        if (port != 0) return port;
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    private sealed class ListenEndpoints
+    {
+        public ListenOptions? Http { get; set; }
+        public ListenOptions? Grpc { get; set; }
+
+        public Uri Address(ListenOptions? listen) =>
+            listen?.IPEndPoint is { } endPoint
+                ? new Uri($"http://{(endPoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endPoint.Address.ToString())}:{endPoint.Port}")
+                : throw new InvalidOperationException("the server is not listening yet");
+    }
+}

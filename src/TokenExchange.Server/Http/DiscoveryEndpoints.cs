@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using TokenExchange.Exchange;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Server.Http;
+
+/// <summary>The discovery document and JWKS that downstream services validate issued tokens with.</summary>
+public static class DiscoveryEndpoints
+{
+    public const string JwksPath = "/oauth2/jwks";
+
+    public static void MapDiscoveryEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/.well-known/openid-configuration", (ClusterIssuer issuer) => Results.Json(new Discovery(
+            issuer.Value,
+            issuer.Value + TokenEndpoint.Path,
+            issuer.Value + JwksPath,
+            [GrantTypes.TokenExchange],
+            ["client_secret_basic", "client_secret_post"],
+            [SigningKey.Algorithm],
+            ["public"],
+            ["token"])));
+        routes.MapGet(JwksPath, (HttpContext http, ISigningKeySource keys) =>
+        {
+            http.Response.Headers.CacheControl = "public, max-age=300";
+            return Results.Text(keys.Ring.Jwks, "application/json");
+        });
+    }
+
+    private sealed record Discovery(
+        [property: JsonPropertyName("issuer")] string Issuer,
+        [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
+        [property: JsonPropertyName("jwks_uri")] string JwksUri,
+        [property: JsonPropertyName("grant_types_supported")] string[] GrantTypes,
+        [property: JsonPropertyName("token_endpoint_auth_methods_supported")] string[] AuthMethods,
+        [property: JsonPropertyName("id_token_signing_alg_values_supported")] string[] SigningAlgorithms,
+        [property: JsonPropertyName("subject_types_supported")] string[] SubjectTypes,
+        [property: JsonPropertyName("response_types_supported")] string[] ResponseTypes);
+}
