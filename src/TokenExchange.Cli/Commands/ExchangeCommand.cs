@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Text.Json;
+using Duende.IdentityModel.Client;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using TokenExchange.Protos.V1;
+
+namespace TokenExchange.Cli.Commands;
+
+/// <summary><c>txctl exchange</c>: one token exchange over gRPC (default) or HTTP; prints the JSON response.</summary>
+public static class ExchangeCommand
+{
+    private const string TokenTypePrefix = "urn:ietf:params:oauth:token-type:";
+
+    // Output is for a terminal or a script, not for HTML: no need to escape quotes and the like.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var server = new Option<string?>("--server") { Description = "server address (default http://127.0.0.1:8081 for gRPC, http://127.0.0.1:8080 with --http)" };
+        var clientId = new Option<string>("--client-id") { Description = "the app's client id", Required = true };
+        var clientSecret = new Option<string?>("--client-secret") { Description = "the app's client secret" };
+        var subjectToken = new Option<string>("--subject-token") { Description = "the token from the identity provider", Required = true };
+        var subjectTokenType = new Option<string>("--subject-token-type") { Description = "access_token, jwt, id_token (or a full URN)", DefaultValueFactory = _ => "access_token" };
+        var handler = new Option<string?>("--handler") { Description = "token exchange handler (default: the app's default handler)" };
+        var scopes = new Option<string[]>("--scope") { Description = "scope (repeatable)" };
+        var audiences = new Option<string[]>("--audience") { Description = "audience (repeatable)" };
+        var resources = new Option<string[]>("--resource") { Description = "resource (repeatable)" };
+        var requestedTokenType = new Option<string?>("--requested-token-type") { Description = "access_token (default), jwt or id_token" };
+        var useHttp = new Option<bool>("--http") { Description = "use the HTTP token endpoint instead of gRPC" };
+        var command = new Command("exchange", "exchange a subject token for tokens of the cluster")
+        {
+            server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, useHttp,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var request = new ExchangeRequest
+            {
+                ClientId = parse.GetValue(clientId)!,
+                ClientSecret = parse.GetValue(clientSecret) ?? "",
+                SubjectToken = parse.GetValue(subjectToken)!,
+                SubjectTokenType = Urn(parse.GetValue(subjectTokenType)!),
+                RequestedTokenType = parse.GetValue(requestedTokenType) is { } requested ? Urn(requested) : "",
+                TokenHandler = parse.GetValue(handler) ?? "",
+                Scope = { parse.GetValue(scopes) ?? [] },
+                Audience = { parse.GetValue(audiences) ?? [] },
+                Resource = { parse.GetValue(resources) ?? [] },
+            };
+            var http = parse.GetValue(useHttp);
+            var address = parse.GetValue(server) ?? (http ? "http://127.0.0.1:8080" : "http://127.0.0.1:8081");
+            var result = http
+                ? await OverHttpAsync(address, request, cancellationToken)
+                : await OverGrpcAsync(address, request, cancellationToken);
+            if (result.Json is { } json)
+            {
+                await output.WriteLineAsync(json);
+                return ExitCodes.Success;
+            }
+            await error.WriteLineAsync(result.Error);
+            return result.ExitCode;
+        });
+        return command;
+    }
+
+    private sealed record Result(string? Json, string? Error, int ExitCode);
+
+    private static async Task<Result> OverGrpcAsync(string address, ExchangeRequest request, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new Protos.V1.TokenExchange.TokenExchangeClient(channel);
+        try
+        {
+            var response = await client.ExchangeAsync(request, cancellationToken: cancellationToken);
+            return new Result(ResponseJson(new Dictionary<string, object?>
+            {
+                ["access_token"] = response.AccessToken,
+                ["issued_token_type"] = response.IssuedTokenType,
+                ["token_type"] = response.TokenType,
+                ["expires_in"] = response.ExpiresIn,
+                ["scope"] = NullIfEmpty(response.Scope),
+                ["refresh_token"] = NullIfEmpty(response.RefreshToken),
+                ["id_token"] = NullIfEmpty(response.IdToken),
+            }), null, ExitCodes.Success);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && e.GetRpcStatus()?.GetDetail<ErrorInfo>() is null)
+        {
+            return new Result(null, $"error: cannot reach {address}: {e.Status.Detail}", ExitCodes.Unreachable);
+        }
+        catch (RpcException e)
+        {
+            var code = e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? e.StatusCode.ToString();
+            return new Result(null, ErrorJson(code, e.Status.Detail, $"grpc {e.StatusCode}"), ExitCodes.Refused);
+        }
+    }
+
+    private static async Task<Result> OverHttpAsync(string address, ExchangeRequest request, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var exchange = new TokenExchangeTokenRequest
+        {
+            Address = address.TrimEnd('/') + "/oauth2/token",
+            ClientId = request.ClientId,
+            ClientSecret = NullIfEmpty(request.ClientSecret),
+            ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            SubjectToken = request.SubjectToken,
+            SubjectTokenType = request.SubjectTokenType,
+            RequestedTokenType = NullIfEmpty(request.RequestedTokenType),
+            Scope = request.Scope.Count > 0 ? string.Join(' ', request.Scope) : null,
+        };
+        foreach (var audience in request.Audience) exchange.Parameters.Add("audience", audience, ParameterReplaceBehavior.None);
+        foreach (var resource in request.Resource) exchange.Parameters.Add("resource", resource, ParameterReplaceBehavior.None);
+        if (request.TokenHandler.Length > 0) exchange.Parameters.Add("token_handler", request.TokenHandler);
+
+        var response = await http.RequestTokenExchangeTokenAsync(exchange, cancellationToken);
+        return response.ErrorType switch
+        {
+            ResponseErrorType.None => new Result(response.Json?.GetRawText(), null, ExitCodes.Success),
+            ResponseErrorType.Protocol => new Result(null, ErrorJson(response.Error ?? "error", response.ErrorDescription, $"http {(int)response.HttpStatusCode}"), ExitCodes.Refused),
+            ResponseErrorType.Exception => new Result(null, $"error: cannot reach {exchange.Address}: {response.Exception?.Message}", ExitCodes.Unreachable),
+            _ => new Result(null, $"error: {(int)response.HttpStatusCode} {response.HttpErrorReason}", ExitCodes.Refused),
+        };
+    }
+
+    /// <summary>Short names (jwt, access_token) become RFC 8693 URNs; anything else is passed as given.</summary>
+    private static string Urn(string type) => type.Contains(':', StringComparison.Ordinal) ? type : TokenTypePrefix + type;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string ResponseJson(Dictionary<string, object?> fields) =>
+        JsonSerializer.Serialize(fields.Where(f => f.Value is not null).ToDictionary(f => f.Key, f => f.Value), Json);
+
+    private static string ErrorJson(string code, string? description, string transport) =>
+        JsonSerializer.Serialize(new Dictionary<string, string?> { ["error"] = code, ["error_description"] = description, ["transport"] = transport }, Json);
+}

@@ -1,0 +1,3 @@
+using TokenExchange.Cli;
+
+return await Txctl.RunAsync(args, Console.Out, Console.Error);
