@@ -53,9 +53,11 @@ public sealed record ServerSettings
     private static Uri? Url(string? value, string option)
     {
         if (value is null) return null;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
-            throw new ArgumentException($"{option}: '{value}' is not an http:// URL");
-        if (url.HostNameType == UriHostNameType.Dns && !url.IsLoopback && option != "--issuer")
+        // The issuer may be https (a TLS-terminating proxy in front); the listen addresses are plain http.
+        var issuer = option == "--issuer";
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttp || (issuer && url.Scheme == Uri.UriSchemeHttps)))
+            throw new ArgumentException($"{option}: '{value}' is not an {(issuer ? "http(s)" : "http")}:// URL");
+        if (url.HostNameType == UriHostNameType.Dns && !url.IsLoopback && !issuer)
             throw new ArgumentException($"{option}: use an IP address or localhost to listen on, not '{url.Host}'");
         return url;
     }

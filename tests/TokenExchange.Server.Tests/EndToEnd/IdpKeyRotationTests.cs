@@ -1,0 +1,114 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
+
+namespace TokenExchange.Server.Tests.EndToEnd;
+
+/// <summary>
+/// The IdP side on loopback: a JWKS served by a real HTTP listener. Each test runs its own server, since
+/// it changes the IdP (rotates its key, takes it down).
+/// </summary>
+public sealed class IdpKeyRotationTests : IAsyncLifetime
+{
+    private readonly TestIdp idp = new("https://rotating.idp.example");
+    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-rotation-{Guid.NewGuid():N}.yaml");
+    private JwksServer jwks = null!;
+    private TokenExchangeServer server = null!;
+    private Clients clients = null!;
+
+    public async Task InitializeAsync()
+    {
+        jwks = await JwksServer.StartAsync(idp);
+        await File.WriteAllTextAsync(configPath, $$"""
+            apps:
+              - clientId: orders-service
+                clientSecret: {{ServerFixture.OrdersSecret}}
+                tokenExchange: { enabled: true }
+                allowedScopes: [api]
+            handlers:
+              - name: rotating-idp
+                acceptedTokenTypes: [jwt]
+                issuer: {{idp.Issuer}}
+                jwks: { uri: {{jwks.JwksUri}}, refreshCooldown: 00:00:01 }
+                audiences: [token-exchange]
+                algorithms: [ES256]
+                apps:
+                  - { clientId: orders-service, default: true, allowUserCreation: true }
+            """);
+        server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--dev-issuer", "false"]);
+        await server.StartAsync();
+        clients = new Clients(new FixtureView(server));
+    }
+
+    [Fact]
+    public async Task A_new_signing_key_at_the_idp_is_picked_up_without_a_restart()
+    {
+        var before = await clients.Grpc.ExchangeAsync(Request(idp.Token("rotation-subject")));
+        var fetchesBefore = jwks.Fetches;
+
+        idp.Rotate();
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the handler's refresh cooldown (1 s) must pass first
+        var after = await clients.Grpc.ExchangeAsync(Request(idp.Token("rotation-subject")));
+
+        Assert.Equal(new JsonWebToken(before.AccessToken).Subject, new JsonWebToken(after.AccessToken).Subject);
+        Assert.Equal(fetchesBefore + 1, jwks.Fetches);
+    }
+
+    [Fact]
+    public async Task A_flood_of_unknown_kids_does_not_become_a_flood_of_jwks_fetches()
+    {
+        await clients.Grpc.ExchangeAsync(Request(idp.Token("flood-subject")));
+        var fetchesBefore = jwks.Fetches;
+        var stranger = new TestIdp(idp.Issuer);
+
+        for (var i = 0; i < 20; i++)
+            await clients.GrpcFailure(Request(stranger.Token("flood-subject")));
+
+        Assert.InRange(jwks.Fetches - fetchesBefore, 0, 1);
+    }
+
+    [Fact]
+    public async Task An_unreachable_idp_with_no_cached_keys_is_temporarily_unavailable()
+    {
+        jwks.Down = true;
+
+        var (status, code, _) = await clients.GrpcFailure(Request(idp.Token("down-subject")));
+
+        Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, status);
+        Assert.Equal("temporarily_unavailable", code);
+    }
+
+    [Fact]
+    public async Task Cached_keys_keep_serving_while_the_idp_is_down()
+    {
+        await clients.Grpc.ExchangeAsync(Request(idp.Token("cached-subject")));
+        jwks.Down = true;
+
+        var response = await clients.Grpc.ExchangeAsync(Request(idp.Token("cached-subject")));
+
+        Assert.False(string.IsNullOrEmpty(response.AccessToken));
+    }
+
+    private static Protos.V1.ExchangeRequest Request(string token) => new()
+    {
+        ClientId = "orders-service",
+        ClientSecret = ServerFixture.OrdersSecret,
+        SubjectToken = token,
+        SubjectTokenType = Clients.JwtType,
+    };
+
+    public async Task DisposeAsync()
+    {
+        clients.Dispose();
+        await server.DisposeAsync();
+        await jwks.DisposeAsync();
+        File.Delete(configPath);
+    }
+
+    /// <summary>Lets <see cref="Clients"/> talk to this test's own server.</summary>
+    private sealed class FixtureView(TokenExchangeServer server) : IServerAddresses
+    {
+        public Uri Http => server.HttpAddress;
+        public Uri Grpc => server.GrpcAddress;
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using TokenExchange.Server.Hosting;
+
+namespace TokenExchange.Server.Tests.Hosting;
+
+public sealed class ServerSettingsTests
+{
+    [Fact]
+    public void Defaults_are_the_documented_ones()
+    {
+        var settings = ServerSettings.From(new ConfigurationBuilder().Build());
+
+        Assert.Equal("config/dev.yaml", settings.ConfigPath);
+        Assert.Equal(new Uri("http://127.0.0.1:8080"), settings.Http);
+        Assert.Equal(new Uri("http://127.0.0.1:8081"), settings.Grpc);
+        Assert.True(settings.DevIssuer);
+    }
+
+    [Fact]
+    public void Command_line_switches_are_read()
+    {
+        var settings = Parse("--http", "http://127.0.0.1:0", "--grpc", "http://localhost:9001", "--issuer", "https://sts.example", "--dev-issuer", "false");
+
+        Assert.Equal(0, settings.Http.Port);
+        Assert.Equal(9001, settings.Grpc.Port);
+        Assert.Equal("https://sts.example", settings.Issuer);
+        Assert.False(settings.DevIssuer);
+    }
+
+    [Theory]
+    [InlineData("--http", "not a url")]
+    [InlineData("--http", "https://127.0.0.1:8080")]
+    [InlineData("--grpc", "http://example.com:80")]
+    [InlineData("--dev-issuer", "maybe")]
+    [InlineData("--silo-port", "70000")]
+    public void Bad_values_get_a_message_that_names_the_option(string option, string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Parse(option, value));
+
+        Assert.StartsWith(option, e.Message);
+    }
+
+    private static ServerSettings Parse(params string[] args) =>
+        ServerSettings.From(new ConfigurationBuilder().AddCommandLine(args, ServerSettings.SwitchMappings.ToDictionary()).Build());
+}
