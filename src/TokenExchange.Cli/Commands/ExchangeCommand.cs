@@ -113,13 +113,33 @@ public static class ExchangeCommand
         if (request.TokenHandler.Length > 0) exchange.Parameters.Add("token_handler", request.TokenHandler);
 
         var response = await http.RequestTokenExchangeTokenAsync(exchange, cancellationToken);
+        // A 401 (invalid_client) counts as an HTTP error to the client library; its body is still an OAuth error.
+        var oauthError = response.ErrorType == ResponseErrorType.Protocol ? response.Error : ErrorCode(response.Raw);
         return response.ErrorType switch
         {
             ResponseErrorType.None => new Result(response.Json?.GetRawText(), null, ExitCodes.Success),
-            ResponseErrorType.Protocol => new Result(null, ErrorJson(response.Error ?? "error", response.ErrorDescription, $"http {(int)response.HttpStatusCode}"), ExitCodes.Refused),
             ResponseErrorType.Exception => new Result(null, $"error: cannot reach {exchange.Address}: {response.Exception?.Message}", ExitCodes.Unreachable),
+            _ when oauthError is not null => new Result(null, ErrorJson(oauthError, response.ErrorDescription ?? ErrorDescription(response.Raw), $"http {(int)response.HttpStatusCode}"), ExitCodes.Refused),
             _ => new Result(null, $"error: {(int)response.HttpStatusCode} {response.HttpErrorReason}", ExitCodes.Refused),
         };
+    }
+
+    private static string? ErrorCode(string? body) => ErrorField(body, "error");
+
+    private static string? ErrorDescription(string? body) => ErrorField(body, "error_description");
+
+    private static string? ErrorField(string? body, string name)
+    {
+        if (string.IsNullOrEmpty(body)) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value) ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Short names (jwt, access_token) become RFC 8693 URNs; anything else is passed as given.</summary>
