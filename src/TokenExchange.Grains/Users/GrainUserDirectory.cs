@@ -13,8 +13,11 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
 
     public async Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user)
     {
+        var grain = grains.GetGrain<IUserGrain>(user.Id);
+        // Checked before any index is touched: the indexes of an existing user with this id are its own.
+        if (await grain.Get() is not null) return (null, $"user id {user.Id} exists already");
         if (await ClaimAttributes(user, previous: null) is { } conflict) return (null, conflict);
-        if (await grains.GetGrain<IUserGrain>(user.Id).Create(user)) return (user, null);
+        if (await grain.Create(user)) return (user, null);
         await ReleaseAttributes(user, keep: null);
         return (null, $"user id {user.Id} exists already");
     }

@@ -4,37 +4,48 @@ using TokenExchange.Grains.Definitions;
 namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Definitions)] IPersistentState<DefinitionState<UserRecord>> state) : Grain, IUserGrain
+    [PersistentState("user", StorageNames.Definitions)] IPersistentState<UserState> state) : Grain, IUserGrain
 {
-    // Subject sessions that cache this user; in memory only, since sessions register again when they activate.
-    private readonly HashSet<string> watchers = new(StringComparer.Ordinal);
-
-    public Task<UserRecord?> Get() => Task.FromResult(state.State.Value);
+    public Task<UserRecord?> Get() => Task.FromResult(state.State.User);
 
     public async Task<bool> Create(UserRecord user)
     {
-        if (state.State.Value is not null) return false;
+        if (state.State.User is not null) return false;
         await Store(user);
         return true;
     }
 
     public async Task Put(UserRecord user)
     {
-        if (DefinitionEquality.Same(user, state.State.Value)) return;
+        if (DefinitionEquality.Same(user, state.State.User)) return;
         await Store(user);
-        foreach (var session in watchers) GrainFactory.GetGrain<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
+        foreach (var session in state.State.Watchers) GrainFactory.GetGrain<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
     }
 
-    public Task Watch(string subjectSessionKey)
+    /// <summary>
+    /// Watchers are stored with the user: a busy session can outlive an idle user grain, and a change made
+    /// after the user grain reactivates must still reach it.
+    /// </summary>
+    public async Task Watch(string subjectSessionKey)
     {
-        watchers.Add(subjectSessionKey);
-        return Task.CompletedTask;
+        if (state.State.Watchers.Contains(subjectSessionKey)) return;
+        state.State.Watchers.Add(subjectSessionKey);
+        await state.WriteStateAsync();
     }
 
     private Task Store(UserRecord user)
     {
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
-        state.State = new DefinitionState<UserRecord>(user);
+        state.State.User = user;
         return state.WriteStateAsync();
     }
+}
+
+[GenerateSerializer, Alias("tx.UserState")]
+public sealed class UserState
+{
+    [Id(0)] public UserRecord? User { get; set; }
+
+    /// <summary>Keys of the subject sessions that cache this user.</summary>
+    [Id(1)] public HashSet<string> Watchers { get; set; } = [];
 }

@@ -1,0 +1,51 @@
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Users;
+using static TokenExchange.Grains.Tests.TestDefinitions;
+
+namespace TokenExchange.Grains.Tests.Sessions;
+
+/// <summary>A subject session caches its user; a change to that user must still reach the next exchange.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class UserChangeTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Disabling_a_cached_user_refuses_the_next_exchange_and_enabling_restores_it()
+    {
+        var subject = Unique("erin");
+        var erin = new UserRecord { Id = "u-" + subject, FederationId = subject };
+        var directory = cluster.Service<GrainUserDirectory>(1);
+        Assert.Null(await directory.PutAsync(erin));
+
+        var before = await cluster.ExchangeAsync(0, Request(Orders, subject));
+        Assert.Equal(erin.Id, before.UserId);
+
+        Assert.Null(await directory.PutAsync(erin with { Enabled = false }));
+        var refused = await Poll.UntilAsync(() => cluster.ExchangeAsync(0, Request(Orders, subject)), o => o.Error is not null, TimeSpan.FromSeconds(3), "the disabled user to be refused");
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, refused.Error?.Code);
+        Assert.Null(refused.Tokens);
+        var otherSilo = await cluster.ExchangeAsync(1, Request(Orders, subject));
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, otherSilo.Error?.Code);
+
+        await cluster.Grains.GetGrain<IUserGrain>(erin.Id).Put(erin);
+        var restored = await Poll.UntilAsync(() => cluster.ExchangeAsync(1, Request(Orders, subject)), o => o.Error is null, TimeSpan.FromSeconds(3), "the re-enabled user to be served");
+        Assert.Equal(erin.Id, restored.UserId);
+    }
+
+    [Fact]
+    public async Task Disabling_a_cached_user_is_heard_after_the_user_grain_was_deactivated()
+    {
+        var subject = Unique("frank");
+        var frank = new UserRecord { Id = "u-" + subject, FederationId = subject };
+        var directory = cluster.Service<GrainUserDirectory>(0);
+        Assert.Null(await directory.PutAsync(frank));
+        Assert.Equal(frank.Id, (await cluster.ExchangeAsync(0, Request(Orders, subject))).UserId);
+
+        // A busy session stays active while the user grain, not called on cache hits, idles out.
+        await cluster.Cluster.DeactivateAsync(cluster.Grains.GetGrain<IUserGrain>(frank.Id));
+        Assert.Null(await directory.PutAsync(frank with { Enabled = false }));
+
+        var outcome = await Poll.UntilAsync(() => cluster.ExchangeAsync(0, Request(Orders, subject)), o => o.Error is not null, TimeSpan.FromSeconds(3), "the disabled user to be refused");
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, outcome.Error?.Code);
+    }
+}
