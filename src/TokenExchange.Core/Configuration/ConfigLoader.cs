@@ -106,11 +106,16 @@ public static class ConfigLoader
         foreach (var alg in m.Algorithms.Where(a => !AsymmetricAlgorithms.Contains(a)))
             problems.Add($"{at}.algorithms: '{alg}' is not allowed (only asymmetric: {string.Join(", ", AsymmetricAlgorithms)})");
         if (m.Algorithms.Count == 0) problems.Add($"{at}.algorithms must name at least one algorithm");
-        if (!Enum.TryParse<UserAttribute>(m.UserMapping.Attribute, ignoreCase: true, out var attribute))
+        // By name only: Enum.TryParse would also take numbers and comma-separated flags.
+        var attributeName = Enum.GetNames<UserAttribute>().FirstOrDefault(n => n.Equals(m.UserMapping.Attribute, StringComparison.OrdinalIgnoreCase));
+        var attribute = attributeName is null ? default : Enum.Parse<UserAttribute>(attributeName);
+        if (attributeName is null)
             problems.Add($"{at}.userMapping.attribute '{m.UserMapping.Attribute}' is not one of federationId, username, email");
         var skew = Duration(m.ClockSkew, $"{at}.clockSkew", problems);
         if (skew < TimeSpan.Zero || skew > TimeSpan.FromMinutes(5)) problems.Add($"{at}.clockSkew must be between 0 and 5 minutes");
         TimeSpan? cooldown = m.Jwks?.RefreshCooldown is { } c ? Duration(c, $"{at}.jwks.refreshCooldown", problems) : null;
+        if (cooldown < TimeSpan.FromSeconds(1) || cooldown > TimeSpan.FromHours(1))
+            problems.Add($"{at}.jwks.refreshCooldown must be between 1 second and 1 hour (it bounds how often the IdP is asked)");
 
         return new HandlerDefinition
         {

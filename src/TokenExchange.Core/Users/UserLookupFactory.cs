@@ -27,7 +27,8 @@ public static class UserLookupFactory
                 Id = "",
                 FederationId = rule.Attribute == UserAttribute.FederationId ? value : null,
                 Username = rule.Attribute == UserAttribute.Username ? value : ClaimString(token, "preferred_username") ?? verifiedEmail,
-                Email = verifiedEmail,
+                // Mapping by email: the created user must carry the mapped value, or the next lookup misses it.
+                Email = rule.Attribute == UserAttribute.Email ? value : verifiedEmail,
                 DisplayName = ClaimString(token, JwtRegisteredClaimNames.Name),
                 Enabled = true,
             },

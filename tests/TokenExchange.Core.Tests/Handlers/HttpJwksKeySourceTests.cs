@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Handlers;
+using TokenExchange.Testing;
+
+namespace TokenExchange.Core.Tests.Handlers;
+
+public sealed class HttpJwksKeySourceTests : IDisposable
+{
+    private static readonly JwksCachePolicy Policy = new() { RefreshCooldown = TimeSpan.FromSeconds(10), MaxAge = TimeSpan.FromHours(1) };
+
+    private readonly TestIdp idp = new();
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly JwksHttpHandler server;
+    private readonly HttpClient http;
+    private readonly HttpJwksKeySource source;
+    private string? documentOverride;
+
+    public HttpJwksKeySourceTests()
+    {
+        server = new JwksHttpHandler(() => documentOverride ?? idp.Jwks());
+        http = new HttpClient(server);
+        source = new HttpJwksKeySource(new Uri("https://idp.test.example/jwks.json"), http, Policy, time, NullLogger.Instance);
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        server.Dispose();
+    }
+
+    private async Task<IReadOnlyList<SecurityKey>> Keys(string? kid) => await source.GetKeysAsync(kid, CancellationToken.None);
+
+    private static string[] KeyIds(IReadOnlyList<SecurityKey> keys) => [.. keys.Select(k => k.KeyId)];
+
+    [Fact]
+    public async Task First_call_fetches_the_keys()
+    {
+        var keys = await Keys(idp.EcKey.KeyId);
+
+        Assert.Equal(1, server.Requests);
+        Assert.Equal([idp.EcKey.KeyId, idp.RsaKey.KeyId], KeyIds(keys));
+    }
+
+    [Fact]
+    public async Task First_call_without_kid_fetches_the_keys()
+    {
+        var keys = await Keys(null);
+
+        Assert.Equal(1, server.Requests);
+        Assert.Equal(2, keys.Count);
+    }
+
+    [Fact]
+    public async Task Known_kid_does_not_refetch()
+    {
+        await Keys(idp.EcKey.KeyId);
+        time.Advance(Policy.RefreshCooldown * 3);
+
+        await Keys(idp.EcKey.KeyId);
+        await Keys(idp.RsaKey.KeyId);
+        await Keys(null);
+
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task Unknown_kid_within_the_cooldown_does_not_refetch()
+    {
+        await Keys(idp.EcKey.KeyId);
+        time.Advance(Policy.RefreshCooldown - TimeSpan.FromSeconds(1));
+
+        var keys = await Keys("unknown-kid");
+
+        Assert.Equal(1, server.Requests);
+        Assert.Equal(2, keys.Count);
+    }
+
+    [Fact]
+    public async Task Unknown_kid_after_the_cooldown_refetches()
+    {
+        await Keys(idp.EcKey.KeyId);
+        time.Advance(Policy.RefreshCooldown);
+
+        await Keys("unknown-kid");
+
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact]
+    public async Task Rotated_key_is_picked_up_after_the_cooldown()
+    {
+        await Keys(idp.EcKey.KeyId);
+        var rotated = idp.Rotate();
+        time.Advance(Policy.RefreshCooldown);
+
+        var keys = await Keys(rotated.KeyId);
+
+        Assert.Contains(rotated.KeyId, KeyIds(keys));
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact]
+    public async Task Keys_older_than_max_age_are_refetched()
+    {
+        await Keys(idp.EcKey.KeyId);
+        time.Advance(Policy.MaxAge);
+
+        await Keys(idp.EcKey.KeyId);
+
+        Assert.Equal(2, server.Requests);
+    }
+
+    [Fact]
+    public async Task Failed_refresh_keeps_the_cached_keys()
+    {
+        await Keys(idp.EcKey.KeyId);
+        server.Fail = true;
+        time.Advance(Policy.RefreshCooldown);
+
+        var keys = await Keys("unknown-kid");
+
+        Assert.Equal(2, server.Requests);
+        Assert.Equal([idp.EcKey.KeyId, idp.RsaKey.KeyId], KeyIds(keys));
+    }
+
+    [Fact]
+    public async Task Malformed_document_keeps_the_cached_keys()
+    {
+        await Keys(idp.EcKey.KeyId);
+        documentOverride = "<html>not json</html>";
+        time.Advance(Policy.RefreshCooldown);
+
+        var keys = await Keys("unknown-kid");
+
+        Assert.Equal(2, server.Requests);
+        Assert.Equal(2, keys.Count);
+    }
+
+    [Fact]
+    public async Task Failed_fetch_with_nothing_cached_throws_keys_unavailable()
+    {
+        server.Fail = true;
+
+        await Assert.ThrowsAsync<KeysUnavailableException>(() => Keys(idp.EcKey.KeyId));
+    }
+
+    [Fact]
+    public async Task Failed_first_fetch_is_retried_after_the_cooldown()
+    {
+        server.Fail = true;
+        await Assert.ThrowsAsync<KeysUnavailableException>(() => Keys(idp.EcKey.KeyId));
+        server.Fail = false;
+        time.Advance(Policy.RefreshCooldown);
+
+        var keys = await Keys(idp.EcKey.KeyId);
+
+        Assert.Equal(2, server.Requests);
+        Assert.Equal(2, keys.Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_unknown_kid_calls_share_one_fetch()
+    {
+        await Keys(idp.EcKey.KeyId);
+        var rotated = idp.Rotate();
+        time.Advance(Policy.RefreshCooldown);
+        server.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var calls = Enumerable.Range(0, 20).Select(_ => Keys(rotated.KeyId)).ToArray();
+        server.Gate.SetResult();
+        var results = await Task.WhenAll(calls);
+
+        Assert.Equal(2, server.Requests);
+        Assert.All(results, keys => Assert.Contains(rotated.KeyId, KeyIds(keys)));
+    }
+
+    [Fact]
+    public async Task Symmetric_key_in_the_jwks_is_dropped()
+    {
+        documentOverride = WithOctKey(idp.Jwks());
+
+        var keys = await Keys("hmac-key");
+
+        Assert.DoesNotContain("hmac-key", KeyIds(keys));
+        Assert.Equal([idp.EcKey.KeyId, idp.RsaKey.KeyId], KeyIds(keys));
+    }
+
+    /// <summary>The JWKS with an extra symmetric key, kid <c>hmac-key</c>.</summary>
+    internal static string WithOctKey(string jwks)
+    {
+        using var document = JsonDocument.Parse(jwks);
+        var keys = document.RootElement.GetProperty("keys").EnumerateArray().Select(k => (object)k.Clone()).ToList();
+        keys.Add(new Dictionary<string, string> { ["kty"] = "oct", ["kid"] = "hmac-key", ["use"] = "sig", ["k"] = Base64UrlEncoder.Encode(new byte[32]) });
+        return JsonSerializer.Serialize(new { keys });
+    }
+}
