@@ -20,6 +20,13 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(field notExecuted)))
 done
 
+# One result file per test project, or a project's results went missing (a crashed test host).
+projects=$(find "$root/tests" -name '*.Tests.csproj' | wc -l)
+if [ "$files" -ne "$projects" ]; then
+  echo "error: $files test result files for $projects test projects" >&2
+  status=1
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
