@@ -5,6 +5,7 @@ using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Server.Grpc;
+using TokenExchange.Server.Health;
 using TokenExchange.Server.Http;
 using TokenExchange.Tokens;
 
@@ -67,6 +68,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.Seed = definitions;
             options.EnableDevIssuer = settings.DevIssuer;
         });
+        builder.Services.AddTokenExchangeHealth();
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = 64 * 1024;
@@ -80,6 +82,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<TokenExchangeGrpcService>();
+        app.MapTokenExchangeHealth();
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
