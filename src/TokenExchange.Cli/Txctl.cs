@@ -13,6 +13,7 @@ public static class Txctl
         {
             ExchangeCommand.Create(output, error),
             DevTokenCommand.Create(output, error),
+            DbCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

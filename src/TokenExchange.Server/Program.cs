@@ -1,5 +1,6 @@
 using TokenExchange.Configuration;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Storage;
 
 try
 {
@@ -9,7 +10,7 @@ try
     await server.WaitForShutdownAsync();
     return 0;
 }
-catch (Exception e) when (e is ConfigException or ArgumentException)
+catch (Exception e) when (e is ConfigException or ArgumentException or StorageUnavailableException)
 {
     // Operator mistakes get one clear message, not a stack trace.
     await Console.Error.WriteLineAsync($"error: {e.Message}");

@@ -6,6 +6,9 @@ public interface ISigningKeyGrain : IGrainWithStringKey
 {
     public const string Key = "signing-keys";
 
+    /// <summary>The built-in dev issuer's key (a separate grain: never a key the cluster signs with).</summary>
+    public const string DevIssuerKey = "dev-issuer";
+
     [Alias("GetKeys")] Task<SigningKeySet> GetKeys();
 }
 

@@ -8,6 +8,9 @@ public sealed class ConfigFileModel
     public List<AppModel> Apps { get; set; } = [];
     public List<HandlerModel> Handlers { get; set; } = [];
     public List<UserModel> Users { get; set; } = [];
+
+    /// <summary>Server settings (ports, PostgreSQL, membership timings); the host reads them, see README.</summary>
+    public Dictionary<string, string> Server { get; set; } = [];
 }
 
 public sealed class AppModel

@@ -22,17 +22,13 @@ public static class ConfigLoader
         return Parse(File.ReadAllText(path));
     }
 
+    /// <summary>The file's <c>server:</c> section as configuration keys; empty when the file does not exist.</summary>
+    public static IReadOnlyDictionary<string, string?> ReadServerSection(string path) =>
+        File.Exists(path) ? Deserialize(File.ReadAllText(path)).Server.ToDictionary(p => p.Key, p => (string?)p.Value) : new Dictionary<string, string?>();
+
     public static ClusterDefinitions Parse(string yaml)
     {
-        ConfigFileModel model;
-        try
-        {
-            model = Yaml.Deserialize<ConfigFileModel?>(yaml) ?? new ConfigFileModel();
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException([$"line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException ?? e).Message}"]);
-        }
+        var model = Deserialize(yaml);
         var problems = new List<string>();
         var apps = model.Apps.Select((a, i) => ToApp(a, $"apps[{i}]", problems)).ToList();
         var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
@@ -40,6 +36,18 @@ public static class ConfigLoader
         if (problems.Count == 0) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
         if (problems.Count > 0) throw new ConfigException(problems);
         return new ClusterDefinitions(apps, handlers, users);
+    }
+
+    private static ConfigFileModel Deserialize(string yaml)
+    {
+        try
+        {
+            return Yaml.Deserialize<ConfigFileModel?>(yaml) ?? new ConfigFileModel();
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException([$"line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException ?? e).Message}"]);
+        }
     }
 
     private static AppDefinition ToApp(AppModel m, string at, List<string> problems)

@@ -4,17 +4,22 @@ using Microsoft.IdentityModel.Tokens;
 namespace TokenExchange.Tokens;
 
 /// <summary>
-/// A built-in identity provider for development and tests: it mints subject tokens for any subject.
-/// Its key is generated in memory at start-up. Enabled only in the embedded default or by explicit flag,
-/// since whoever reaches it can mint tokens that handlers trusting it accept.
+/// A built-in identity provider for development, tests and load tests: it mints subject tokens for any
+/// subject. Its key is the cluster's (from a grain), so every silo's dev issuer is the same issuer.
+/// Enabled only in the embedded default or by explicit flag, since whoever reaches it can mint tokens
+/// that handlers trusting it accept.
 /// </summary>
 public sealed class DevIssuer(ClusterIssuer cluster, TimeProvider time)
 {
     public const string PathSegment = "/dev-issuer";
 
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private SigningKey? key;
 
-    public SigningKey Key { get; } = SigningKey.Generate();
+    public SigningKey Key => Volatile.Read(ref key) ?? throw new InvalidOperationException("the dev issuer's key is not loaded yet");
+
+    /// <summary>Sets the key, once, when the silo starts.</summary>
+    public void UseKey(SigningKey signingKey) => Volatile.Write(ref key, signingKey);
 
     public string Issuer => cluster.Value + PathSegment;
 

@@ -14,4 +14,11 @@ public sealed class SigningKeyCache(IGrainFactory grains) : ISigningKeySource
         var set = await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.Key).GetKeys();
         Volatile.Write(ref ring, new SigningKeyRing([.. set.PrivateJwks.Select(SigningKey.FromPrivateJwk)]));
     }
+
+    /// <summary>The dev issuer's key: kept by its own key grain, so every silo's dev issuer signs alike.</summary>
+    public async Task<SigningKey> LoadDevIssuerKeyAsync()
+    {
+        var set = await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.DevIssuerKey).GetKeys();
+        return SigningKey.FromPrivateJwk(set.PrivateJwks[0]);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class ClusterStartup(
     IOptions<TokenExchangeSiloOptions> options,
     DefinitionWriter writer,
     SigningKeyCache keys,
+    DevIssuerHolder devIssuer,
     DefinitionCache definitions,
     TimeProvider time,
     ILogger<ClusterStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
@@ -29,6 +30,7 @@ public sealed class ClusterStartup(
     {
         if (options.Value.Seed is { } seed) await writer.ApplyAsync(seed);
         await keys.LoadAsync();
+        if (devIssuer.Issuer is { } dev) dev.UseKey(await keys.LoadDevIssuerKeyAsync());
         await definitions.RefreshAsync();
         IsReady = true;
         refreshLoop = RefreshLoopAsync(stopping.Token);

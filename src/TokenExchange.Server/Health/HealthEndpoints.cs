@@ -12,9 +12,10 @@ public static class HealthEndpoints
     public const string ReadyPath = "/readyz";
     public const string ReadyTag = "ready";
 
-    public static void AddTokenExchangeHealth(this IServiceCollection services)
+    public static void AddTokenExchangeHealth(this IServiceCollection services, string? postgres)
     {
-        services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [ReadyTag]);
+        var checks = services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [ReadyTag]);
+        if (postgres is not null) checks.AddTypeActivatedCheck<PostgresReadyCheck>("postgres", failureStatus: null, tags: [ReadyTag], args: [postgres]);
         services.AddGrpcHealthChecks(options => options.Services.Map("", check => check.Tags.Contains(ReadyTag)));
     }
 

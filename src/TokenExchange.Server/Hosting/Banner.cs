@@ -1,3 +1,5 @@
+using TokenExchange.Storage;
+
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>What the server prints when it is ready: where it listens, that state is not durable, and how to try it.</summary>
@@ -12,12 +14,20 @@ public static class Banner
         var grpc = server.GrpcAddress.ToString().TrimEnd('/');
         var devTokenServer = http == "http://127.0.0.1:8080" ? "" : $" --server {http}";
         var exchangeServer = grpc == "http://127.0.0.1:8081" ? "" : $" --server {grpc}";
+        var mode = server.Settings.Postgres is { } postgres
+            ? $"""
+              Token exchange cluster: silo of cluster '{server.Settings.ClusterId}' (service '{server.Settings.ServiceId}')
+              State in PostgreSQL at {PostgresConnections.Describe(PostgresConnections.Parse(postgres))}
+            """
+            : """
+              Token exchange cluster (embedded default: one silo, localhost clustering)
+              !! STATE IS NOT DURABLE: in-memory grain storage and a generated dev signing
+              !! key. Apps, users and sessions are lost when this process stops.
+            """;
         output.WriteLine($"""
 
         ================================================================================
-          Token exchange cluster (embedded default: one silo, localhost clustering)
-          !! STATE IS NOT DURABLE: in-memory grain storage and a generated dev signing
-          !! key. Apps, users and sessions are lost when this process stops.
+        {mode}
         --------------------------------------------------------------------------------
           HTTP   {http}   (issuer {server.Issuer})
           gRPC   {grpc}   (HTTP/2 cleartext)

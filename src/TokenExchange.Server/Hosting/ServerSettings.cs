@@ -1,12 +1,13 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>
-/// The server's command line (<c>--config</c>, <c>--http</c>, <c>--grpc</c>, <c>--issuer</c>, <c>--dev-issuer</c>,
-/// <c>--silo-port</c>, <c>--gateway-port</c>), read through ASP.NET Core configuration so the same keys
-/// also come from environment variables (<c>TX_HTTP</c>, ...).
+/// The server's settings, read through ASP.NET Core configuration: the command line (<c>--http URL</c>),
+/// environment variables (<c>TX_HTTP</c>) and the <c>server:</c> section of the configuration file, in
+/// that order of precedence. Every bad value fails start-up with a message naming the option.
 /// </summary>
 public sealed record ServerSettings
 {
@@ -16,9 +17,31 @@ public sealed record ServerSettings
     public Uri Http { get; init; } = new("http://127.0.0.1:8080");
     public Uri Grpc { get; init; } = new("http://127.0.0.1:8081");
     public string? Issuer { get; init; }
+
+    /// <summary>The built-in dev issuer: on in the embedded default, off with PostgreSQL unless asked for.</summary>
     public bool DevIssuer { get; init; } = true;
+
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>PostgreSQL connection string; null runs the embedded default (localhost clustering, memory storage).</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Apply the schema migrations at start-up (PostgreSQL only).</summary>
+    public bool Migrate { get; init; }
+
+    public string ClusterId { get; init; } = "token-exchange";
+    public string ServiceId { get; init; } = "token-exchange";
+
+    /// <summary>The address other silos reach this one at (PostgreSQL clustering); loopback unless set.</summary>
+    public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>Silo identity and clean-up from the Kubernetes API (Microsoft.Orleans.Hosting.Kubernetes).</summary>
+    public bool Kubernetes { get; init; }
+
+    public MembershipTimings Membership { get; init; } = new();
+
+    public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
@@ -29,20 +52,46 @@ public sealed record ServerSettings
         ["--dev-issuer"] = "devIssuer",
         ["--silo-port"] = "siloPort",
         ["--gateway-port"] = "gatewayPort",
+        ["--postgres"] = "postgres",
+        ["--migrate"] = "migrate",
+        ["--cluster-id"] = "clusterId",
+        ["--service-id"] = "serviceId",
+        ["--advertised-address"] = "advertisedAddress",
+        ["--kubernetes"] = "kubernetes",
+        ["--probe-timeout"] = "probeTimeout",
+        ["--missed-probes"] = "missedProbes",
+        ["--death-vote-expiry"] = "deathVoteExpiry",
+        ["--i-am-alive-period"] = "iAmAlivePeriod",
+        ["--table-refresh"] = "tableRefresh",
     };
 
     public static ServerSettings From(IConfiguration configuration)
     {
         var defaults = new ServerSettings();
+        var postgres = configuration["postgres"] is { Length: > 0 } connection ? connection : null;
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,
             Http = Url(configuration["http"], "--http") ?? defaults.Http,
             Grpc = Url(configuration["grpc"], "--grpc") ?? defaults.Grpc,
             Issuer = Url(configuration["issuer"], "--issuer")?.ToString().TrimEnd('/'),
-            DevIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? defaults.DevIssuer,
+            DevIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null,
             SiloPort = Port(configuration["siloPort"], "--silo-port") ?? defaults.SiloPort,
             GatewayPort = Port(configuration["gatewayPort"], "--gateway-port") ?? defaults.GatewayPort,
+            Postgres = postgres,
+            Migrate = Bool(configuration["migrate"], "--migrate") ?? false,
+            ClusterId = Name(configuration["clusterId"], "--cluster-id") ?? defaults.ClusterId,
+            ServiceId = Name(configuration["serviceId"], "--service-id") ?? defaults.ServiceId,
+            AdvertisedAddress = Address(configuration["advertisedAddress"], "--advertised-address") ?? defaults.AdvertisedAddress,
+            Kubernetes = Bool(configuration["kubernetes"], "--kubernetes") ?? false,
+            Membership = new MembershipTimings
+            {
+                ProbeTimeout = Duration(configuration["probeTimeout"], "--probe-timeout") ?? defaults.Membership.ProbeTimeout,
+                MissedProbes = Count(configuration["missedProbes"], "--missed-probes") ?? defaults.Membership.MissedProbes,
+                DeathVoteExpiry = Duration(configuration["deathVoteExpiry"], "--death-vote-expiry") ?? defaults.Membership.DeathVoteExpiry,
+                IAmAlivePeriod = Duration(configuration["iAmAlivePeriod"], "--i-am-alive-period") ?? defaults.Membership.IAmAlivePeriod,
+                TableRefresh = Duration(configuration["tableRefresh"], "--table-refresh") ?? defaults.Membership.TableRefresh,
+            },
         };
     }
 
@@ -67,4 +116,34 @@ public sealed record ServerSettings
 
     private static int? Port(string? value, string option) =>
         value is null ? null : int.TryParse(value, out var p) && p is >= 0 and <= 65535 ? p : throw new ArgumentException($"{option}: '{value}' is not a port");
+
+    private static int? Count(string? value, string option) =>
+        value is null ? null : int.TryParse(value, out var n) && n is >= 1 and <= 100 ? n : throw new ArgumentException($"{option}: '{value}' is not a count from 1 to 100");
+
+    private static TimeSpan? Duration(string? value, string option) =>
+        value is null ? null
+        : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var d) && d > TimeSpan.Zero && d <= TimeSpan.FromHours(1) ? d
+        : throw new ArgumentException($"{option}: '{value}' is not a duration (hh:mm:ss) of at most an hour");
+
+    private static IPAddress? Address(string? value, string option) =>
+        value is null ? null : IPAddress.TryParse(value, out var a) ? a : throw new ArgumentException($"{option}: '{value}' is not an IP address");
+
+    private static string? Name(string? value, string option) =>
+        value is null ? null
+        : value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? value
+        : throw new ArgumentException($"{option}: '{value}' must be 1-64 letters, digits, '-', '_' or '.'");
+}
+
+/// <summary>
+/// How fast the cluster declares a silo dead. A silo is probed every <see cref="ProbeTimeout"/>; after
+/// <see cref="MissedProbes"/> misses its probers vote it dead. The defaults detect a dead silo in about
+/// 5-10 seconds (Orleans' own defaults take about a minute); see README.
+/// </summary>
+public sealed record MembershipTimings
+{
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public int MissedProbes { get; init; } = 2;
+    public TimeSpan DeathVoteExpiry { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan IAmAlivePeriod { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan TableRefresh { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
+using TokenExchange.Storage;
 using TokenExchange.Server.Http;
 using TokenExchange.Tokens;
 
@@ -41,10 +41,15 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     public static TokenExchangeServer Create(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Precedence, lowest first: the configuration file's server: section, TX_* variables, the command line.
+        var switches = ServerSettings.SwitchMappings.ToDictionary();
+        var early = new ConfigurationBuilder().AddEnvironmentVariables("TX_").AddCommandLine(args, switches).Build();
+        var configPath = ResolveConfigPath(early["config"] ?? ServerSettings.DefaultConfigPath);
+        builder.Configuration.AddInMemoryCollection(ConfigLoader.ReadServerSection(configPath));
         builder.Configuration.AddEnvironmentVariables("TX_");
-        builder.Configuration.AddCommandLine(args, ServerSettings.SwitchMappings.ToDictionary());
+        builder.Configuration.AddCommandLine(args, switches);
         var settings = ServerSettings.From(builder.Configuration);
-        var definitions = ConfigLoader.LoadFile(ResolveConfigPath(settings.ConfigPath));
+        var definitions = ConfigLoader.LoadFile(configPath);
 
         var endpoints = new ListenEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -57,18 +62,13 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
         var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(FreePortIfZero(settings.SiloPort), FreePortIfZero(settings.GatewayPort), serviceId: "token-exchange", clusterId: "embedded");
-            silo.AddMemoryGrainStorage(StorageNames.Definitions);
-            silo.AddMemoryGrainStorage(StorageNames.Sessions);
-        });
+        builder.UseOrleans(silo => SiloSetup.Configure(silo, settings));
         builder.Services.AddTokenExchangeSilo(options =>
         {
             options.Seed = definitions;
             options.EnableDevIssuer = settings.DevIssuer;
         });
-        builder.Services.AddTokenExchangeHealth();
+        builder.Services.AddTokenExchangeHealth(settings.Postgres);
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = 64 * 1024;
@@ -91,8 +91,17 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (Settings.Postgres is { } connection && Settings.Migrate)
+        {
+            var report = await PostgresMigrator.MigrateAsync(connection, cancellationToken);
+            app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
+        }
         await app.StartAsync(cancellationToken);
-        Services.GetRequiredService<ClusterIssuer>().Set(HttpAddress.GetLeftPart(UriPartial.Authority));
+        // Without --issuer the HTTP address is the issuer; with port 0 it is known only now.
+        var issuer = Services.GetRequiredService<ClusterIssuer>();
+        if (!issuer.IsKnown) issuer.Set(HttpAddress.GetLeftPart(UriPartial.Authority));
+        if (!Settings.IsEmbedded && Settings.Issuer is null)
+            app.Logger.LogWarning("No --issuer given: this silo issues tokens as {Issuer}. Every silo of a cluster must share one issuer (the address clients and downstream services use).", Issuer);
         app.Logger.LogInformation("Listening: HTTP {HttpAddress}, gRPC {GrpcAddress}, issuer {Issuer}", HttpAddress, GrpcAddress, Issuer);
     }
 
@@ -105,15 +114,6 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     /// <summary>The configuration file: relative to the working directory, else to the installed server.</summary>
     private static string ResolveConfigPath(string path) =>
         File.Exists(path) || Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
-
-    /// <summary>Orleans needs concrete silo ports; 0 picks a free one (tests run many silos side by side).</summary>
-    private static int FreePortIfZero(int port)
-    {
-        if (port != 0) return port;
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     private sealed class ListenEndpoints
     {
