@@ -6,6 +6,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 results="$root/artifacts/test-results"
 rm -rf "$results"
 
+# The cluster tests need PostgreSQL: set it up unless the caller points at one (TX_TEST_POSTGRES).
+# If that fails, the tests that need it fail loudly; they are never skipped.
+if [ -z "${TX_TEST_POSTGRES:-}" ]; then
+  if TX_TEST_POSTGRES=$("$root/scripts/postgres-setup.sh"); then
+    export TX_TEST_POSTGRES
+  else
+    echo "warning: PostgreSQL could not be set up; the tests that need it will fail" >&2
+  fi
+fi
+
 dotnet test "$root/Cluster.sln" -c Release --logger trx --results-directory "$results" "$@"
 status=$?
 
