@@ -1,0 +1,95 @@
+using TokenExchange.Testing;
+
+namespace TokenExchange.Server.Tests.Cluster;
+
+/// <summary>
+/// N silos as real processes on one fresh PostgreSQL database, trusting a test IdP whose JWKS a loopback
+/// listener serves. Every silo shares one issuer, as behind a load balancer.
+/// </summary>
+public sealed class ClusterOfSilos : IAsyncDisposable
+{
+    public const string Issuer = "http://sts.cluster.test";
+    public const string Secret = "orders-secret-0123456789abcdef";
+
+    private ClusterOfSilos(PostgresDatabase database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
+    {
+        Database = database;
+        Jwks = jwks;
+        Idp = idp;
+        ConfigPath = configPath;
+        Silos = silos;
+    }
+
+    public PostgresDatabase Database { get; }
+    public JwksServer Jwks { get; }
+    public TestIdp Idp { get; }
+    public string ConfigPath { get; }
+    public SiloProcess[] Silos { get; }
+
+    public static async Task<ClusterOfSilos> StartAsync(int count)
+    {
+        var database = await PostgresDatabase.CreateAsync();
+        var idp = new TestIdp("https://idp.cluster.test");
+        var jwks = await JwksServer.StartAsync(idp);
+        var configPath = Path.Combine(Path.GetTempPath(), $"tx-cluster-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(configPath, $$"""
+            apps:
+              - clientId: orders-service
+                clientSecret: {{Secret}}
+                tokenExchange: { enabled: true }
+                allowedScopes: [api]
+            handlers:
+              - name: partner
+                acceptedTokenTypes: [jwt]
+                issuer: {{idp.Issuer}}
+                jwks: { uri: {{jwks.JwksUri}} }
+                audiences: [token-exchange]
+                algorithms: [ES256]
+                apps:
+                  - { clientId: orders-service, default: true, allowUserCreation: true }
+              - name: secondary
+                acceptedTokenTypes: [jwt]
+                issuer: {{idp.Issuer}}
+                jwks: { uri: {{jwks.JwksUri}} }
+                audiences: [token-exchange]
+                algorithms: [ES256]
+                apps:
+                  - { clientId: orders-service, allowUserCreation: true }
+            users:
+              - { id: u-alice, federationId: alice-ext-1 }
+            """);
+        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, database.ConnectionString)).ToArray();
+        var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos);
+        try
+        {
+            // The first silo migrates and seeds alone; the others then join at once.
+            await silos[0].StartAsync();
+            await Task.WhenAll(silos.Skip(1).Select(s => s.StartAsync()));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    public Protos.V1.ExchangeRequest Request(string subject, string? handler = null) => new()
+    {
+        ClientId = "orders-service",
+        ClientSecret = Secret,
+        SubjectToken = Idp.Token(subject, expiresIn: TimeSpan.FromHours(1)),
+        SubjectTokenType = Clients.JwtType,
+        TokenHandler = handler ?? "",
+    };
+
+    public string Logs() => string.Join("\n", Silos.Select(s => $"----- silo {s.Name}\n{s.Log}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos) await silo.DisposeAsync();
+        await Jwks.DisposeAsync();
+        await Database.DisposeAsync();
+        File.Delete(ConfigPath);
+    }
+}

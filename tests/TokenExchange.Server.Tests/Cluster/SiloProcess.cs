@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace TokenExchange.Server.Tests.Cluster;
+
+/// <summary>
+/// One silo as a real server process (<c>dotnet TokenExchange.Server.dll</c>) on loopback ports of its own,
+/// which stay the same across restarts. Output is kept for the failure message of a test.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly string[] args;
+    private readonly StringBuilder log = new();
+    private Process? process;
+
+    public SiloProcess(string name, string configPath, string postgres)
+    {
+        Name = name;
+        HttpPort = FreePort();
+        GrpcPort = FreePort();
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
+        args =
+        [
+            ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true",
+            "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
+            "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
+            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),
+        ];
+    }
+
+    public string Name { get; }
+    public int HttpPort { get; }
+    public int GrpcPort { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
+    public Uri Grpc => new($"http://127.0.0.1:{GrpcPort}");
+    public bool IsRunning => process is { HasExited: false };
+
+    public string Log
+    {
+        get { lock (log) return log.ToString(); }
+    }
+
+    /// <summary>The server built alongside these tests, in the same configuration (Debug or Release).</summary>
+    private static string ServerDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cluster.sln"))) root = root.Parent;
+            var dll = Path.Combine(root!.FullName, "src", "TokenExchange.Server", "bin", configuration, "net10.0", "TokenExchange.Server.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the server first: {dll}");
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_gcServer"] = "0";
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill()
+    {
+        process?.Kill(entireProcessTree: true);
+        process?.WaitForExit();
+    }
+
+    /// <summary>A graceful stop (SIGTERM), as Kubernetes does.</summary>
+    public async Task StopAsync()
+    {
+        if (process is not { HasExited: false } running) return;
+        using (var kill = Process.Start("kill", ["-TERM", running.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await running.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process!.HasExited) throw new InvalidOperationException($"silo {Name} exited with {process.ExitCode}:\n{Log}");
+            try
+            {
+                using var response = await http.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"silo {Name} was not ready within {limit}:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (log) log.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (IsRunning) Kill();
+        process?.Dispose();
+        await Task.CompletedTask;
+    }
+}

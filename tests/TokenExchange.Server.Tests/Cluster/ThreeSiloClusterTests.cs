@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Grains;
+using TokenExchange.Protos.V1;
+
+namespace TokenExchange.Server.Tests.Cluster;
+
+/// <summary>Three real silo processes on one PostgreSQL database, each serving both front doors.</summary>
+public sealed class ThreeSiloClusterTests : IAsyncLifetime
+{
+    private ClusterOfSilos cluster = null!;
+
+    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3);
+
+    public async Task DisposeAsync() => await cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Every_silo_exchanges_and_signs_with_the_same_key()
+    {
+        var keyIds = new HashSet<string>();
+        foreach (var silo in cluster.Silos)
+        {
+            var response = await Exchange(silo, cluster.Request("alice-ext-1"));
+            var token = new JsonWebToken(response.AccessToken);
+            Assert.Equal("u-alice", token.Subject);
+            Assert.Equal(ClusterOfSilos.Issuer, token.Issuer);
+            keyIds.Add(token.Kid);
+        }
+        Assert.Single(keyIds);
+    }
+
+    [Fact]
+    public async Task A_user_created_through_one_silo_is_found_through_another()
+    {
+        var subject = "jit-" + Guid.NewGuid().ToString("N");
+
+        var created = await Exchange(cluster.Silos[0], cluster.Request(subject));
+        var found = await Exchange(cluster.Silos[1], cluster.Request(subject));
+
+        var userId = new JsonWebToken(created.AccessToken).Subject;
+        Assert.StartsWith("u-", userId);
+        Assert.Equal(userId, new JsonWebToken(found.AccessToken).Subject);
+    }
+
+    [Fact]
+    public async Task A_handler_disabled_through_one_silo_is_refused_by_another_within_a_second()
+    {
+        var (b, c) = (cluster.Silos[1], cluster.Silos[2]);
+        await Exchange(c, cluster.Request("alice-ext-1", handler: "secondary"));
+
+        await using var client = await GatewayClient.ConnectAsync(b);
+        var handler = client.Client.GetGrain<IHandlerDefinitionGrain>("secondary");
+        var definition = await handler.Get();
+        await handler.Put(definition! with { Enabled = false });
+        var changed = Stopwatch.StartNew();
+
+        StatusCode? status = null;
+        while (changed.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            try
+            {
+                await Exchange(c, cluster.Request("alice-ext-1", handler: "secondary"));
+            }
+            catch (RpcException e)
+            {
+                status = e.StatusCode;
+                break;
+            }
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(StatusCode.PermissionDenied, status);
+        Assert.True(changed.Elapsed < TimeSpan.FromSeconds(1), $"refused after {changed.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    private static async Task<ExchangeResponse> Exchange(SiloProcess silo, ExchangeRequest request)
+    {
+        using var channel = GrpcChannel.ForAddress(silo.Grpc);
+        return await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(request, deadline: DateTime.UtcNow.AddSeconds(20));
+    }
+}
