@@ -31,6 +31,11 @@ public static class SiloSetup
         if (settings.Kubernetes)
         {
             // Pod name and IP become the silo's identity; dead pods' membership entries are cleaned up.
+            silo.Configure<EndpointOptions>(options =>
+            {
+                options.SiloPort = siloPort;
+                options.GatewayPort = gatewayPort;
+            });
             silo.UseKubernetesHosting();
         }
         else

@@ -1,0 +1,147 @@
+using TokenExchange.Server.Health;
+using TokenExchange.Server.Hosting;
+using static TokenExchange.Server.Tests.Kubernetes.RenderedManifests;
+
+namespace TokenExchange.Server.Tests.Kubernetes;
+
+/// <summary>
+/// Every overlay renders, and what it renders agrees with the server: ports, probes, environment
+/// variables, the RBAC Orleans' Kubernetes hosting needs, and the Secret the silos and the migration share.
+/// </summary>
+public sealed class ManifestTests
+{
+    /// <summary>What Microsoft.Orleans.Hosting.Kubernetes reads from the environment.</summary>
+    private static readonly string[] OrleansHostingVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
+
+    public static TheoryData<string> Overlays() => ["base", "overlays/dev"];
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Container_ports_match_the_configured_front_doors_and_silo_ports(string overlay)
+    {
+        var (container, _) = Silo(await RenderAsync(overlay));
+        var ports = Ports(container);
+        var env = Env(container);
+
+        Assert.Equal(new Uri(env["TX_HTTP"]).Port, ports["http"]);
+        Assert.Equal(new Uri(env["TX_GRPC"]).Port, ports["grpc"]);
+        Assert.Equal(int.Parse(env["TX_SILOPORT"]), ports["silo"]);
+        Assert.Equal(int.Parse(env["TX_GATEWAYPORT"]), ports["gateway"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Services_target_ports_the_silo_container_has(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+        var (container, template) = Silo(manifests);
+        var ports = Ports(container);
+        var podLabels = (YamlDotNet.RepresentationModel.YamlMappingNode)Node(template, "metadata", "labels")!;
+
+        foreach (var name in new[] { "token-exchange-grpc", "token-exchange-http" })
+        {
+            var service = manifests.Single("Service", name);
+            foreach (var selector in (YamlDotNet.RepresentationModel.YamlMappingNode)Node(service, "spec", "selector")!)
+                Assert.Equal(selector.Value.ToString(), podLabels.Children[selector.Key].ToString());
+            foreach (var port in Sequence(service, "spec", "ports"))
+                Assert.True(ports.ContainsKey(Scalar(port, "targetPort")!), $"{name} targets a port the container lacks");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Probes_use_the_servers_health_endpoints(string overlay)
+    {
+        var (container, _) = Silo(await RenderAsync(overlay));
+        var ports = Ports(container);
+
+        foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+        {
+            var node = Node(container, probe) ?? throw new Xunit.Sdk.XunitException($"{probe} missing");
+            if (Scalar(node, "httpGet", "path") is { } path)
+            {
+                Assert.Contains(path, new[] { HealthEndpoints.LivePath, HealthEndpoints.ReadyPath });
+                Assert.True(ports.ContainsKey(Scalar(node, "httpGet", "port")!));
+            }
+            else
+            {
+                Assert.Equal(ports["grpc"], int.Parse(Scalar(node, "grpc", "port")!));
+            }
+        }
+        Assert.Equal(HealthEndpoints.LivePath, Scalar(container, "livenessProbe", "httpGet", "path"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Every_environment_variable_is_one_the_server_or_orleans_reads(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+        var (container, _) = Silo(manifests);
+        var serverKeys = ServerSettings.SwitchMappings.Values.Select(k => k.ToUpperInvariant()).ToHashSet();
+
+        foreach (var name in Env(container).Keys)
+        {
+            var known = name.StartsWith("TX_", StringComparison.Ordinal)
+                ? serverKeys.Contains(name["TX_".Length..])
+                : OrleansHostingVariables.Contains(name);
+            Assert.True(known, $"{name} is set but nothing reads it");
+        }
+        Assert.Empty(OrleansHostingVariables.Except(Env(container).Keys));
+        Assert.Equal("true", Env(container)["TX_KUBERNETES"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task The_silos_may_watch_and_delete_pods_as_orleans_kubernetes_hosting_needs(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+        var (_, template) = Silo(manifests);
+        var account = Scalar(template, "spec", "serviceAccountName");
+        var binding = manifests.OfKind("RoleBinding").Single(b => Sequence(b, "subjects").Any(s => Scalar(s, "name") == account));
+        var role = manifests.Single("Role", Scalar(binding, "roleRef", "name")!);
+
+        var podRule = Sequence(role, "rules").Single(r => Node(r, "resources")!.ToString().Contains("pods", StringComparison.Ordinal));
+        var verbs = ((YamlDotNet.RepresentationModel.YamlSequenceNode)Node(podRule, "verbs")!).Children.Select(v => v.ToString()).ToHashSet();
+        Assert.Superset(new HashSet<string> { "get", "list", "watch", "delete", "patch" }, verbs);
+        Assert.NotNull(manifests.OfKind("ServiceAccount").SingleOrDefault(a => Scalar(a, "metadata", "name") == account));
+
+        var labels = Node(template, "metadata", "labels")!.ToString();
+        Assert.Contains("orleans/serviceId", labels);
+        Assert.Contains("orleans/clusterId", labels);
+    }
+
+    [Fact]
+    public async Task The_dev_overlay_gives_the_silos_and_the_migration_the_same_postgres_secret()
+    {
+        var manifests = await RenderAsync("overlays/dev");
+        var (container, _) = Silo(manifests);
+        var job = manifests.Single("Job", "token-exchange-migrate");
+        var migrate = Sequence(job, "spec", "template", "spec", "containers").Single();
+
+        var siloSecret = SecretRef(container, "TX_POSTGRES");
+        Assert.Equal(siloSecret, SecretRef(migrate, "TX_POSTGRES"));
+        var secret = manifests.Single("Secret", siloSecret.Name);
+        Assert.NotNull(Scalar(secret, "data", siloSecret.Key));
+        Assert.NotNull(manifests.OfKind("PodDisruptionBudget").SingleOrDefault());
+        Assert.NotNull(manifests.OfKind("HorizontalPodAutoscaler").SingleOrDefault());
+    }
+
+    private static (YamlDotNet.RepresentationModel.YamlMappingNode Container, YamlDotNet.RepresentationModel.YamlMappingNode Template) Silo(RenderedManifests manifests)
+    {
+        var deployment = manifests.Single("Deployment", "token-exchange");
+        var template = (YamlDotNet.RepresentationModel.YamlMappingNode)Node(deployment, "spec", "template")!;
+        return (Sequence(template, "spec", "containers").Single(c => Scalar(c, "name") == "silo"), template);
+    }
+
+    private static Dictionary<string, int> Ports(YamlDotNet.RepresentationModel.YamlMappingNode container) =>
+        Sequence(container, "ports").ToDictionary(p => Scalar(p, "name")!, p => int.Parse(Scalar(p, "containerPort")!));
+
+    private static Dictionary<string, string> Env(YamlDotNet.RepresentationModel.YamlMappingNode container) =>
+        Sequence(container, "env").ToDictionary(e => Scalar(e, "name")!, e => Scalar(e, "value") ?? "(from reference)");
+
+    private static (string Name, string Key) SecretRef(YamlDotNet.RepresentationModel.YamlMappingNode container, string variable)
+    {
+        var env = Sequence(container, "env").Single(e => Scalar(e, "name") == variable);
+        return (Scalar(env, "valueFrom", "secretKeyRef", "name")!, Scalar(env, "valueFrom", "secretKeyRef", "key")!);
+    }
+}
