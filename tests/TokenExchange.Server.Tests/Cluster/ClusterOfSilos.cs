@@ -11,7 +11,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
     public const string Issuer = "http://sts.cluster.test";
     public const string Secret = "orders-secret-0123456789abcdef";
 
-    private ClusterOfSilos(PostgresDatabase database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
+    private ClusterOfSilos(PostgresDatabase? database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
     {
         Database = database;
         Jwks = jwks;
@@ -20,15 +20,18 @@ public sealed class ClusterOfSilos : IAsyncDisposable
         Silos = silos;
     }
 
-    public PostgresDatabase Database { get; }
+    public PostgresDatabase? Database { get; }
     public JwksServer Jwks { get; }
     public TestIdp Idp { get; }
     public string ConfigPath { get; }
     public SiloProcess[] Silos { get; }
 
-    public static async Task<ClusterOfSilos> StartAsync(int count)
+    /// <param name="count">How many silos.</param>
+    /// <param name="postgres">A database to use; by default a fresh one on the shared test server.</param>
+    public static async Task<ClusterOfSilos> StartAsync(int count, string? postgres = null)
     {
-        var database = await PostgresDatabase.CreateAsync();
+        var database = postgres is null ? await PostgresDatabase.CreateAsync() : null;
+        var connection = postgres ?? database!.ConnectionString;
         var idp = new TestIdp("https://idp.cluster.test");
         var jwks = await JwksServer.StartAsync(idp);
         var configPath = Path.Combine(Path.GetTempPath(), $"tx-cluster-{Guid.NewGuid():N}.yaml");
@@ -58,7 +61,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
             users:
               - { id: u-alice, federationId: alice-ext-1 }
             """);
-        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, database.ConnectionString)).ToArray();
+        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection)).ToArray();
         var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos);
         try
         {
@@ -89,7 +92,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
     {
         foreach (var silo in Silos) await silo.DisposeAsync();
         await Jwks.DisposeAsync();
-        await Database.DisposeAsync();
+        if (Database is not null) await Database.DisposeAsync();
         File.Delete(ConfigPath);
     }
 }
