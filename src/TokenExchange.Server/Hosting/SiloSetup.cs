@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Orleans.Configuration;
 using Orleans.Storage;
 using TokenExchange.Grains;
@@ -13,8 +12,9 @@ public static class SiloSetup
 
     public static void Configure(ISiloBuilder silo, ServerSettings settings)
     {
-        var siloPort = FreePortIfZero(settings.SiloPort);
-        var gatewayPort = FreePortIfZero(settings.GatewayPort);
+        // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
+        var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
+        var gatewayPort = settings.GatewayPort == 0 ? FreePorts.Pick() : settings.GatewayPort;
         if (settings.Postgres is not { } connection)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
@@ -59,6 +59,10 @@ public static class SiloSetup
             silo.Services.AddOptions<AdoNetGrainStorageOptions>(name)
                 .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         }
+        // A storage failure inside a grain travels to the calling silo as an exception: let Orleans carry
+        // Npgsql's exceptions (as it does System.* ones), so the caller sees a storage failure it can
+        // report as temporarily_unavailable rather than a serialization error.
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.Configure<ClusterMembershipOptions>(options =>
         {
             var timings = settings.Membership;
@@ -68,14 +72,5 @@ public static class SiloSetup
             options.IAmAliveTablePublishTimeout = timings.IAmAlivePeriod;
             options.TableRefreshTimeout = timings.TableRefresh;
         });
-    }
-
-    /// <summary>Orleans needs concrete silo ports; 0 picks a free one (tests run many silos side by side).</summary>
-    private static int FreePortIfZero(int port)
-    {
-        if (port != 0) return port;
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

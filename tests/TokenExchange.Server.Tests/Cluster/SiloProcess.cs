@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using TokenExchange.Server.Hosting;
 
 namespace TokenExchange.Server.Tests.Cluster;
 
@@ -11,31 +10,25 @@ namespace TokenExchange.Server.Tests.Cluster;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly string[] args;
+    private readonly string configPath;
+    private readonly string postgres;
     private readonly StringBuilder log = new();
     private Process? process;
+    private bool startedOnce;
 
     public SiloProcess(string name, string configPath, string postgres)
     {
         Name = name;
-        HttpPort = FreePort();
-        GrpcPort = FreePort();
-        SiloPort = FreePort();
-        GatewayPort = FreePort();
-        args =
-        [
-            ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true",
-            "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
-            "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
-            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),
-        ];
+        this.configPath = configPath;
+        this.postgres = postgres;
+        PickPorts();
     }
 
     public string Name { get; }
-    public int HttpPort { get; }
-    public int GrpcPort { get; }
-    public int SiloPort { get; }
-    public int GatewayPort { get; }
+    public int HttpPort { get; private set; }
+    public int GrpcPort { get; private set; }
+    public int SiloPort { get; private set; }
+    public int GatewayPort { get; private set; }
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     public Uri Grpc => new($"http://127.0.0.1:{GrpcPort}");
     public bool IsRunning => process is { HasExited: false };
@@ -58,10 +51,45 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the silo and waits until it is ready. A first start that loses a port to another process
+    /// (picked free, taken before the silo bound it) retries on new ports; a restart keeps its ports.
+    /// </summary>
     public async Task StartAsync()
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                startedOnce = true;
+                return;
+            }
+            catch (InvalidOperationException) when (!startedOnce && attempt < 3 && Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (log) log.Clear();
+                PickPorts();
+            }
+        }
+    }
+
+    private void PickPorts()
+    {
+        (HttpPort, GrpcPort, SiloPort, GatewayPort) = (FreePorts.Pick(), FreePorts.Pick(), FreePorts.Pick(), FreePorts.Pick());
+    }
+
+    private string[] Arguments() =>
+    [
+        ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true",
+        "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
+        "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
+        "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),
+    ];
+
+    private async Task StartOnceAsync()
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in Arguments()) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -118,13 +146,6 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (log) log.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
