@@ -69,6 +69,7 @@ public sealed record ServerSettings
     {
         var defaults = new ServerSettings();
         var postgres = configuration["postgres"] is { Length: > 0 } connection ? connection : null;
+        if (postgres is not null) Storage.PostgresConnections.Parse(postgres); // a malformed one fails here, by name
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,

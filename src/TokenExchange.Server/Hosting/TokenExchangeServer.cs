@@ -91,10 +91,15 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Settings.Postgres is { } connection && Settings.Migrate)
+        if (Settings.Postgres is { } connection)
         {
-            var report = await PostgresMigrator.MigrateAsync(connection, cancellationToken);
-            app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
+            // Fail fast with one clear line when PostgreSQL cannot be reached, before Orleans tries.
+            await (await PostgresConnections.OpenAsync(connection, cancellationToken)).DisposeAsync();
+            if (Settings.Migrate)
+            {
+                var report = await PostgresMigrator.MigrateAsync(connection, cancellationToken);
+                app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
+            }
         }
         await app.StartAsync(cancellationToken);
         // Without --issuer the HTTP address is the issuer; with port 0 it is known only now.
