@@ -8,13 +8,19 @@ using TokenExchange.Protos.V1;
 namespace TokenExchange.Server.Tests.Cluster;
 
 /// <summary>Three real silo processes on one PostgreSQL database, each serving both front doors.</summary>
-public sealed class ThreeSiloClusterTests : IAsyncLifetime
+public sealed class ThreeSiloClusterTests(ThreeSiloClusterTests.Fixture fixture) : IClassFixture<ThreeSiloClusterTests.Fixture>
 {
-    private ClusterOfSilos cluster = null!;
+    private readonly ClusterOfSilos cluster = fixture.Cluster;
 
-    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3);
+    /// <summary>One cluster for the class: the tests use distinct subjects and handlers, so they do not interfere.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public ClusterOfSilos Cluster { get; private set; } = null!;
 
-    public async Task DisposeAsync() => await cluster.DisposeAsync();
+        public async Task InitializeAsync() => Cluster = await ClusterOfSilos.StartAsync(3);
+
+        public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    }
 
     [Fact]
     public async Task Every_silo_exchanges_and_signs_with_the_same_key()
