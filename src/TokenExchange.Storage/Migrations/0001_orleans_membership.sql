@@ -35,16 +35,30 @@ CREATE TABLE orleansmembershiptable (
 
 -- Inserting a member and updating one must move the table version in the same step, and only from the
 -- version the silo last read. The version row's lock serialises concurrent changes to one cluster.
+CREATE FUNCTION tx_membership_bump(p_deploymentid text, p_version integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE orleansmembershipversiontable
+       SET version = version + 1, changed_at = now()
+     WHERE deploymentid = p_deploymentid AND version = p_version AND version < 2147483647;
+    RETURN FOUND;
+END $$;
+
+-- Undoes this transaction's bump when the member change itself found nothing to do (the version row's
+-- lock is still held, so nobody else moved it meanwhile).
+CREATE FUNCTION tx_membership_unbump(p_deploymentid text) RETURNS integer
+LANGUAGE sql AS $$
+    UPDATE orleansmembershipversiontable SET version = version - 1 WHERE deploymentid = p_deploymentid;
+    SELECT 0;
+$$;
+
 CREATE FUNCTION tx_membership_insert(
     p_deploymentid text, p_address text, p_port integer, p_generation integer, p_siloname text,
     p_hostname text, p_status integer, p_proxyport integer, p_starttime timestamptz,
     p_iamalivetime timestamptz, p_version integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, changed_at = now()
-     WHERE deploymentid = p_deploymentid AND version = p_version AND version < 2147483647;
-    IF NOT FOUND THEN
+    IF NOT tx_membership_bump(p_deploymentid, p_version) THEN
         RETURN 0;
     END IF;
     INSERT INTO orleansmembershiptable
@@ -52,9 +66,7 @@ BEGIN
     VALUES (p_deploymentid, p_address, p_port, p_generation, p_siloname, p_hostname, p_status, p_proxyport, p_starttime, p_iamalivetime)
     ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
-        -- The member exists already: undo this call's version bump (its row lock is still held).
-        UPDATE orleansmembershipversiontable SET version = version - 1 WHERE deploymentid = p_deploymentid;
-        RETURN 0;
+        RETURN tx_membership_unbump(p_deploymentid); -- the member exists already
     END IF;
     RETURN 1;
 END $$;
@@ -64,18 +76,14 @@ CREATE FUNCTION tx_membership_update(
     p_suspecttimes text, p_iamalivetime timestamptz, p_version integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE orleansmembershipversiontable
-       SET version = version + 1, changed_at = now()
-     WHERE deploymentid = p_deploymentid AND version = p_version AND version < 2147483647;
-    IF NOT FOUND THEN
+    IF NOT tx_membership_bump(p_deploymentid, p_version) THEN
         RETURN 0;
     END IF;
     UPDATE orleansmembershiptable
        SET status = p_status, suspecttimes = p_suspecttimes, iamalivetime = GREATEST(iamalivetime, p_iamalivetime)
      WHERE deploymentid = p_deploymentid AND address = p_address AND port = p_port AND generation = p_generation;
     IF NOT FOUND THEN
-        UPDATE orleansmembershipversiontable SET version = version - 1 WHERE deploymentid = p_deploymentid;
-        RETURN 0;
+        RETURN tx_membership_unbump(p_deploymentid); -- no such member
     END IF;
     RETURN 1;
 END $$;
