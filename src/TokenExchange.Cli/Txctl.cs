@@ -14,6 +14,12 @@ public static class Txctl
             ExchangeCommand.Create(output, error),
             DevTokenCommand.Create(output, error),
             DbCommand.Create(output, error),
+            Commands.Admin.ApplyCommand.Create(output, error),
+            Commands.Admin.GetCommand.Create(output, error),
+            Commands.Admin.ChangeCommands.Delete(output, error),
+            Commands.Admin.ChangeCommands.EnableApp(output, error),
+            Commands.Admin.ChangeCommands.DisableApp(output, error),
+            Commands.Admin.ChangeCommands.Users(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

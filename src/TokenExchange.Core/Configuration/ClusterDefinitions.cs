@@ -2,11 +2,15 @@ using TokenExchange.Definitions;
 
 namespace TokenExchange.Configuration;
 
-/// <summary>Every definition a configuration file declares: apps, handlers and users.</summary>
+/// <summary>Every definition a configuration file declares: apps, handlers and users, and the admin key hashes.</summary>
 public sealed record ClusterDefinitions(
     IReadOnlyList<AppDefinition> Apps,
     IReadOnlyList<HandlerDefinition> Handlers,
-    IReadOnlyList<UserRecord> Users);
+    IReadOnlyList<UserRecord> Users)
+{
+    /// <summary>Hashes of the keys that authenticate to the admin API (from the server's own file only).</summary>
+    public IReadOnlyList<string> AdminKeyHashes { get; init; } = [];
+}
 
 /// <summary>A configuration that cannot be used; <see cref="Exception.Message"/> lists every problem.</summary>
 public sealed class ConfigException(IReadOnlyList<string> problems)

@@ -11,6 +11,18 @@ public sealed class ConfigFileModel
 
     /// <summary>Server settings (ports, PostgreSQL, membership timings); the host reads them, see README.</summary>
     public Dictionary<string, string> Server { get; set; } = [];
+
+    /// <summary>Credentials of the admin API; only in the server's own configuration file.</summary>
+    public AdminModel? Admin { get; set; }
+}
+
+public sealed class AdminModel
+{
+    /// <summary>Plaintext admin key: for development configuration only; it is hashed on load.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Hashes (<c>sha256:BASE64</c>) of the admin keys, for production configuration.</summary>
+    public List<string> KeyHashes { get; set; } = [];
 }
 
 public sealed class AppModel

@@ -33,10 +33,31 @@ public static class ConfigLoader
         var apps = model.Apps.Select((a, i) => ToApp(a, $"apps[{i}]", problems)).ToList();
         var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
         var users = model.Users.Select((u, i) => ToUser(u, $"users[{i}]", problems)).ToList();
+        var adminKeys = ToAdminKeys(model.Admin, problems);
         if (problems.Count == 0) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
         if (problems.Count > 0) throw new ConfigException(problems);
-        return new ClusterDefinitions(apps, handlers, users);
+        return new ClusterDefinitions(apps, handlers, users) { AdminKeyHashes = adminKeys };
     }
+
+    private static string[] ToAdminKeys(AdminModel? m, List<string> problems)
+    {
+        if (m is null) return [];
+        var hashes = new List<string>();
+        if (m.Key is { } key)
+        {
+            if (key.Length < AdminKeyMinimumLength) problems.Add($"admin.key must be at least {AdminKeyMinimumLength} characters (use a high-entropy key)");
+            hashes.Add(ClientSecretHasher.Hash(key));
+        }
+        foreach (var hash in m.KeyHashes)
+        {
+            if (!ClientSecretHasher.IsWellFormedHash(hash)) problems.Add("admin.keyHashes: each must be 'sha256:' and the base64 of 32 bytes");
+            else hashes.Add(hash);
+        }
+        return [.. hashes];
+    }
+
+    /// <summary>Admin keys guard every definition of the cluster: longer than client secrets.</summary>
+    public const int AdminKeyMinimumLength = 24;
 
     private static ConfigFileModel Deserialize(string yaml)
     {

@@ -10,7 +10,7 @@ public sealed class AppGrain(
     public async Task Put(AppDefinition definition)
     {
         if (definition.ClientId != this.GetPrimaryKeyString()) throw new ArgumentException("client id does not match the grain key");
-        if (DefinitionEquality.Same(definition, state.State.Value)) return;
+        if (DefinitionPlanner.Same(definition, state.State.Value)) return;
         state.State = new DefinitionState<AppDefinition>(definition);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).AppChanged(definition.ClientId, exists: true);

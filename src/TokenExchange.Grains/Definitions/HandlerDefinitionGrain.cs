@@ -10,7 +10,7 @@ public sealed class HandlerDefinitionGrain(
     public async Task Put(HandlerDefinition definition)
     {
         if (definition.Name != this.GetPrimaryKeyString()) throw new ArgumentException("handler name does not match the grain key");
-        if (DefinitionEquality.Same(definition, state.State.Value)) return;
+        if (DefinitionPlanner.Same(definition, state.State.Value)) return;
         state.State = new DefinitionState<HandlerDefinition>(definition);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).HandlerChanged(definition.Name, exists: true);

@@ -28,7 +28,7 @@ public sealed class ClusterStartup(
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Seed is { } seed) await writer.ApplyAsync(seed);
+        if (options.Value.Seed is { } seed) await writer.SeedAsync(seed);
         await keys.LoadAsync();
         if (devIssuer.Issuer is { } dev) dev.UseKey(await keys.LoadDevIssuerKeyAsync());
         await definitions.RefreshAsync();

@@ -43,6 +43,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
         services.AddSingleton<DefinitionWriter>();
+        services.AddSingleton<Admin.DefinitionAdmin>();
         services.AddSingleton<ClusterStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterStartup>());
         return services;

@@ -1,5 +1,4 @@
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Definitions;
 
 namespace TokenExchange.Grains.Users;
 
@@ -17,7 +16,7 @@ public sealed class UserGrain(
 
     public async Task Put(UserRecord user)
     {
-        if (DefinitionEquality.Same(user, state.State.User)) return;
+        if (DefinitionPlanner.Same(user, state.State.User)) return;
         await Store(user);
         foreach (var session in state.State.Watchers) GrainFactory.GetGrain<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
     }

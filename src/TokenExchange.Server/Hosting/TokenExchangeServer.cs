@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
+using TokenExchange.Server.Admin;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Storage;
@@ -69,6 +70,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.EnableDevIssuer = settings.DevIssuer;
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
+        builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
+        builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = 64 * 1024;
@@ -82,6 +85,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
         var app = builder.Build();
         app.MapGrpcService<TokenExchangeGrpcService>();
+        app.MapGrpcService<AdminGrpcService>();
         app.MapTokenExchangeHealth();
         app.MapTokenEndpoint();
         app.MapDiscoveryEndpoints();

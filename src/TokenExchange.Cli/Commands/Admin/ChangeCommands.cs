@@ -1,0 +1,73 @@
+using System.CommandLine;
+using TokenExchange.Protos.V1;
+
+namespace TokenExchange.Cli.Commands.Admin;
+
+/// <summary>One-definition changes: delete, enable-app, disable-app, users enable|disable.</summary>
+public static class ChangeCommands
+{
+    public static Command Delete(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var kind = new Argument<string>("kind") { Description = "app or handler" };
+        kind.AcceptOnlyFromAmong("app", "handler");
+        var name = new Argument<string>("name");
+        var command = new Command("delete", "delete an app or a handler") { kind, name };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+            await Print(output, await client.DeleteAsync(new DeleteRequest { Kind = parse.GetValue(kind)!, Name = parse.GetValue(name)! }, options))));
+        return command;
+    }
+
+    public static Command EnableApp(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var handler = new Argument<string>("handler");
+        var app = new Argument<string>("app") { Description = "the app's client id" };
+        var isDefault = new Option<bool>("--default") { Description = "make this handler the app's default" };
+        var allowCreation = new Option<bool>("--allow-user-creation") { Description = "let exchanges through this app create users" };
+        var command = new Command("enable-app", "enable a handler for an app (or change how it is enabled)") { handler, app, isDefault, allowCreation };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) => await Print(output, await client.EnableAppAsync(new EnableAppRequest
+        {
+            Handler = parse.GetValue(handler)!,
+            ClientId = parse.GetValue(app)!,
+            Default = parse.GetValue(isDefault),
+            AllowUserCreation = parse.GetValue(allowCreation),
+        }, options))));
+        return command;
+    }
+
+    public static Command DisableApp(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var handler = new Argument<string>("handler");
+        var app = new Argument<string>("app") { Description = "the app's client id" };
+        var command = new Command("disable-app", "stop a handler serving an app") { handler, app };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+            await Print(output, await client.DisableAppAsync(new DisableAppRequest { Handler = parse.GetValue(handler)!, ClientId = parse.GetValue(app)! }, options))));
+        return command;
+    }
+
+    public static Command Users(TextWriter output, TextWriter error)
+    {
+        Command SetEnabled(string name, bool enabled)
+        {
+            var admin = new AdminOptions();
+            var id = new Argument<string>("id") { Description = "the user's id" };
+            var command = new Command(name, enabled ? "enable a user" : "disable a user: every exchange for it is refused, cluster-wide") { id };
+            admin.AddTo(command);
+            command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+                await Print(output, await client.SetUserEnabledAsync(new SetUserEnabledRequest { Id = parse.GetValue(id)!, Enabled = enabled }, options))));
+            return command;
+        }
+        return new Command("users", "manage users") { SetEnabled("disable", false), SetEnabled("enable", true) };
+    }
+
+    private static async Task<int> Print(TextWriter output, Change change)
+    {
+        await output.WriteLineAsync($"{change.Action,-9} {change.Kind} {change.Name}");
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,148 @@
+using TokenExchange.Configuration;
+using TokenExchange.Definitions;
+using TokenExchange.Grains.Users;
+
+namespace TokenExchange.Grains.Admin;
+
+/// <summary>
+/// Changes to the cluster's definitions, as the admin API makes them: every change is checked against
+/// the invariants over all definitions as they would be afterwards, and refused whole on a violation.
+/// Writes go to the definition grains, which every silo's cache follows within about a quarter second.
+/// </summary>
+public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory users)
+{
+    /// <summary>Every app and handler, read from their grains (not from this silo's cache, which may lag).</summary>
+    public async Task<(IReadOnlyList<AppDefinition> Apps, IReadOnlyList<HandlerDefinition> Handlers)> LoadAsync()
+    {
+        var index = await grains.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).GetIndex();
+        var apps = await Task.WhenAll(index.ClientIds.Select(id => grains.GetGrain<IAppGrain>(id).Get()));
+        var handlers = await Task.WhenAll(index.HandlerNames.Select(name => grains.GetGrain<IHandlerDefinitionGrain>(name).Get()));
+        return ([.. apps.OfType<AppDefinition>()], [.. handlers.OfType<HandlerDefinition>()]);
+    }
+
+    public Task<UserRecord?> GetUserAsync(string id) => users.GetAsync(id);
+
+    public async Task<IReadOnlyList<DefinitionChange>> ApplyAsync(ClusterDefinitions desired, bool prune, bool dryRun)
+    {
+        if (desired.AdminKeyHashes.Count > 0)
+            throw new DefinitionAdminException(AdminFailure.Invalid, ["admin keys are set in the server's configuration file, not applied"]);
+        var (apps, handlers) = await LoadAsync();
+        var currentUsers = new Dictionary<string, UserRecord?>(StringComparer.Ordinal);
+        foreach (var user in desired.Users) currentUsers[user.Id] = await users.GetAsync(user.Id);
+
+        var plan = DefinitionPlanner.Plan(apps, handlers, currentUsers, desired, prune);
+        var (resultApps, resultHandlers) = DefinitionPlanner.Result(apps, handlers, desired, prune);
+        var problems = DefinitionRules.Check(resultApps, resultHandlers, desired.Users).ToList();
+        problems.AddRange(await UserConflicts(desired.Users));
+        if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
+        if (dryRun) return plan;
+
+        foreach (var app in desired.Apps) await grains.GetGrain<IAppGrain>(app.ClientId).Put(app);
+        foreach (var handler in desired.Handlers) await grains.GetGrain<IHandlerDefinitionGrain>(handler.Name).Put(handler);
+        foreach (var user in desired.Users)
+        {
+            if (await users.PutAsync(user) is { } conflict) throw new DefinitionAdminException(AdminFailure.Invalid, [$"user '{user.Id}': {conflict}"]);
+        }
+        foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.Handler))
+            await grains.GetGrain<IHandlerDefinitionGrain>(gone.Name).Delete();
+        foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.App))
+            await grains.GetGrain<IAppGrain>(gone.Name).Delete();
+        return plan;
+    }
+
+    public async Task<DefinitionChange> EnableAppAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
+    {
+        var (apps, handlers) = await LoadAsync();
+        var handler = Find(handlers, handlerName);
+        var enablement = new HandlerAppEnablement
+        {
+            ClientId = clientId,
+            Default = isDefault,
+            AllowUserCreation = allowUserCreation,
+            RunAs = Array.Find(handler.Apps, e => e.ClientId == clientId)?.RunAs,
+        };
+        var changed = handler with { Apps = [.. handler.Apps.Where(e => e.ClientId != clientId), enablement] };
+        return await PutHandler(apps, handlers, handler, changed);
+    }
+
+    public async Task<DefinitionChange> DisableAppAsync(string handlerName, string clientId)
+    {
+        var (apps, handlers) = await LoadAsync();
+        var handler = Find(handlers, handlerName);
+        if (handler.Apps.All(e => e.ClientId != clientId))
+            throw new DefinitionAdminException(AdminFailure.NotFound, [$"handler '{handlerName}' is not enabled for app '{clientId}'"]);
+        return await PutHandler(apps, handlers, handler, handler with { Apps = [.. handler.Apps.Where(e => e.ClientId != clientId)] });
+    }
+
+    public async Task<DefinitionChange> DeleteAsync(string kind, string name)
+    {
+        var (apps, handlers) = await LoadAsync();
+        switch (kind)
+        {
+            case DefinitionPlanner.App:
+                if (apps.All(a => a.ClientId != name)) throw NotFound(kind, name);
+                var problems = DefinitionRules.Check([.. apps.Where(a => a.ClientId != name)], handlers, []).ToList();
+                if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
+                await grains.GetGrain<IAppGrain>(name).Delete();
+                break;
+            case DefinitionPlanner.Handler:
+                Find(handlers, name);
+                await grains.GetGrain<IHandlerDefinitionGrain>(name).Delete();
+                break;
+            default:
+                throw new DefinitionAdminException(AdminFailure.Invalid, [$"'{kind}' cannot be deleted (apps and handlers can; users are disabled instead)"]);
+        }
+        return new DefinitionChange(kind, name, ChangeAction.Delete);
+    }
+
+    public async Task<DefinitionChange> SetUserEnabledAsync(string id, bool enabled)
+    {
+        var user = await users.GetAsync(id) ?? throw NotFound(DefinitionPlanner.User, id);
+        if (user.Enabled == enabled) return new DefinitionChange(DefinitionPlanner.User, id, ChangeAction.Unchanged);
+        await grains.GetGrain<IUserGrain>(id).Put(user with { Enabled = enabled });
+        return new DefinitionChange(DefinitionPlanner.User, id, ChangeAction.Update);
+    }
+
+    private async Task<DefinitionChange> PutHandler(IReadOnlyList<AppDefinition> apps, IReadOnlyList<HandlerDefinition> handlers, HandlerDefinition before, HandlerDefinition after)
+    {
+        var problems = DefinitionRules.Check(apps, [.. handlers.Where(h => h.Name != after.Name), after], []).ToList();
+        if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
+        if (DefinitionPlanner.Same(before, after)) return new DefinitionChange(DefinitionPlanner.Handler, after.Name, ChangeAction.Unchanged);
+        await grains.GetGrain<IHandlerDefinitionGrain>(after.Name).Put(after);
+        return new DefinitionChange(DefinitionPlanner.Handler, after.Name, ChangeAction.Update);
+    }
+
+    /// <summary>Attributes used for mapping are unique across the directory: a user may not take another's.</summary>
+    private async Task<IEnumerable<string>> UserConflicts(IReadOnlyList<UserRecord> desired)
+    {
+        var problems = new List<string>();
+        foreach (var user in desired)
+        {
+            foreach (var attribute in Enum.GetValues<UserAttribute>())
+            {
+                if (user.Get(attribute) is { } value && await users.FindIdAsync(attribute, value) is { } owner && owner != user.Id)
+                    problems.Add($"user '{user.Id}': {attribute} '{value}' belongs to user '{owner}'");
+            }
+        }
+        return problems;
+    }
+
+    private static HandlerDefinition Find(IReadOnlyList<HandlerDefinition> handlers, string name) =>
+        handlers.FirstOrDefault(h => h.Name == name) ?? throw NotFound(DefinitionPlanner.Handler, name);
+
+    private static DefinitionAdminException NotFound(string kind, string name) => new(AdminFailure.NotFound, [$"{kind} '{name}' does not exist"]);
+}
+
+public enum AdminFailure
+{
+    Invalid,
+    NotFound,
+}
+
+/// <summary>A refused admin change: every problem found, and whether something was missing or invalid.</summary>
+public sealed class DefinitionAdminException(AdminFailure failure, IReadOnlyList<string> problems)
+    : Exception(string.Join("; ", problems))
+{
+    public AdminFailure Failure { get; } = failure;
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

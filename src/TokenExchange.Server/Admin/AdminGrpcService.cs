@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Grpc.Core;
+using TokenExchange.Configuration;
+using TokenExchange.Definitions;
+using TokenExchange.Grains.Admin;
+using TokenExchange.Protos.V1;
+using Change = TokenExchange.Protos.V1.Change;
+using Definition = TokenExchange.Protos.V1.Definition;
+
+namespace TokenExchange.Server.Admin;
+
+/// <summary>The admin API: a thin adapter over <see cref="DefinitionAdmin"/>, behind <see cref="AdminAuthenticator"/>.</summary>
+public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, ILogger<AdminGrpcService> logger) : Protos.V1.Admin.AdminBase
+{
+    public override Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context) => Run(context, async () =>
+    {
+        ClusterDefinitions desired;
+        try
+        {
+            desired = ConfigLoader.Parse(request.Document);
+        }
+        catch (ConfigException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+        var changes = await admin.ApplyAsync(desired, request.Prune, request.DryRun);
+        if (!request.DryRun) Audit(context, "apply", changes);
+        return new ApplyResponse { DryRun = request.DryRun, Changes = { changes.Select(ToProto) } };
+    });
+
+    public override Task<GetResponse> Get(GetRequest request, ServerCallContext context) => Run(context, async () =>
+    {
+        var response = new GetResponse();
+        switch (request.Kind)
+        {
+            case DefinitionPlanner.App:
+                var (apps, _) = await admin.LoadAsync();
+                response.Items.Add(Select(apps, a => a.ClientId, request.Name, DefinitionViews.App, DefinitionPlanner.App));
+                break;
+            case DefinitionPlanner.Handler:
+                var (_, handlers) = await admin.LoadAsync();
+                response.Items.Add(Select(handlers, h => h.Name, request.Name, DefinitionViews.Handler, DefinitionPlanner.Handler));
+                break;
+            case DefinitionPlanner.User:
+                if (request.Name.Length == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "users are got by id: give a name"));
+                var user = await admin.GetUserAsync(request.Name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"user '{request.Name}' does not exist"));
+                response.Items.Add(new Definition { Kind = DefinitionPlanner.User, Name = user.Id, Json = DefinitionViews.User(user) });
+                break;
+            default:
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "kind must be app, handler or user"));
+        }
+        return response;
+    });
+
+    public override Task<Change> Delete(DeleteRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, "delete", await admin.DeleteAsync(request.Kind, request.Name)));
+
+    public override Task<Change> EnableApp(EnableAppRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, "enable-app", await admin.EnableAppAsync(request.Handler, request.ClientId, request.Default, request.AllowUserCreation)));
+
+    public override Task<Change> DisableApp(DisableAppRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, "disable-app", await admin.DisableAppAsync(request.Handler, request.ClientId)));
+
+    public override Task<Change> SetUserEnabled(SetUserEnabledRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, request.Enabled ? "enable-user" : "disable-user", await admin.SetUserEnabledAsync(request.Id, request.Enabled)));
+
+    private async Task<T> Run<T>(ServerCallContext context, Func<Task<T>> action)
+    {
+        await authenticator.AuthorizeAsync(context);
+        try
+        {
+            return await action();
+        }
+        catch (DefinitionAdminException e)
+        {
+            throw new RpcException(new Status(e.Failure == AdminFailure.NotFound ? StatusCode.NotFound : StatusCode.FailedPrecondition, e.Message));
+        }
+    }
+
+    private static IEnumerable<Definition> Select<T>(IReadOnlyList<T> items, Func<T, string> name, string wanted, Func<T, string> json, string kind)
+    {
+        var selected = items.Where(i => wanted.Length == 0 || name(i) == wanted).OrderBy(name, StringComparer.Ordinal).ToList();
+        if (wanted.Length > 0 && selected.Count == 0) throw new RpcException(new Status(StatusCode.NotFound, $"{kind} '{wanted}' does not exist"));
+        return selected.Select(i => new Definition { Kind = kind, Name = name(i), Json = json(i) });
+    }
+
+    private Change Audited(ServerCallContext context, string operation, DefinitionChange change)
+    {
+        Audit(context, operation, [change]);
+        return ToProto(change);
+    }
+
+    private void Audit(ServerCallContext context, string operation, IReadOnlyList<DefinitionChange> changes)
+    {
+        foreach (var change in changes.Where(c => c.Action != ChangeAction.Unchanged))
+            logger.LogInformation("admin {Operation}: {Action} {Kind} {Name} from {Address}", operation, change.Action, change.Kind, change.Name,
+                context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
+    }
+
+    private static Change ToProto(DefinitionChange change) => new() { Kind = change.Kind, Name = change.Name, Action = change.Action.ToString().ToLowerInvariant() };
+}
