@@ -26,7 +26,17 @@ public static class ConfigLoader
     public static IReadOnlyDictionary<string, string?> ReadServerSection(string path) =>
         File.Exists(path) ? Deserialize(File.ReadAllText(path)).Server.ToDictionary(p => p.Key, p => (string?)p.Value) : new Dictionary<string, string?>();
 
-    public static ClusterDefinitions Parse(string yaml)
+    /// <summary>A whole configuration: each definition checked, and the invariants across them.</summary>
+    public static ClusterDefinitions Parse(string yaml) => Parse(yaml, checkAcrossDefinitions: true);
+
+    /// <summary>
+    /// A document for the admin API's apply: each definition checked, but not the invariants across them,
+    /// since it may refer to apps and handlers the cluster has already; the admin checks those on the
+    /// result of the apply.
+    /// </summary>
+    public static ClusterDefinitions ParseDocument(string yaml) => Parse(yaml, checkAcrossDefinitions: false);
+
+    private static ClusterDefinitions Parse(string yaml, bool checkAcrossDefinitions)
     {
         var model = Deserialize(yaml);
         var problems = new List<string>();
@@ -34,7 +44,7 @@ public static class ConfigLoader
         var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
         var users = model.Users.Select((u, i) => ToUser(u, $"users[{i}]", problems)).ToList();
         var adminKeys = ToAdminKeys(model.Admin, problems);
-        if (problems.Count == 0) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
+        if (problems.Count == 0 && checkAcrossDefinitions) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
         if (problems.Count > 0) throw new ConfigException(problems);
         return new ClusterDefinitions(apps, handlers, users) { AdminKeyHashes = adminKeys };
     }

@@ -17,7 +17,7 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
         ClusterDefinitions desired;
         try
         {
-            desired = ConfigLoader.Parse(request.Document);
+            desired = ConfigLoader.ParseDocument(request.Document);
         }
         catch (ConfigException e)
         {

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Server.Hosting;
+
+namespace TokenExchange.Cli.Tests.Commands.Admin;
+
+/// <summary>
+/// txctl's admin commands against a server of their own (they change its definitions): the embedded
+/// default, whose config/dev.yaml carries a dev admin key.
+/// </summary>
+public sealed class AdminCommandTests : IAsyncLifetime
+{
+    private const string AdminKey = "dev-admin-key-0123456789abcdef";
+    private const string OrdersSecret = "orders-secret-0123456789abcdef";
+    private TokenExchangeServer server = null!;
+    private readonly string file = Path.Combine(Path.GetTempPath(), $"tx-apply-{Guid.NewGuid():N}.yaml");
+
+    public async Task InitializeAsync()
+    {
+        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+        await server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await server.DisposeAsync();
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Get_lists_definitions_without_secrets_in_every_format()
+    {
+        foreach (var format in new[] { "table", "yaml", "json" })
+        {
+            var (exitCode, output, error) = await Admin("get", "apps", "-o", format);
+
+            Assert.True(exitCode == 0, error);
+            Assert.Contains("orders-service", output);
+            Assert.DoesNotContain(OrdersSecret, output);
+            Assert.DoesNotContain("sha256:", output);
+        }
+        var (_, handler, _) = await Admin("get", "handler", "partner-idp", "-o", "json");
+        Assert.Equal("https://idp.partner.example", JsonDocument.Parse(handler).RootElement[0].GetProperty("issuer").GetString());
+    }
+
+    [Fact]
+    public async Task Apply_dry_runs_creates_is_idempotent_and_prunes()
+    {
+        await File.WriteAllTextAsync(file, """
+            apps:
+              - clientId: billing-service
+                clientSecret: billing-secret-0123456789abcdef
+                tokenExchange: { enabled: true }
+                allowedScopes: [api]
+            """);
+
+        var dryRun = await Admin("apply", "-f", file, "--dry-run");
+        var afterDryRun = await Admin("get", "app", "billing-service");
+        var applied = await Admin("apply", "-f", file);
+        var again = await Admin("apply", "-f", file);
+
+        Assert.Contains("create    app billing-service", dryRun.Output);
+        Assert.Equal(1, afterDryRun.ExitCode);
+        Assert.Contains("NotFound", afterDryRun.Error);
+        Assert.Contains("1 changes applied", applied.Output);
+        Assert.Contains("unchanged app billing-service", again.Output);
+        Assert.Contains("0 changes applied", again.Output);
+
+        // Prune with a document of everything but reports-service (handlers only enable orders-service).
+        var (_, current, _) = await Admin("get", "handlers", "-o", "yaml");
+        await File.WriteAllTextAsync(file, """
+            apps:
+              - { clientId: orders-service, clientSecret: orders-secret-0123456789abcdef, tokenExchange: { enabled: true }, allowedScopes: [api, openid], allowedAudiences: [https://orders.example] }
+              - { clientId: billing-service, clientSecret: billing-secret-0123456789abcdef, tokenExchange: { enabled: true }, allowedScopes: [api] }
+            handlers:
+              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [access_token, jwt, id_token], audiences: [token-exchange], algorithms: [ES256], apps: [ { clientId: orders-service, allowUserCreation: true } ] }
+            """);
+        var pruned = await Admin("apply", "-f", file, "--prune");
+
+        Assert.Contains("delete    app reports-service", pruned.Output);
+        Assert.Contains("delete    handler partner-idp", pruned.Output);
+        Assert.Contains("partner-idp", current);
+        Assert.Equal(1, (await Admin("get", "handler", "partner-idp")).ExitCode);
+    }
+
+    [Fact]
+    public async Task An_apply_that_breaks_an_invariant_is_refused_whole_with_every_problem()
+    {
+        await File.WriteAllTextAsync(file, """
+            apps:
+              - { clientId: new-app, clientSecret: new-app-secret-0123456789, tokenExchange: { enabled: true } }
+            handlers:
+              - { name: second-default, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true }, { clientId: ghost-app } ] }
+            """);
+
+        var (exitCode, _, error) = await Admin("apply", "-f", file);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("FailedPrecondition", error);
+        Assert.Contains("ghost-app", error);
+        Assert.Contains("more than one default handler", error);
+        Assert.Equal(1, (await Admin("get", "app", "new-app")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Enable_app_and_disable_app_take_effect_on_exchanges()
+    {
+        var token = await DevToken("alice-ext-1");
+        string[] exchange = ["exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service", "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", token];
+        Assert.Equal(0, (await CliFixture.Run(exchange)).ExitCode);
+
+        var disabled = await Admin("disable-app", "dev-idp", "orders-service");
+        var refused = await Eventually(() => CliFixture.Run(exchange), r => r.ExitCode != 0);
+        var enabled = await Admin("enable-app", "dev-idp", "orders-service", "--allow-user-creation");
+        var served = await Eventually(() => CliFixture.Run(exchange), r => r.ExitCode == 0);
+
+        Assert.Contains("update    handler dev-idp", disabled.Output);
+        Assert.Contains("unauthorized_client", refused.Error);
+        Assert.Contains("update    handler dev-idp", enabled.Output);
+        Assert.Equal(0, served.ExitCode);
+        Assert.Contains("NotFound", (await Admin("enable-app", "no-such-handler", "orders-service")).Error);
+        Assert.Contains("does not exist", (await Admin("enable-app", "dev-idp", "no-such-app")).Error);
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_refuses_its_next_exchange()
+    {
+        var token = await DevToken("alice-ext-1");
+        string[] exchange = ["exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service", "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", token];
+        Assert.Equal(0, (await CliFixture.Run(exchange)).ExitCode);
+
+        await Admin("users", "disable", "u-alice");
+        var refused = await CliFixture.Run(exchange);
+
+        Assert.Contains("invalid_grant", refused.Error);
+    }
+
+    [Fact]
+    public async Task Admin_calls_need_a_valid_credential()
+    {
+        var missing = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString());
+        var wrong = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString(), "--admin-key", "not-the-admin-key-not-the-admin-key");
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("Unauthenticated", wrong.Error);
+        Assert.DoesNotContain("not-the-admin-key", wrong.Error);
+    }
+
+    [Fact]
+    public async Task An_access_token_of_this_cluster_with_the_admin_scope_is_an_admin_credential()
+    {
+        await File.WriteAllTextAsync(file, $$"""
+            apps:
+              - { clientId: ops-console, clientSecret: ops-console-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{server.Issuer}}"] }
+            handlers:
+              - { name: ops-idp, devIssuer: true, acceptedTokenTypes: [access_token, jwt], audiences: [token-exchange], apps: [ { clientId: ops-console, default: true, allowUserCreation: true } ] }
+            """);
+        Assert.Equal(0, (await Admin("apply", "-f", file)).ExitCode);
+        var adminToken = await Eventually(() => AccessToken("tokenexchange.admin"), t => t is not null);
+        var plainToken = await AccessToken("api");
+        Assert.NotNull(adminToken);
+        Assert.NotNull(plainToken);
+
+        var withScope = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString(), "--admin-key", adminToken);
+        var withoutScope = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString(), "--admin-key", plainToken);
+
+        Assert.True(withScope.ExitCode == 0, withScope.Error);
+        Assert.Contains("ops-console", withScope.Output);
+        Assert.Contains("PermissionDenied", withoutScope.Error);
+    }
+
+    private async Task<string?> AccessToken(string scope)
+    {
+        var (exitCode, output, _) = await CliFixture.Run("exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "ops-console",
+            "--client-secret", "ops-console-secret-0123456789", "--scope", scope, "--subject-token", await DevToken("ops-person"));
+        return exitCode == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("access_token").GetString() : null;
+    }
+
+    private async Task<string> DevToken(string subject)
+    {
+        var (exitCode, output, error) = await CliFixture.Run("dev-token", "--server", server.HttpAddress.ToString(), "--sub", subject);
+        Assert.True(exitCode == 0, error);
+        Assert.NotNull(new JsonWebToken(output).Subject);
+        return output;
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> Admin(params string[] args) =>
+        CliFixture.Run([.. args, "--server", server.GrpcAddress.ToString(), "--admin-key", AdminKey]);
+
+    /// <summary>Definition changes reach the silo's cache within about a quarter second: poll, bounded.</summary>
+    private static async Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var result = await attempt();
+            if (done(result) || DateTime.UtcNow > deadline) return result;
+            await Task.Delay(50);
+        }
+    }
+}
