@@ -10,6 +10,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
 {
     public const string Issuer = "http://sts.cluster.test";
     public const string Secret = "orders-secret-0123456789abcdef";
+    public const string AdminKey = "cluster-admin-key-0123456789abcdef";
 
     private ClusterOfSilos(PostgresDatabase? database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
     {
@@ -60,6 +61,8 @@ public sealed class ClusterOfSilos : IAsyncDisposable
                   - { clientId: orders-service, allowUserCreation: true }
             users:
               - { id: u-alice, federationId: alice-ext-1 }
+            admin:
+              key: {{AdminKey}}
             """);
         var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection)).ToArray();
         var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos);

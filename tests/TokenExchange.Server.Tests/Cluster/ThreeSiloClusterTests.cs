@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
-using TokenExchange.Grains;
 using TokenExchange.Protos.V1;
 
 namespace TokenExchange.Server.Tests.Cluster;
@@ -51,15 +50,15 @@ public sealed class ThreeSiloClusterTests(ThreeSiloClusterTests.Fixture fixture)
     }
 
     [Fact]
-    public async Task A_handler_disabled_through_one_silo_is_refused_by_another_within_a_second()
+    public async Task A_handler_disabled_for_an_app_through_one_silos_admin_api_is_refused_by_another_within_a_second()
     {
         var (b, c) = (cluster.Silos[1], cluster.Silos[2]);
         await Exchange(c, cluster.Request("alice-ext-1", handler: "secondary"));
 
-        await using var client = await GatewayClient.ConnectAsync(b);
-        var handler = client.Client.GetGrain<IHandlerDefinitionGrain>("secondary");
-        var definition = await handler.Get();
-        await handler.Put(definition! with { Enabled = false });
+        using var adminChannel = GrpcChannel.ForAddress(b.Grpc);
+        await new Protos.V1.Admin.AdminClient(adminChannel).DisableAppAsync(
+            new DisableAppRequest { Handler = "secondary", ClientId = "orders-service" },
+            new Metadata { { "authorization", "Bearer " + ClusterOfSilos.AdminKey } });
         var changed = Stopwatch.StartNew();
 
         StatusCode? status = null;
@@ -77,7 +76,7 @@ public sealed class ThreeSiloClusterTests(ThreeSiloClusterTests.Fixture fixture)
             await Task.Delay(20);
         }
 
-        Assert.Equal(StatusCode.PermissionDenied, status);
+        Assert.Equal(StatusCode.PermissionDenied, status); // unauthorized_client: the handler no longer serves the app
         Assert.True(changed.Elapsed < TimeSpan.FromSeconds(1), $"refused after {changed.Elapsed.TotalMilliseconds:F0} ms");
     }
 
