@@ -95,6 +95,17 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return new DefinitionChange(kind, name, ChangeAction.Delete);
     }
 
+    /// <summary>Creates or updates one user of an import; its attributes may not belong to another user.</summary>
+    public async Task<DefinitionChange> ImportUserAsync(UserRecord user)
+    {
+        var problems = (await UserConflicts([user])).ToList();
+        if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
+        var existing = await users.GetAsync(user.Id);
+        if (existing is not null && DefinitionPlanner.Same(existing, user)) return new DefinitionChange(DefinitionPlanner.User, user.Id, ChangeAction.Unchanged);
+        if (await users.PutAsync(user) is { } conflict) throw new DefinitionAdminException(AdminFailure.Invalid, [$"user '{user.Id}': {conflict}"]);
+        return new DefinitionChange(DefinitionPlanner.User, user.Id, existing is null ? ChangeAction.Create : ChangeAction.Update);
+    }
+
     public async Task<DefinitionChange> SetUserEnabledAsync(string id, bool enabled)
     {
         var user = await users.GetAsync(id) ?? throw NotFound(DefinitionPlanner.User, id);

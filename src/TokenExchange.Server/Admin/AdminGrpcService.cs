@@ -64,6 +64,65 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
     public override Task<Change> SetUserEnabled(SetUserEnabledRequest request, ServerCallContext context) => Run(context, async () =>
         Audited(context, request.Enabled ? "enable-user" : "disable-user", await admin.SetUserEnabledAsync(request.Id, request.Enabled)));
 
+    public override Task<ImportUsersResponse> ImportUsers(IAsyncStreamReader<User> requestStream, ServerCallContext context) => Run(context, async () =>
+    {
+        const int maxProblems = 20;
+        var response = new ImportUsersResponse();
+        var seen = 0;
+        // A handful of users in flight at once: each is a few grain calls, mostly waiting on storage.
+        var inFlight = new List<Task<(DefinitionChange? Change, string? Problem)>>();
+        async Task Drain(int keep)
+        {
+            while (inFlight.Count > keep)
+            {
+                var done = await Task.WhenAny(inFlight);
+                inFlight.Remove(done);
+                var (change, problem) = await done;
+                if (problem is not null)
+                {
+                    response.Failed++;
+                    if (response.Problems.Count < maxProblems) response.Problems.Add(problem);
+                }
+                else if (change!.Action == ChangeAction.Create) response.Created++;
+                else if (change.Action == ChangeAction.Update) response.Updated++;
+                else response.Unchanged++;
+            }
+        }
+        await foreach (var user in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            seen++;
+            inFlight.Add(ImportOne(user, seen));
+            await Drain(keep: 16);
+        }
+        await Drain(keep: 0);
+        logger.LogInformation("admin import-users: {Created} created, {Updated} updated, {Unchanged} unchanged, {Failed} failed, from {Address}",
+            response.Created, response.Updated, response.Unchanged, response.Failed, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
+        return response;
+    });
+
+    private async Task<(DefinitionChange? Change, string? Problem)> ImportOne(User user, int line)
+    {
+        if (user.Id.Length is 0 or > 256) return (null, $"user #{line}: id is required (at most 256 characters)");
+        try
+        {
+            return (await admin.ImportUserAsync(new UserRecord
+            {
+                Id = user.Id,
+                Username = Optional(user.Username),
+                Email = Optional(user.Email),
+                FederationId = Optional(user.FederationId),
+                DisplayName = Optional(user.DisplayName),
+                Enabled = !user.Disabled,
+            }), null);
+        }
+        catch (DefinitionAdminException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static string? Optional(string value) => value.Length == 0 ? null : value;
+
     private async Task<T> Run<T>(ServerCallContext context, Func<Task<T>> action)
     {
         await authenticator.AuthorizeAsync(context);

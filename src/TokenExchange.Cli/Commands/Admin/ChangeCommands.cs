@@ -62,7 +62,49 @@ public static class ChangeCommands
                 await Print(output, await client.SetUserEnabledAsync(new SetUserEnabledRequest { Id = parse.GetValue(id)!, Enabled = enabled }, options))));
             return command;
         }
-        return new Command("users", "manage users") { SetEnabled("disable", false), SetEnabled("enable", true) };
+        return new Command("users", "manage users") { SetEnabled("disable", false), SetEnabled("enable", true), Import(output, error) };
+    }
+
+    private static Command Import(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var file = new Argument<FileInfo>("file") { Description = "CSV with a header row, or JSON lines (.jsonl)" };
+        var command = new Command("import", "create or update many users; progress on stderr, a summary on stdout") { file };
+        admin.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await error.WriteLineAsync($"error: {path.FullName} does not exist");
+                return ExitCodes.Usage;
+            }
+            return await admin.RunAsync(parse, error, async (client, options) =>
+            {
+                using var call = client.ImportUsers(options);
+                var sent = 0;
+                try
+                {
+                    foreach (var user in UserFiles.Read(path.FullName))
+                    {
+                        await call.RequestStream.WriteAsync(user, cancellationToken);
+                        if (++sent % 1000 == 0) await error.WriteLineAsync($"sent {sent} users...");
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    await call.RequestStream.CompleteAsync();
+                    await error.WriteLineAsync($"error: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+                await call.RequestStream.CompleteAsync();
+                var result = await call;
+                await output.WriteLineAsync($"{sent} users: {result.Created} created, {result.Updated} updated, {result.Unchanged} unchanged, {result.Failed} failed");
+                foreach (var problem in result.Problems) await output.WriteLineAsync($"  {problem}");
+                return result.Failed == 0 ? ExitCodes.Success : ExitCodes.Refused;
+            });
+        });
+        return command;
     }
 
     private static async Task<int> Print(TextWriter output, Change change)

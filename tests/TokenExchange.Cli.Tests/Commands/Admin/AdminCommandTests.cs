@@ -136,6 +136,59 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_import_from_csv_creates_thousands_reports_conflicts_and_maps_exchanges()
+    {
+        var csv = Path.ChangeExtension(file, ".csv");
+        await File.WriteAllLinesAsync(csv, [
+            "id,username,email,federationId,displayName,enabled",
+            .. Enumerable.Range(0, 2000).Select(i => $"u-imp-{i},imp{i}@example.com,imp{i}@example.com,imp-ext-{i},\"Imported, {i}\",true"),
+            "u-taken,taken,alice@example.com,taken-ext,Taken,true",
+        ]);
+        try
+        {
+            var first = await Admin("users", "import", csv);
+            var again = await Admin("users", "import", csv);
+            var (_, user, _) = await Admin("get", "user", "u-imp-1234", "-o", "json");
+            var exchange = await CliFixture.Run("exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service",
+                "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", await DevToken("imp-ext-77"));
+
+            Assert.Equal(1, first.ExitCode);
+            Assert.Contains("2001 users: 2000 created, 0 updated, 0 unchanged, 1 failed", first.Output);
+            Assert.Contains("u-taken", first.Output);
+            Assert.Contains("2000 unchanged", again.Output);
+            Assert.Contains("sent 2000 users", first.Error);
+            Assert.Equal("Imported, 1234", JsonDocument.Parse(user).RootElement[0].GetProperty("displayName").GetString());
+            Assert.Equal("u-imp-77", new JsonWebToken(JsonDocument.Parse(exchange.Output).RootElement.GetProperty("access_token").GetString()).Subject);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
+    public async Task Users_import_reads_json_lines_and_disabled_users()
+    {
+        var jsonl = Path.ChangeExtension(file, ".jsonl");
+        await File.WriteAllLinesAsync(jsonl, [
+            "{\"id\":\"u-j1\",\"federationId\":\"j1-ext\"}",
+            "{\"id\":\"u-j2\",\"federationId\":\"j2-ext\",\"enabled\":false}",
+        ]);
+        try
+        {
+            var imported = await Admin("users", "import", jsonl);
+            var (_, user, _) = await Admin("get", "user", "u-j2", "-o", "json");
+
+            Assert.Contains("2 users: 2 created", imported.Output);
+            Assert.False(JsonDocument.Parse(user).RootElement[0].GetProperty("enabled").GetBoolean());
+        }
+        finally
+        {
+            File.Delete(jsonl);
+        }
+    }
+
+    [Fact]
     public async Task Admin_calls_need_a_valid_credential()
     {
         var missing = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString());
