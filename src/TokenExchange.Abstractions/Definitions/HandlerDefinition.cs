@@ -8,7 +8,10 @@ public sealed record HandlerDefinition
     [Id(1)] public string? Label { get; init; }
     [Id(2)] public string? Description { get; init; }
 
-    /// <summary>The implementation: <c>jwt</c> is built in.</summary>
+    /// <summary>
+    /// The implementation: <c>jwt</c> is built in; anything else names a .NET type deriving from
+    /// TokenExchangeHandler, as <c>Namespace.Type, Assembly</c>, loaded from the plugins folder.
+    /// </summary>
     [Id(3)] public string Implementation { get; init; } = HandlerImplementations.Jwt;
 
     [Id(4)] public bool Enabled { get; init; } = true;
@@ -21,6 +24,14 @@ public sealed record HandlerDefinition
     [Id(7)] public UserMappingRule UserMapping { get; init; } = new();
 
     [Id(8)] public HandlerAppEnablement[] Apps { get; init; } = [];
+
+    /// <summary>Settings for a custom implementation (its YAML settings: map), passed to it as they are.</summary>
+    [Id(9)] public Dictionary<string, string> Settings { get; init; } = [];
+
+    /// <summary>Time budget of each call into the implementation; past it the exchange is temporarily_unavailable.</summary>
+    [Id(10)] public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public bool IsBuiltIn => Implementation == HandlerImplementations.Jwt;
 }
 
 public static class HandlerImplementations

@@ -11,25 +11,37 @@ namespace TokenExchange.Grains;
 [Alias("tx.ISubjectSessionGrain")]
 public interface ISubjectSessionGrain : IGrainWithStringKey
 {
-    [Alias("ResolveUser")] Task<UserResolution> ResolveUser(UserLookup lookup);
+    [Alias("ResolveUser")] Task<UserResolution> ResolveUser(SubjectUserRequest request);
 
     /// <summary>Called by the user grain when the cached user changed.</summary>
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
 
-/// <summary>What the handler grain asks of a subject session: find (or create) the user for this subject.</summary>
-[GenerateSerializer, Immutable, Alias("tx.UserLookup")]
-public sealed record UserLookup
+/// <summary>What the handler grain asks of a subject session: the user for this validated subject.</summary>
+[GenerateSerializer, Immutable, Alias("tx.SubjectUserRequest")]
+public sealed record SubjectUserRequest
 {
-    [Id(0)] public required UserAttribute Attribute { get; init; }
+    [Id(0)] public required string HandlerName { get; init; }
+    [Id(1)] public required string AppName { get; init; }
 
-    /// <summary>The mapped claim's value; null when the token lacks it (or, for email, it is unverified).</summary>
-    [Id(1)] public string? Value { get; init; }
-
+    /// <summary>Whether the app's enablement of the handler lets this exchange create a user.</summary>
     [Id(2)] public bool AllowUserCreation { get; init; }
 
-    /// <summary>The user to create when none maps and creation is allowed (its id is assigned by the cluster).</summary>
-    [Id(3)] public UserRecord? Candidate { get; init; }
+    [Id(3)] public required ValidatedSubject Subject { get; init; }
+}
+
+/// <summary>A subject as the handler's validation found it.</summary>
+[GenerateSerializer, Immutable, Alias("tx.ValidatedSubject")]
+public sealed record ValidatedSubject
+{
+    [Id(0)] public required string Subject { get; init; }
+    [Id(1)] public required string Issuer { get; init; }
+    [Id(2)] public Dictionary<string, string> Claims { get; init; } = [];
+    [Id(3)] public string? Username { get; init; }
+    [Id(4)] public string? Email { get; init; }
+    [Id(5)] public string? DisplayName { get; init; }
+    [Id(6)] public string? FederationId { get; init; }
+    [Id(7)] public DateTimeOffset? ExpiresAt { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("tx.UserResolution")]

@@ -75,6 +75,12 @@ public sealed class HandlerModel
     public string ClockSkew { get; set; } = "00:00:30";
     public UserMappingModel UserMapping { get; set; } = new();
     public List<HandlerAppModel> Apps { get; set; } = [];
+
+    /// <summary>Settings passed to a custom implementation as they are.</summary>
+    public Dictionary<string, string> Settings { get; set; } = [];
+
+    /// <summary>Time budget of each call into the implementation.</summary>
+    public string Timeout { get; set; } = "00:00:05";
 }
 
 public sealed class JwksModel

@@ -120,28 +120,29 @@ public static class ConfigLoader
     private static HandlerDefinition ToHandler(HandlerModel m, string at, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(m.Name)) problems.Add($"{at}.name is required");
+        var builtIn = m.Implementation == HandlerImplementations.Jwt;
+        if (!builtIn && !m.Implementation.Contains(',', StringComparison.Ordinal))
+            problems.Add($"{at}.implementation '{m.Implementation}' is neither jwt nor a .NET type as 'Namespace.Type, Assembly'");
         var tokenTypes = new List<string>();
         foreach (var type in m.AcceptedTokenTypes)
         {
             var normalized = TokenTypes.Normalize(type);
             if (normalized is null) problems.Add($"{at}.acceptedTokenTypes: '{type}' is not a token type");
-            else if (normalized is not (TokenTypes.AccessToken or TokenTypes.IdToken or TokenTypes.Jwt))
+            else if (builtIn && normalized is not (TokenTypes.AccessToken or TokenTypes.IdToken or TokenTypes.Jwt))
                 problems.Add($"{at}.acceptedTokenTypes: the jwt implementation cannot validate '{type}'");
             else tokenTypes.Add(normalized);
         }
         if (tokenTypes.Count == 0) problems.Add($"{at}.acceptedTokenTypes must name at least one token type");
-        if (m.Implementation != HandlerImplementations.Jwt)
-            problems.Add($"{at}.implementation '{m.Implementation}' is not known (known: jwt)");
 
         string? inlineJwks = null;
-        if (!m.DevIssuer)
+        if (builtIn && !m.DevIssuer)
         {
             if (string.IsNullOrWhiteSpace(m.Issuer)) problems.Add($"{at}.issuer is required (or devIssuer: true)");
             if (m.Jwks?.Keys is { Count: > 0 } keys) inlineJwks = JsonSerializer.Serialize(new { keys });
             else if (!Uri.TryCreate(m.Jwks?.Uri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 problems.Add($"{at}.jwks needs an http(s) uri or inline keys");
         }
-        if (m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
+        if (builtIn && m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
         foreach (var alg in m.Algorithms.Where(a => !AsymmetricAlgorithms.Contains(a)))
             problems.Add($"{at}.algorithms: '{alg}' is not allowed (only asymmetric: {string.Join(", ", AsymmetricAlgorithms)})");
         if (m.Algorithms.Count == 0) problems.Add($"{at}.algorithms must name at least one algorithm");
@@ -155,6 +156,9 @@ public static class ConfigLoader
         TimeSpan? cooldown = m.Jwks?.RefreshCooldown is { } c ? Duration(c, $"{at}.jwks.refreshCooldown", problems) : null;
         if (cooldown < TimeSpan.FromSeconds(1) || cooldown > TimeSpan.FromHours(1))
             problems.Add($"{at}.jwks.refreshCooldown must be between 1 second and 1 hour (it bounds how often the IdP is asked)");
+        var timeout = Duration(m.Timeout, $"{at}.timeout", problems);
+        if (timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromSeconds(60))
+            problems.Add($"{at}.timeout must be between 10 milliseconds and 60 seconds");
 
         return new HandlerDefinition
         {
@@ -177,6 +181,8 @@ public static class ConfigLoader
             },
             UserMapping = new UserMappingRule { Claim = m.UserMapping.Claim, Attribute = attribute },
             Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
+            Settings = new Dictionary<string, string>(m.Settings, StringComparer.Ordinal),
+            Timeout = timeout,
         };
     }
 

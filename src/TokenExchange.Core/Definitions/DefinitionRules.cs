@@ -23,11 +23,13 @@ public static class DefinitionRules
 
         foreach (var attribute in Enum.GetValues<UserAttribute>())
         {
-            foreach (var value in Duplicates(users.Select(u => u.Get(attribute)).OfType<string>()))
+            // As the directory matches them: usernames and emails regardless of case, federation ids exactly.
+            var comparer = attribute == UserAttribute.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+            foreach (var value in Duplicates(users.Select(u => u.Get(attribute)).OfType<string>(), comparer))
                 yield return $"more than one user has {attribute} '{value}'";
         }
     }
 
-    private static IEnumerable<string> Duplicates(IEnumerable<string> values) =>
-        values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key);
+    private static IEnumerable<string> Duplicates(IEnumerable<string> values, StringComparer? comparer = null) =>
+        values.GroupBy(v => v, comparer ?? StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key);
 }

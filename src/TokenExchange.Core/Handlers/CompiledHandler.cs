@@ -1,31 +1,40 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Grains;
 using TokenExchange.Tokens;
-using TokenExchange.Users;
 
 namespace TokenExchange.Handlers;
 
 /// <summary>
-/// A handler definition made ready to run: its validator (with the IdP's key cache) and mapping rule.
-/// It carries out the handler's part of an exchange: validate, map the user, mint.
+/// A handler definition made ready to run: its implementation (built-in or an operator's), and for a
+/// jwt handler its IdP key cache. It carries out the handler's part of an exchange: validate, map, mint.
 /// </summary>
-public sealed class CompiledHandler(HandlerDefinition definition, JwtSubjectTokenValidator validator)
+public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplementation implementation)
 {
     public HandlerDefinition Definition { get; } = definition;
 
-    /// <summary>The IdP key source, kept across recompiles while the trust settings stay the same.</summary>
-    public required IKeySource Keys { get; init; }
+    /// <summary>The IdP key source of a jwt handler, kept across recompiles while the trust settings stay the same.</summary>
+    public IKeySource? Keys { get; init; }
 
     public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(exchange.SubjectToken, cancellationToken).ConfigureAwait(false);
-        if (validation.Error is { } invalid) return ExchangeOutcome.Failure(invalid);
+        var (subject, invalid) = await implementation.ValidateAsync(exchange, cancellationToken).ConfigureAwait(false);
+        if (invalid is not null) return ExchangeOutcome.Failure(invalid);
 
-        var lookup = UserLookupFactory.Create(Definition.UserMapping, validation, exchange.Enablement.AllowUserCreation);
-        var resolution = await sessions.ResolveUserAsync(Definition.Name, validation.Issuer!, validation.Subject!, lookup).ConfigureAwait(false);
+        var resolution = await sessions.ResolveUserAsync(new SubjectUserRequest
+        {
+            HandlerName = Definition.Name,
+            AppName = exchange.App.ClientId,
+            AllowUserCreation = exchange.Enablement.AllowUserCreation,
+            Subject = subject!,
+        }).ConfigureAwait(false);
         if (resolution.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var user = resolution.User!;
-        return ExchangeOutcome.Success(minter.Mint(exchange, user, validation.Expires), user.Id);
+        return ExchangeOutcome.Success(minter.Mint(exchange, user, subject!.ExpiresAt), user.Id);
     }
+
+    /// <summary>The handler's user mapping; run by the subject session when it has no user cached.</summary>
+    public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
+        implementation.MapUserAsync(request, users, cancellationToken);
 }

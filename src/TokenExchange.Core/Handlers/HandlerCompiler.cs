@@ -5,13 +5,26 @@ using TokenExchange.Tokens;
 namespace TokenExchange.Handlers;
 
 /// <summary>Builds <see cref="CompiledHandler"/>s from definitions, with what they need from the silo.</summary>
-public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, TimeProvider time, ILoggerFactory loggers)
+public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, HandlerTypeCatalog plugins, TimeProvider time, ILoggerFactory loggers)
 {
-    /// <summary>Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache when the trust did not change.</summary>
+    /// <summary>
+    /// Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache when the trust did not change.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The definition cannot run: the message says why.</exception>
     public CompiledHandler Compile(HandlerDefinition definition, IKeySource? reuseKeys = null)
     {
-        if (definition.Implementation != HandlerImplementations.Jwt)
-            throw new InvalidOperationException($"handler {definition.Name}: unknown implementation '{definition.Implementation}'");
+        if (!definition.IsBuiltIn)
+        {
+            var handler = plugins.Create(definition.Implementation);
+            var services = new HandlerServices
+            {
+                Http = http,
+                Logger = loggers.CreateLogger($"TokenExchange.Handlers.{definition.Name}"),
+                Time = time,
+                Settings = definition.Settings,
+            };
+            return new CompiledHandler(definition, new PluginImplementation(definition, handler, services, time, loggers.CreateLogger<PluginImplementation>()));
+        }
         var trust = definition.Trust;
         string issuer;
         IKeySource keys;
@@ -29,6 +42,21 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
                 : new HttpJwksKeySource(new Uri(trust.JwksUri!), http, jwksPolicy with { RefreshCooldown = trust.JwksRefreshCooldown ?? jwksPolicy.RefreshCooldown }, time, loggers.CreateLogger<HttpJwksKeySource>()));
         }
         var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time);
-        return new CompiledHandler(definition, validator) { Keys = keys };
+        return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping)) { Keys = keys };
+    }
+
+    /// <summary>Whether a definition's implementation can be loaded; null when it can, else why not.</summary>
+    public string? CheckImplementation(HandlerDefinition definition)
+    {
+        if (definition.IsBuiltIn) return null;
+        try
+        {
+            plugins.Create(definition.Implementation);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"handler '{definition.Name}': {e.Message}";
+        }
     }
 }

@@ -2,8 +2,8 @@ using TokenExchange.Grains;
 
 namespace TokenExchange.Handlers;
 
-/// <summary>The subject sessions, as a handler's exchange needs them: the user for a subject.</summary>
+/// <summary>The subject sessions, as a handler's exchange needs them: the user for a validated subject.</summary>
 public interface ISubjectSessions
 {
-    Task<UserResolution> ResolveUserAsync(string handler, string issuer, string subject, UserLookup lookup);
+    Task<UserResolution> ResolveUserAsync(SubjectUserRequest request);
 }

@@ -2,40 +2,39 @@ using System.Security.Cryptography;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Users;
 
 /// <summary>
-/// Maps a subject to a local user (SPEC section 1, step 6): look the user up by the mapping rule; if none
-/// exists, create it only where the app's enablement allows; refuse a disabled user.
+/// Turns a handler's answer into the user tokens are issued for (SPEC section 1, step 6): an existing user
+/// must exist and be enabled; a new user is created only where the app's enablement allows it.
 /// </summary>
 public static class UserResolver
 {
-    public static async Task<UserResolution> ResolveAsync(IUserDirectory directory, UserLookup lookup, string? knownUserId)
+    public static async Task<UserResolution> FromMappingAsync(IUserDirectory directory, UserMappingResult mapping, bool allowUserCreation)
     {
-        var created = false;
-        var userId = knownUserId;
-        if (userId is null)
+        if (mapping.UserId is { } userId) return await FromKnownAsync(directory, userId).ConfigureAwait(false);
+        if (mapping.NewUser is not { } data)
+            return Refuse(mapping.ErrorMessage ?? "no user is mapped to this subject", "the handler mapped no user");
+        if (!allowUserCreation)
+            return Refuse("no user is mapped to this subject", "no user maps and creation is not allowed");
+        var (user, conflict) = await directory.CreateAsync(new UserRecord
         {
-            if (lookup.Value is null)
-                return Refuse("the subject token carries no usable value to map a user from", $"mapping claim for {lookup.Attribute} missing or unverified");
-            userId = await directory.FindIdAsync(lookup.Attribute, lookup.Value).ConfigureAwait(false);
-        }
-        UserRecord? user;
-        if (userId is null)
-        {
-            if (!lookup.AllowUserCreation || lookup.Candidate is null)
-                return Refuse("no user is mapped to this subject", "no user maps and creation is not allowed");
-            (user, var conflict) = await directory.CreateAsync(lookup.Candidate with { Id = NewUserId() }).ConfigureAwait(false);
-            if (user is null) return Refuse("a user for this subject could not be created", conflict);
-            created = true;
-        }
-        else
-        {
-            user = await directory.GetAsync(userId).ConfigureAwait(false);
-            if (user is null) return Refuse("no user is mapped to this subject", $"user {userId} no longer exists");
-        }
-        return user.Enabled ? new UserResolution(user, null, created) : Refuse("the user is disabled", $"user {user.Id} is disabled");
+            Id = NewUserId(),
+            Username = data.Username,
+            Email = data.Email,
+            DisplayName = data.DisplayName,
+            FederationId = data.FederationId,
+        }).ConfigureAwait(false);
+        return user is null ? Refuse("a user for this subject could not be created", conflict) : new UserResolution(user, null, Created: true);
+    }
+
+    public static async Task<UserResolution> FromKnownAsync(IUserDirectory directory, string userId)
+    {
+        var user = await directory.GetAsync(userId).ConfigureAwait(false);
+        if (user is null) return Refuse("no user is mapped to this subject", $"user {userId} no longer exists");
+        return user.Enabled ? new UserResolution(user, null) : Refuse("the user is disabled", $"user {user.Id} is disabled");
     }
 
     /// <summary>Ids of users created by an exchange: random, so they reveal nothing of the subject.</summary>

@@ -1,6 +1,7 @@
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Grains.Admin;
 
@@ -9,7 +10,7 @@ namespace TokenExchange.Grains.Admin;
 /// the invariants over all definitions as they would be afterwards, and refused whole on a violation.
 /// Writes go to the definition grains, which every silo's cache follows within about a quarter second.
 /// </summary>
-public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory users)
+public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory users, HandlerCompiler compiler)
 {
     /// <summary>Every app and handler, read from their grains (not from this silo's cache, which may lag).</summary>
     public async Task<(IReadOnlyList<AppDefinition> Apps, IReadOnlyList<HandlerDefinition> Handlers)> LoadAsync()
@@ -34,6 +35,8 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         var (resultApps, resultHandlers) = DefinitionPlanner.Result(apps, handlers, desired, prune);
         var problems = DefinitionRules.Check(resultApps, resultHandlers, desired.Users).ToList();
         problems.AddRange(await UserConflicts(desired.Users));
+        // A handler whose implementation cannot be loaded is refused when applied, not at its first exchange.
+        problems.AddRange(desired.Handlers.Select(compiler.CheckImplementation).OfType<string>());
         if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
         if (dryRun) return plan;
 
@@ -61,7 +64,13 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
             AllowUserCreation = allowUserCreation,
             RunAs = Array.Find(handler.Apps, e => e.ClientId == clientId)?.RunAs,
         };
-        var changed = handler with { Apps = [.. handler.Apps.Where(e => e.ClientId != clientId), enablement] };
+        // Replaced where it stands, so enabling again with the same settings changes nothing.
+        var changed = handler with
+        {
+            Apps = handler.Apps.Any(e => e.ClientId == clientId)
+                ? [.. handler.Apps.Select(e => e.ClientId == clientId ? enablement : e)]
+                : [.. handler.Apps, enablement],
+        };
         return await PutHandler(apps, handlers, handler, changed);
     }
 

@@ -4,6 +4,6 @@ namespace TokenExchange.Grains.Sessions;
 
 public sealed class GrainSubjectSessions(IGrainFactory grains) : ISubjectSessions
 {
-    public Task<UserResolution> ResolveUserAsync(string handler, string issuer, string subject, UserLookup lookup) =>
-        grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(handler, issuer, subject)).ResolveUser(lookup);
+    public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request) =>
+        grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject)).ResolveUser(request);
 }

@@ -1,18 +1,22 @@
 using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>
 /// Per (handler, issuer, subject): remembers which user the subject maps to and caches that user, so a
-/// repeated exchange costs one in-memory call. The user grain tells it at once when the user changes;
-/// the cache also expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a
-/// notification be lost (a silo dying mid-call).
+/// repeated exchange costs one in-memory call. On a miss it runs the handler's user mapping (on this
+/// silo's compiled handler). The user grain tells it at once when the user changes; the cache also
+/// expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
 /// </summary>
 public sealed class SubjectSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<SubjectSessionState> state,
     GrainUserDirectory directory,
+    HandlerRuntime handlers,
     TimeProvider time) : Grain, ISubjectSessionGrain
 {
     public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromSeconds(30);
@@ -20,12 +24,25 @@ public sealed class SubjectSessionGrain(
     private UserRecord? user;
     private DateTimeOffset cachedAt;
 
-    public async Task<UserResolution> ResolveUser(UserLookup lookup)
+    public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
     {
         if (user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge) return new UserResolution(user, null);
         user = null;
 
-        var resolution = await UserResolver.ResolveAsync(directory, lookup, state.State.UserId);
+        UserResolution resolution;
+        if (state.State.UserId is { } known)
+        {
+            resolution = await UserResolver.FromKnownAsync(directory, known);
+        }
+        else
+        {
+            var handler = handlers.Get(request.HandlerName);
+            if (handler is null) return new UserResolution(null, Errors.InvalidRequest("unknown token_handler"));
+            var (mapping, error) = await handler.MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
+            if (error is not null) return new UserResolution(null, error);
+            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation);
+        }
+
         if (resolution.User is { } resolved)
         {
             user = resolved;

@@ -27,10 +27,17 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.EnableDevIssuer
             ? new DevIssuerHolder(ActivatorUtilities.CreateInstance<DevIssuer>(sp))
             : new DevIssuerHolder(null));
+        services.AddSingleton(sp =>
+        {
+            var catalog = HandlerTypeCatalog.Load(sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.PluginsFolder);
+            foreach (var problem in catalog.LoadProblems) sp.GetRequiredService<ILoggerFactory>().CreateLogger<HandlerTypeCatalog>().LogError("Plugin not loaded: {Problem}", problem);
+            return catalog;
+        });
         services.AddSingleton(sp => new HandlerCompiler(
             IdpHttpClient.Create(),
             sp.GetRequiredService<DevIssuerHolder>().Issuer,
             sp.GetRequiredService<JwksCachePolicy>(),
+            sp.GetRequiredService<HandlerTypeCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<HandlerRuntime>();

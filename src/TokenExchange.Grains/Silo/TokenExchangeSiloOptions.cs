@@ -17,6 +17,9 @@ public sealed class TokenExchangeSiloOptions
     /// <summary>Definitions applied when the silo starts (the configuration file), if any.</summary>
     public ClusterDefinitions? Seed { get; set; }
 
+    /// <summary>Where operators' handler assemblies are loaded from; null for none.</summary>
+    public string? PluginsFolder { get; set; }
+
     /// <summary>Run the built-in dev issuer (embedded default, tests).</summary>
     public bool EnableDevIssuer { get; set; }
 }

@@ -41,6 +41,9 @@ public sealed record ServerSettings
 
     public MembershipTimings Membership { get; init; } = new();
 
+    /// <summary>Folder of operators' handler assemblies (see README, custom handlers); none by default.</summary>
+    public string? Plugins { get; init; }
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -63,6 +66,7 @@ public sealed record ServerSettings
         ["--death-vote-expiry"] = "deathVoteExpiry",
         ["--i-am-alive-period"] = "iAmAlivePeriod",
         ["--table-refresh"] = "tableRefresh",
+        ["--plugins"] = "plugins",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -85,6 +89,9 @@ public sealed record ServerSettings
             ServiceId = Name(configuration["serviceId"], "--service-id") ?? defaults.ServiceId,
             AdvertisedAddress = Address(configuration["advertisedAddress"], "--advertised-address") ?? defaults.AdvertisedAddress,
             Kubernetes = Bool(configuration["kubernetes"], "--kubernetes") ?? false,
+            Plugins = configuration["plugins"] is { Length: > 0 } plugins
+                ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
+                : null,
             Membership = new MembershipTimings
             {
                 ProbeTimeout = Duration(configuration["probeTimeout"], "--probe-timeout") ?? defaults.Membership.ProbeTimeout,

@@ -68,6 +68,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         {
             options.Seed = definitions;
             options.EnableDevIssuer = settings.DevIssuer;
+            options.PluginsFolder = settings.Plugins;
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));

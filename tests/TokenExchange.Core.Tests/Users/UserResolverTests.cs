@@ -1,6 +1,7 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Core.Tests.Users;
@@ -12,14 +13,6 @@ public sealed class UserResolverTests
 
     private readonly InMemoryUserDirectory directory = new(Alice, Disabled);
 
-    private static UserLookup Lookup(string? value, bool allowCreation = false, UserAttribute attribute = UserAttribute.FederationId) => new()
-    {
-        Attribute = attribute,
-        Value = value,
-        AllowUserCreation = allowCreation,
-        Candidate = value is null ? null : new UserRecord { Id = "", FederationId = value, Username = "new@example.com", DisplayName = "New User" },
-    };
-
     private static OAuthError AssertInvalidGrant(UserResolution resolution)
     {
         Assert.Null(resolution.User);
@@ -30,133 +23,67 @@ public sealed class UserResolverTests
     }
 
     [Fact]
-    public async Task Existing_user_is_found_by_the_mapping_attribute()
+    public async Task An_existing_user_named_by_the_handler_is_the_user()
     {
-        var resolution = await UserResolver.ResolveAsync(directory, Lookup("alice-ext-1"), knownUserId: null);
+        var resolution = await UserResolver.FromMappingAsync(directory, UserMappingResult.Existing("u-alice"), allowUserCreation: true);
 
-        Assert.Null(resolution.Error);
         Assert.Equal(Alice, resolution.User);
         Assert.False(resolution.Created);
-    }
-
-    [Fact]
-    public async Task Existing_user_is_found_by_email()
-    {
-        var resolution = await UserResolver.ResolveAsync(directory, Lookup("alice@example.com", attribute: UserAttribute.Email), knownUserId: null);
-
-        Assert.Equal("u-alice", resolution.User?.Id);
-    }
-
-    [Fact]
-    public async Task Existing_user_is_not_created_again_even_where_creation_is_allowed()
-    {
-        var resolution = await UserResolver.ResolveAsync(directory, Lookup("alice-ext-1", allowCreation: true), knownUserId: null);
-
-        Assert.Equal("u-alice", resolution.User?.Id);
-        Assert.False(resolution.Created);
         Assert.Empty(directory.Created);
     }
 
     [Fact]
-    public async Task Known_user_id_is_used_without_a_lookup()
-    {
-        var resolution = await UserResolver.ResolveAsync(directory, Lookup(null), knownUserId: "u-alice");
+    public async Task A_named_user_that_does_not_exist_is_invalid_grant() =>
+        AssertInvalidGrant(await UserResolver.FromMappingAsync(directory, UserMappingResult.Existing("u-ghost"), allowUserCreation: true));
 
-        Assert.Equal("u-alice", resolution.User?.Id);
+    [Fact]
+    public async Task A_disabled_user_is_invalid_grant()
+    {
+        var error = AssertInvalidGrant(await UserResolver.FromMappingAsync(directory, UserMappingResult.Existing("u-dora"), allowUserCreation: true));
+
+        Assert.Equal("the user is disabled", error.Description);
     }
 
     [Fact]
-    public async Task Known_user_id_that_no_longer_exists_is_invalid_grant()
+    public async Task A_new_user_is_created_with_a_random_id_where_creation_is_allowed()
     {
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup("alice-ext-1"), knownUserId: "u-deleted"));
-    }
+        var resolution = await UserResolver.FromMappingAsync(directory, UserMappingResult.Create(new HandlerUserData("new@example.com", "new@example.com", "New", "new-ext")), allowUserCreation: true);
 
-    [Fact]
-    public async Task Unknown_user_is_created_where_creation_is_allowed()
-    {
-        var resolution = await UserResolver.ResolveAsync(directory, Lookup("bob-ext-1", allowCreation: true), knownUserId: null);
-
-        Assert.Null(resolution.Error);
         Assert.True(resolution.Created);
-        var created = Assert.Single(directory.Created);
-        Assert.Equal(created, resolution.User);
-        Assert.Equal("bob-ext-1", created.FederationId);
-        Assert.Equal("New User", created.DisplayName);
-        Assert.True(created.Enabled);
+        Assert.Matches("^u-[0-9a-f]{24}$", resolution.User!.Id);
+        Assert.Equal("new-ext", resolution.User.FederationId);
+        Assert.Equal("New", resolution.User.DisplayName);
+        Assert.Single(directory.Created);
     }
 
     [Fact]
-    public async Task Created_user_gets_a_random_id_that_reveals_nothing_of_the_subject()
+    public async Task A_new_user_is_refused_where_creation_is_not_allowed()
     {
-        var first = await UserResolver.ResolveAsync(directory, Lookup("bob-ext-1", allowCreation: true), knownUserId: null);
-        var second = await UserResolver.ResolveAsync(new InMemoryUserDirectory(), Lookup("bob-ext-1", allowCreation: true), knownUserId: null);
-
-        var id = first.User!.Id;
-        Assert.StartsWith("u-", id, StringComparison.Ordinal);
-        Assert.DoesNotContain("bob", id, StringComparison.Ordinal);
-        Assert.NotEqual(id, second.User!.Id);
-    }
-
-    [Fact]
-    public async Task Unknown_user_is_not_created_without_permission_and_is_invalid_grant()
-    {
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup("bob-ext-1", allowCreation: false), knownUserId: null));
+        AssertInvalidGrant(await UserResolver.FromMappingAsync(directory, UserMappingResult.Create(new HandlerUserData(FederationId: "new-ext")), allowUserCreation: false));
 
         Assert.Empty(directory.Created);
     }
 
     [Fact]
-    public async Task Unknown_user_without_a_candidate_is_invalid_grant()
+    public async Task A_new_user_that_takes_another_users_attribute_is_refused()
     {
-        var lookup = Lookup("bob-ext-1", allowCreation: true) with { Candidate = null };
-
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, lookup, knownUserId: null));
-        Assert.Empty(directory.Created);
-    }
-
-    [Fact]
-    public async Task Missing_mapping_value_is_invalid_grant()
-    {
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup(null, allowCreation: true), knownUserId: null));
+        AssertInvalidGrant(await UserResolver.FromMappingAsync(directory, UserMappingResult.Create(new HandlerUserData(FederationId: "alice-ext-1")), allowUserCreation: true));
 
         Assert.Empty(directory.Created);
     }
 
     [Fact]
-    public async Task Creation_conflict_is_invalid_grant()
+    public async Task No_user_carries_the_handlers_message()
     {
-        var lookup = Lookup("bob-ext-1", allowCreation: true) with
-        {
-            Candidate = new UserRecord { Id = "", FederationId = "bob-ext-1", Email = "alice@example.com" },
-        };
+        var error = AssertInvalidGrant(await UserResolver.FromMappingAsync(directory, UserMappingResult.None("partner account suspended"), allowUserCreation: true));
 
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, lookup, knownUserId: null));
+        Assert.Equal("partner account suspended", error.Description);
     }
 
     [Fact]
-    public async Task Disabled_user_is_invalid_grant()
+    public async Task A_known_user_id_skips_the_mapping()
     {
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup("dora-ext-1"), knownUserId: null));
-    }
-
-    [Fact]
-    public async Task Disabled_user_known_by_id_is_invalid_grant()
-    {
-        AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup(null), knownUserId: "u-dora"));
-    }
-
-    [Fact]
-    public async Task Disabled_user_description_does_not_differ_by_being_known_or_looked_up()
-    {
-        var looked = AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup("dora-ext-1"), knownUserId: null));
-        var known = AssertInvalidGrant(await UserResolver.ResolveAsync(directory, Lookup(null), knownUserId: "u-dora"));
-
-        Assert.Equal(looked.Description, known.Description);
-    }
-
-    [Fact]
-    public void NewUserId_is_random()
-    {
-        Assert.NotEqual(UserResolver.NewUserId(), UserResolver.NewUserId());
+        Assert.Equal(Alice, (await UserResolver.FromKnownAsync(directory, "u-alice")).User);
+        AssertInvalidGrant(await UserResolver.FromKnownAsync(directory, "u-dora"));
     }
 }

@@ -76,6 +76,9 @@ public sealed class DefinitionCacheTests(ClusterFixture cluster)
             var outcome = await cluster.ExchangeAsync(silo, Request(app.ClientId, "alice-ext-1"));
             Assert.Equal(OAuthErrorCodes.InvalidClient, outcome.Error?.Code);
         }
+
+        // Leave the shared cluster consistent: no handler enabled for an app that is gone.
+        await cluster.Grains.GetGrain<IHandlerDefinitionGrain>(handler.Name).Delete();
     }
 
     /// <summary>A fresh app with its own default handler, so a test can change them without touching the others.</summary>

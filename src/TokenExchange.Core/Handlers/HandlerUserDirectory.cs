@@ -1,0 +1,24 @@
+using TokenExchange.Definitions;
+using TokenExchange.Users;
+
+namespace TokenExchange.Handlers;
+
+/// <summary>The cluster's user directory as handlers see it (lookups only; creation is the cluster's).</summary>
+public sealed class HandlerUserDirectory(IUserDirectory directory) : IHandlerUserDirectory
+{
+    public async Task<HandlerUser?> FindAsync(UserField field, string value)
+    {
+        var attribute = field switch
+        {
+            UserField.Username => UserAttribute.Username,
+            UserField.Email => UserAttribute.Email,
+            _ => UserAttribute.FederationId,
+        };
+        return await directory.FindIdAsync(attribute, value).ConfigureAwait(false) is { } id ? await GetAsync(id).ConfigureAwait(false) : null;
+    }
+
+    public async Task<HandlerUser?> GetAsync(string id) =>
+        await directory.GetAsync(id).ConfigureAwait(false) is { } user
+            ? new HandlerUser(user.Id, user.Username, user.Email, user.FederationId, user.DisplayName, user.Enabled)
+            : null;
+}

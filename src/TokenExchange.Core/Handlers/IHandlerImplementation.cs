@@ -1,0 +1,15 @@
+using TokenExchange.Exchange;
+using TokenExchange.Grains;
+
+namespace TokenExchange.Handlers;
+
+/// <summary>
+/// The two operations of a handler (SPEC section 5) as the cluster runs them: failures come back as the
+/// OAuth error the client sees, whatever the implementation did (returned, threw, hung).
+/// </summary>
+public interface IHandlerImplementation
+{
+    Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken);
+
+    Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken);
+}

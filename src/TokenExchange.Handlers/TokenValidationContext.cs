@@ -1,0 +1,22 @@
+namespace TokenExchange.Handlers;
+
+/// <summary>What a handler gets to validate a token.</summary>
+public sealed class TokenValidationContext
+{
+    /// <summary>The client id of the app that presented the token.</summary>
+    public required string AppName { get; init; }
+
+    /// <summary>The kind of app (connected_app, external_client_app).</summary>
+    public required string AppKind { get; init; }
+
+    /// <summary>The subject token as presented.</summary>
+    public required string Token { get; init; }
+
+    /// <summary>Its declared type, an RFC 8693 URN (urn:ietf:params:oauth:token-type:access_token, ...).</summary>
+    public required string TokenType { get; init; }
+
+    public required HandlerServices Services { get; init; }
+
+    /// <summary>Cancelled when the exchange's time budget runs out or the client goes away.</summary>
+    public CancellationToken CancellationToken { get; init; }
+}

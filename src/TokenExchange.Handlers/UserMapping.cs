@@ -1,0 +1,52 @@
+namespace TokenExchange.Handlers;
+
+/// <summary>What a handler gets to find the user for a validated subject.</summary>
+public sealed class UserMappingContext
+{
+    public required TokenValidationResult Validation { get; init; }
+
+    /// <summary>Whether this app's enablement lets exchanges create users (a described new user is refused otherwise).</summary>
+    public required bool AllowUserCreation { get; init; }
+
+    public required string AppName { get; init; }
+
+    /// <summary>The cluster's user directory, to look users up in.</summary>
+    public required IHandlerUserDirectory Users { get; init; }
+
+    public required HandlerServices Services { get; init; }
+
+    public CancellationToken CancellationToken { get; init; }
+}
+
+/// <summary>The user directory as handlers see it: lookups by the unique attributes, and by id.</summary>
+public interface IHandlerUserDirectory
+{
+    Task<HandlerUser?> FindAsync(UserField field, string value);
+
+    Task<HandlerUser?> GetAsync(string id);
+}
+
+public enum UserField
+{
+    FederationId,
+    Username,
+    Email,
+}
+
+/// <summary>A user of the cluster's directory.</summary>
+public sealed record HandlerUser(string Id, string? Username, string? Email, string? FederationId, string? DisplayName, bool Enabled);
+
+/// <summary>A handler's answer: an existing user, a new user to create, or none.</summary>
+public sealed record UserMappingResult
+{
+    public string? UserId { get; init; }
+    public HandlerUserData? NewUser { get; init; }
+    public string? ErrorMessage { get; init; }
+
+    public static UserMappingResult Existing(string userId) => new() { UserId = userId };
+
+    /// <summary>A user to create; the cluster assigns its id, and creates it only where the app allows.</summary>
+    public static UserMappingResult Create(HandlerUserData user) => new() { NewUser = user };
+
+    public static UserMappingResult None(string errorMessage) => new() { ErrorMessage = errorMessage };
+}
