@@ -16,7 +16,9 @@ public sealed class HandlerGrain(HandlerRuntime runtime, ISubjectSessions sessio
     public async Task<ExchangeOutcome> Exchange(AuthorizedExchange exchange)
     {
         var handler = runtime.Get(this.GetPrimaryKeyString());
-        if (handler is null) return ExchangeOutcome.Failure(Errors.InvalidRequest("unknown token_handler"));
+        // The front door found the handler defined; no runnable handler means its definition could not be
+        // compiled (its plugin type did not load): the server's fault, logged when it was compiled.
+        if (handler is null) return ExchangeOutcome.Failure(Errors.ServerError($"handler {this.GetPrimaryKeyString()} is defined but cannot run"));
         try
         {
             return await handler.ExchangeAsync(exchange, sessions, minter, CancellationToken.None);

@@ -1,0 +1,151 @@
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Protos.V1;
+using TokenExchange.Server.Hosting;
+
+namespace TokenExchange.Server.Tests.Plugins;
+
+/// <summary>
+/// Operators' handlers loaded from a plugins folder into a running server: the sample partner handler
+/// against a partner API on loopback, and handlers that misbehave, which must fail only their exchanges.
+/// </summary>
+public sealed class CustomHandlerTests : IAsyncLifetime
+{
+    private const string AdminKey = "plugin-admin-key-0123456789abcdef";
+    private const string OrdersSecret = "orders-secret-0123456789abcdef";
+    private const string BillingSecret = "billing-secret-0123456789abcdef";
+
+    private readonly PluginFolder plugins = new();
+    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-plugins-{Guid.NewGuid():N}.yaml");
+    private PartnerApi partner = null!;
+    private TokenExchangeServer server = null!;
+    private GrpcChannel channel = null!;
+
+    public async Task InitializeAsync()
+    {
+        partner = await PartnerApi.StartAsync();
+        await File.WriteAllTextAsync(configPath, $$"""
+            apps:
+              - { clientId: orders-service, clientSecret: {{OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
+              - { clientId: billing-service, clientSecret: {{BillingSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
+            handlers:
+              - name: partner
+                implementation: Partner.Handlers.PartnerApiHandler, PartnerHandler
+                acceptedTokenTypes: [access_token]
+                settings: { apiBase: "{{partner.BaseAddress}}", apiKey: {{PartnerApi.ApiKey}}, issuer: "https://partner.example" }
+                apps:
+                  - { clientId: orders-service, default: true, allowUserCreation: true }
+                  - { clientId: billing-service, default: true, allowUserCreation: false }
+              - { name: throwing, implementation: "TokenExchange.TestPlugins.ThrowingHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+              - { name: hanging, implementation: "TokenExchange.TestPlugins.HangingHandler, TokenExchange.TestPlugins", timeout: "00:00:00.300", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+              - { name: nonsense, implementation: "TokenExchange.TestPlugins.NonsenseHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+              - { name: refusing, implementation: "TokenExchange.TestPlugins.RefusingHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+              - { name: broken, implementation: "TokenExchange.TestPlugins.NoSuchHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+            admin: { key: {{AdminKey}} }
+            """);
+        server = TokenExchangeServer.Create(["--config", configPath, "--plugins", plugins.Path,
+            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+        await server.StartAsync();
+        channel = GrpcChannel.ForAddress(server.GrpcAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        channel.Dispose();
+        await server.DisposeAsync();
+        await partner.DisposeAsync();
+        plugins.Dispose();
+        File.Delete(configPath);
+    }
+
+    [Fact]
+    public async Task The_sample_handler_validates_at_the_partner_and_creates_the_user_once()
+    {
+        var first = await Exchange("orders-service", OrdersSecret, "good-p-100");
+        var second = await Exchange("orders-service", OrdersSecret, "good-p-100");
+
+        var user = new JsonWebToken(first.AccessToken).Subject;
+        Assert.StartsWith("u-", user);
+        Assert.Equal(user, new JsonWebToken(second.AccessToken).Subject);
+        Assert.InRange(first.ExpiresIn, 1, 120); // never beyond the partner token's own expiry
+    }
+
+    [Fact]
+    public async Task The_sample_handler_creates_users_only_where_the_app_allows()
+    {
+        var (status, code, message) = await Failure(Request("billing-service", BillingSecret, "good-p-200"));
+        await Exchange("orders-service", OrdersSecret, "good-p-201");
+        var existing = await Exchange("billing-service", BillingSecret, "good-p-201");
+
+        Assert.Equal((StatusCode.PermissionDenied, "invalid_grant"), (status, code));
+        Assert.Equal("no account is linked to this partner user", message);
+        Assert.StartsWith("u-", new JsonWebToken(existing.AccessToken).Subject);
+    }
+
+    [Fact]
+    public async Task A_token_the_partner_does_not_recognise_is_refused_with_the_handlers_message()
+    {
+        var (status, code, message) = await Failure(Request("orders-service", OrdersSecret, "stolen-token"));
+
+        Assert.Equal((StatusCode.InvalidArgument, "invalid_request"), (status, code));
+        Assert.Equal("the partner does not recognise this token", message);
+    }
+
+    [Theory]
+    [InlineData("throwing", StatusCode.Internal, "server_error")]
+    [InlineData("hanging", StatusCode.Unavailable, "temporarily_unavailable")]
+    [InlineData("nonsense", StatusCode.Internal, "server_error")]
+    [InlineData("refusing", StatusCode.InvalidArgument, "invalid_request")]
+    [InlineData("broken", StatusCode.Internal, "server_error")]
+    public async Task A_misbehaving_handler_fails_its_exchange_and_nothing_else(string handler, StatusCode expectedStatus, string expectedCode)
+    {
+        var request = Request("orders-service", OrdersSecret, "good-p-300");
+        request.TokenHandler = handler;
+
+        var (status, code, message) = await Failure(request);
+        var stillServing = await Exchange("orders-service", OrdersSecret, "good-p-301");
+
+        Assert.Equal((expectedStatus, expectedCode), (status, code));
+        Assert.DoesNotContain("exploded", message);
+        Assert.False(string.IsNullOrEmpty(stillServing.AccessToken));
+    }
+
+    [Theory]
+    [InlineData("TokenExchange.TestPlugins.NoSuchHandler, TokenExchange.TestPlugins", "is not in assembly")]
+    [InlineData("TokenExchange.TestPlugins.NotAHandler, TokenExchange.TestPlugins", "does not derive from TokenExchangeHandler")]
+    [InlineData("Some.Handler, NotThere", "is not in the plugins folder")]
+    public async Task A_definition_naming_a_type_that_cannot_run_is_refused_when_applied(string implementation, string reason)
+    {
+        var admin = new Protos.V1.Admin.AdminClient(channel);
+        var document = $$"""
+            handlers:
+              - { name: new-handler, implementation: "{{implementation}}", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
+            """;
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await admin.ApplyAsync(new ApplyRequest { Document = document },
+            new Metadata { { "authorization", "Bearer " + AdminKey } }));
+
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Contains(reason, e.Status.Detail);
+        Assert.False(string.IsNullOrEmpty((await Exchange("orders-service", OrdersSecret, "good-p-400")).AccessToken));
+    }
+
+    private static Protos.V1.ExchangeRequest Request(string client, string secret, string token) => new()
+    {
+        ClientId = client,
+        ClientSecret = secret,
+        SubjectToken = token,
+        SubjectTokenType = "urn:ietf:params:oauth:token-type:access_token",
+    };
+
+    private Task<ExchangeResponse> Exchange(string client, string secret, string token) =>
+        new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(Request(client, secret, token)).ResponseAsync;
+
+    private async Task<(StatusCode Status, string? Code, string Message)> Failure(Protos.V1.ExchangeRequest request)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(request));
+        return (e.StatusCode, e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason, e.Status.Detail);
+    }
+}
