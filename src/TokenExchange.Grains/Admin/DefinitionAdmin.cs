@@ -23,6 +23,15 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
 
     public Task<UserRecord?> GetUserAsync(string id) => users.GetAsync(id);
 
+    /// <summary>Up to <paramref name="limit"/> users with ids after <paramref name="after"/>, in id order.</summary>
+    public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string? after, int limit)
+    {
+        var buckets = await Task.WhenAll(IUserCatalogGrain.AllKeys().Select(key => grains.GetGrain<IUserCatalogGrain>(key).List(after, limit)));
+        var ids = buckets.SelectMany(b => b).Order(StringComparer.Ordinal).Take(limit);
+        var found = await Task.WhenAll(ids.Select(users.GetAsync));
+        return [.. found.OfType<UserRecord>()];
+    }
+
     public async Task<IReadOnlyList<DefinitionChange>> ApplyAsync(ClusterDefinitions desired, bool prune, bool dryRun)
     {
         if (desired.AdminKeyHashes.Count > 0)

@@ -32,11 +32,13 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
     }
 
-    private Task Store(UserRecord user)
+    private async Task Store(UserRecord user)
     {
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
+        var isNew = state.State.User is null;
         state.State.User = user;
-        return state.WriteStateAsync();
+        await state.WriteStateAsync();
+        if (isNew) await GrainFactory.GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
     }
 }
 

@@ -41,8 +41,12 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
                 var (_, handlers) = await admin.LoadAsync();
                 response.Items.Add(Select(handlers, h => h.Name, request.Name, DefinitionViews.Handler, DefinitionPlanner.Handler));
                 break;
+            case DefinitionPlanner.User when request.Name.Length == 0:
+                var limit = request.Limit is > 0 and <= 1000 ? request.Limit : 100;
+                var page = await admin.ListUsersAsync(request.After.Length > 0 ? request.After : null, limit);
+                response.Items.Add(page.Select(u => new Definition { Kind = DefinitionPlanner.User, Name = u.Id, Json = DefinitionViews.User(u) }));
+                break;
             case DefinitionPlanner.User:
-                if (request.Name.Length == 0) throw new RpcException(new Status(StatusCode.InvalidArgument, "users are got by id: give a name"));
                 var user = await admin.GetUserAsync(request.Name) ?? throw new RpcException(new Status(StatusCode.NotFound, $"user '{request.Name}' does not exist"));
                 response.Items.Add(new Definition { Kind = DefinitionPlanner.User, Name = user.Id, Json = DefinitionViews.User(user) });
                 break;

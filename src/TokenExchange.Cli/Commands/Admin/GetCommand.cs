@@ -19,12 +19,14 @@ public static class GetCommand
         var name = new Argument<string?>("name") { Description = "one definition by name (users: by id)", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--output", "-o") { Description = "table, yaml or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "yaml", "json");
-        var command = new Command("get", "show apps, handlers or users (never secrets)") { kind, name, format };
+        var limit = new Option<int>("--limit") { Description = "users: how many to list (at most 1000)", DefaultValueFactory = _ => 100 };
+        var after = new Option<string?>("--after") { Description = "users: list those whose id comes after this one (paging)" };
+        var command = new Command("get", "show apps, handlers or users (never secrets)") { kind, name, format, limit, after };
         admin.AddTo(command);
         command.SetAction((parse, cancellationToken) => admin.RunAsync(parse, error, async (client, options) =>
         {
             var singular = parse.GetValue(kind)!.TrimEnd('s');
-            var response = await client.GetAsync(new GetRequest { Kind = singular, Name = parse.GetValue(name) ?? "" }, options);
+            var response = await client.GetAsync(new GetRequest { Kind = singular, Name = parse.GetValue(name) ?? "", Limit = parse.GetValue(limit), After = parse.GetValue(after) ?? "" }, options);
             var documents = response.Items.Select(i => JsonNode.Parse(i.Json)!).ToList();
             await output.WriteAsync(parse.GetValue(format) switch
             {

@@ -167,6 +167,31 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_are_listed_a_page_at_a_time_in_id_order()
+    {
+        var jsonl = Path.ChangeExtension(file, ".jsonl");
+        await File.WriteAllLinesAsync(jsonl, Enumerable.Range(0, 30).Select(i => $"{{\"id\":\"u-page-{i:D2}\"}}"));
+        try
+        {
+            await Admin("users", "import", jsonl);
+
+            var (_, first, _) = await Admin("get", "users", "--limit", "10", "--after", "u-page", "-o", "json");
+            var firstIds = JsonDocument.Parse(first).RootElement.EnumerateArray().Select(u => u.GetProperty("id").GetString()!).ToList();
+            var (_, second, _) = await Admin("get", "users", "--limit", "10", "--after", firstIds[^1], "-o", "json");
+            var secondIds = JsonDocument.Parse(second).RootElement.EnumerateArray().Select(u => u.GetProperty("id").GetString()!).ToList();
+            var (_, table, _) = await Admin("get", "users");
+
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"u-page-{i:D2}"), firstIds);
+            Assert.Equal(Enumerable.Range(10, 10).Select(i => $"u-page-{i:D2}"), secondIds);
+            Assert.Contains("u-alice", table);
+        }
+        finally
+        {
+            File.Delete(jsonl);
+        }
+    }
+
+    [Fact]
     public async Task Users_import_reads_json_lines_and_disabled_users()
     {
         var jsonl = Path.ChangeExtension(file, ".jsonl");

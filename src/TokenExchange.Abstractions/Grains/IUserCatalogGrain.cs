@@ -1,0 +1,25 @@
+namespace TokenExchange.Grains;
+
+/// <summary>
+/// One bucket of the list of user ids (key: <c>users/NN</c>), so users can be listed without a grain that
+/// every user creation would serialise on. A user's bucket is a stable hash of its id.
+/// </summary>
+[Alias("tx.IUserCatalogGrain")]
+public interface IUserCatalogGrain : IGrainWithStringKey
+{
+    public const int Buckets = 64;
+
+    [Alias("Add")] Task Add(string userId);
+
+    /// <summary>Up to <paramref name="limit"/> ids after <paramref name="after"/> (ordinal order).</summary>
+    [Alias("List")] Task<string[]> List(string? after, int limit);
+
+    public static string KeyFor(string userId)
+    {
+        var hash = 2166136261u; // FNV-1a: stable across processes, unlike string.GetHashCode
+        foreach (var c in userId) hash = (hash ^ c) * 16777619u;
+        return $"users/{hash % Buckets:D2}";
+    }
+
+    public static IEnumerable<string> AllKeys() => Enumerable.Range(0, Buckets).Select(i => $"users/{i:D2}");
+}
