@@ -9,7 +9,7 @@ public sealed record HandlerDefinition
     [Id(2)] public string? Description { get; init; }
 
     /// <summary>
-    /// The implementation: <c>jwt</c> is built in; anything else names a .NET type deriving from
+    /// The implementation: <c>jwt</c> and <c>introspection</c> are built in; anything else names a .NET type deriving from
     /// TokenExchangeHandler, as <c>Namespace.Type, Assembly</c>, loaded from the plugins folder.
     /// </summary>
     [Id(3)] public string Implementation { get; init; } = HandlerImplementations.Jwt;
@@ -31,10 +31,21 @@ public sealed record HandlerDefinition
     /// <summary>Time budget of each call into the implementation; past it the exchange is temporarily_unavailable.</summary>
     [Id(10)] public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The IdP's introspection (or userinfo) endpoint of an <c>introspection</c> handler; null for the others.</summary>
+    [Id(11)] public IntrospectionTrust? Introspection { get; init; }
+
+    /// <summary>The built-in <c>jwt</c> implementation.</summary>
     public bool IsBuiltIn => Implementation == HandlerImplementations.Jwt;
+
+    /// <summary>The built-in <c>introspection</c> implementation.</summary>
+    public bool IsIntrospection => Implementation == HandlerImplementations.Introspection;
+
+    /// <summary>An operator's implementation, loaded from the plugins folder.</summary>
+    public bool IsPlugin => !IsBuiltIn && !IsIntrospection;
 }
 
 public static class HandlerImplementations
 {
     public const string Jwt = "jwt";
+    public const string Introspection = "introspection";
 }

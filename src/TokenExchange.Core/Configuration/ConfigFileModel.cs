@@ -81,6 +81,26 @@ public sealed class HandlerModel
 
     /// <summary>Time budget of each call into the implementation.</summary>
     public string Timeout { get; set; } = "00:00:05";
+
+    /// <summary>The IdP's endpoint of an <c>implementation: introspection</c> handler.</summary>
+    public IntrospectionModel? Introspection { get; set; }
+}
+
+public sealed class IntrospectionModel
+{
+    public string? Endpoint { get; set; }
+
+    /// <summary>Our client id and secret at the IdP (kept as they are: they are sent, not checked).</summary>
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Call an OIDC userinfo endpoint (GET, token as Bearer) instead of RFC 7662 introspection.</summary>
+    public bool Userinfo { get; set; }
+
+    public string? Issuer { get; set; }
+    public string NegativeCacheFor { get; set; } = "00:00:05";
+    public string MaxCacheFor { get; set; } = "00:05:00";
+    public int MaxCacheEntries { get; set; } = 100_000;
 }
 
 public sealed class JwksModel

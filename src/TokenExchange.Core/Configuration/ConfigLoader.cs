@@ -121,8 +121,9 @@ public static class ConfigLoader
     {
         if (string.IsNullOrWhiteSpace(m.Name)) problems.Add($"{at}.name is required");
         var builtIn = m.Implementation == HandlerImplementations.Jwt;
-        if (!builtIn && !m.Implementation.Contains(',', StringComparison.Ordinal))
-            problems.Add($"{at}.implementation '{m.Implementation}' is neither jwt nor a .NET type as 'Namespace.Type, Assembly'");
+        var introspection = m.Implementation == HandlerImplementations.Introspection;
+        if (!builtIn && !introspection && !m.Implementation.Contains(',', StringComparison.Ordinal))
+            problems.Add($"{at}.implementation '{m.Implementation}' is neither jwt, introspection nor a .NET type as 'Namespace.Type, Assembly'");
         var tokenTypes = new List<string>();
         foreach (var type in m.AcceptedTokenTypes)
         {
@@ -130,6 +131,9 @@ public static class ConfigLoader
             if (normalized is null) problems.Add($"{at}.acceptedTokenTypes: '{type}' is not a token type");
             else if (builtIn && normalized is not (TokenTypes.AccessToken or TokenTypes.IdToken or TokenTypes.Jwt))
                 problems.Add($"{at}.acceptedTokenTypes: the jwt implementation cannot validate '{type}'");
+            // Access tokens only: an IdP refresh token would be accepted without being redeemed, outliving what it was issued for.
+            else if (introspection && normalized is not TokenTypes.AccessToken)
+                problems.Add($"{at}.acceptedTokenTypes: the introspection implementation validates access tokens only, not '{type}'");
             else tokenTypes.Add(normalized);
         }
         if (tokenTypes.Count == 0) problems.Add($"{at}.acceptedTokenTypes must name at least one token type");
@@ -143,6 +147,15 @@ public static class ConfigLoader
                 problems.Add($"{at}.jwks needs an http(s) uri or inline keys");
         }
         if (builtIn && m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
+        IntrospectionTrust? introspectionTrust = null;
+        if (introspection)
+        {
+            introspectionTrust = ToIntrospection(m.Introspection, $"{at}.introspection", problems);
+            if (m.DevIssuer || m.Jwks is not null || m.Issuer is not null)
+                problems.Add($"{at}: issuer, jwks and devIssuer are settings of the jwt implementation (an introspection handler's issuer is introspection.issuer)");
+        }
+        else if (m.Introspection is not null)
+            problems.Add($"{at}.introspection is a setting of the introspection implementation, not of '{m.Implementation}'");
         foreach (var alg in m.Algorithms.Where(a => !AsymmetricAlgorithms.Contains(a)))
             problems.Add($"{at}.algorithms: '{alg}' is not allowed (only asymmetric: {string.Join(", ", AsymmetricAlgorithms)})");
         if (m.Algorithms.Count == 0) problems.Add($"{at}.algorithms must name at least one algorithm");
@@ -183,8 +196,46 @@ public static class ConfigLoader
             Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
             Settings = new Dictionary<string, string>(m.Settings, StringComparer.Ordinal),
             Timeout = timeout,
+            Introspection = introspectionTrust,
         };
     }
+
+    private static IntrospectionTrust? ToIntrospection(IntrospectionModel? m, string at, List<string> problems)
+    {
+        if (m is null)
+        {
+            problems.Add($"{at} is required for implementation: introspection (endpoint, clientId, clientSecret; or endpoint and userinfo: true)");
+            return null;
+        }
+        if (!Uri.TryCreate(m.Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            problems.Add($"{at}.endpoint must be an absolute http(s) URL");
+        if (!m.Userinfo && (string.IsNullOrEmpty(m.ClientId) || string.IsNullOrEmpty(m.ClientSecret)))
+            problems.Add($"{at} needs clientId and clientSecret, our client credentials at the identity provider (or userinfo: true)");
+        if (m.Userinfo && (m.ClientId is not null || m.ClientSecret is not null))
+            problems.Add($"{at}: clientId and clientSecret are not used with userinfo: true (the subject token itself is sent)");
+        if (m.Issuer is { } issuer && string.IsNullOrWhiteSpace(issuer)) problems.Add($"{at}.issuer must not be empty");
+        var negative = Duration(m.NegativeCacheFor, $"{at}.negativeCacheFor", problems);
+        if (negative < TimeSpan.Zero || negative > TimeSpan.FromMinutes(5))
+            problems.Add($"{at}.negativeCacheFor must be between 0 and 5 minutes (a refused token is remembered briefly)");
+        var positive = Duration(m.MaxCacheFor, $"{at}.maxCacheFor", problems);
+        if (positive < TimeSpan.Zero || positive > TimeSpan.FromHours(1))
+            problems.Add($"{at}.maxCacheFor must be between 0 and 1 hour (an active token is remembered at most that long, and never beyond its exp)");
+        if (m.MaxCacheEntries is < 0 or > MaxIntrospectionCacheEntries)
+            problems.Add($"{at}.maxCacheEntries must be between 0 and {MaxIntrospectionCacheEntries}");
+        return new IntrospectionTrust
+        {
+            Endpoint = m.Endpoint ?? "",
+            ClientId = m.Userinfo ? null : m.ClientId,
+            ClientSecret = m.Userinfo ? null : m.ClientSecret,
+            UseUserinfo = m.Userinfo,
+            Issuer = m.Issuer,
+            NegativeCacheFor = negative,
+            MaxCacheFor = positive,
+            MaxCacheEntries = m.MaxCacheEntries,
+        };
+    }
+
+    private const int MaxIntrospectionCacheEntries = 10_000_000;
 
     private static UserRecord ToUser(UserModel m, string at, List<string> problems)
     {

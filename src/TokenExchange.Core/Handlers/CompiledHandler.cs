@@ -7,7 +7,7 @@ namespace TokenExchange.Handlers;
 
 /// <summary>
 /// A handler definition made ready to run: its implementation (built-in or an operator's), and for a
-/// jwt handler its IdP key cache. It carries out the handler's part of an exchange: validate, map, mint.
+/// jwt handler its IdP key cache, for an introspection handler its cached IdP answers. It carries out the handler's part of an exchange: validate, map, mint.
 /// </summary>
 public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplementation implementation)
 {
@@ -15,6 +15,9 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
 
     /// <summary>The IdP key source of a jwt handler, kept across recompiles while the trust settings stay the same.</summary>
     public IKeySource? Keys { get; init; }
+
+    /// <summary>The cached IdP answers of an introspection handler, kept across recompiles while its trust settings stay the same.</summary>
+    public IntrospectionCache? Introspection { get; init; }
 
     public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
     {

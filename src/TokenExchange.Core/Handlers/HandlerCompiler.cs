@@ -8,12 +8,18 @@ namespace TokenExchange.Handlers;
 public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, HandlerTypeCatalog plugins, TimeProvider time, ILoggerFactory loggers)
 {
     /// <summary>
-    /// Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache when the trust did not change.
+    /// Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache, <paramref name="reuseAnswers"/>
+    /// an introspection handler's cached answers, when the trust did not change.
     /// </summary>
     /// <exception cref="InvalidOperationException">The definition cannot run: the message says why.</exception>
-    public CompiledHandler Compile(HandlerDefinition definition, IKeySource? reuseKeys = null)
+    public CompiledHandler Compile(HandlerDefinition definition, IKeySource? reuseKeys = null, IntrospectionCache? reuseAnswers = null)
     {
-        if (!definition.IsBuiltIn)
+        if (definition.IsIntrospection)
+        {
+            var introspection = new IntrospectionImplementation(definition, http, time, loggers.CreateLogger<IntrospectionImplementation>(), reuseAnswers);
+            return new CompiledHandler(definition, introspection) { Introspection = introspection.Cache };
+        }
+        if (definition.IsPlugin)
         {
             var handler = plugins.Create(definition.Implementation);
             var services = new HandlerServices
@@ -48,7 +54,7 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
     /// <summary>Whether a definition's implementation can be loaded; null when it can, else why not.</summary>
     public string? CheckImplementation(HandlerDefinition definition)
     {
-        if (definition.IsBuiltIn) return null;
+        if (!definition.IsPlugin) return null;
         try
         {
             plugins.Create(definition.Implementation);

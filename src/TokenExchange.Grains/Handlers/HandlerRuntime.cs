@@ -6,7 +6,8 @@ namespace TokenExchange.Grains.Handlers;
 
 /// <summary>
 /// This silo's compiled handlers, rebuilt from each new definition snapshot. A handler whose trust
-/// settings did not change keeps its key cache, so a definition change does not refetch every JWKS.
+/// settings did not change keeps its key cache (and an introspection handler its cached answers), so a
+/// definition change does not refetch every JWKS nor ask the IdP again about every token.
 /// </summary>
 public sealed class HandlerRuntime(HandlerCompiler compiler, ILogger<HandlerRuntime> logger)
 {
@@ -38,10 +39,10 @@ public sealed class HandlerRuntime(HandlerCompiler compiler, ILogger<HandlerRunt
             foreach (var definition in snapshot.Handlers.Values)
             {
                 var old = previous.Handlers.GetValueOrDefault(definition.Name);
-                var keys = old is not null && Equals(Trust(old.Definition), Trust(definition)) ? old.Keys : null;
+                var sameTrust = old is not null && Equals(Trust(old.Definition), Trust(definition));
                 try
                 {
-                    handlers[definition.Name] = compiler.Compile(definition, keys);
+                    handlers[definition.Name] = compiler.Compile(definition, sameTrust ? old!.Keys : null, sameTrust ? old!.Introspection : null);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
                 {
@@ -55,7 +56,8 @@ public sealed class HandlerRuntime(HandlerCompiler compiler, ILogger<HandlerRunt
         }
     }
 
-    private static string Trust(HandlerDefinition definition) => System.Text.Json.JsonSerializer.Serialize(definition.Trust);
+    private static string Trust(HandlerDefinition definition) =>
+        System.Text.Json.JsonSerializer.Serialize(new { definition.Implementation, definition.Trust, definition.Introspection });
 
     private sealed record Compiled(long Version, Dictionary<string, CompiledHandler> Handlers);
 }
