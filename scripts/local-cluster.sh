@@ -9,6 +9,10 @@ logs="$root/artifacts/local-cluster"
 mkdir -p "$logs"
 
 postgres=${TX_POSTGRES:-$("$root/scripts/postgres-setup.sh")}
+# The signing keys are stored encrypted: keep the key-encryption key with the database (here, beside the logs).
+kek_file="$logs/key-encryption-key"
+[ -s "$kek_file" ] || head -c 32 /dev/urandom | base64 > "$kek_file"
+kek=${TX_KEYENCRYPTIONKEY:-$(cat "$kek_file")}
 echo "building (Release)..."
 dotnet build "$root/src/TokenExchange.Server" -c Release -nologo -v quiet -tl:off >/dev/null
 "$root/txctl" db migrate --connection "$postgres"
@@ -28,7 +32,7 @@ issuer="http://127.0.0.1:8080"
 for i in $(seq 0 $((count - 1))); do
   http=$((8080 + 2 * i)); grpc=$((8081 + 2 * i))
   dotnet "$root/src/TokenExchange.Server/bin/Release/net10.0/TokenExchange.Server.dll" \
-    --config "$root/config/dev.yaml" --postgres "$postgres" --dev-issuer true --issuer "$issuer" \
+    --config "$root/config/dev.yaml" --postgres "$postgres" --key-encryption-key "$kek" --dev-issuer true --issuer "$issuer" \
     --http "http://127.0.0.1:$http" --grpc "http://127.0.0.1:$grpc" \
     --silo-port $((11111 + i)) --gateway-port $((30000 + i)) >"$logs/silo-$i.log" 2>&1 &
   pids+=($!)

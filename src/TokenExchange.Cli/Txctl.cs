@@ -20,6 +20,7 @@ public static class Txctl
             Commands.Admin.ChangeCommands.EnableApp(output, error),
             Commands.Admin.ChangeCommands.DisableApp(output, error),
             Commands.Admin.ChangeCommands.Users(output, error),
+            Commands.Admin.KeysCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -15,6 +15,11 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.AddMemoryGrainStorage(StorageNames.Definitions);
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
-        siloBuilder.Services.AddTokenExchangeSilo(options => options.Seed = TestDefinitions.Seed);
+        siloBuilder.Services.AddTokenExchangeSilo(options =>
+        {
+            options.Seed = TestDefinitions.Seed;
+            // Every silo of a cluster must decrypt the keys any of them stored.
+            options.KeyEncryptionKey = TestDefinitions.KeyEncryptionKey;
+        });
     }
 }

@@ -9,6 +9,9 @@ namespace TokenExchange.Grains.Tests;
 /// <summary>The definitions the test cluster is seeded with, and builders for the ones tests add.</summary>
 public static class TestDefinitions
 {
+    /// <summary>The cluster's key-encryption key, made once per test run.</summary>
+    public static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public const string Orders = "orders-service";
     public const string Billing = "billing-service";
     public const string Partner = "partner";

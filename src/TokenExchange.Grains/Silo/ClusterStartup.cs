@@ -15,6 +15,7 @@ public sealed class ClusterStartup(
     SigningKeyCache keys,
     DevIssuerHolder devIssuer,
     DefinitionCache definitions,
+    IGrainFactory grains,
     TimeProvider time,
     ILogger<ClusterStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -45,6 +46,7 @@ public sealed class ClusterStartup(
     private async Task RefreshLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(options.Value.DefinitionRefreshInterval, time);
+        var nextRotationCheck = time.GetUtcNow();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -52,11 +54,20 @@ public sealed class ClusterStartup(
                 try
                 {
                     await definitions.RefreshAsync();
+                    if (time.GetUtcNow() >= nextRotationCheck)
+                    {
+                        nextRotationCheck = time.GetUtcNow() + options.Value.KeyRotationCheckInterval;
+                        keys.Apply(await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.Key).RotateIfDue(options.Value.KeyRotation));
+                    }
+                    else
+                    {
+                        await keys.RefreshAsync();
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // Keep serving from the last snapshot; the next tick tries again.
-                    logger.LogWarning("Definition refresh failed: {Error}", e.Message);
+                    // Keep serving from the last snapshot and keys; the next tick tries again.
+                    logger.LogWarning("Definition or key refresh failed: {Error}", e.Message);
                 }
             }
         }

@@ -42,6 +42,9 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<HandlerRuntime>();
         services.AddSingleton<DefinitionCache>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
+            ? KeyProtector.FromBase64(kek)
+            : KeyProtector.Generate());
         services.AddSingleton<SigningKeyCache>();
         services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
         services.AddSingleton<TokenMinter>();

@@ -17,6 +17,17 @@ public sealed class TokenExchangeSiloOptions
     /// <summary>Definitions applied when the silo starts (the configuration file), if any.</summary>
     public ClusterDefinitions? Seed { get; set; }
 
+    /// <summary>
+    /// The key-encryption key of the signing keys at rest (base64 of 32 bytes). Null generates one for this
+    /// process, which only suits state that does not outlive it (the embedded default).
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    public KeyRotationPolicy KeyRotation { get; set; } = KeyRotationPolicy.Default;
+
+    /// <summary>How often a silo asks whether a scheduled key rotation is due.</summary>
+    public TimeSpan KeyRotationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where operators' handler assemblies are loaded from; null for none.</summary>
     public string? PluginsFolder { get; set; }
 

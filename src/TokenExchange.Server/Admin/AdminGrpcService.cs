@@ -10,7 +10,7 @@ using Definition = TokenExchange.Protos.V1.Definition;
 namespace TokenExchange.Server.Admin;
 
 /// <summary>The admin API: a thin adapter over <see cref="DefinitionAdmin"/>, behind <see cref="AdminAuthenticator"/>.</summary>
-public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, ILogger<AdminGrpcService> logger) : Protos.V1.Admin.AdminBase
+public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, KeyAdmin keys, ILogger<AdminGrpcService> logger) : Protos.V1.Admin.AdminBase
 {
     public override Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context) => Run(context, async () =>
     {
@@ -103,6 +103,15 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
             response.Created, response.Updated, response.Unchanged, response.Failed, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
         return response;
     });
+
+    public override Task<KeyList> RotateKeys(RotateKeysRequest request, ServerCallContext context) => Run(context, async () =>
+    {
+        var list = await keys.RotateAsync();
+        logger.LogInformation("admin rotate-keys: new key {KeyId} from {Address}", list.Keys.MaxBy(k => k.ActivatesAt)?.Kid, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
+        return list;
+    });
+
+    public override Task<KeyList> ListKeys(ListKeysRequest request, ServerCallContext context) => Run(context, keys.ListAsync);
 
     private async Task<(DefinitionChange? Change, string? Problem)> ImportOne(User user, int line)
     {

@@ -41,6 +41,8 @@ public static class DefinitionViews
         handler.Trust.DevIssuer,
         Jwks = handler.Trust.JwksUri is { } uri ? new { Uri = uri } : null,
         InlineKeys = handler.Trust.InlineJwks is not null,
+        // The endpoint and our client id at it; never our client secret.
+        Introspection = handler.Introspection is { } i ? new { i.Endpoint, i.ClientId, i.UseUserinfo, i.Issuer } : null,
         handler.Trust.Audiences,
         handler.Trust.Algorithms,
         ClockSkew = handler.Trust.ClockSkew.ToString("c"),

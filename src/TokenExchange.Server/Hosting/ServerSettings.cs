@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using TokenExchange.Grains;
 
 namespace TokenExchange.Server.Hosting;
 
@@ -44,6 +45,11 @@ public sealed record ServerSettings
     /// <summary>Folder of operators' handler assemblies (see README, custom handlers); none by default.</summary>
     public string? Plugins { get; init; }
 
+    /// <summary>Key-encryption key of the signing keys at rest (base64 of 32 bytes); required with PostgreSQL.</summary>
+    public string? KeyEncryptionKey { get; init; }
+
+    public KeyRotationPolicy KeyRotation { get; init; } = KeyRotationPolicy.Default;
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -67,6 +73,10 @@ public sealed record ServerSettings
         ["--i-am-alive-period"] = "iAmAlivePeriod",
         ["--table-refresh"] = "tableRefresh",
         ["--plugins"] = "plugins",
+        ["--key-encryption-key"] = "keyEncryptionKey",
+        ["--key-rotation-period"] = "keyRotationPeriod",
+        ["--key-activation-delay"] = "keyActivationDelay",
+        ["--key-retention"] = "keyRetention",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -89,6 +99,11 @@ public sealed record ServerSettings
             ServiceId = Name(configuration["serviceId"], "--service-id") ?? defaults.ServiceId,
             AdvertisedAddress = Address(configuration["advertisedAddress"], "--advertised-address") ?? defaults.AdvertisedAddress,
             Kubernetes = Bool(configuration["kubernetes"], "--kubernetes") ?? false,
+            KeyEncryptionKey = KeyEncryptionKeyFrom(configuration["keyEncryptionKey"], postgres),
+            KeyRotation = new KeyRotationPolicy(
+                LongDuration(configuration["keyRotationPeriod"], "--key-rotation-period", TimeSpan.FromHours(1), TimeSpan.FromDays(365)) ?? KeyRotationPolicy.Default.Period,
+                LongDuration(configuration["keyActivationDelay"], "--key-activation-delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? KeyRotationPolicy.Default.ActivationDelay,
+                LongDuration(configuration["keyRetention"], "--key-retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)) ?? KeyRotationPolicy.Default.Retention),
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,
@@ -132,6 +147,23 @@ public sealed record ServerSettings
         value is null ? null
         : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var d) && d > TimeSpan.Zero && d <= TimeSpan.FromHours(1) ? d
         : throw new ArgumentException($"{option}: '{value}' is not a duration (hh:mm:ss) of at most an hour");
+
+    private static TimeSpan? LongDuration(string? value, string option, TimeSpan min, TimeSpan max) =>
+        value is null ? null
+        : TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var d) && d >= min && d <= max ? d
+        : throw new ArgumentException($"{option}: '{value}' is not a duration ([d.]hh:mm:ss) between {min} and {max}");
+
+    /// <summary>
+    /// Durable state needs a key-encryption key that outlives the process; the embedded default generates
+    /// one (its state dies with the process anyway).
+    /// </summary>
+    private static string? KeyEncryptionKeyFrom(string? value, string? postgres)
+    {
+        if (value is null)
+            return postgres is null ? null : throw new ArgumentException("--key-encryption-key (or TX_KEYENCRYPTIONKEY) is required with PostgreSQL: the base64 of 32 random bytes, e.g. openssl rand -base64 32");
+        TokenExchange.Tokens.KeyProtector.FromBase64(value); // a malformed key fails here, by name
+        return value;
+    }
 
     private static IPAddress? Address(string? value, string option) =>
         value is null ? null : IPAddress.TryParse(value, out var a) ? a : throw new ArgumentException($"{option}: '{value}' is not an IP address");

@@ -69,10 +69,13 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.Seed = definitions;
             options.EnableDevIssuer = settings.DevIssuer;
             options.PluginsFolder = settings.Plugins;
+            options.KeyEncryptionKey = settings.KeyEncryptionKey;
+            options.KeyRotation = settings.KeyRotation;
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
         builder.Services.AddSingleton<AdminAuthenticator>();
+        builder.Services.AddSingleton<KeyAdmin>();
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = 64 * 1024;

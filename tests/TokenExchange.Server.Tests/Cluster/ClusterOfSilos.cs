@@ -12,6 +12,9 @@ public sealed class ClusterOfSilos : IAsyncDisposable
     public const string Secret = "orders-secret-0123456789abcdef";
     public const string AdminKey = "cluster-admin-key-0123456789abcdef";
 
+    /// <summary>One key-encryption key for the whole cluster, made per test run.</summary>
+    public static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private ClusterOfSilos(PostgresDatabase? database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
     {
         Database = database;

@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace TokenExchange.Server.Tests.Cluster;
 
 /// <summary>Stop every silo and start them again: definitions, users, sessions and signing keys are still there.</summary>
+[Collection(RealProcessCollection.Name)]
 public sealed class DurabilityTests : IAsyncLifetime
 {
     private ClusterOfSilos cluster = null!;

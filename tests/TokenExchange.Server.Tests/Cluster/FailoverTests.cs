@@ -11,6 +11,7 @@ namespace TokenExchange.Server.Tests.Cluster;
 /// survivors must keep succeeding but for a short window (grains that lived on the dead silo), which
 /// closes once the cluster declares the silo dead; the silo then restarts and rejoins.
 /// </summary>
+[Collection(RealProcessCollection.Name)]
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(20);

@@ -80,7 +80,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private string[] Arguments() =>
     [
-        ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true",
+        ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true", "--key-encryption-key", ClusterOfSilos.KeyEncryptionKey,
         "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
         "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
         "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),

@@ -12,6 +12,7 @@ namespace TokenExchange.Server.Tests.Cluster;
 /// in memory keep working; the rest fail as temporarily_unavailable, never as a server error; after
 /// PostgreSQL returns, the cluster recovers without restarts and nothing was half-written.
 /// </summary>
+[Collection(RealProcessCollection.Name)]
 public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private PrivatePostgres postgres = null!;

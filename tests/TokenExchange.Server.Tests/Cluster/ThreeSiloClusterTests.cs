@@ -7,6 +7,7 @@ using TokenExchange.Protos.V1;
 namespace TokenExchange.Server.Tests.Cluster;
 
 /// <summary>Three real silo processes on one PostgreSQL database, each serving both front doors.</summary>
+[Collection(RealProcessCollection.Name)]
 public sealed class ThreeSiloClusterTests(ThreeSiloClusterTests.Fixture fixture) : IClassFixture<ThreeSiloClusterTests.Fixture>
 {
     private readonly ClusterOfSilos cluster = fixture.Cluster;
