@@ -17,4 +17,8 @@ public sealed record AuthorizedExchange
     [Id(4)] public required string RequestedTokenType { get; init; }
     [Id(5)] public string[] Scopes { get; init; } = [];
     [Id(6)] public string[] Audiences { get; init; } = [];
+
+    /// <summary>The actor token (delegation, RFC 8693 section 4.1), validated as strictly as the subject token.</summary>
+    [Id(8)] public string? ActorToken { get; init; }
+    [Id(9)] public string? ActorTokenType { get; init; }
 }

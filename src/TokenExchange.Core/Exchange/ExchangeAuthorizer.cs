@@ -35,6 +35,9 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             return Errors.UnauthorizedClient("the token handler is disabled", $"handler {handler.Name} is disabled");
         if (!handler.AcceptedTokenTypes.Contains(subjectTokenType))
             return Errors.InvalidRequest("the token handler does not accept this subject_token_type");
+        var actorTokenType = TokenTypes.Normalize(request.ActorTokenType);
+        if (actorTokenType is not null && !handler.AcceptedTokenTypes.Contains(actorTokenType))
+            return Errors.InvalidRequest("the token handler does not accept this actor_token_type");
 
         var requestedTokenType = request.RequestedTokenType is { Length: > 0 } requested
             ? TokenTypes.Normalize(requested)
@@ -57,6 +60,8 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             RequestedTokenType = requestedTokenType,
             Scopes = scopes,
             Audiences = audiences,
+            ActorToken = actorTokenType is null ? null : request.ActorToken,
+            ActorTokenType = actorTokenType,
         };
     }
 
@@ -83,9 +88,11 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
         }
         if (TokenTypes.Normalize(request.SubjectTokenType) is null)
             return Errors.InvalidRequest("subject_token_type is not a supported token type");
-        // Delegation (the act claim) is not issued yet; an actor token is refused, never silently dropped.
-        if (!string.IsNullOrEmpty(request.ActorToken) || !string.IsNullOrEmpty(request.ActorTokenType))
-            return Errors.InvalidRequest("actor_token is not supported by this cluster");
+        // RFC 8693 section 2.1: actor_token_type is required with an actor token, and only with one.
+        if (string.IsNullOrEmpty(request.ActorToken) != string.IsNullOrEmpty(request.ActorTokenType))
+            return Errors.InvalidRequest("actor_token and actor_token_type go together");
+        if (!string.IsNullOrEmpty(request.ActorTokenType) && TokenTypes.Normalize(request.ActorTokenType) is null)
+            return Errors.InvalidRequest("actor_token_type is not a supported token type");
         return null;
     }
 

@@ -24,6 +24,19 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         var (subject, invalid) = await implementation.ValidateAsync(exchange, cancellationToken).ConfigureAwait(false);
         if (invalid is not null) return ExchangeOutcome.Failure(invalid);
 
+        ValidatedSubject? actor = null;
+        if (exchange.ActorToken is { } actorToken)
+        {
+            // The actor token passes the same handler, as strictly as the subject token.
+            var (validatedActor, actorInvalid) = await implementation.ValidateAsync(
+                exchange with { SubjectToken = actorToken, SubjectTokenType = exchange.ActorTokenType! }, cancellationToken).ConfigureAwait(false);
+            if (actorInvalid is not null)
+                return ExchangeOutcome.Failure(actorInvalid with { Description = "actor_token: " + actorInvalid.Description.Replace("subject_token", "actor_token", StringComparison.Ordinal) });
+            actor = validatedActor;
+        }
+        var (act, delegationError) = Delegation.Act(subject!, actor);
+        if (delegationError is not null) return ExchangeOutcome.Failure(delegationError);
+
         var resolution = await sessions.ResolveUserAsync(new SubjectUserRequest
         {
             HandlerName = Definition.Name,
@@ -34,7 +47,8 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         if (resolution.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var user = resolution.User!;
-        return ExchangeOutcome.Success(minter.Mint(exchange, user, subject!.ExpiresAt), user.Id);
+        var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
+        return ExchangeOutcome.Success(minter.Mint(exchange, user, expires, act), user.Id);
     }
 
     /// <summary>The handler's user mapping; run by the subject session when it has no user cached.</summary>

@@ -16,7 +16,8 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <param name="exchange">What the front door authorized.</param>
     /// <param name="user">The local user the tokens are for.</param>
     /// <param name="subjectExpires">The subject token's expiry; issued tokens never outlive it unless the app's policy says so.</param>
-    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires)
+    /// <param name="act">The RFC 8693 act claim (JSON object text), when someone acts for the subject.</param>
+    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires, string? act = null)
     {
         var now = time.GetUtcNow();
         var policy = exchange.App.AccessToken;
@@ -42,7 +43,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
 
         return new IssuedTokens
         {
-            AccessToken = CreateAccessToken(exchange, user, key, scope, now, expires),
+            AccessToken = CreateAccessToken(exchange, user, key, scope, act, now, expires),
             IssuedTokenType = exchange.RequestedTokenType,
             TokenType = "Bearer",
             ExpiresIn = expiresIn,
@@ -51,7 +52,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         };
     }
 
-    private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, DateTimeOffset now, DateTimeOffset expires)
+    private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, string? act, DateTimeOffset now, DateTimeOffset expires)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -61,6 +62,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
             [JwtRegisteredClaimNames.Jti] = NewTokenId(),
         };
         if (scope is not null) claims["scope"] = scope;
+        if (act is not null) claims["act"] = JsonObjects.ToDictionary(act);
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer.Value,

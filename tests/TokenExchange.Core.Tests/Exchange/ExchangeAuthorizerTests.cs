@@ -198,9 +198,24 @@ public sealed class ExchangeAuthorizerTests
     }
 
     [Fact]
-    public void Actor_token_is_invalid_request()
+    public void An_actor_token_is_authorized_with_its_type_normalized()
     {
-        Refused(Request() with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.AccessToken }, OAuthErrorCodes.InvalidRequest);
+        var exchange = Authorized(Request() with { ActorToken = "actor.token.value", ActorTokenType = "urn:ietf:params:oauth:token-type:JWT" });
+
+        Assert.Equal("actor.token.value", exchange.ActorToken);
+        Assert.Equal(TokenTypes.Jwt, exchange.ActorTokenType);
+    }
+
+    [Fact]
+    public void Actor_token_alone_is_invalid_request()
+    {
+        Refused(Request() with { ActorToken = "actor.token.value" }, OAuthErrorCodes.InvalidRequest);
+    }
+
+    [Fact]
+    public void An_actor_token_type_the_handler_does_not_accept_is_invalid_request()
+    {
+        Refused(Request() with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.Saml2 }, OAuthErrorCodes.InvalidRequest);
     }
 
     [Fact]

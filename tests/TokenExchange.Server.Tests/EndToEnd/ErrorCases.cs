@@ -37,7 +37,9 @@ public static class ErrorCases
         ["scope not allowed"] = new("invalid_scope", 400, StatusCode.InvalidArgument, f => With(f, r => r.Scope.Add("admin"))),
         ["audience not allowed"] = new("invalid_target", 400, StatusCode.InvalidArgument, f => With(f, r => r.Audience.Add("https://payroll.example"))),
         ["resource not allowed"] = new("invalid_target", 400, StatusCode.InvalidArgument, f => With(f, r => r.Resource.Add("https://payroll.example/api"))),
-        ["actor token not supported"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => With(f, r => { r.ActorToken = f.Idp.Token("actor"); r.ActorTokenType = Clients.JwtType; })),
+        ["actor token without its type"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => With(f, r => r.ActorToken = f.Idp.Token("actor"))),
+        ["expired actor token"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => With(f, r => { r.ActorToken = f.Idp.Token("actor", now: DateTimeOffset.UtcNow.AddHours(-1), expiresIn: TimeSpan.FromMinutes(5)); r.ActorTokenType = Clients.JwtType; })),
+        ["actor not named by may_act"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => With(f, r => { r.SubjectToken = f.Idp.Token("alice-ext-1", claims: new Dictionary<string, object> { ["may_act"] = new Dictionary<string, object> { ["sub"] = "someone-else" } }); r.ActorToken = f.Idp.Token("actor"); r.ActorTokenType = Clients.JwtType; })),
         ["requested token type not allowed"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => With(f, r => r.RequestedTokenType = "urn:ietf:params:oauth:token-type:refresh_token")),
         ["subject token too long"] = new("invalid_request", 400, StatusCode.InvalidArgument, f => Token(f, new string('a', 20_000))),
     };
