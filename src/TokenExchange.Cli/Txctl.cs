@@ -21,6 +21,7 @@ public static class Txctl
             Commands.Admin.ChangeCommands.DisableApp(output, error),
             Commands.Admin.ChangeCommands.Users(output, error),
             Commands.Admin.KeysCommand.Create(output, error),
+            Commands.Admin.ChangeCommands.Revoke(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -24,6 +24,16 @@ public sealed record AppDefinition
     [Id(7)] public string Kind { get; init; } = AppKinds.ConnectedApp;
 
     [Id(8)] public string? Label { get; init; }
+
+    [Id(9)] public RefreshTokenPolicy RefreshTokens { get; init; } = new();
+}
+
+/// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>
+[GenerateSerializer, Immutable, Alias("tx.RefreshTokenPolicy")]
+public sealed record RefreshTokenPolicy
+{
+    [Id(0)] public bool Enabled { get; init; }
+    [Id(1)] public TimeSpan Lifetime { get; init; } = TimeSpan.FromDays(1);
 }
 
 public static class AppKinds

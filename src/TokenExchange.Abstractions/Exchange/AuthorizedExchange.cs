@@ -21,4 +21,7 @@ public sealed record AuthorizedExchange
     /// <summary>The actor token (delegation, RFC 8693 section 4.1), validated as strictly as the subject token.</summary>
     [Id(8)] public string? ActorToken { get; init; }
     [Id(9)] public string? ActorTokenType { get; init; }
+
+    /// <summary>A refresh token is issued too (the app allows them, and offline_access or the refresh token type was asked for).</summary>
+    [Id(10)] public bool IssueRefreshToken { get; init; }
 }

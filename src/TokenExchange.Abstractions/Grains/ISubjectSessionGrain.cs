@@ -13,6 +13,16 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
 {
     [Alias("ResolveUser")] Task<UserResolution> ResolveUser(SubjectUserRequest request);
 
+    /// <summary>
+    /// Redeems a refresh token of a family: the current one rotates (a new token, the old one spent);
+    /// a spent one means the family leaked, and the whole family is revoked.
+    /// </summary>
+    /// <remarks>Scopes asked for beyond those the family was granted are refused before anything rotates.</remarks>
+    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes);
+
+    /// <summary>Ends every refresh token of this session.</summary>
+    [Alias("RevokeAll")] Task RevokeAll();
+
     /// <summary>Called by the user grain when the cached user changed.</summary>
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
@@ -28,6 +38,10 @@ public sealed record SubjectUserRequest
     [Id(2)] public bool AllowUserCreation { get; init; }
 
     [Id(3)] public required ValidatedSubject Subject { get; init; }
+
+    /// <summary>When set, a refresh token family is started for the user in the same call.</summary>
+    [Id(4)] public RefreshGrant? Refresh { get; init; }
+    [Id(5)] public TimeSpan RefreshLifetime { get; init; }
 }
 
 /// <summary>A subject as the handler's validation found it.</summary>
@@ -48,4 +62,9 @@ public sealed record ValidatedSubject
 public sealed record UserResolution(
     [property: Id(0)] UserRecord? User,
     [property: Id(1)] OAuthError? Error,
-    [property: Id(2)] bool Created = false);
+    [property: Id(2)] bool Created = false)
+{
+    /// <summary>The refresh token issued with the user, when one was asked for.</summary>
+    [Id(3)] public string? RefreshToken { get; init; }
+    [Id(4)] public DateTimeOffset RefreshExpiresAt { get; init; }
+}

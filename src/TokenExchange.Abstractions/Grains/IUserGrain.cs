@@ -15,4 +15,7 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>Registers a subject session that caches this user, so it hears of changes at once.</summary>
     [Alias("Watch")] Task Watch(string subjectSessionKey);
+
+    /// <summary>The subject sessions mapped to this user (to revoke what they issued).</summary>
+    [Alias("GetSessions")] Task<string[]> GetSessions();
 }

@@ -41,6 +41,13 @@ public sealed class AppModel
     public List<string> AllowedScopes { get; set; } = [];
     public List<string> AllowedAudiences { get; set; } = [];
     public AccessTokenModel AccessToken { get; set; } = new();
+    public RefreshTokensModel RefreshTokens { get; set; } = new();
+}
+
+public sealed class RefreshTokensModel
+{
+    public bool Enabled { get; set; }
+    public string Lifetime { get; set; } = "1.00:00:00";
 }
 
 public sealed class TokenExchangeModel

@@ -103,6 +103,9 @@ public static class ConfigLoader
         var lifetime = Duration(m.AccessToken.Lifetime, $"{at}.accessToken.lifetime", problems);
         if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1))
             problems.Add($"{at}.accessToken.lifetime must be more than zero and at most one day");
+        var refreshLifetime = Duration(m.RefreshTokens.Lifetime, $"{at}.refreshTokens.lifetime", problems);
+        if (refreshLifetime < TimeSpan.FromMinutes(1) || refreshLifetime > TimeSpan.FromDays(90))
+            problems.Add($"{at}.refreshTokens.lifetime must be between one minute and 90 days");
         return new AppDefinition
         {
             ClientId = m.ClientId ?? "",
@@ -114,6 +117,7 @@ public static class ConfigLoader
             AllowedScopes = [.. m.AllowedScopes],
             AllowedAudiences = [.. m.AllowedAudiences],
             AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken },
+            RefreshTokens = new RefreshTokenPolicy { Enabled = m.RefreshTokens.Enabled, Lifetime = refreshLifetime },
         };
     }
 

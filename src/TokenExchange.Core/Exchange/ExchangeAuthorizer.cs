@@ -17,11 +17,9 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
         if (CheckShape(request) is { } shapeError) return shapeError;
         var subjectTokenType = TokenTypes.Normalize(request.SubjectTokenType)!;
 
-        if (!definitions.Apps.TryGetValue(request.ClientId!, out var app))
-            return Errors.InvalidClient(ClientAuthenticationFailed, "unknown client_id");
-        if (Authenticate(app, request.ClientSecret) is { } clientError) return clientError;
-        if (!app.TokenExchangeEnabled)
-            return Errors.UnauthorizedClient("token exchange is not enabled for this client");
+        var (authenticated, clientError) = AuthenticateClient(definitions, request.ClientId!, request.ClientSecret);
+        if (clientError is not null) return clientError;
+        var app = authenticated!;
 
         var handlerName = string.IsNullOrEmpty(request.TokenHandler) ? null : request.TokenHandler;
         if (handlerName is null && !definitions.DefaultHandlers.TryGetValue(app.ClientId, out handlerName))
@@ -42,7 +40,8 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
         var requestedTokenType = request.RequestedTokenType is { Length: > 0 } requested
             ? TokenTypes.Normalize(requested)
             : TokenTypes.AccessToken;
-        if (requestedTokenType is not (TokenTypes.AccessToken or TokenTypes.Jwt or TokenTypes.IdToken))
+        var refreshAllowed = app.RefreshTokens.Enabled;
+        if (requestedTokenType is not (TokenTypes.AccessToken or TokenTypes.Jwt or TokenTypes.IdToken) && !(requestedTokenType == TokenTypes.RefreshToken && refreshAllowed))
             return Errors.InvalidRequest("requested_token_type is not one this client may be issued");
 
         if (GrantScopes(app, request.Scopes, out var scopes) is { } scopeError) return scopeError;
@@ -62,6 +61,7 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             Audiences = audiences,
             ActorToken = actorTokenType is null ? null : request.ActorToken,
             ActorTokenType = actorTokenType,
+            IssueRefreshToken = refreshAllowed && (requestedTokenType == TokenTypes.RefreshToken || scopes.Contains(StandardScopes.OfflineAccess)),
         };
     }
 
@@ -94,6 +94,18 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
         if (!string.IsNullOrEmpty(request.ActorTokenType) && TokenTypes.Normalize(request.ActorTokenType) is null)
             return Errors.InvalidRequest("actor_token_type is not a supported token type");
         return null;
+    }
+
+    /// <summary>
+    /// The client, authenticated, with token exchange enabled for it (shared by exchange and refresh): unknown
+    /// client, missing or wrong secret are all one invalid_client, so the endpoint does not tell which.
+    /// </summary>
+    public static (AppDefinition? App, OAuthError? Error) AuthenticateClient(DefinitionSnapshot definitions, string clientId, string? secret)
+    {
+        if (!definitions.Apps.TryGetValue(clientId, out var app))
+            return (null, Errors.InvalidClient(ClientAuthenticationFailed, "unknown client_id"));
+        if (Authenticate(app, secret) is { } clientError) return (null, clientError);
+        return app.TokenExchangeEnabled ? (app, null) : (null, Errors.UnauthorizedClient("token exchange is not enabled for this client"));
     }
 
     private static OAuthError? Authenticate(AppDefinition app, string? secret)
@@ -166,4 +178,7 @@ public readonly record struct Authorization(AuthorizedExchange? Exchange, OAuthE
 public static class StandardScopes
 {
     public const string OpenId = "openid";
+
+    /// <summary>Asks for a refresh token (OpenID Connect Core section 11).</summary>
+    public const string OfflineAccess = "offline_access";
 }

@@ -43,12 +43,17 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
             AppName = exchange.App.ClientId,
             AllowUserCreation = exchange.Enablement.AllowUserCreation,
             Subject = subject!,
+            Refresh = exchange.IssueRefreshToken
+                ? new RefreshGrant { ClientId = exchange.App.ClientId, HandlerName = Definition.Name, Scopes = exchange.Scopes, Audiences = exchange.Audiences }
+                : null,
+            RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
         }).ConfigureAwait(false);
         if (resolution.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var user = resolution.User!;
         var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
-        return ExchangeOutcome.Success(minter.Mint(exchange, user, expires, act), user.Id);
+        var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
+        return ExchangeOutcome.Success(minter.Mint(exchange, user, expires, act, refresh), user.Id);
     }
 
     /// <summary>The handler's user mapping; run by the subject session when it has no user cached.</summary>

@@ -17,7 +17,8 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <param name="user">The local user the tokens are for.</param>
     /// <param name="subjectExpires">The subject token's expiry; issued tokens never outlive it unless the app's policy says so.</param>
     /// <param name="act">The RFC 8693 act claim (JSON object text), when someone acts for the subject.</param>
-    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires, string? act = null)
+    /// <param name="refreshToken">A refresh token issued with the access token, and when it expires.</param>
+    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires, string? act = null, (string Token, DateTimeOffset ExpiresAt)? refreshToken = null)
     {
         var now = time.GetUtcNow();
         var policy = exchange.App.AccessToken;
@@ -29,6 +30,18 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         var wantsIdToken = exchange.Scopes.Contains(StandardScopes.OpenId, StringComparer.Ordinal);
 
         var idToken = wantsIdToken ? CreateIdToken(exchange, user, key, now, expires) : null;
+        if (exchange.RequestedTokenType == TokenTypes.RefreshToken && refreshToken is { } asked)
+        {
+            // RFC 8693: the requested token is "access_token" in the response, whatever its type.
+            return new IssuedTokens
+            {
+                AccessToken = asked.Token,
+                IssuedTokenType = TokenTypes.RefreshToken,
+                TokenType = "N_A",
+                ExpiresIn = (long)Math.Max(0, Math.Floor((asked.ExpiresAt - now).TotalSeconds)),
+                Scope = scope,
+            };
+        }
         if (exchange.RequestedTokenType == TokenTypes.IdToken)
         {
             return new IssuedTokens
@@ -49,6 +62,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
             ExpiresIn = expiresIn,
             Scope = scope,
             IdToken = idToken,
+            RefreshToken = refreshToken?.Token,
         };
     }
 

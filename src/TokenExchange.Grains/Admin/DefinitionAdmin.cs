@@ -124,6 +124,15 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return new DefinitionChange(DefinitionPlanner.User, user.Id, existing is null ? ChangeAction.Create : ChangeAction.Update);
     }
 
+    /// <summary>Ends every refresh token issued for the user, through every subject mapped to it.</summary>
+    public async Task<DefinitionChange> RevokeUserAsync(string id)
+    {
+        if (await users.GetAsync(id) is null) throw NotFound(DefinitionPlanner.User, id);
+        var sessions = await grains.GetGrain<IUserGrain>(id).GetSessions();
+        await Task.WhenAll(sessions.Select(key => grains.GetGrain<ISubjectSessionGrain>(key).RevokeAll()));
+        return new DefinitionChange(DefinitionPlanner.User, id, ChangeAction.Update);
+    }
+
     public async Task<DefinitionChange> SetUserEnabledAsync(string id, bool enabled)
     {
         var user = await users.GetAsync(id) ?? throw NotFound(DefinitionPlanner.User, id);

@@ -3,6 +3,7 @@ using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
+using TokenExchange.Tokens;
 using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Sessions;
@@ -25,6 +26,70 @@ public sealed class SubjectSessionGrain(
     private DateTimeOffset cachedAt;
 
     public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
+    {
+        var resolution = await Resolve(request);
+        if (resolution.User is null || request.Refresh is not { } grant) return resolution;
+        var (token, expiresAt) = await StartFamily(grant, request.RefreshLifetime);
+        return resolution with { RefreshToken = token, RefreshExpiresAt = expiresAt };
+    }
+
+    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes)
+    {
+        var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
+        if (family is null || family.Revoked) return Refused("the refresh token is revoked");
+        if (family.SpentHashes.Contains(tokenHash))
+        {
+            // A spent token came back: someone holds a copy. End the family, the legitimate holder included.
+            family.Revoked = true;
+            await state.WriteStateAsync();
+            return Refused("the refresh token was already used; its family is revoked", "refresh token reuse detected");
+        }
+        if (family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
+        if (family.CurrentExpiresAt <= time.GetUtcNow()) return Refused("the refresh token has expired");
+        if (requestedScopes.Any(s => !family.Grant.Scopes.Contains(s)))
+            return new RefreshResult(null, null, null, Errors.InvalidScope("a requested scope was not granted with this refresh token"));
+        var resolved = await UserResolver.FromKnownAsync(directory, state.State.UserId!);
+        if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
+
+        var token = OpaqueTokens.New();
+        family.SpentHashes.Add(family.CurrentHash);
+        family.CurrentHash = OpaqueTokens.Hash(token);
+        family.CurrentExpiresAt = time.GetUtcNow() + lifetime;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
+            .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
+        return new RefreshResult(token, resolved.User, family.Grant, null, family.CurrentExpiresAt);
+    }
+
+    public async Task RevokeAll()
+    {
+        if (state.State.Families.All(f => f.Revoked)) return;
+        foreach (var family in state.State.Families) family.Revoked = true;
+        await state.WriteStateAsync();
+    }
+
+    private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime)
+    {
+        var token = OpaqueTokens.New();
+        var family = new RefreshFamily
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Grant = grant,
+            CurrentHash = OpaqueTokens.Hash(token),
+            CurrentExpiresAt = time.GetUtcNow() + lifetime,
+        };
+        // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
+        state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
+        state.State.Families.Add(family);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
+            .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, grant.ClientId, grant.HandlerName));
+        return (token, family.CurrentExpiresAt);
+    }
+
+    private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
+
+    private async Task<UserResolution> Resolve(SubjectUserRequest request)
     {
         if (user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge) return new UserResolution(user, null);
         user = null;
@@ -68,4 +133,7 @@ public sealed class SubjectSessionGrain(
 public sealed class SubjectSessionState
 {
     [Id(0)] public string? UserId { get; set; }
+
+    /// <summary>Refresh token families issued for this subject (hashes only).</summary>
+    [Id(1)] public List<RefreshFamily> Families { get; set; } = [];
 }

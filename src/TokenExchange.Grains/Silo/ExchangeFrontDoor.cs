@@ -10,7 +10,7 @@ namespace TokenExchange.Grains.Silo;
 /// What both front doors (gRPC and HTTP) call: authorize the request against this silo's cached
 /// definitions, hand it to the chosen handler's local worker, and write one audit event.
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, IGrainFactory grains, ILoggerFactory loggers)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, IGrainFactory grains, ILoggerFactory loggers)
 {
     private readonly ILogger audit = loggers.CreateLogger("TokenExchange.Audit");
 
@@ -35,6 +35,22 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
             }
         }
         Audit(request, authorization.Exchange?.HandlerName, outcome);
+        return outcome;
+    }
+
+    /// <summary>The refresh token grant; audited like an exchange (the token hashed).</summary>
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
+    {
+        ExchangeOutcome outcome;
+        try
+        {
+            outcome = await refreshGrant.RefreshAsync(request).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outcome = ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
+        }
+        Audit(new ExchangeRequest { ClientId = request.ClientId, SubjectToken = request.RefreshToken, ClientAddress = request.ClientAddress }, "(refresh)", outcome);
         return outcome;
     }
 

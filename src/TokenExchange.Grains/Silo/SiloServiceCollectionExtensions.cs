@@ -49,6 +49,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
         services.AddSingleton<TokenMinter>();
         services.AddSingleton<ExchangeAuthorizer>();
+        services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -32,6 +32,8 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
     }
 
+    public Task<string[]> GetSessions() => Task.FromResult(state.State.Watchers.ToArray());
+
     private async Task Store(UserRecord user)
     {
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");

@@ -68,6 +68,9 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
     public override Task<Change> SetUserEnabled(SetUserEnabledRequest request, ServerCallContext context) => Run(context, async () =>
         Audited(context, request.Enabled ? "enable-user" : "disable-user", await admin.SetUserEnabledAsync(request.Id, request.Enabled)));
 
+    public override Task<Change> RevokeUser(RevokeUserRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, "revoke-user", await admin.RevokeUserAsync(request.Id)));
+
     public override Task<ImportUsersResponse> ImportUsers(IAsyncStreamReader<User> requestStream, ServerCallContext context) => Run(context, async () =>
     {
         const int maxProblems = 20;

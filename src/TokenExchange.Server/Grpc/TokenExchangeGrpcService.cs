@@ -26,6 +26,21 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor) : Prot
             ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
         }, context.CancellationToken);
 
+        return Response(outcome);
+    }
+
+    public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
+        Response(await frontDoor.RefreshAsync(new Exchange.RefreshRequest
+        {
+            ClientId = request.ClientId,
+            ClientSecret = request.ClientSecret,
+            RefreshToken = request.RefreshToken,
+            Scopes = [.. request.Scope],
+            ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
+        }, context.CancellationToken));
+
+    private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome)
+    {
         if (outcome.Error is { } error) throw GrpcErrors.ToRpcException(error);
         var tokens = outcome.Tokens!;
         return new ExchangeResponse

@@ -15,7 +15,7 @@ public static class DiscoveryEndpoints
             issuer.Value,
             issuer.Value + TokenEndpoint.Path,
             issuer.Value + JwksPath,
-            [GrantTypes.TokenExchange],
+            [GrantTypes.TokenExchange, "refresh_token"],
             ["client_secret_basic", "client_secret_post"],
             [SigningKey.Algorithm],
             ["public"],

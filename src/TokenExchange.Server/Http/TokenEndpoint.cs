@@ -39,7 +39,9 @@ public static class TokenEndpoint
             http.Connection.RemoteIpAddress?.ToString());
         if (parsed.Error is { } error) return OAuthResponses.Error(http, error, parsed.UsedBasicAuthentication);
 
-        var outcome = await frontDoor.ExchangeAsync(parsed.Request!, http.RequestAborted);
+        var outcome = parsed.Refresh is { } refresh
+            ? await frontDoor.RefreshAsync(refresh, http.RequestAborted)
+            : await frontDoor.ExchangeAsync(parsed.Request!, http.RequestAborted);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);

@@ -14,10 +14,16 @@ public static class TokenRequestParser
     private static readonly string[] SingleValued =
     [
         "grant_type", "client_id", "client_secret", "subject_token", "subject_token_type", "actor_token",
-        "actor_token_type", "requested_token_type", "scope", "token_handler",
+        "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token",
     ];
 
-    public sealed record Parsed(ExchangeRequest? Request, OAuthError? Error, bool UsedBasicAuthentication);
+    /// <summary>One of: a token exchange, a refresh, or the error that stopped parsing.</summary>
+    public sealed record Parsed(ExchangeRequest? Request, OAuthError? Error, bool UsedBasicAuthentication)
+    {
+        public RefreshRequest? Refresh { get; init; }
+    }
+
+    private const string RefreshTokenGrant = "refresh_token";
 
     public static Parsed Parse(IFormCollection form, string? authorization, string? clientAddress)
     {
@@ -27,8 +33,8 @@ public static class TokenRequestParser
         }
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0) return Fail("grant_type is required");
-        if (grantType != GrantTypes.TokenExchange)
-            return new Parsed(null, Errors.UnsupportedGrantType("grant_type is not supported; use urn:ietf:params:oauth:grant-type:token-exchange"), false);
+        if (grantType is not (GrantTypes.TokenExchange or RefreshTokenGrant))
+            return new Parsed(null, Errors.UnsupportedGrantType("grant_type is not supported; use urn:ietf:params:oauth:grant-type:token-exchange or refresh_token"), false);
 
         var clientId = Optional(form, "client_id");
         var clientSecret = Optional(form, "client_secret");
@@ -40,6 +46,21 @@ public static class TokenRequestParser
             if (clientSecret is not null) return Fail("use one client authentication method, not both Basic and client_secret");
             if (clientId is not null && clientId != basicId) return Fail("client_id does not match the Basic credentials");
             (clientId, clientSecret, usedBasic) = (basicId, basicSecret, true);
+        }
+
+        if (grantType == RefreshTokenGrant)
+        {
+            return new Parsed(null, null, usedBasic)
+            {
+                Refresh = new RefreshRequest
+                {
+                    ClientId = clientId,
+                    ClientSecret = clientSecret,
+                    RefreshToken = Optional(form, "refresh_token"),
+                    Scopes = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries),
+                    ClientAddress = clientAddress,
+                },
+            };
         }
 
         return new Parsed(new ExchangeRequest

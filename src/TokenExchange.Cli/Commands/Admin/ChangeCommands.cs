@@ -50,6 +50,17 @@ public static class ChangeCommands
         return command;
     }
 
+    public static Command Revoke(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var user = new Option<string>("--user") { Description = "the user's id", Required = true };
+        var command = new Command("revoke", "end every refresh token issued for a user, cluster-wide") { user };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+            await Print(output, await client.RevokeUserAsync(new RevokeUserRequest { Id = parse.GetValue(user)! }, options))));
+        return command;
+    }
+
     public static Command Users(TextWriter output, TextWriter error)
     {
         Command SetEnabled(string name, bool enabled)

@@ -1,0 +1,16 @@
+namespace TokenExchange.Grains.Sessions;
+
+/// <summary>
+/// One chain of refresh tokens (RFC 9700 section 4.14.2): each use rotates it; a spent token presented
+/// again means it leaked, and the whole family is revoked. Tokens are kept as SHA-256 hashes only.
+/// </summary>
+[GenerateSerializer, Alias("tx.RefreshFamily")]
+public sealed class RefreshFamily
+{
+    [Id(0)] public required string Id { get; set; }
+    [Id(1)] public required RefreshGrant Grant { get; set; }
+    [Id(2)] public required string CurrentHash { get; set; }
+    [Id(3)] public DateTimeOffset CurrentExpiresAt { get; set; }
+    [Id(4)] public HashSet<string> SpentHashes { get; set; } = [];
+    [Id(5)] public bool Revoked { get; set; }
+}

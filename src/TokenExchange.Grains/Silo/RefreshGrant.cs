@@ -1,0 +1,58 @@
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Grains.Silo;
+
+/// <summary>
+/// The refresh token grant: the token's family rotates in its subject session, and every refresh checks
+/// again that the client is still allowed, the handler still enabled for it, and the user still active.
+/// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
+/// </summary>
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter)
+{
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request)
+    {
+        if (string.IsNullOrEmpty(request.ClientId)) return ExchangeOutcome.Failure(Errors.InvalidRequest("client_id is required"));
+        if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
+            return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
+        var snapshot = definitions.Snapshot;
+        var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret);
+        if (clientError is not null) return ExchangeOutcome.Failure(clientError);
+
+        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken)).Get();
+        if (handle is null || handle.ClientId != app!.ClientId)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
+        if (!app.RefreshTokens.Enabled)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
+        var handler = snapshot.Handlers.GetValueOrDefault(handle.HandlerName);
+        var enablement = handler is { Enabled: true } ? Array.Find(handler.Apps, e => e.ClientId == app.ClientId) : null;
+        if (enablement is null)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
+
+        var result = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens.Lifetime, request.Scopes);
+        if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
+
+        var grant = result.Grant!;
+        var scopes = request.Scopes.Length > 0 ? request.Scopes.Distinct(StringComparer.Ordinal).ToArray() : grant.Scopes.Where(app.AllowedScopes.Contains).ToArray();
+        if (scopes.Any(s => !grant.Scopes.Contains(s) || !app.AllowedScopes.Contains(s)))
+            return ExchangeOutcome.Failure(Errors.InvalidScope("a requested scope is no longer allowed for this client"));
+        var audiences = grant.Audiences.Where(a => a == app.ClientId || app.AllowedAudiences.Contains(a)).ToArray();
+        if (audiences.Length == 0)
+            return ExchangeOutcome.Failure(Errors.InvalidTarget("the refresh token's audiences are no longer allowed for this client"));
+
+        var exchange = new AuthorizedExchange
+        {
+            App = app,
+            Enablement = enablement,
+            HandlerName = handle.HandlerName,
+            SubjectToken = "",
+            SubjectTokenType = TokenTypes.RefreshToken,
+            RequestedTokenType = TokenTypes.AccessToken,
+            Scopes = scopes,
+            Audiences = audiences,
+        };
+        var user = result.User!;
+        return ExchangeOutcome.Success(minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt)), user.Id);
+    }
+}
