@@ -23,6 +23,12 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// <summary>Ends every refresh token of this session.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
 
+    /// <summary>Ends one refresh token family (RFC 7009 revocation of one of its tokens).</summary>
+    [Alias("RevokeFamily")] Task RevokeFamily(string familyId);
+
+    /// <summary>Whether the token is its family's current, unexpired and unrevoked token, and until when.</summary>
+    [Alias("InspectRefreshToken")] Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash);
+
     /// <summary>Called by the user grain when the cached user changed.</summary>
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }

@@ -68,6 +68,19 @@ public sealed class SubjectSessionGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task RevokeFamily(string familyId)
+    {
+        if (state.State.Families.FirstOrDefault(f => f.Id == familyId) is not { Revoked: false } family) return;
+        family.Revoked = true;
+        await state.WriteStateAsync();
+    }
+
+    public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash) =>
+        Task.FromResult(state.State.Families.FirstOrDefault(f => f.Id == familyId) is { Revoked: false } family
+            && family.CurrentHash == tokenHash && family.CurrentExpiresAt > time.GetUtcNow()
+                ? family.CurrentExpiresAt
+                : (DateTimeOffset?)null);
+
     private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime)
     {
         var token = OpaqueTokens.New();

@@ -50,6 +50,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<TokenMinter>();
         services.AddSingleton<ExchangeAuthorizer>();
         services.AddSingleton<RefreshTokenGrant>();
+        services.AddSingleton<TokenInspection>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -6,7 +6,7 @@ using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection) : Protos.V1.TokenExchange.TokenExchangeBase
 {
     public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context)
     {
@@ -38,6 +38,18 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor) : Prot
             Scopes = [.. request.Scope],
             ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
         }, context.CancellationToken));
+
+    public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
+    {
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token);
+        if (error is not null) throw GrpcErrors.ToRpcException(error);
+        return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
+    }
+
+    public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token) is { } error
+            ? throw GrpcErrors.ToRpcException(error)
+            : new RevokeResponse();
 
     private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome)
     {

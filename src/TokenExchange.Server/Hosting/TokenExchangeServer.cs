@@ -92,6 +92,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapGrpcService<AdminGrpcService>();
         app.MapTokenExchangeHealth();
         app.MapTokenEndpoint();
+        app.MapTokenManagementEndpoints();
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
         return new TokenExchangeServer(app, settings, endpoints);

@@ -81,7 +81,7 @@ public static class TokenRequestParser
     }
 
     /// <summary>RFC 6749 section 2.3.1: Basic credentials are the form-urlencoded id and secret.</summary>
-    private static bool TryReadBasic(string header, out string clientId, out string clientSecret)
+    public static bool TryReadBasic(string header, out string clientId, out string clientSecret)
     {
         clientId = clientSecret = "";
         if (!AuthenticationHeaderValue.TryParse(header, out var value)

@@ -1,0 +1,73 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Exchange;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Grains.Silo;
+
+/// <summary>
+/// RFC 7662 introspection and RFC 7009 revocation of this cluster's own tokens, for authenticated apps.
+/// JWT access tokens are checked against the cluster's keys (they cannot be revoked: they expire);
+/// refresh tokens are looked up by hash, and only the app they were issued to may see or revoke them.
+/// </summary>
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time)
+{
+    private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
+
+    /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token)
+    {
+        var (app, error) = Authenticate(clientId, secret);
+        if (error is not null) return (null, error);
+        if (string.IsNullOrEmpty(token)) return (null, Errors.InvalidRequest("token is required"));
+        var inactive = new Dictionary<string, object> { ["active"] = false };
+        if (token.Length > 16 * 1024) return (inactive, null);
+
+        if (token.Count(c => c == '.') == 2)
+        {
+            var result = await Tokens.ValidateTokenAsync(token, new TokenValidationParameters
+            {
+                ValidIssuer = issuer.Value,
+                ValidateAudience = false,
+                IssuerSigningKeys = keys.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
+                ValidAlgorithms = [SigningKey.Algorithm],
+                LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > time.GetUtcNow().UtcDateTime,
+            });
+            if (!result.IsValid) return (inactive, null);
+            var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
+            foreach (var (name, value) in result.Claims) claims[name] = value;
+            return (claims, null);
+        }
+
+        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
+        if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
+        var expires = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token));
+        return expires is { } exp
+            ? (new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = exp.ToUnixTimeSeconds(), ["iss"] = issuer.Value }, null)
+            : (inactive, null);
+    }
+
+    /// <summary>RFC 7009: a refresh token of this app ends its family; unknown tokens are no error; JWTs cannot be revoked.</summary>
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token)
+    {
+        var (app, error) = Authenticate(clientId, secret);
+        if (error is not null) return error;
+        if (string.IsNullOrEmpty(token)) return Errors.InvalidRequest("token is required");
+        if (token.Count(c => c == '.') == 2)
+            return new OAuthError("unsupported_token_type", "JWT access tokens cannot be revoked; they expire");
+        if (token.Length > 512) return null;
+        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
+        if (handle is not null && handle.ClientId == app!.ClientId)
+            await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).RevokeFamily(handle.FamilyId);
+        return null;
+    }
+
+    /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
+    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret)
+    {
+        if (string.IsNullOrEmpty(clientId) || !definitions.Snapshot.Apps.TryGetValue(clientId, out var app) || string.IsNullOrEmpty(secret)
+            || !Clients.ClientSecretHasher.Verify(secret, app.SecretHashes))
+            return (null, Errors.InvalidClient("client authentication failed"));
+        return (app, null);
+    }
+}

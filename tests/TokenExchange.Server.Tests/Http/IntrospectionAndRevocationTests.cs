@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Duende.IdentityModel.Client;
+using TokenExchange.Server.Hosting;
+
+namespace TokenExchange.Server.Tests.Http;
+
+/// <summary>RFC 7662 introspection and RFC 7009 revocation, driven by a real OAuth client library.</summary>
+public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
+{
+    private const string Secret = "orders-secret-0123456789abcdef";
+    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-introspect-{Guid.NewGuid():N}.yaml");
+    private readonly HttpClient http = new();
+    private TokenExchangeServer server = null!;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(configPath, $$"""
+            apps:
+              - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], refreshTokens: { enabled: true } }
+              - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false } }
+            handlers:
+              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ] }
+            """);
+        server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+        await server.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        http.Dispose();
+        await server.DisposeAsync();
+        File.Delete(configPath);
+    }
+
+    [Fact]
+    public async Task A_resource_server_introspects_an_access_token_and_garbage_is_inactive()
+    {
+        var tokens = await Exchange();
+
+        var active = await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789");
+        var garbage = await Introspect("not.a.token", "resource-api", "resource-secret-0123456789");
+
+        Assert.True(active.IsActive, active.Error);
+        Assert.Equal("orders-service", active.Claims.Single(c => c.Type == "client_id").Value);
+        Assert.StartsWith("u-", active.Claims.Single(c => c.Type == "sub").Value);
+        Assert.False(garbage.IsActive);
+    }
+
+    [Fact]
+    public async Task Only_the_app_a_refresh_token_was_issued_to_sees_it_and_a_revoked_one_is_inactive_and_unusable()
+    {
+        var tokens = await Exchange();
+
+        var byOwner = await Introspect(tokens.RefreshToken!, "orders-service", Secret);
+        var byOther = await Introspect(tokens.RefreshToken!, "resource-api", "resource-secret-0123456789");
+        var revoked = await http.RevokeTokenAsync(new TokenRevocationRequest
+        {
+            Address = Url("/oauth2/revoke"), ClientId = "orders-service", ClientSecret = Secret, Token = tokens.RefreshToken!,
+        });
+        var afterRevocation = await Introspect(tokens.RefreshToken!, "orders-service", Secret);
+        var refresh = await http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = Url("/oauth2/token"), ClientId = "orders-service", ClientSecret = Secret, RefreshToken = tokens.RefreshToken!,
+        });
+
+        Assert.True(byOwner.IsActive);
+        Assert.Equal("refresh_token", byOwner.Claims.Single(c => c.Type == "token_type").Value);
+        Assert.False(byOther.IsActive);
+        Assert.False(revoked.IsError, revoked.Error);
+        Assert.False(afterRevocation.IsActive);
+        Assert.Equal("invalid_grant", refresh.Error);
+    }
+
+    [Fact]
+    public async Task Revoking_a_jwt_is_unsupported_and_an_unknown_token_is_no_error()
+    {
+        var tokens = await Exchange();
+
+        var jwt = await http.RevokeTokenAsync(new TokenRevocationRequest { Address = Url("/oauth2/revoke"), ClientId = "orders-service", ClientSecret = Secret, Token = tokens.AccessToken! });
+        var unknown = await http.RevokeTokenAsync(new TokenRevocationRequest { Address = Url("/oauth2/revoke"), ClientId = "orders-service", ClientSecret = Secret, Token = "unknown-token" });
+
+        Assert.Equal("unsupported_token_type", jwt.Error);
+        Assert.False(unknown.IsError, unknown.Error);
+    }
+
+    [Fact]
+    public async Task Introspection_needs_an_authenticated_app()
+    {
+        var tokens = await Exchange();
+
+        var response = await Introspect(tokens.AccessToken!, "resource-api", "wrong-secret-0123456789");
+
+        Assert.True(response.IsError);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.HttpStatusCode);
+    }
+
+    private Task<TokenIntrospectionResponse> Introspect(string token, string client, string secret) =>
+        http.IntrospectTokenAsync(new TokenIntrospectionRequest { Address = Url("/oauth2/introspect"), ClientId = client, ClientSecret = secret, Token = token });
+
+    private async Task<TokenResponse> Exchange()
+    {
+        var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", "introspected-" + Guid.NewGuid().ToString("N")[..6])]));
+        var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var response = await http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
+        {
+            Address = Url("/oauth2/token"), ClientId = "orders-service", ClientSecret = Secret,
+            SubjectToken = subjectToken, SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt", Scope = "api offline_access",
+        });
+        Assert.False(response.IsError, response.Error);
+        return response;
+    }
+
+    private string Url(string path) => new Uri(server.HttpAddress, path).ToString();
+}
