@@ -4,7 +4,7 @@ namespace TokenExchange.Definitions;
 [GenerateSerializer, Immutable, Alias("tx.AccessTokenPolicy")]
 public sealed record AccessTokenPolicy
 {
-    /// <summary><c>jwt</c> (RFC 9068). Opaque handles come with the token lifecycle work.</summary>
+    /// <summary><c>jwt</c> (RFC 9068), or <c>opaque</c>: a random handle that resource servers introspect.</summary>
     [Id(0)] public string Format { get; init; } = AccessTokenFormats.Jwt;
 
     [Id(1)] public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(5);
@@ -16,4 +16,5 @@ public sealed record AccessTokenPolicy
 public static class AccessTokenFormats
 {
     public const string Jwt = "jwt";
+    public const string Opaque = "opaque";
 }

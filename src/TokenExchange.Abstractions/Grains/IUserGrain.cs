@@ -16,6 +16,12 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Registers a subject session that caches this user, so it hears of changes at once.</summary>
     [Alias("Watch")] Task Watch(string subjectSessionKey);
 
+    /// <summary>Revokes every opaque access token issued for the user until now.</summary>
+    [Alias("RevokeTokens")] Task RevokeTokens();
+
+    /// <summary>Opaque access tokens issued at or before this time are revoked.</summary>
+    [Alias("GetTokensRevokedAt")] Task<DateTimeOffset?> GetTokensRevokedAt();
+
     /// <summary>The subject sessions mapped to this user (to revoke what they issued).</summary>
     [Alias("GetSessions")] Task<string[]> GetSessions();
 }

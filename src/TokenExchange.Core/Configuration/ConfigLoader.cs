@@ -98,8 +98,8 @@ public static class ConfigLoader
         }
         if (m.TokenExchange.RequireSecret && hashes.Count == 0 && m.TokenExchange.Enabled)
             problems.Add($"{at}: requireSecret is true but no clientSecret or clientSecretHashes is given");
-        if (m.AccessToken.Format != AccessTokenFormats.Jwt)
-            problems.Add($"{at}.accessToken.format '{m.AccessToken.Format}' is not supported (supported: jwt)");
+        if (m.AccessToken.Format is not (AccessTokenFormats.Jwt or AccessTokenFormats.Opaque))
+            problems.Add($"{at}.accessToken.format '{m.AccessToken.Format}' is not supported (supported: jwt, opaque)");
         var lifetime = Duration(m.AccessToken.Lifetime, $"{at}.accessToken.lifetime", problems);
         if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1))
             problems.Add($"{at}.accessToken.lifetime must be more than zero and at most one day");

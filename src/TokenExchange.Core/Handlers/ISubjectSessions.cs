@@ -3,7 +3,7 @@ using TokenExchange.Grains;
 namespace TokenExchange.Handlers;
 
 /// <summary>The subject sessions, as a handler's exchange needs them: the user for a validated subject.</summary>
-public interface ISubjectSessions
+public interface ISubjectSessions : Tokens.IOpaqueTokenStore
 {
     Task<UserResolution> ResolveUserAsync(SubjectUserRequest request);
 }

@@ -124,11 +124,13 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return new DefinitionChange(DefinitionPlanner.User, user.Id, existing is null ? ChangeAction.Create : ChangeAction.Update);
     }
 
-    /// <summary>Ends every refresh token issued for the user, through every subject mapped to it.</summary>
+    /// <summary>Ends every refresh token and opaque access token issued for the user, through every subject mapped to it.</summary>
     public async Task<DefinitionChange> RevokeUserAsync(string id)
     {
         if (await users.GetAsync(id) is null) throw NotFound(DefinitionPlanner.User, id);
-        var sessions = await grains.GetGrain<IUserGrain>(id).GetSessions();
+        var user = grains.GetGrain<IUserGrain>(id);
+        await user.RevokeTokens();
+        var sessions = await user.GetSessions();
         await Task.WhenAll(sessions.Select(key => grains.GetGrain<ISubjectSessionGrain>(key).RevokeAll()));
         return new DefinitionChange(DefinitionPlanner.User, id, ChangeAction.Update);
     }

@@ -6,4 +6,6 @@ public sealed class GrainSubjectSessions(IGrainFactory grains) : ISubjectSession
 {
     public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request) =>
         grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject)).ResolveUser(request);
+
+    public Task StoreAsync(string handleKey, OpaqueAccessToken token) => grains.GetGrain<IOpaqueAccessTokenGrain>(handleKey).Set(token);
 }

@@ -9,7 +9,7 @@ namespace TokenExchange.Grains.Silo;
 /// again that the client is still allowed, the handler still enabled for it, and the user still active.
 /// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
 /// </summary>
-public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter)
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Handlers.ISubjectSessions store)
 {
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request)
     {
@@ -53,6 +53,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             Audiences = audiences,
         };
         var user = result.User!;
-        return ExchangeOutcome.Success(minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt)), user.Id);
+        var tokens = minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt));
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, store), user.Id);
     }
 }

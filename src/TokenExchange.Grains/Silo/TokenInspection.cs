@@ -39,6 +39,16 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             return (claims, null);
         }
 
+        if (await grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get() is { } opaque)
+        {
+            var revokedAt = await grains.GetGrain<IUserGrain>(opaque.UserId).GetTokensRevokedAt();
+            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || revokedAt >= opaque.IssuedAt) return (inactive, null);
+            var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
+            claims["active"] = true;
+            claims["token_type"] = "Bearer";
+            return (claims, null);
+        }
+
         var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
         if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
         var expires = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token));
@@ -47,7 +57,10 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             : (inactive, null);
     }
 
-    /// <summary>RFC 7009: a refresh token of this app ends its family; unknown tokens are no error; JWTs cannot be revoked.</summary>
+    /// <summary>
+    /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
+    /// are no error; JWTs cannot be revoked.
+    /// </summary>
     public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token)
     {
         var (app, error) = Authenticate(clientId, secret);
@@ -56,6 +69,12 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
         if (token.Count(c => c == '.') == 2)
             return new OAuthError("unsupported_token_type", "JWT access tokens cannot be revoked; they expire");
         if (token.Length > 512) return null;
+        var opaque = grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token));
+        if (await opaque.Get() is { } access)
+        {
+            if (access.ClientId == app!.ClientId) await opaque.Revoke();
+            return null;
+        }
         var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
         if (handle is not null && handle.ClientId == app!.ClientId)
             await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).RevokeFamily(handle.FamilyId);

@@ -3,7 +3,8 @@ using TokenExchange.Definitions;
 namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Definitions)] IPersistentState<UserState> state) : Grain, IUserGrain
+    [PersistentState("user", StorageNames.Definitions)] IPersistentState<UserState> state,
+    TimeProvider time) : Grain, IUserGrain
 {
     public Task<UserRecord?> Get() => Task.FromResult(state.State.User);
 
@@ -34,6 +35,14 @@ public sealed class UserGrain(
 
     public Task<string[]> GetSessions() => Task.FromResult(state.State.Watchers.ToArray());
 
+    public async Task RevokeTokens()
+    {
+        state.State.TokensRevokedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
+    public Task<DateTimeOffset?> GetTokensRevokedAt() => Task.FromResult(state.State.TokensRevokedAt);
+
     private async Task Store(UserRecord user)
     {
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
@@ -51,4 +60,7 @@ public sealed class UserState
 
     /// <summary>Keys of the subject sessions that cache this user.</summary>
     [Id(1)] public HashSet<string> Watchers { get; set; } = [];
+
+    /// <summary>Opaque access tokens issued at or before this time are revoked (txctl revoke --user).</summary>
+    [Id(2)] public DateTimeOffset? TokensRevokedAt { get; set; }
 }

@@ -446,6 +446,8 @@ public sealed class IntrospectionImplementationTests : IDisposable
             Calls++;
             return Task.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));
         }
+
+        public Task StoreAsync(string handleKey, OpaqueAccessToken token) => throw new InvalidOperationException("no tokens are issued here");
     }
 
     private sealed class RefusingHandler : HttpMessageHandler

@@ -9,6 +9,7 @@ namespace TokenExchange.Server.Tests.Http;
 public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
 {
     private const string Secret = "orders-secret-0123456789abcdef";
+    private const string AdminKey = "introspect-admin-key-0123456789abcdef";
     private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-introspect-{Guid.NewGuid():N}.yaml");
     private readonly HttpClient http = new();
     private TokenExchangeServer server = null!;
@@ -19,8 +20,10 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
             apps:
               - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], refreshTokens: { enabled: true } }
               - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false } }
+              - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], accessToken: { format: opaque }, refreshTokens: { enabled: true } }
             handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ] }
+              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: opaque-service, default: true, allowUserCreation: true } ] }
+            admin: { key: {{AdminKey}} }
             """);
         server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
         await server.StartAsync();
@@ -85,6 +88,36 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_opaque_access_token_is_a_handle_that_introspects_to_its_claims_until_revoked()
+    {
+        var tokens = await Exchange("opaque-service");
+
+        var active = await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789");
+        var revocation = await http.RevokeTokenAsync(new TokenRevocationRequest { Address = Url("/oauth2/revoke"), ClientId = "opaque-service", ClientSecret = Secret, Token = tokens.AccessToken! });
+        var revoked = await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789");
+
+        Assert.DoesNotContain('.', tokens.AccessToken!);
+        Assert.True(active.IsActive, active.Error);
+        Assert.Equal("opaque-service", active.Claims.Single(c => c.Type == "client_id").Value);
+        Assert.StartsWith("u-", active.Claims.Single(c => c.Type == "sub").Value);
+        Assert.False(revocation.IsError, revocation.Error);
+        Assert.False(revoked.IsActive);
+    }
+
+    [Fact]
+    public async Task Revoking_a_user_ends_its_opaque_and_refresh_tokens_cluster_wide()
+    {
+        var tokens = await Exchange("opaque-service");
+        var userId = (await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789")).Claims.Single(c => c.Type == "sub").Value;
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server.GrpcAddress);
+
+        await new Protos.V1.Admin.AdminClient(channel).RevokeUserAsync(new Protos.V1.RevokeUserRequest { Id = userId }, new global::Grpc.Core.Metadata { { "authorization", "Bearer " + AdminKey } });
+
+        Assert.False((await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789")).IsActive);
+        Assert.False((await Introspect(tokens.RefreshToken!, "opaque-service", Secret)).IsActive);
+    }
+
+    [Fact]
     public async Task Introspection_needs_an_authenticated_app()
     {
         var tokens = await Exchange();
@@ -98,13 +131,13 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     private Task<TokenIntrospectionResponse> Introspect(string token, string client, string secret) =>
         http.IntrospectTokenAsync(new TokenIntrospectionRequest { Address = Url("/oauth2/introspect"), ClientId = client, ClientSecret = secret, Token = token });
 
-    private async Task<TokenResponse> Exchange()
+    private async Task<TokenResponse> Exchange(string client = "orders-service")
     {
         var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", "introspected-" + Guid.NewGuid().ToString("N")[..6])]));
         var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var response = await http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
         {
-            Address = Url("/oauth2/token"), ClientId = "orders-service", ClientSecret = Secret,
+            Address = Url("/oauth2/token"), ClientId = client, ClientSecret = Secret,
             SubjectToken = subjectToken, SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt", Scope = "api offline_access",
         });
         Assert.False(response.IsError, response.Error);
