@@ -18,6 +18,9 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
         var snapshot = definitions.Snapshot;
         var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret);
+        // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
+        if (clientError is { Code: OAuthErrorCodes.UnauthorizedClient })
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
         if (clientError is not null) return ExchangeOutcome.Failure(clientError);
 
         var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken)).Get();

@@ -122,6 +122,8 @@ public sealed class RefreshTokenTests : IAsyncLifetime
     [InlineData("user disabled")]
     [InlineData("handler disabled for the app")]
     [InlineData("user revoked")]
+    [InlineData("refresh tokens disabled for the app")]
+    [InlineData("token exchange disabled for the app")]
     public async Task Every_refresh_checks_again_that_the_exchange_is_still_allowed(string change)
     {
         var subject = "rt-change-" + Guid.NewGuid().ToString("N")[..8];
@@ -141,6 +143,14 @@ public sealed class RefreshTokenTests : IAsyncLifetime
             case "user revoked":
                 await admin.RevokeUserAsync(new RevokeUserRequest { Id = userId }, credentials);
                 break;
+            case "refresh tokens disabled for the app":
+                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: false, exchange: true) }, credentials);
+                await Task.Delay(600);
+                break;
+            case "token exchange disabled for the app":
+                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: false) }, credentials);
+                await Task.Delay(600);
+                break;
         }
 
         try
@@ -155,8 +165,23 @@ public sealed class RefreshTokenTests : IAsyncLifetime
                 await admin.EnableAppAsync(new EnableAppRequest { Handler = "dev-idp", ClientId = "orders-service", Default = true, AllowUserCreation = true }, credentials);
                 await Task.Delay(600);
             }
+            if (change.EndsWith("for the app", StringComparison.Ordinal))
+            {
+                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: true) }, credentials);
+                await Task.Delay(600);
+            }
         }
     }
+
+    private static string OrdersApp(bool refresh, bool exchange) => $$"""
+        apps:
+          - clientId: orders-service
+            clientSecret: {{Secret}}
+            tokenExchange: { enabled: {{exchange.ToString().ToLowerInvariant()}} }
+            allowedScopes: [api, openid, offline_access]
+            allowedAudiences: [https://orders.example]
+            refreshTokens: { enabled: {{refresh.ToString().ToLowerInvariant()}}, lifetime: "01:00:00" }
+        """;
 
     private async Task<ExchangeResponse> Exchange(string subject, params string[] scopes) =>
         await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(await ExchangeRequest(subject, scopes));

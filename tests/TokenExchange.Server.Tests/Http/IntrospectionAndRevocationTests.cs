@@ -118,6 +118,18 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_expired_access_token_is_inactive()
+    {
+        var tokens = await Exchange(ttl: "00:00:02"); // issued tokens never outlive the subject token
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var expired = await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789");
+
+        Assert.InRange(tokens.ExpiresIn, 0, 2);
+        Assert.False(expired.IsActive);
+    }
+
+    [Fact]
     public async Task Introspection_needs_an_authenticated_app()
     {
         var tokens = await Exchange();
@@ -131,9 +143,9 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     private Task<TokenIntrospectionResponse> Introspect(string token, string client, string secret) =>
         http.IntrospectTokenAsync(new TokenIntrospectionRequest { Address = Url("/oauth2/introspect"), ClientId = client, ClientSecret = secret, Token = token });
 
-    private async Task<TokenResponse> Exchange(string client = "orders-service")
+    private async Task<TokenResponse> Exchange(string client = "orders-service", string ttl = "00:10:00")
     {
-        var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", "introspected-" + Guid.NewGuid().ToString("N")[..6])]));
+        var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", "introspected-" + Guid.NewGuid().ToString("N")[..6]), new("ttl", ttl)]));
         var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var response = await http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
         {
