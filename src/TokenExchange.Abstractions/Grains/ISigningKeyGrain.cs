@@ -29,6 +29,9 @@ public sealed record KeyRotationPolicy(
     [property: Id(1)] TimeSpan ActivationDelay,
     [property: Id(2)] TimeSpan Retention)
 {
+    /// <summary>The algorithm of keys created from now on (ES256 or RS256); existing keys keep theirs until rotated.</summary>
+    [Id(3)] public string Algorithm { get; init; } = "ES256";
+
     /// <summary>Every 30 days; sign after 5 minutes (the JWKS max-age); keep a replaced key a day and 5 minutes (the longest token lifetime and skew).</summary>
     public static KeyRotationPolicy Default { get; } = new(TimeSpan.FromDays(30), TimeSpan.FromMinutes(5), TimeSpan.FromDays(1) + TimeSpan.FromMinutes(5));
 }

@@ -4,14 +4,22 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace TokenExchange.Tokens;
 
-/// <summary>An ES256 (P-256) signing key with its RFC 7638 thumbprint as key id.</summary>
+/// <summary>
+/// A signing key of the cluster: ES256 (P-256, the default) or RS256 (RSA 3072), with its RFC 7638
+/// thumbprint as key id.
+/// </summary>
 public sealed class SigningKey
 {
-    public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
+    public const string Es256 = SecurityAlgorithms.EcdsaSha256;
+    public const string Rs256 = SecurityAlgorithms.RsaSha256;
+
+    /// <summary>The algorithms the cluster signs with.</summary>
+    public static readonly string[] Algorithms = [Es256, Rs256];
 
     private SigningKey(ECDsa ecdsa)
     {
         var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
+        Algorithm = Es256;
         PublicJwk = new JsonWebKey
         {
             Kty = JsonWebAlgorithmsKeyTypes.EllipticCurve,
@@ -19,50 +27,102 @@ public sealed class SigningKey
             X = Base64UrlEncoder.Encode(parameters.Q.X),
             Y = Base64UrlEncoder.Encode(parameters.Q.Y),
         };
-        KeyId = Base64UrlEncoder.Encode(PublicJwk.ComputeJwkThumbprint());
-        PublicJwk.Kid = KeyId;
-        PublicJwk.Use = JsonWebKeyUseNames.Sig;
-        PublicJwk.Alg = Algorithm;
+        KeyId = Thumbprint(PublicJwk);
         SecurityKey = new ECDsaSecurityKey(ecdsa) { KeyId = KeyId };
         Credentials = new SigningCredentials(SecurityKey, Algorithm);
     }
 
+    private SigningKey(RSA rsa)
+    {
+        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        Algorithm = Rs256;
+        PublicJwk = new JsonWebKey
+        {
+            Kty = JsonWebAlgorithmsKeyTypes.RSA,
+            N = Base64UrlEncoder.Encode(parameters.Modulus),
+            E = Base64UrlEncoder.Encode(parameters.Exponent),
+        };
+        KeyId = Thumbprint(PublicJwk);
+        SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
+        Credentials = new SigningCredentials(SecurityKey, Algorithm);
+    }
+
     public string KeyId { get; }
-    public ECDsaSecurityKey SecurityKey { get; }
+    public string Algorithm { get; }
+    public AsymmetricSecurityKey SecurityKey { get; }
     public SigningCredentials Credentials { get; }
 
     /// <summary>The public half, as published in JWKS.</summary>
     public JsonWebKey PublicJwk { get; }
 
-    public static SigningKey Generate() => new(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+    public static SigningKey Generate(string algorithm = Es256) => algorithm switch
+    {
+        Es256 => new SigningKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)),
+        Rs256 => new SigningKey(RSA.Create(3072)),
+        _ => throw new ArgumentException($"signing algorithm '{algorithm}' is not supported (ES256, RS256)", nameof(algorithm)),
+    };
 
-    /// <summary>Reads a private EC JWK (kty EC, crv P-256, x, y, d).</summary>
+    /// <summary>Reads a private JWK: EC P-256 (x, y, d) or RSA (n, e, d, p, q, dp, dq, qi).</summary>
     public static SigningKey FromPrivateJwk(string json)
     {
         var jwk = new JsonWebKey(json);
-        if (jwk.Kty != JsonWebAlgorithmsKeyTypes.EllipticCurve || jwk.Crv != JsonWebKeyECTypes.P256 || string.IsNullOrEmpty(jwk.D))
-            throw new ArgumentException("signing key must be a private P-256 EC JWK", nameof(json));
-        var ecdsa = ECDsa.Create(new ECParameters
+        if (string.IsNullOrEmpty(jwk.D)) throw new ArgumentException("a signing key must be a private JWK", nameof(json));
+        byte[] Bytes(string value) => Base64UrlEncoder.DecodeBytes(value);
+        if (jwk.Kty == JsonWebAlgorithmsKeyTypes.EllipticCurve && jwk.Crv == JsonWebKeyECTypes.P256)
         {
-            Curve = ECCurve.NamedCurves.nistP256,
-            D = Base64UrlEncoder.DecodeBytes(jwk.D),
-            Q = new ECPoint { X = Base64UrlEncoder.DecodeBytes(jwk.X), Y = Base64UrlEncoder.DecodeBytes(jwk.Y) },
-        });
-        return new SigningKey(ecdsa);
+            return new SigningKey(ECDsa.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256,
+                D = Bytes(jwk.D),
+                Q = new ECPoint { X = Bytes(jwk.X), Y = Bytes(jwk.Y) },
+            }));
+        }
+        if (jwk.Kty == JsonWebAlgorithmsKeyTypes.RSA)
+        {
+            var rsa = RSA.Create();
+            rsa.ImportParameters(new RSAParameters
+            {
+                Modulus = Bytes(jwk.N), Exponent = Bytes(jwk.E), D = Bytes(jwk.D), P = Bytes(jwk.P), Q = Bytes(jwk.Q),
+                DP = Bytes(jwk.DP), DQ = Bytes(jwk.DQ), InverseQ = Bytes(jwk.QI),
+            });
+            return new SigningKey(rsa);
+        }
+        throw new ArgumentException("a signing key must be a private P-256 EC or RSA JWK", nameof(json));
     }
 
-    /// <summary>The private key as a JWK document, for the signing key grain's state.</summary>
+    /// <summary>The private key as a JWK document, for the signing key grain's (encrypted) state.</summary>
     public string ToPrivateJwk()
     {
-        var parameters = SecurityKey.ECDsa.ExportParameters(includePrivateParameters: true);
-        return JsonSerializer.Serialize(new Dictionary<string, string>
+        var jwk = new Dictionary<string, string> { ["kid"] = KeyId, ["kty"] = PublicJwk.Kty };
+        if (SecurityKey is ECDsaSecurityKey ec)
         {
-            ["kty"] = JsonWebAlgorithmsKeyTypes.EllipticCurve,
-            ["crv"] = JsonWebKeyECTypes.P256,
-            ["kid"] = KeyId,
-            ["x"] = Base64UrlEncoder.Encode(parameters.Q.X),
-            ["y"] = Base64UrlEncoder.Encode(parameters.Q.Y),
-            ["d"] = Base64UrlEncoder.Encode(parameters.D),
-        });
+            var p = ec.ECDsa.ExportParameters(includePrivateParameters: true);
+            jwk["crv"] = JsonWebKeyECTypes.P256;
+            jwk["x"] = Base64UrlEncoder.Encode(p.Q.X);
+            jwk["y"] = Base64UrlEncoder.Encode(p.Q.Y);
+            jwk["d"] = Base64UrlEncoder.Encode(p.D);
+        }
+        else
+        {
+            var p = ((RsaSecurityKey)SecurityKey).Rsa.ExportParameters(includePrivateParameters: true);
+            jwk["n"] = Base64UrlEncoder.Encode(p.Modulus);
+            jwk["e"] = Base64UrlEncoder.Encode(p.Exponent);
+            jwk["d"] = Base64UrlEncoder.Encode(p.D);
+            jwk["p"] = Base64UrlEncoder.Encode(p.P);
+            jwk["q"] = Base64UrlEncoder.Encode(p.Q);
+            jwk["dp"] = Base64UrlEncoder.Encode(p.DP);
+            jwk["dq"] = Base64UrlEncoder.Encode(p.DQ);
+            jwk["qi"] = Base64UrlEncoder.Encode(p.InverseQ);
+        }
+        return JsonSerializer.Serialize(jwk);
+    }
+
+    private string Thumbprint(JsonWebKey jwk)
+    {
+        var id = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        jwk.Kid = id;
+        jwk.Use = JsonWebKeyUseNames.Sig;
+        jwk.Alg = Algorithm;
+        return id;
     }
 }

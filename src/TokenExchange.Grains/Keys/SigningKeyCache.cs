@@ -13,8 +13,6 @@ public sealed class SigningKeyCache(IGrainFactory grains, KeyProtector protector
 
     public SigningKeyRing Ring => Volatile.Read(ref state)?.Ring ?? throw new InvalidOperationException("signing keys are not loaded yet");
 
-    public Task LoadAsync() => RefreshAsync();
-
     public async Task RefreshAsync()
     {
         var set = await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.Key).GetKeys();

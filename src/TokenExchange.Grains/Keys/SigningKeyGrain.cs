@@ -25,7 +25,7 @@ public sealed class SigningKeyGrain(
     public async Task<SigningKeySet> Rotate(KeyRotationPolicy policy)
     {
         var now = time.GetUtcNow();
-        var next = NewKey(now + policy.ActivationDelay);
+        var next = NewKey(now + policy.ActivationDelay, policy.Algorithm);
         // The keys that sign until the new one activates stay published until their last token expired.
         state.State.Keys = [.. state.State.Keys
             .Where(k => k.RetiresAt is null || k.RetiresAt > now)
@@ -37,13 +37,19 @@ public sealed class SigningKeyGrain(
     public async Task<SigningKeySet> RotateIfDue(KeyRotationPolicy policy)
     {
         var newest = state.State.Keys.Count == 0 ? (DateTimeOffset?)null : state.State.Keys.Max(k => k.CreatedAt);
-        if (newest is null) return await GetKeys();
+        if (newest is null)
+        {
+            // The cluster's first key, in the configured algorithm, signing at once.
+            state.State.Keys.Add(NewKey(time.GetUtcNow(), policy.Algorithm));
+            await Save();
+            return Snapshot();
+        }
         return newest + policy.Period <= time.GetUtcNow() ? await Rotate(policy) : Snapshot();
     }
 
-    private SigningKeyEntry NewKey(DateTimeOffset activatesAt)
+    private SigningKeyEntry NewKey(DateTimeOffset activatesAt, string algorithm = SigningKey.Es256)
     {
-        var key = SigningKey.Generate();
+        var key = SigningKey.Generate(algorithm);
         return new SigningKeyEntry(key.KeyId, protector.Protect(key.KeyId, key.ToPrivateJwk()), time.GetUtcNow(), activatesAt, RetiresAt: null);
     }
 

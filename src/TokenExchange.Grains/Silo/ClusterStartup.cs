@@ -30,7 +30,7 @@ public sealed class ClusterStartup(
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.Seed is { } seed) await writer.SeedAsync(seed);
-        await keys.LoadAsync();
+        keys.Apply(await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.Key).RotateIfDue(options.Value.KeyRotation));
         if (devIssuer.Issuer is { } dev) dev.UseKey(await keys.LoadDevIssuerKeyAsync());
         await definitions.RefreshAsync();
         IsReady = true;

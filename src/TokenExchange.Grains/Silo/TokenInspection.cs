@@ -30,7 +30,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
                 ValidIssuer = issuer.Value,
                 ValidateAudience = false,
                 IssuerSigningKeys = keys.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
-                ValidAlgorithms = [SigningKey.Algorithm],
+                ValidAlgorithms = SigningKey.Algorithms,
                 LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > time.GetUtcNow().UtcDateTime,
             });
             if (!result.IsValid) return (inactive, null);

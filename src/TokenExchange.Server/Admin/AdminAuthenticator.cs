@@ -32,7 +32,7 @@ public sealed class AdminAuthenticator(AdminKeys keys, ISigningKeySource signing
                 ValidIssuer = issuer.Value,
                 ValidAudience = issuer.Value,
                 IssuerSigningKeys = signing.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
-                ValidAlgorithms = [SigningKey.Algorithm],
+                ValidAlgorithms = SigningKey.Algorithms,
                 ValidTypes = [TokenMinter.AccessTokenJwtType],
             });
             if (!result.IsValid)

@@ -77,6 +77,7 @@ public sealed record ServerSettings
         ["--key-rotation-period"] = "keyRotationPeriod",
         ["--key-activation-delay"] = "keyActivationDelay",
         ["--key-retention"] = "keyRetention",
+        ["--signing-algorithm"] = "signingAlgorithm",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -103,7 +104,13 @@ public sealed record ServerSettings
             KeyRotation = new KeyRotationPolicy(
                 LongDuration(configuration["keyRotationPeriod"], "--key-rotation-period", TimeSpan.FromHours(1), TimeSpan.FromDays(365)) ?? KeyRotationPolicy.Default.Period,
                 LongDuration(configuration["keyActivationDelay"], "--key-activation-delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? KeyRotationPolicy.Default.ActivationDelay,
-                LongDuration(configuration["keyRetention"], "--key-retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)) ?? KeyRotationPolicy.Default.Retention),
+                LongDuration(configuration["keyRetention"], "--key-retention", TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)) ?? KeyRotationPolicy.Default.Retention)
+            {
+                Algorithm = configuration["signingAlgorithm"] is { } algorithm
+                    ? TokenExchange.Tokens.SigningKey.Algorithms.FirstOrDefault(a => a.Equals(algorithm, StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
+                    : KeyRotationPolicy.Default.Algorithm,
+            },
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

@@ -19,7 +19,7 @@ public static class DiscoveryEndpoints
             issuer.Value + TokenManagementEndpoints.RevocationPath,
             [GrantTypes.TokenExchange, "refresh_token"],
             ["client_secret_basic", "client_secret_post"],
-            [SigningKey.Algorithm],
+            SigningKey.Algorithms,
             ["public"],
             ["token"])));
         routes.MapGet(JwksPath, (HttpContext http, ISigningKeySource keys) =>

@@ -334,11 +334,19 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Opaque_access_token_format_is_a_problem()
+    public void An_unknown_access_token_format_is_a_problem()
     {
-        var problems = Problems(Mutate("format: jwt", "format: opaque"));
+        var problems = Problems(Mutate("format: jwt", "format: paseto"));
 
-        Assert.Contains(problems, p => p.Contains("opaque", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("paseto", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_opaque_access_token_format_loads()
+    {
+        var definitions = ConfigLoader.Parse(Mutate("format: jwt", "format: opaque"));
+
+        Assert.Equal("opaque", definitions.Apps[0].AccessToken.Format);
     }
 
     [Fact]
@@ -390,11 +398,11 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var yaml = Mutate("format: jwt", "format: opaque").Replace("algorithms: [ES256, RS256]", "algorithms: [HS256]", StringComparison.Ordinal);
+        var yaml = Mutate("format: jwt", "format: paseto").Replace("algorithms: [ES256, RS256]", "algorithms: [HS256]", StringComparison.Ordinal);
 
         var problems = Problems(yaml);
 
-        Assert.Contains(problems, p => p.Contains("opaque", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("paseto", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("HS256", StringComparison.Ordinal));
     }
 

@@ -60,7 +60,7 @@ public sealed class TokenMinterTests
             ValidIssuer = Issuer,
             ValidAudience = audience,
             IssuerSigningKey = ring.Current.PublicJwk,
-            ValidAlgorithms = [SigningKey.Algorithm],
+            ValidAlgorithms = SigningKey.Algorithms,
             ValidateLifetime = false,
         };
         if (type is not null) parameters.ValidTypes = [type];
