@@ -19,4 +19,5 @@ public sealed record OpaqueAccessToken(
     [property: Id(2)] string UserId,
     [property: Id(3)] DateTimeOffset IssuedAt,
     [property: Id(4)] DateTimeOffset ExpiresAt,
-    [property: Id(5)] bool Revoked = false);
+    [property: Id(5)] bool Revoked = false,
+    [property: Id(6)] string? SessionKey = null);

@@ -20,8 +20,11 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// <remarks>Scopes asked for beyond those the family was granted are refused before anything rotates.</remarks>
     [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes);
 
-    /// <summary>Ends every refresh token of this session.</summary>
+    /// <summary>Ends every refresh token of this session, and the opaque access tokens issued until now.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
+
+    /// <summary>Opaque access tokens of this session issued at or before this time are revoked.</summary>
+    [Alias("GetRevokedAt")] Task<DateTimeOffset?> GetRevokedAt();
 
     /// <summary>Ends one refresh token family (RFC 7009 revocation of one of its tokens).</summary>
     [Alias("RevokeFamily")] Task RevokeFamily(string familyId);

@@ -54,7 +54,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = minter.Mint(exchange, user, expires, act, refresh);
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, sessions).ConfigureAwait(false), user.Id);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject), sessions).ConfigureAwait(false), user.Id);
     }
 
     /// <summary>The handler's user mapping; run by the subject session when it has no user cached.</summary>

@@ -135,6 +135,16 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return new DefinitionChange(DefinitionPlanner.User, id, ChangeAction.Update);
     }
 
+    /// <summary>Ends every refresh token and opaque access token issued for one subject.</summary>
+    public async Task<DefinitionChange> RevokeSubjectAsync(string handler, string issuer, string subject)
+    {
+        if (new[] { handler, issuer, subject }.Any(string.IsNullOrEmpty))
+            throw new DefinitionAdminException(AdminFailure.Invalid, ["a subject is named by its handler, issuer and subject"]);
+        var key = SubjectSessionKey.For(handler, issuer, subject);
+        await grains.GetGrain<ISubjectSessionGrain>(key).RevokeAll();
+        return new DefinitionChange("subject", $"{handler} {issuer} {subject}", ChangeAction.Update);
+    }
+
     public async Task<DefinitionChange> SetUserEnabledAsync(string id, bool enabled)
     {
         var user = await users.GetAsync(id) ?? throw NotFound(DefinitionPlanner.User, id);

@@ -63,10 +63,12 @@ public sealed class SubjectSessionGrain(
 
     public async Task RevokeAll()
     {
-        if (state.State.Families.All(f => f.Revoked)) return;
         foreach (var family in state.State.Families) family.Revoked = true;
+        state.State.RevokedAt = time.GetUtcNow();
         await state.WriteStateAsync();
     }
+
+    public Task<DateTimeOffset?> GetRevokedAt() => Task.FromResult(state.State.RevokedAt);
 
     public async Task RevokeFamily(string familyId)
     {
@@ -149,4 +151,7 @@ public sealed class SubjectSessionState
 
     /// <summary>Refresh token families issued for this subject (hashes only).</summary>
     [Id(1)] public List<RefreshFamily> Families { get; set; } = [];
+
+    /// <summary>Opaque access tokens issued at or before this time are revoked (txctl revoke --subject).</summary>
+    [Id(2)] public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -57,6 +57,6 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         };
         var user = result.User!;
         var tokens = minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt));
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, store), user.Id);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store), user.Id);
     }
 }

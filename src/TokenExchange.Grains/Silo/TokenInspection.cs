@@ -41,8 +41,10 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
         if (await grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get() is { } opaque)
         {
-            var revokedAt = await grains.GetGrain<IUserGrain>(opaque.UserId).GetTokensRevokedAt();
-            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || revokedAt >= opaque.IssuedAt) return (inactive, null);
+            var userRevokedAt = await grains.GetGrain<IUserGrain>(opaque.UserId).GetTokensRevokedAt();
+            var sessionRevokedAt = opaque.SessionKey is { } session ? await grains.GetGrain<ISubjectSessionGrain>(session).GetRevokedAt() : null;
+            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || userRevokedAt >= opaque.IssuedAt || sessionRevokedAt >= opaque.IssuedAt)
+                return (inactive, null);
             var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
             claims["active"] = true;
             claims["token_type"] = "Bearer";

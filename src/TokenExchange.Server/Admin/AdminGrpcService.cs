@@ -71,6 +71,9 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
     public override Task<Change> RevokeUser(RevokeUserRequest request, ServerCallContext context) => Run(context, async () =>
         Audited(context, "revoke-user", await admin.RevokeUserAsync(request.Id)));
 
+    public override Task<Change> RevokeSubject(RevokeSubjectRequest request, ServerCallContext context) => Run(context, async () =>
+        Audited(context, "revoke-subject", await admin.RevokeSubjectAsync(request.Handler, request.Issuer, request.Subject)));
+
     public override Task<ImportUsersResponse> ImportUsers(IAsyncStreamReader<User> requestStream, ServerCallContext context) => Run(context, async () =>
     {
         const int maxProblems = 20;

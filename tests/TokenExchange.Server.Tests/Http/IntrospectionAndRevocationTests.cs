@@ -118,6 +118,22 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Revoking_a_subject_ends_what_was_issued_for_it_and_nothing_else()
+    {
+        var revokedSubject = await Exchange("opaque-service", subject: "revoked-subject");
+        var otherSubject = await Exchange("opaque-service", subject: "other-subject");
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(server.GrpcAddress);
+
+        await new Protos.V1.Admin.AdminClient(channel).RevokeSubjectAsync(
+            new Protos.V1.RevokeSubjectRequest { Handler = "dev-idp", Issuer = server.Issuer + "/dev-issuer", Subject = "revoked-subject" },
+            new global::Grpc.Core.Metadata { { "authorization", "Bearer " + AdminKey } });
+
+        Assert.False((await Introspect(revokedSubject.AccessToken!, "resource-api", "resource-secret-0123456789")).IsActive);
+        Assert.False((await Introspect(revokedSubject.RefreshToken!, "opaque-service", Secret)).IsActive);
+        Assert.True((await Introspect(otherSubject.AccessToken!, "resource-api", "resource-secret-0123456789")).IsActive);
+    }
+
+    [Fact]
     public async Task An_expired_access_token_is_inactive()
     {
         var tokens = await Exchange(ttl: "00:00:02"); // issued tokens never outlive the subject token
@@ -143,9 +159,9 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     private Task<TokenIntrospectionResponse> Introspect(string token, string client, string secret) =>
         http.IntrospectTokenAsync(new TokenIntrospectionRequest { Address = Url("/oauth2/introspect"), ClientId = client, ClientSecret = secret, Token = token });
 
-    private async Task<TokenResponse> Exchange(string client = "orders-service", string ttl = "00:10:00")
+    private async Task<TokenResponse> Exchange(string client = "orders-service", string ttl = "00:10:00", string? subject = null)
     {
-        var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", "introspected-" + Guid.NewGuid().ToString("N")[..6]), new("ttl", ttl)]));
+        var minted = await http.PostAsync(Url("/dev-issuer/token"), new FormUrlEncodedContent([new("sub", subject ?? "introspected-" + Guid.NewGuid().ToString("N")[..6]), new("ttl", ttl)]));
         var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var response = await http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
         {

@@ -53,11 +53,23 @@ public static class ChangeCommands
     public static Command Revoke(TextWriter output, TextWriter error)
     {
         var admin = new AdminOptions();
-        var user = new Option<string>("--user") { Description = "the user's id", Required = true };
-        var command = new Command("revoke", "end every refresh token issued for a user, cluster-wide") { user };
+        var user = new Option<string?>("--user") { Description = "the user's id" };
+        var subject = new Option<string?>("--subject") { Description = "a subject at an identity provider (with --handler and --issuer)" };
+        var handler = new Option<string?>("--handler") { Description = "the handler the subject came through" };
+        var issuer = new Option<string?>("--issuer") { Description = "the identity provider that issued the subject" };
+        var command = new Command("revoke", "end every refresh token and opaque access token issued for a user or a subject, cluster-wide") { user, subject, handler, issuer };
         admin.AddTo(command);
-        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
-            await Print(output, await client.RevokeUserAsync(new RevokeUserRequest { Id = parse.GetValue(user)! }, options))));
+        command.SetAction(async (parse, _) =>
+        {
+            if ((parse.GetValue(user) is null) == (parse.GetValue(subject) is null))
+            {
+                await error.WriteLineAsync("error: give --user ID, or --subject SUB with --handler and --issuer");
+                return ExitCodes.Usage;
+            }
+            return await admin.RunAsync(parse, error, async (client, options) => await Print(output, parse.GetValue(user) is { } id
+                ? await client.RevokeUserAsync(new RevokeUserRequest { Id = id }, options)
+                : await client.RevokeSubjectAsync(new RevokeSubjectRequest { Subject = parse.GetValue(subject)!, Handler = parse.GetValue(handler) ?? "", Issuer = parse.GetValue(issuer) ?? "" }, options)));
+        });
         return command;
     }
 

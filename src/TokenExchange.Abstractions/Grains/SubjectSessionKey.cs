@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains.Sessions;
+namespace TokenExchange.Grains;
 
 /// <summary>The grain key of a subject session: handler, issuer and subject, each escaped, joined by '|'.</summary>
 public static class SubjectSessionKey
