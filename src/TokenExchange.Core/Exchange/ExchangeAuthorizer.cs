@@ -102,10 +102,21 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
     /// </summary>
     public static (AppDefinition? App, OAuthError? Error) AuthenticateClient(DefinitionSnapshot definitions, string clientId, string? secret)
     {
-        if (!definitions.Apps.TryGetValue(clientId, out var app))
+        var (app, error) = AuthenticateApp(definitions, clientId, secret, requireSecret: false);
+        if (error is not null) return (null, error);
+        return app!.TokenExchangeEnabled ? (app, null) : (null, Errors.UnauthorizedClient("token exchange is not enabled for this client"));
+    }
+
+    /// <summary>
+    /// The app, authenticated. With <paramref name="requireSecret"/> a secret is needed whatever the app's
+    /// policy (introspection and revocation, which also serve apps that never exchange).
+    /// </summary>
+    public static (AppDefinition? App, OAuthError? Error) AuthenticateApp(DefinitionSnapshot definitions, string? clientId, string? secret, bool requireSecret)
+    {
+        if (string.IsNullOrEmpty(clientId) || !definitions.Apps.TryGetValue(clientId, out var app))
             return (null, Errors.InvalidClient(ClientAuthenticationFailed, "unknown client_id"));
-        if (Authenticate(app, secret) is { } clientError) return (null, clientError);
-        return app.TokenExchangeEnabled ? (app, null) : (null, Errors.UnauthorizedClient("token exchange is not enabled for this client"));
+        if (requireSecret && string.IsNullOrEmpty(secret)) return (null, Errors.InvalidClient(ClientAuthenticationFailed, "client_secret missing"));
+        return Authenticate(app, secret) is { } clientError ? (null, clientError) : (app, null);
     }
 
     private static OAuthError? Authenticate(AppDefinition app, string? secret)

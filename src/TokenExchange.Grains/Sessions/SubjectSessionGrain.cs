@@ -24,6 +24,7 @@ public sealed class SubjectSessionGrain(
 
     private UserRecord? user;
     private DateTimeOffset cachedAt;
+    private string? watched;
 
     public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
     {
@@ -56,8 +57,7 @@ public sealed class SubjectSessionGrain(
         family.CurrentHash = OpaqueTokens.Hash(token);
         family.CurrentExpiresAt = time.GetUtcNow() + lifetime;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
-            .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
+        await RegisterHandle(token, family);
         return new RefreshResult(token, resolved.User, family.Grant, null, family.CurrentExpiresAt);
     }
 
@@ -97,10 +97,14 @@ public sealed class SubjectSessionGrain(
         state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
         state.State.Families.Add(family);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
-            .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, grant.ClientId, grant.HandlerName));
+        await RegisterHandle(token, family);
         return (token, family.CurrentExpiresAt);
     }
+
+    /// <summary>The token's handle, by hash, leads a later refresh or introspection back to this session and family.</summary>
+    private Task RegisterHandle(string token, RefreshFamily family) =>
+        GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
+            .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 
@@ -132,7 +136,12 @@ public sealed class SubjectSessionGrain(
                 state.State.UserId = resolved.Id;
                 await state.WriteStateAsync();
             }
-            await GrainFactory.GetGrain<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
+            if (watched != resolved.Id)
+            {
+                // The user grain stores its watchers: once per activation is enough.
+                await GrainFactory.GetGrain<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
+                watched = resolved.Id;
+            }
         }
         return resolution;
     }

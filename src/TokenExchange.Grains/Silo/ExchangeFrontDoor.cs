@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Silo;
 
@@ -69,8 +68,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
     }
 
     /// <summary>The first 8 bytes of the token's SHA-256, hex: enough to correlate, useless to replay.</summary>
-    public static string? TokenHash(string? token) =>
-        string.IsNullOrEmpty(token) ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)).AsSpan(0, 8));
+    public static string? TokenHash(string? token) => string.IsNullOrEmpty(token) ? null : OpaqueTokens.Hash(token)[..16];
 
     private static string? Clip(string? value) => value is { Length: > 64 } ? value[..64] + "…" : value;
 }

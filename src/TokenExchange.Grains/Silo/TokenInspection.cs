@@ -8,7 +8,8 @@ namespace TokenExchange.Grains.Silo;
 /// <summary>
 /// RFC 7662 introspection and RFC 7009 revocation of this cluster's own tokens, for authenticated apps.
 /// JWT access tokens are checked against the cluster's keys (they cannot be revoked: they expire);
-/// refresh tokens are looked up by hash, and only the app they were issued to may see or revoke them.
+/// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
+/// revoke it, and only that app may introspect its refresh tokens.
 /// </summary>
 public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time)
 {
@@ -84,11 +85,6 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     }
 
     /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
-    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret)
-    {
-        if (string.IsNullOrEmpty(clientId) || !definitions.Snapshot.Apps.TryGetValue(clientId, out var app) || string.IsNullOrEmpty(secret)
-            || !Clients.ClientSecretHasher.Verify(secret, app.SecretHashes))
-            return (null, Errors.InvalidClient("client authentication failed"));
-        return (app, null);
-    }
+    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret) =>
+        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true);
 }
