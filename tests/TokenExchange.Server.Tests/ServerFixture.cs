@@ -16,7 +16,6 @@ public sealed class ServerFixture : IAsyncLifetime, IServerAddresses
     public TestIdp Idp { get; } = new("https://idp.partner.example");
     public JwksServer Jwks { get; private set; } = null!;
     public TokenExchangeServer Server { get; private set; } = null!;
-    public string ConfigPath { get; } = Path.Combine(Path.GetTempPath(), $"tx-e2e-{Guid.NewGuid():N}.yaml");
 
     public Uri Http => Server.HttpAddress;
     public Uri Grpc => Server.GrpcAddress;
@@ -24,20 +23,13 @@ public sealed class ServerFixture : IAsyncLifetime, IServerAddresses
     public async Task InitializeAsync()
     {
         Jwks = await JwksServer.StartAsync(Idp);
-        await File.WriteAllTextAsync(ConfigPath, Config(Jwks.JwksUri));
-        Server = TokenExchangeServer.Create(
-        [
-            "--config", ConfigPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0",
-            "--silo-port", "0", "--gateway-port", "0",
-        ]);
-        await Server.StartAsync();
+        Server = await LoopbackServer.StartAsync(Config(Jwks.JwksUri));
     }
 
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
         await Jwks.DisposeAsync();
-        File.Delete(ConfigPath);
     }
 
     private string Config(Uri jwks) => $$"""

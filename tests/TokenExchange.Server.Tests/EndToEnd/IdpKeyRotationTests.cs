@@ -11,7 +11,6 @@ namespace TokenExchange.Server.Tests.EndToEnd;
 public sealed class IdpKeyRotationTests : IAsyncLifetime
 {
     private readonly TestIdp idp = new("https://rotating.idp.example");
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-rotation-{Guid.NewGuid():N}.yaml");
     private JwksServer jwks = null!;
     private TokenExchangeServer server = null!;
     private Clients clients = null!;
@@ -19,7 +18,7 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         jwks = await JwksServer.StartAsync(idp);
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - clientId: orders-service
                 clientSecret: {{ServerFixture.OrdersSecret}}
@@ -34,9 +33,8 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
                 algorithms: [ES256]
                 apps:
                   - { clientId: orders-service, default: true, allowUserCreation: true }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--dev-issuer", "false"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config, "--dev-issuer", "false");
         clients = new Clients(new FixtureView(server));
     }
 
@@ -102,7 +100,6 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
         clients.Dispose();
         await server.DisposeAsync();
         await jwks.DisposeAsync();
-        File.Delete(configPath);
     }
 
     /// <summary>Lets <see cref="Clients"/> talk to this test's own server.</summary>

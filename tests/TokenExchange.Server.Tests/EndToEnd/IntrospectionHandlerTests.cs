@@ -18,7 +18,6 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
     private const string OrdersSecret = "orders-secret-0123456789abcdef";
     private const string BillingSecret = "billing-secret-0123456789abcdef";
 
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-introspection-{Guid.NewGuid():N}.yaml");
     private IntrospectionIdp idp = null!;
     private TokenExchangeServer server = null!;
     private GrpcChannel channel = null!;
@@ -27,7 +26,7 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
     {
         idp = await IntrospectionIdp.StartAsync();
         var introspect = new Uri(idp.BaseAddress, "/introspect");
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - { clientId: orders-service, clientSecret: {{OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
               - { clientId: billing-service, clientSecret: {{BillingSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
@@ -63,10 +62,8 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
                 apps: [ { clientId: orders-service, allowUserCreation: true } ]
             users:
               - { id: u-alice, username: alice@example.com, federationId: alice-ext-1 }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath,
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
 
@@ -75,7 +72,6 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
         channel.Dispose();
         await server.DisposeAsync();
         await idp.DisposeAsync();
-        File.Delete(configPath);
     }
 
     [Fact]

@@ -15,14 +15,13 @@ public sealed class RefreshTokenTests : IAsyncLifetime
 {
     private const string AdminKey = "refresh-admin-key-0123456789abcdef";
     private const string Secret = "orders-secret-0123456789abcdef";
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-refresh-{Guid.NewGuid():N}.yaml");
     private TokenExchangeServer server = null!;
     private GrpcChannel channel = null!;
     private readonly HttpClient http = new();
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - clientId: orders-service
                 clientSecret: {{Secret}}
@@ -34,9 +33,8 @@ public sealed class RefreshTokenTests : IAsyncLifetime
             handlers:
               - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: no-refresh, default: true, allowUserCreation: true } ] }
             admin: { key: {{AdminKey}} }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
 
@@ -45,7 +43,6 @@ public sealed class RefreshTokenTests : IAsyncLifetime
         http.Dispose();
         channel.Dispose();
         await server.DisposeAsync();
-        File.Delete(configPath);
     }
 
     [Fact]

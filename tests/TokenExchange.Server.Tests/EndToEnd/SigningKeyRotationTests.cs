@@ -13,22 +13,19 @@ namespace TokenExchange.Server.Tests.EndToEnd;
 public sealed class SigningKeyRotationTests : IAsyncLifetime
 {
     private const string AdminKey = "rotation-admin-key-0123456789abcdef";
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-rotation-{Guid.NewGuid():N}.yaml");
     private TokenExchangeServer server = null!;
     private GrpcChannel channel = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - { clientId: orders-service, clientSecret: {{ServerFixture.OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
             handlers:
               - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ] }
             admin: { key: {{AdminKey}} }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath, "--key-activation-delay", "00:00:01", "--key-retention", "00:10:00",
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config, "--key-activation-delay", "00:00:01", "--key-retention", "00:10:00");
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
 
@@ -36,7 +33,6 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
     {
         channel.Dispose();
         await server.DisposeAsync();
-        File.Delete(configPath);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Microsoft.IdentityModel.JsonWebTokens;
-using TokenExchange.Server.Hosting;
 
 namespace TokenExchange.Server.Tests.Hosting;
 
@@ -9,8 +8,7 @@ public sealed class ExplicitIssuerTests
     [Fact]
     public async Task An_explicit_issuer_is_used_for_discovery_and_issued_tokens()
     {
-        await using var server = TokenExchangeServer.Create(["--issuer", "https://sts.example", "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(null, "--issuer", "https://sts.example");
         using var http = new HttpClient { BaseAddress = server.HttpAddress };
 
         var discovery = await http.GetStringAsync("/.well-known/openid-configuration");

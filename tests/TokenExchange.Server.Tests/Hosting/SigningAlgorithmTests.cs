@@ -12,8 +12,7 @@ public sealed class SigningAlgorithmTests
     [Fact]
     public async Task A_cluster_configured_for_rs256_signs_with_rs256()
     {
-        await using var server = TokenExchangeServer.Create(["--signing-algorithm", "RS256", "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+        await using var server = await LoopbackServer.StartAsync(null, "--signing-algorithm", "RS256");
         using var http = new HttpClient { BaseAddress = server.HttpAddress };
         var minted = await http.PostAsync("/dev-issuer/token", new FormUrlEncodedContent([new("sub", "alice-ext-1")]));
         var subjectToken = System.Text.Json.JsonDocument.Parse(await minted.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;

@@ -10,13 +10,12 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
 {
     private const string Secret = "orders-secret-0123456789abcdef";
     private const string AdminKey = "introspect-admin-key-0123456789abcdef";
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-introspect-{Guid.NewGuid():N}.yaml");
     private readonly HttpClient http = new();
     private TokenExchangeServer server = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], refreshTokens: { enabled: true } }
               - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false } }
@@ -24,16 +23,14 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
             handlers:
               - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: opaque-service, default: true, allowUserCreation: true } ] }
             admin: { key: {{AdminKey}} }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config);
     }
 
     public async Task DisposeAsync()
     {
         http.Dispose();
         await server.DisposeAsync();
-        File.Delete(configPath);
     }
 
     [Fact]

@@ -18,7 +18,6 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     private const string BillingSecret = "billing-secret-0123456789abcdef";
 
     private readonly PluginFolder plugins = new();
-    private readonly string configPath = Path.Combine(Path.GetTempPath(), $"tx-plugins-{Guid.NewGuid():N}.yaml");
     private PartnerApi partner = null!;
     private TokenExchangeServer server = null!;
     private GrpcChannel channel = null!;
@@ -26,7 +25,7 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         partner = await PartnerApi.StartAsync();
-        await File.WriteAllTextAsync(configPath, $$"""
+        var config = $$"""
             apps:
               - { clientId: orders-service, clientSecret: {{OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
               - { clientId: billing-service, clientSecret: {{BillingSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
@@ -44,10 +43,8 @@ public sealed class CustomHandlerTests : IAsyncLifetime
               - { name: refusing, implementation: "TokenExchange.TestPlugins.RefusingHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
               - { name: broken, implementation: "TokenExchange.TestPlugins.NoSuchHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
             admin: { key: {{AdminKey}} }
-            """);
-        server = TokenExchangeServer.Create(["--config", configPath, "--plugins", plugins.Path,
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
-        await server.StartAsync();
+            """;
+        server = await LoopbackServer.StartAsync(config, "--plugins", plugins.Path);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
 
@@ -57,7 +54,6 @@ public sealed class CustomHandlerTests : IAsyncLifetime
         await server.DisposeAsync();
         await partner.DisposeAsync();
         plugins.Dispose();
-        File.Delete(configPath);
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+using TokenExchange.Server.Hosting;
+
+namespace TokenExchange.Server.Tests;
+
+/// <summary>The real server on ephemeral loopback ports, with a configuration written for the test.</summary>
+public static class LoopbackServer
+{
+    public static readonly string[] EphemeralPorts =
+        ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"];
+
+    /// <summary>
+    /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml). The
+    /// file is read when the server is created, so it is deleted as soon as the server runs.
+    /// </summary>
+    public static async Task<TokenExchangeServer> StartAsync(string? configYaml, params string[] args)
+    {
+        var path = configYaml is null ? null : Path.Combine(Path.GetTempPath(), $"tx-test-{Guid.NewGuid():N}.yaml");
+        if (path is not null) await File.WriteAllTextAsync(path, configYaml);
+        try
+        {
+            var server = TokenExchangeServer.Create([.. path is null ? [] : new[] { "--config", path }, .. args, .. EphemeralPorts]);
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            if (path is not null) File.Delete(path);
+        }
+    }
+}
