@@ -1,20 +1,19 @@
-using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
-using TokenExchange.Tokens;
+using TokenExchange.Grains.Silo.Events;
 
 namespace TokenExchange.Grains.Silo;
 
 /// <summary>
 /// What both front doors (gRPC and HTTP) call: authorize the request against this silo's cached
-/// definitions, hand it to the chosen handler's local worker, and write one audit event.
+/// definitions, hand it to the chosen handler's local worker, and record one <see cref="TokenEvent"/>.
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, IGrainFactory grains, ILoggerFactory loggers)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, IGrainFactory grains, TokenEvents events)
 {
-    private readonly ILogger audit = loggers.CreateLogger("TokenExchange.Audit");
-
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         var authorization = authorizer.Authorize(request, definitions.Snapshot);
         ExchangeOutcome outcome;
         if (authorization.Error is { } refused)
@@ -33,13 +32,14 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
                 outcome = ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
             }
         }
-        Audit(request, authorization.Exchange?.HandlerName, outcome);
+        events.Record(TokenOperation.Exchange, startedAt, request.ClientId, authorization.Exchange?.HandlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress);
         return outcome;
     }
 
-    /// <summary>The refresh token grant; audited like an exchange (the token hashed).</summary>
+    /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         ExchangeOutcome outcome;
         try
         {
@@ -49,26 +49,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         {
             outcome = ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
         }
-        Audit(new ExchangeRequest { ClientId = request.ClientId, SubjectToken = request.RefreshToken, ClientAddress = request.ClientAddress }, "(refresh)", outcome);
+        events.Record(TokenOperation.Refresh, startedAt, request.ClientId, null, outcome.Error, outcome.UserId, request.RefreshToken, request.ClientAddress);
         return outcome;
     }
-
-    /// <summary>
-    /// One event per exchange. Never the token itself: a short hash identifies it across logs.
-    /// Failures at Information (the operator's answer to "why was this refused"), successes at Debug.
-    /// </summary>
-    private void Audit(ExchangeRequest request, string? handler, ExchangeOutcome outcome)
-    {
-        var level = outcome.Error is null ? LogLevel.Debug : LogLevel.Information;
-        if (!audit.IsEnabled(level)) return;
-        audit.Log(level,
-            "exchange outcome={Outcome} client={ClientId} handler={Handler} error={Error} reason={Reason} user={UserId} subject_token={TokenHash} address={ClientAddress}",
-            outcome.Error is null ? "issued" : "refused", Clip(request.ClientId), handler, outcome.Error?.Code, outcome.Error?.Reason ?? outcome.Error?.Description,
-            outcome.UserId, TokenHash(request.SubjectToken), request.ClientAddress);
-    }
-
-    /// <summary>The first 8 bytes of the token's SHA-256, hex: enough to correlate, useless to replay.</summary>
-    public static string? TokenHash(string? token) => string.IsNullOrEmpty(token) ? null : OpaqueTokens.Hash(token)[..16];
-
-    private static string? Clip(string? value) => value is { Length: > 64 } ? value[..64] + "…" : value;
 }

@@ -51,6 +51,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ExchangeAuthorizer>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();
+        services.AddSingleton<Events.TokenEvents>();
+        services.AddSingleton<Events.ITokenEventSink, Events.AuditLogSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

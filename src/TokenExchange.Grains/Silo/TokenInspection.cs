@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Exchange;
+using TokenExchange.Grains.Silo.Events;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Silo;
@@ -11,12 +13,20 @@ namespace TokenExchange.Grains.Silo;
 /// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
 /// revoke it, and only that app may introspect its refresh tokens.
 /// </summary>
-public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time)
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events)
 {
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
     /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
-    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token)
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var (claims, error) = await IntrospectCoreAsync(clientId, secret, token);
+        events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
+        return (claims, error);
+    }
+
+    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token)
     {
         var (app, error) = Authenticate(clientId, secret);
         if (error is not null) return (null, error);
@@ -64,7 +74,15 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
     /// are no error; JWTs cannot be revoked.
     /// </summary>
-    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token)
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var error = await RevokeCoreAsync(clientId, secret, token);
+        events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
+        return error;
+    }
+
+    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token)
     {
         var (app, error) = Authenticate(clientId, secret);
         if (error is not null) return error;

@@ -41,13 +41,13 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token);
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString()) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 

@@ -15,7 +15,7 @@ public static class TokenManagementEndpoints
         {
             var (form, client, secret, usedBasic, error) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
-            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString());
+            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString());
             if (refused is not null) return OAuthResponses.Error(http, refused, usedBasic);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Json(claims);
@@ -25,7 +25,7 @@ public static class TokenManagementEndpoints
         {
             var (form, client, secret, usedBasic, error) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
-            return await inspection.RevokeAsync(client, secret, form!["token"].ToString()) is { } refused
+            return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString()) is { } refused
                 ? OAuthResponses.Error(http, refused, usedBasic)
                 : Results.Ok();
         }).DisableAntiforgery();

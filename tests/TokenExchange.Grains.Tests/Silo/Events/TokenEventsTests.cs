@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Silo.Events;
+
+namespace TokenExchange.Grains.Tests.Silo.Events;
+
+public class TokenEventsTests
+{
+    private sealed class Capture : ITokenEventSink
+    {
+        public List<TokenEvent> Events { get; } = [];
+        public void Record(TokenEvent tokenEvent) => Events.Add(tokenEvent);
+    }
+
+    private sealed class Broken : ITokenEventSink
+    {
+        public void Record(TokenEvent tokenEvent) => throw new InvalidOperationException("sink down");
+    }
+
+    [Fact]
+    public void Every_sink_gets_one_event_with_a_hash_instead_of_the_token_even_when_another_sink_throws()
+    {
+        var capture = new Capture();
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-29T10:00:00Z"));
+        var events = new TokenEvents([new Broken(), capture], time, NullLogger<TokenEvents>.Instance);
+
+        events.Record(TokenOperation.Exchange, Stopwatch.GetTimestamp(), "orders-service", "partner-idp",
+            new OAuthError("invalid_grant", "the subject token is not valid", "signature"), null, "eyJhbGciOi.secret-token.sig", "10.0.0.7");
+
+        var recorded = Assert.Single(capture.Events);
+        Assert.Equal(TokenOperation.Exchange, recorded.Operation);
+        Assert.Equal(time.GetUtcNow(), recorded.Time);
+        Assert.Equal("invalid_grant", recorded.ErrorCode);
+        Assert.Equal("signature", recorded.Reason);
+        Assert.False(recorded.Succeeded);
+        Assert.Equal(16, recorded.TokenHash!.Length);
+        Assert.DoesNotContain("secret-token", recorded.ToString());
+    }
+
+    [Fact]
+    public void A_long_client_id_is_clipped()
+    {
+        var capture = new Capture();
+        var events = new TokenEvents([capture], TimeProvider.System, NullLogger<TokenEvents>.Instance);
+        events.Record(TokenOperation.Revoke, Stopwatch.GetTimestamp(), new string('c', 500), null, null, null, null, null);
+        Assert.True(capture.Events[0].ClientId!.Length <= 65);
+        Assert.True(capture.Events[0].Succeeded);
+        Assert.Null(capture.Events[0].TokenHash);
+    }
+}
