@@ -18,7 +18,7 @@ public static class CoreCase
             [context.Workspace.CorePipelineDll, "--quick", "--exporters", "json", "--artifacts", artifacts], log);
         await process.WaitForExitAsync(cancellationToken);
         ChildProcesses.Stop(process);
-        var report = Directory.Exists(artifacts) ? Directory.GetFiles(artifacts, "*-report-full.json", SearchOption.AllDirectories).FirstOrDefault() : null;
+        var report = Directory.Exists(artifacts) ? Directory.GetFiles(artifacts, "*-report-full*.json", SearchOption.AllDirectories).FirstOrDefault() : null;
         if (process.ExitCode != 0 || report is null)
         {
             result.Failures.Add($"CorePipeline exited with {process.ExitCode}; see logs/{Path.GetFileName(log)}");
