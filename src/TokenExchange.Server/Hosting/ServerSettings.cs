@@ -50,6 +50,12 @@ public sealed record ServerSettings
 
     public KeyRotationPolicy KeyRotation { get; init; } = KeyRotationPolicy.Default;
 
+    /// <summary>
+    /// How long a subject's grains (its session, its user, the user's index entries) stay in memory without an
+    /// exchange; null keeps Orleans' default collection age.
+    /// </summary>
+    public TimeSpan? SessionIdleTimeout { get; init; }
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -78,6 +84,7 @@ public sealed record ServerSettings
         ["--key-activation-delay"] = "keyActivationDelay",
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
+        ["--session-idle-timeout"] = "sessionIdleTimeout",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -111,6 +118,7 @@ public sealed record ServerSettings
                         ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
                     : KeyRotationPolicy.Default.Algorithm,
             },
+            SessionIdleTimeout = LongDuration(configuration["sessionIdleTimeout"], "--session-idle-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,
