@@ -7,17 +7,19 @@ public static class BenchChart
 {
     public static void Write(string path, BenchSummary summary)
     {
-        var seconds = summary.Timeline.Select(p => (double)p.Second).ToArray();
+        // A last point of a fraction of a second (the drain after the end) holds too few samples to plot.
+        var points = summary.Timeline.Where(p => p.Length >= 0.5).ToList();
+        if (points.Count == 0) points = [.. summary.Timeline];
+        var seconds = points.Select(p => (double)p.Second).ToArray();
         var plot = new Plot();
         plot.Title($"{summary.Target}, {summary.Model} model: {summary.Throughput:0} ok/s, p99 {summary.LatencyMs.P99:0.##} ms");
         plot.XLabel("second");
 
-        // The last point may cover a fraction of a second: plot rates, not counts.
-        var throughput = plot.Add.Scatter(seconds, summary.Timeline.Select(p => p.Succeeded / Math.Max(p.Length, 0.001)).ToArray());
+        var throughput = plot.Add.Scatter(seconds, points.Select(p => p.Succeeded / Math.Max(p.Length, 0.001)).ToArray());
         throughput.LegendText = "ok/s";
         plot.Axes.Left.Label.Text = "ok/s";
 
-        var p99 = plot.Add.Scatter(seconds, summary.Timeline.Select(p => p.P99Ms).ToArray());
+        var p99 = plot.Add.Scatter(seconds, points.Select(p => p.P99Ms).ToArray());
         p99.LegendText = "p99 ms";
         p99.Axes.YAxis = plot.Axes.Right;
         plot.Axes.Right.Label.Text = "p99 ms";
