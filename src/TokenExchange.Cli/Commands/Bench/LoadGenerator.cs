@@ -60,7 +60,7 @@ public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] req
                 recorder.Drop();
                 continue;
             }
-            var request = requests[Interlocked.Increment(ref sent) % requests.Length];
+            var request = requests[(Interlocked.Increment(ref sent) - 1) % requests.Length];
             _ = SendAsync(request, due, outstanding, cancellationToken);
         }
         await outstanding.DrainAsync();

@@ -124,6 +124,7 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IDisposable
 
     [Theory]
     [InlineData("grpc")]
+    [InlineData("grpc-stream")]
     [InlineData("http")]
     public async Task A_server_that_cannot_be_reached_exits_3(string target)
     {
