@@ -55,7 +55,8 @@ public sealed class JwtSubjectTokenValidator
         {
             jwt = new JsonWebToken(token);
         }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException)
+        // FormatException: a segment that is not base64url (IdentityModel throws it raw from some shapes).
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException or System.Text.Json.JsonException)
         {
             return Fail(Errors.InvalidRequest("subject_token is not a well-formed JWT", "malformed JWT"));
         }

@@ -131,6 +131,18 @@ public sealed class JoseHeaderAttackTests(AdversarialFixture fixture) : IDisposa
         await wire.Exchanged(transport, fixture.Request());
     }
 
+    // Found by the property tests: some shapes made IdentityModel throw a raw FormatException, a 500.
+    [Theory]
+    [InlineData(Transport.Http, "A._.")]
+    [InlineData(Transport.Grpc, "A._.")]
+    public async Task A_token_with_a_segment_that_is_not_base64url_is_malformed(Transport transport, string splice)
+    {
+        var token = fixture.Idp.Token();
+        var at = token.IndexOf('.');
+        var description = await wire.Refused(transport, fixture.Request(token[..at] + splice + token[at..]), "invalid_request");
+        Assert.Contains("well-formed", description);
+    }
+
     [Theory]
     [InlineData(Transport.Http)]
     [InlineData(Transport.Grpc)]
