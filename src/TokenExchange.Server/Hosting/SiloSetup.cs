@@ -23,8 +23,14 @@ public static class SiloSetup
         if (settings.Postgres is not { } connection)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
-            silo.AddMemoryGrainStorage(StorageNames.Definitions);
-            silo.AddMemoryGrainStorage(StorageNames.Sessions);
+            foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
+            {
+                silo.AddMemoryGrainStorage(name);
+                // Orleans' binary serializer rather than the memory provider's default JSON: a new subject writes
+                // several grain states, and JSON serialization was the largest single cost of a first exchange.
+                silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
+                    .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            }
             return;
         }
 
