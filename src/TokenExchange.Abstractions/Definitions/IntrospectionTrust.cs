@@ -37,4 +37,12 @@ public sealed record IntrospectionTrust
 
     /// <summary>Most answers kept per silo; past it, new answers are not cached until old ones expire.</summary>
     [Id(7)] public int MaxCacheEntries { get; init; } = 100_000;
+
+    /// <summary>The record as text for logs and debuggers: the client secret masked, never written out.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Endpoint = {Endpoint}, ClientId = {ClientId}, ClientSecret = {(ClientSecret is null ? "(none)" : "*****")}, ");
+        builder.Append($"UseUserinfo = {UseUserinfo}, Issuer = {Issuer}, NegativeCacheFor = {NegativeCacheFor}, MaxCacheFor = {MaxCacheFor}, MaxCacheEntries = {MaxCacheEntries}");
+        return true;
+    }
 }

@@ -18,4 +18,7 @@ public sealed record ExchangeRequest
 
     /// <summary>The address of the caller, for audit.</summary>
     [Id(11)] public string? ClientAddress { get; init; }
+
+    /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
+    [Id(12)] public ClientCertificate? ClientCertificate { get; init; }
 }

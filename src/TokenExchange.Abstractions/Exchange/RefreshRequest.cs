@@ -12,4 +12,7 @@ public sealed record RefreshRequest
     [Id(3)] public string[] Scopes { get; init; } = [];
 
     [Id(4)] public string? ClientAddress { get; init; }
+
+    /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
+    [Id(5)] public ClientCertificate? ClientCertificate { get; init; }
 }
