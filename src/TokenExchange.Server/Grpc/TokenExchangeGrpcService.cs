@@ -1,12 +1,13 @@
 using Grpc.Core;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Protos.V1;
+using TokenExchange.Server.Tls;
 using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates) : Protos.V1.TokenExchange.TokenExchangeBase
 {
     public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context)
     {
@@ -24,6 +25,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
             Resources = [.. request.Resource],
             TokenHandler = request.TokenHandler,
             ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
+            ClientCertificate = certificates.Read(context.GetHttpContext()),
         }, context.CancellationToken);
 
         return Response(outcome);
@@ -37,17 +39,18 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
             RefreshToken = request.RefreshToken,
             Scopes = [.. request.Scope],
             ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
+            ClientCertificate = certificates.Read(context.GetHttpContext()),
         }, context.CancellationToken));
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString(), certificates.Read(context.GetHttpContext()));
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString()) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString(), certificates.Read(context.GetHttpContext())) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 

@@ -1,5 +1,6 @@
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Silo;
+using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Http;
 
@@ -13,7 +14,7 @@ public static class TokenEndpoint
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapPost(Path, HandleAsync).DisableAntiforgery();
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor)
+    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
             return OAuthResponses.Error(http, Errors.InvalidRequest($"the request body is larger than {MaxBodyBytes} bytes"), false);
@@ -39,9 +40,11 @@ public static class TokenEndpoint
             http.Connection.RemoteIpAddress?.ToString());
         if (parsed.Error is { } error) return OAuthResponses.Error(http, error, parsed.UsedBasicAuthentication);
 
+        // RFC 8705: the connection's client certificate authenticates apps registered for mutual TLS.
+        var certificate = certificates.Read(http);
         var outcome = parsed.Refresh is { } refresh
-            ? await frontDoor.RefreshAsync(refresh, http.RequestAborted)
-            : await frontDoor.ExchangeAsync(parsed.Request!, http.RequestAborted);
+            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate }, http.RequestAborted)
+            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate }, http.RequestAborted);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);
