@@ -35,7 +35,7 @@ public sealed class ClientCertificateReader(ClientCertificates certificates, Tim
         {
             bundle.ImportFromPemFile(path);
         }
-        catch (System.Security.Cryptography.CryptographicException e)
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new ArgumentException($"--tls-client-ca: cannot read '{path}' ({e.Message})", e);
         }

@@ -26,7 +26,7 @@ public static class ServerCertificateFiles
             // offline: the chain is what the files hold; nothing is fetched from the network.
             return new ServerCertificate(leaf, SslStreamCertificateContext.Create(leaf, intermediates, offline: true));
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             // The exception's message names no secret; the password is never part of it.
             throw new ArgumentException($"--tls-cert: cannot read the certificate and key ({e.Message})", e);
