@@ -26,6 +26,12 @@ public sealed record AppDefinition
     [Id(8)] public string? Label { get; init; }
 
     [Id(9)] public RefreshTokenPolicy RefreshTokens { get; init; } = new();
+
+    /// <summary>How the app authenticates at the token endpoint (<see cref="ClientAuthMethods"/>): a secret, or a TLS client certificate.</summary>
+    [Id(10)] public string TokenEndpointAuthMethod { get; init; } = ClientAuthMethods.ClientSecretBasic;
+
+    /// <summary>The certificate that authenticates an app whose method is one of RFC 8705's.</summary>
+    [Id(11)] public TlsClientAuthPolicy? TlsClientAuth { get; init; }
 }
 
 /// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>

@@ -25,10 +25,16 @@ public sealed record AuthorizedExchange
     /// <summary>A refresh token is issued too (the app allows them, and offline_access or the refresh token type was asked for).</summary>
     [Id(10)] public bool IssueRefreshToken { get; init; }
 
+    /// <summary>
+    /// The <c>x5t#S256</c> of the client certificate the app authenticated with (RFC 8705); the access token is
+    /// bound to it by a <c>cnf</c> claim. Null for apps that authenticate with a secret.
+    /// </summary>
+    [Id(11)] public string? CertificateThumbprint { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
-        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}");
         return true;
     }
 }

@@ -13,9 +13,12 @@ public sealed record RefreshRequest
 
     [Id(4)] public string? ClientAddress { get; init; }
 
+    /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
+    [Id(5)] public ClientCertificate? ClientCertificate { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}");
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}");
         return true;
     }
 }

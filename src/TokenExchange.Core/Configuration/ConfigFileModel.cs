@@ -42,6 +42,24 @@ public sealed class AppModel
     public List<string> AllowedAudiences { get; set; } = [];
     public AccessTokenModel AccessToken { get; set; } = new();
     public RefreshTokensModel RefreshTokens { get; set; } = new();
+
+    /// <summary><c>client_secret_basic</c> (default; Basic or form), <c>client_secret_post</c>, <c>tls_client_auth</c> or <c>self_signed_tls_client_auth</c>.</summary>
+    public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary>The certificate of an app that authenticates by mutual TLS (RFC 8705).</summary>
+    public TlsClientAuthModel? TlsClientAuth { get; set; }
+}
+
+public sealed class TlsClientAuthModel
+{
+    /// <summary><c>tls_client_auth</c>: the certificate's subject DN, e.g. <c>CN=orders-service, O=Example</c>.</summary>
+    public string? SubjectDn { get; set; }
+
+    /// <summary><c>tls_client_auth</c>: a DNS subject alternative name, instead of the subject DN.</summary>
+    public string? SanDns { get; set; }
+
+    /// <summary><c>self_signed_tls_client_auth</c>: the registered certificates' <c>x5t#S256</c> (base64url SHA-256 of the DER).</summary>
+    public List<string> CertificateThumbprints { get; set; } = [];
 }
 
 public sealed class RefreshTokensModel

@@ -96,8 +96,15 @@ public static class ConfigLoader
             if (!ClientSecretHasher.IsWellFormedHash(hash)) problems.Add($"{at}.clientSecretHashes: each must be 'sha256:' and the base64 of 32 bytes");
             else hashes.Add(hash);
         }
-        if (m.TokenExchange.RequireSecret && hashes.Count == 0 && m.TokenExchange.Enabled)
+        var authMethod = m.TokenEndpointAuthMethod ?? ClientAuthMethods.ClientSecretBasic;
+        var mutualTls = ClientAuthMethods.IsMutualTls(authMethod);
+        if (!ClientAuthMethods.All.Contains(authMethod))
+            problems.Add($"{at}.tokenEndpointAuthMethod '{authMethod}' is not one of {string.Join(", ", ClientAuthMethods.All)}");
+        if (mutualTls && hashes.Count > 0)
+            problems.Add($"{at}: an app that authenticates with a certificate ({authMethod}) has no clientSecret or clientSecretHashes");
+        if (!mutualTls && m.TokenExchange.RequireSecret && hashes.Count == 0 && m.TokenExchange.Enabled)
             problems.Add($"{at}: requireSecret is true but no clientSecret or clientSecretHashes is given");
+        var tlsClientAuth = MutualTlsConfig.ToPolicy(authMethod, m.TlsClientAuth, $"{at}.tlsClientAuth", problems);
         if (m.AccessToken.Format is not (AccessTokenFormats.Jwt or AccessTokenFormats.Opaque))
             problems.Add($"{at}.accessToken.format '{m.AccessToken.Format}' is not supported (supported: jwt, opaque)");
         var lifetime = Duration(m.AccessToken.Lifetime, $"{at}.accessToken.lifetime", problems);
@@ -118,6 +125,8 @@ public static class ConfigLoader
             AllowedAudiences = [.. m.AllowedAudiences],
             AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken },
             RefreshTokens = new RefreshTokenPolicy { Enabled = m.RefreshTokens.Enabled, Lifetime = refreshLifetime },
+            TokenEndpointAuthMethod = authMethod,
+            TlsClientAuth = tlsClientAuth,
         };
     }
 

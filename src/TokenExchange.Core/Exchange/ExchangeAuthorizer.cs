@@ -17,7 +17,7 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
         if (CheckShape(request) is { } shapeError) return shapeError;
         var subjectTokenType = TokenTypes.Normalize(request.SubjectTokenType)!;
 
-        var (authenticated, clientError) = AuthenticateClient(definitions, request.ClientId!, request.ClientSecret);
+        var (authenticated, clientError) = AuthenticateClient(definitions, request.ClientId!, request.ClientSecret, request.ClientCertificate);
         if (clientError is not null) return clientError;
         var app = authenticated!;
 
@@ -62,6 +62,7 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             ActorToken = actorTokenType is null ? null : request.ActorToken,
             ActorTokenType = actorTokenType,
             IssueRefreshToken = refreshAllowed && (requestedTokenType == TokenTypes.RefreshToken || scopes.Contains(StandardScopes.OfflineAccess)),
+            CertificateThumbprint = CertificateBinding(app, request.ClientCertificate),
         };
     }
 
@@ -103,23 +104,26 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
 
     /// <summary>
     /// The client, authenticated, with token exchange enabled for it (shared by exchange and refresh): unknown
-    /// client, missing or wrong secret are all one invalid_client, so the endpoint does not tell which.
+    /// client, missing or wrong secret or certificate are all one invalid_client, so the endpoint does not tell which.
     /// </summary>
-    public static (AppDefinition? App, OAuthError? Error) AuthenticateClient(DefinitionSnapshot definitions, string clientId, string? secret)
+    public static (AppDefinition? App, OAuthError? Error) AuthenticateClient(DefinitionSnapshot definitions, string clientId, string? secret, ClientCertificate? certificate = null)
     {
-        var (app, error) = AuthenticateApp(definitions, clientId, secret, requireSecret: false);
+        var (app, error) = AuthenticateApp(definitions, clientId, secret, requireSecret: false, certificate);
         if (error is not null) return (null, error);
         return app!.TokenExchangeEnabled ? (app, null) : (null, Errors.UnauthorizedClient("token exchange is not enabled for this client"));
     }
 
     /// <summary>
     /// The app, authenticated. With <paramref name="requireSecret"/> a secret is needed whatever the app's
-    /// policy (introspection and revocation, which also serve apps that never exchange).
+    /// policy (introspection and revocation, which also serve apps that never exchange). An app registered for
+    /// mutual TLS (RFC 8705) always authenticates with its client certificate instead, and never with a secret.
     /// </summary>
-    public static (AppDefinition? App, OAuthError? Error) AuthenticateApp(DefinitionSnapshot definitions, string? clientId, string? secret, bool requireSecret)
+    public static (AppDefinition? App, OAuthError? Error) AuthenticateApp(DefinitionSnapshot definitions, string? clientId, string? secret, bool requireSecret, ClientCertificate? certificate = null)
     {
         if (string.IsNullOrEmpty(clientId) || !definitions.Apps.TryGetValue(clientId, out var app))
             return (null, Errors.InvalidClient(ClientAuthenticationFailed, "unknown client_id"));
+        if (ClientAuthMethods.IsMutualTls(app.TokenEndpointAuthMethod))
+            return MutualTlsAuthentication.Verify(app, certificate, secret) is { } certificateError ? (null, certificateError) : (app, null);
         if (requireSecret && string.IsNullOrEmpty(secret)) return (null, Errors.InvalidClient(ClientAuthenticationFailed, "client_secret missing"));
         return Authenticate(app, secret) is { } clientError ? (null, clientError) : (app, null);
     }
@@ -133,6 +137,13 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             ? null
             : Errors.InvalidClient(ClientAuthenticationFailed, "client_secret does not match");
     }
+
+    /// <summary>
+    /// RFC 8705 section 3: tokens issued to an app that authenticated with its certificate are bound to that
+    /// certificate (the <c>cnf</c> claim). Secret apps get unbound tokens even when they present a certificate.
+    /// </summary>
+    public static string? CertificateBinding(AppDefinition app, ClientCertificate? certificate) =>
+        ClientAuthMethods.IsMutualTls(app.TokenEndpointAuthMethod) ? certificate?.Thumbprint : null;
 
     private static OAuthError? GrantScopes(AppDefinition app, string[] requested, out string[] granted)
     {

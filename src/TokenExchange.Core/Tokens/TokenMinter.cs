@@ -11,6 +11,9 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
 {
     public const string AccessTokenJwtType = "at+jwt";
 
+    /// <summary>The member of the <c>cnf</c> claim that binds a token to a client certificate (RFC 8705 section 3.1).</summary>
+    public const string CertificateThumbprintMember = "x5t#S256";
+
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <param name="exchange">What the front door authorized.</param>
@@ -77,6 +80,8 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         };
         if (scope is not null) claims["scope"] = scope;
         if (act is not null) claims["act"] = JsonObjects.ToDictionary(act);
+        // RFC 8705 section 3.1: a certificate-bound token names the certificate; resource servers compare it with the caller's.
+        if (exchange.CertificateThumbprint is { } thumbprint) claims["cnf"] = new Dictionary<string, object> { [CertificateThumbprintMember] = thumbprint };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer.Value,

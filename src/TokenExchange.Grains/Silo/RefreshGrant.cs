@@ -17,7 +17,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
             return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
         var snapshot = definitions.Snapshot;
-        var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret);
+        var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
         // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
         if (clientError is { Code: OAuthErrorCodes.UnauthorizedClient })
             return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
@@ -54,6 +54,8 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             RequestedTokenType = TokenTypes.AccessToken,
             Scopes = scopes,
             Audiences = audiences,
+            // The refreshed access token is bound to the certificate the app authenticated with now (RFC 8705 section 3).
+            CertificateThumbprint = ExchangeAuthorizer.CertificateBinding(app, request.ClientCertificate),
         };
         var user = result.User!;
         var tokens = minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt));

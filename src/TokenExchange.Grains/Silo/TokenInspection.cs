@@ -18,17 +18,17 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
     /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
-    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress)
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var (claims, error) = await IntrospectCoreAsync(clientId, secret, token);
+        var (claims, error) = await IntrospectCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
         return (claims, error);
     }
 
-    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token)
+    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate)
     {
-        var (app, error) = Authenticate(clientId, secret);
+        var (app, error) = Authenticate(clientId, secret, certificate);
         if (error is not null) return (null, error);
         if (string.IsNullOrEmpty(token)) return (null, Errors.InvalidRequest("token is required"));
         var inactive = new Dictionary<string, object> { ["active"] = false };
@@ -74,17 +74,17 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
     /// are no error; JWTs cannot be revoked.
     /// </summary>
-    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress)
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var error = await RevokeCoreAsync(clientId, secret, token);
+        var error = await RevokeCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;
     }
 
-    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token)
+    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate)
     {
-        var (app, error) = Authenticate(clientId, secret);
+        var (app, error) = Authenticate(clientId, secret, certificate);
         if (error is not null) return error;
         if (string.IsNullOrEmpty(token)) return Errors.InvalidRequest("token is required");
         if (token.Count(c => c == '.') == 2)
@@ -103,6 +103,6 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     }
 
     /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
-    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret) =>
-        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true);
+    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, ClientCertificate? certificate) =>
+        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
 }

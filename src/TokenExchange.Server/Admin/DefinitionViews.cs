@@ -6,7 +6,8 @@ namespace TokenExchange.Server.Admin;
 
 /// <summary>
 /// Definitions as the admin API shows them: the configuration file's shape, in JSON, without secrets
-/// (an app says how many secrets it has, never their hashes).
+/// (an app says how many secrets it has, never their hashes; a handler's credentials at its IdP and its
+/// implementation settings are masked, since any of them may be a key).
 /// </summary>
 public static class DefinitionViews
 {
@@ -27,7 +28,13 @@ public static class DefinitionViews
         app.AllowedScopes,
         app.AllowedAudiences,
         AccessToken = new { app.AccessToken.Format, Lifetime = app.AccessToken.Lifetime.ToString("c"), app.AccessToken.MayOutliveSubjectToken },
+        app.TokenEndpointAuthMethod,
+        // Certificate subjects and thumbprints are public (they are sent in every handshake).
+        TlsClientAuth = app.TlsClientAuth is { } tls ? new { tls.SubjectDn, tls.SanDns, CertificateThumbprints = tls.Thumbprints.Length > 0 ? tls.Thumbprints : null } : null,
     }, Json);
+
+    /// <summary>What the admin API shows instead of a secret: that there is one.</summary>
+    public const string Masked = "*****";
 
     public static string Handler(HandlerDefinition handler) => JsonSerializer.Serialize(new
     {
@@ -41,8 +48,8 @@ public static class DefinitionViews
         handler.Trust.DevIssuer,
         Jwks = handler.Trust.JwksUri is { } uri ? new { Uri = uri } : null,
         InlineKeys = handler.Trust.InlineJwks is not null,
-        // The endpoint and our client id at it; never our client secret.
-        Introspection = handler.Introspection is { } i ? new { i.Endpoint, i.ClientId, i.UseUserinfo, i.Issuer } : null,
+        // The endpoint and our client id at it; our client secret only masked.
+        Introspection = handler.Introspection is { } i ? new { i.Endpoint, i.ClientId, ClientSecret = i.ClientSecret is null ? null : Masked, i.UseUserinfo, i.Issuer } : null,
         handler.Trust.Audiences,
         handler.Trust.Algorithms,
         ClockSkew = handler.Trust.ClockSkew.ToString("c"),
@@ -50,6 +57,8 @@ public static class DefinitionViews
         handler.Trust.AuthorizedParties,
         handler.UserMapping,
         handler.Apps,
+        // An implementation's settings are the operator's own (an API key, a password): their names only.
+        Settings = handler.Settings.Count > 0 ? handler.Settings.Keys.Order(StringComparer.Ordinal).ToDictionary(k => k, _ => Masked) : null,
     }, Json);
 
     public static string User(UserRecord user) => JsonSerializer.Serialize(user, Json);

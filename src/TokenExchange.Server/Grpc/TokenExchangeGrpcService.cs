@@ -1,15 +1,17 @@
 using Grpc.Core;
+using ClientCertificate = TokenExchange.Exchange.ClientCertificate;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Protos.V1;
+using TokenExchange.Server.Tls;
 using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
 {
     public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context) =>
-        Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context)), context.CancellationToken));
+        Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())), context.CancellationToken));
 
     /// <summary>
     /// The same exchange, pipelined over one stream (see <see cref="ExchangeStreamPump"/>): each message
@@ -18,8 +20,9 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     public override Task ExchangeStream(IAsyncStreamReader<ExchangeStreamRequest> requestStream, IServerStreamWriter<ExchangeStreamResponse> responseStream, ServerCallContext context)
     {
         var clientAddress = ClientAddress(context);
+        var certificate = certificates.Read(context.GetHttpContext());
         return new ExchangeStreamPump(
-            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress), cancellationToken),
+            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate), cancellationToken),
             ToProto,
             logger).RunAsync(requestStream, responseStream, context.CancellationToken);
     }
@@ -32,23 +35,24 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
             RefreshToken = request.RefreshToken,
             Scopes = [.. request.Scope],
             ClientAddress = ClientAddress(context),
+            ClientCertificate = certificates.Read(context.GetHttpContext()),
         }, context.CancellationToken));
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context));
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()));
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context)) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext())) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 
     private static string? ClientAddress(ServerCallContext context) => context.GetHttpContext().Connection.RemoteIpAddress?.ToString();
 
-    private static CoreRequest ToCore(ExchangeRequest request, string? clientAddress) => new()
+    private static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate) => new()
     {
         ClientId = request.ClientId,
         ClientSecret = request.ClientSecret,
@@ -62,6 +66,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         Resources = [.. request.Resource],
         TokenHandler = request.TokenHandler,
         ClientAddress = clientAddress,
+        ClientCertificate = certificate,
     };
 
     private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>

@@ -30,9 +30,9 @@ public static class Banner
         {mode}
         --------------------------------------------------------------------------------
           HTTP   {http}   (issuer {server.Issuer})
-          gRPC   {grpc}   (HTTP/2 cleartext)
+          gRPC   {grpc}   ({(server.Settings.Tls is null ? "HTTP/2 cleartext" : "HTTP/2 over TLS")})
           JWKS   {http}/oauth2/jwks
-          config {server.Settings.ConfigPath}
+          config {server.Settings.ConfigPath}{(server.Settings.Tls is { AllowClientCertificates: true } ? Environment.NewLine + "  mTLS   client certificates accepted (RFC 8705 apps)" : "")}
         """);
         // The sample command uses the sample app of config/dev.yaml; another configuration has its own apps.
         if (server.Settings.DevIssuer && server.Settings.ConfigPath == ServerSettings.DefaultConfigPath)

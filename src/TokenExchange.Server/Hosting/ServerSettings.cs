@@ -61,6 +61,8 @@ public sealed record ServerSettings
     /// exchange; null keeps Orleans' default collection age.
     /// </summary>
     public TimeSpan? SessionIdleTimeout { get; init; }
+    /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
+    public TlsSettings? Tls { get; init; }
 
     public bool IsEmbedded => Postgres is null;
 
@@ -92,6 +94,12 @@ public sealed record ServerSettings
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
         ["--session-idle-timeout"] = "sessionIdleTimeout",
+        ["--tls-cert"] = "tlsCert",
+        ["--tls-key"] = "tlsKey",
+        ["--tls-cert-password"] = "tlsCertPassword",
+        ["--tls-client-certificates"] = "tlsClientCertificates",
+        ["--tls-client-ca"] = "tlsClientCa",
+        ["--tls-reload-period"] = "tlsReloadPeriod",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -100,11 +108,13 @@ public sealed record ServerSettings
         var postgres = configuration["postgres"] is { Length: > 0 } connection ? connection : null;
         if (postgres is not null) Storage.PostgresConnections.Parse(postgres); // a malformed one fails here, by name
         var devIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null;
+        var tls = TlsSettings.From(configuration);
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,
-            Http = Url(configuration["http"], "--http") ?? defaults.Http,
-            Grpc = Url(configuration["grpc"], "--grpc") ?? defaults.Grpc,
+            Http = ListenUrl(configuration["http"], "--http", tls) ?? Secure(defaults.Http, tls),
+            Grpc = ListenUrl(configuration["grpc"], "--grpc", tls) ?? Secure(defaults.Grpc, tls),
+            Tls = tls,
             Issuer = Url(configuration["issuer"], "--issuer")?.ToString().TrimEnd('/'),
             DevIssuer = devIssuer,
             // TX_DEVISSUERKEY by the usual naming, TX_DEV_ISSUER_KEY as well.
@@ -143,6 +153,18 @@ public sealed record ServerSettings
         };
     }
 
+    /// <summary>
+    /// The settings as text for logs and debuggers: addresses and identities, never the PostgreSQL password,
+    /// the key-encryption key or the certificate password.
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
+        builder.Append($"Postgres = {(Postgres is null ? "(embedded)" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
+        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is null ? "(generated)" : "*****")}, Tls = {Tls?.ToString() ?? "(off)"}");
+        return true;
+    }
+
     /// <summary>The address to listen on for a front-door URL: an IP literal or localhost (loopback).</summary>
     public static IPEndPoint EndPoint(Uri url) =>
         new(url.IsLoopback && url.HostNameType == UriHostNameType.Dns ? IPAddress.Loopback : IPAddress.Parse(url.Host), url.Port);
@@ -150,14 +172,29 @@ public sealed record ServerSettings
     private static Uri? Url(string? value, string option)
     {
         if (value is null) return null;
-        // The issuer may be https (a TLS-terminating proxy in front); the listen addresses are plain http.
         var issuer = option == "--issuer";
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttp || (issuer && url.Scheme == Uri.UriSchemeHttps)))
-            throw new ArgumentException($"{option}: '{value}' is not an {(issuer ? "http(s)" : "http")}:// URL");
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            throw new ArgumentException($"{option}: '{value}' is not an http(s):// URL");
         if (url.HostNameType == UriHostNameType.Dns && !url.IsLoopback && !issuer)
             throw new ArgumentException($"{option}: use an IP address or localhost to listen on, not '{url.Host}'");
         return url;
     }
+
+    /// <summary>
+    /// A front door's address: https when TLS is configured (given as http:// or https://), plain http
+    /// otherwise; https without a certificate is a mistake, reported by name.
+    /// </summary>
+    private static Uri? ListenUrl(string? value, string option, TlsSettings? tls)
+    {
+        var url = Url(value, option);
+        if (url is null) return null;
+        if (url.Scheme == Uri.UriSchemeHttps && tls is null)
+            throw new ArgumentException($"{option}: '{value}' is https, which needs --tls-cert (the server certificate)");
+        return Secure(url, tls);
+    }
+
+    private static Uri Secure(Uri url, TlsSettings? tls) =>
+        tls is null || url.Scheme == Uri.UriSchemeHttps ? url : new UriBuilder(url) { Scheme = Uri.UriSchemeHttps, Port = url.Port }.Uri;
 
     private static bool? Bool(string? value, string option) =>
         value is null ? null : bool.TryParse(value, out var b) ? b : throw new ArgumentException($"{option}: '{value}' is not true or false");

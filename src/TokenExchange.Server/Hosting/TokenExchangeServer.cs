@@ -8,6 +8,7 @@ using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Storage;
 using TokenExchange.Server.Http;
+using TokenExchange.Server.Tls;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Server.Hosting;
@@ -34,7 +35,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     /// <summary>The HTTP front door's address (actual port, also when configured as 0).</summary>
     public Uri HttpAddress => endpoints.Address(endpoints.Http);
 
-    /// <summary>The gRPC front door's address (HTTP/2 cleartext).</summary>
+    /// <summary>The gRPC front door's address (HTTP/2 cleartext, or over TLS with --tls-cert).</summary>
     public Uri GrpcAddress => endpoints.Address(endpoints.Grpc);
 
     public string Issuer => Services.GetRequiredService<ClusterIssuer>().Value;
@@ -52,14 +53,16 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var settings = ServerSettings.From(builder.Configuration);
         var definitions = ConfigLoader.LoadFile(configPath);
 
-        var endpoints = new ListenEndpoints();
+        var certificate = settings.LoadServerCertificate();
+        var endpoints = new ListenEndpoints(settings.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen => { listen.Protocols = HttpProtocols.Http1; endpoints.Http = listen; });
-            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen => { listen.Protocols = HttpProtocols.Http2; endpoints.Grpc = listen; });
+            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen => { listen.Protocols = HttpProtocols.Http1; listen.UseServerCertificate(certificate); endpoints.Http = listen; });
+            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen => { listen.Protocols = HttpProtocols.Http2; listen.UseServerCertificate(certificate); endpoints.Grpc = listen; });
         });
+        builder.Services.AddTokenExchangeTls(certificate);
 
         var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
@@ -130,14 +133,14 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     private static string ResolveConfigPath(string path) =>
         File.Exists(path) || Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 
-    private sealed class ListenEndpoints
+    private sealed class ListenEndpoints(string scheme)
     {
         public ListenOptions? Http { get; set; }
         public ListenOptions? Grpc { get; set; }
 
         public Uri Address(ListenOptions? listen) =>
             listen?.IPEndPoint is { } endPoint
-                ? new Uri($"http://{(endPoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endPoint.Address.ToString())}:{endPoint.Port}")
+                ? new Uri($"{scheme}://{(endPoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endPoint.Address.ToString())}:{endPoint.Port}")
                 : throw new InvalidOperationException("the server is not listening yet");
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Server.Tls;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Server.Http;
@@ -11,17 +13,21 @@ public static class DiscoveryEndpoints
 
     public static void MapDiscoveryEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/.well-known/openid-configuration", (ClusterIssuer issuer) => Results.Json(new Discovery(
+        routes.MapGet("/.well-known/openid-configuration", (ClusterIssuer issuer, TransportSecurity transport) => Results.Json(new Discovery(
             issuer.Value,
             issuer.Value + TokenEndpoint.Path,
             issuer.Value + JwksPath,
             issuer.Value + TokenManagementEndpoints.IntrospectionPath,
             issuer.Value + TokenManagementEndpoints.RevocationPath,
             [GrantTypes.TokenExchange, "refresh_token"],
-            ["client_secret_basic", "client_secret_post"],
+            transport.ClientCertificates ? ClientAuthMethods.All : [ClientAuthMethods.ClientSecretBasic, ClientAuthMethods.ClientSecretPost],
             SigningKey.Algorithms,
             ["public"],
-            ["token"])));
+            ["token"])
+        {
+            // RFC 8705 section 3.3: access tokens of apps that authenticate by certificate are bound to it.
+            CertificateBoundAccessTokens = transport.ClientCertificates ? true : null,
+        }));
         routes.MapGet(JwksPath, (HttpContext http, ISigningKeySource keys) =>
         {
             http.Response.Headers.CacheControl = "public, max-age=300";
@@ -39,5 +45,10 @@ public static class DiscoveryEndpoints
         [property: JsonPropertyName("token_endpoint_auth_methods_supported")] string[] AuthMethods,
         [property: JsonPropertyName("id_token_signing_alg_values_supported")] string[] SigningAlgorithms,
         [property: JsonPropertyName("subject_types_supported")] string[] SubjectTypes,
-        [property: JsonPropertyName("response_types_supported")] string[] ResponseTypes);
+        [property: JsonPropertyName("response_types_supported")] string[] ResponseTypes)
+    {
+        [JsonPropertyName("tls_client_certificate_bound_access_tokens")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? CertificateBoundAccessTokens { get; init; }
+    }
 }

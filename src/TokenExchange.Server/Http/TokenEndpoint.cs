@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Silo;
+using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Http;
 
@@ -15,7 +16,7 @@ public static class TokenEndpoint
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapPost(Path, HandleAsync).DisableAntiforgery();
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor)
+    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates)
     {
         // 413 before a byte of the body is read: a client that sent Expect: 100-continue never sends it.
         if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(http);
@@ -51,9 +52,11 @@ public static class TokenEndpoint
             http.Connection.RemoteIpAddress?.ToString());
         if (parsed.Error is { } error) return OAuthResponses.Error(http, error, parsed.UsedBasicAuthentication);
 
+        // RFC 8705: the connection's client certificate authenticates apps registered for mutual TLS.
+        var certificate = certificates.Read(http);
         var outcome = parsed.Refresh is { } refresh
-            ? await frontDoor.RefreshAsync(refresh, http.RequestAborted)
-            : await frontDoor.ExchangeAsync(parsed.Request!, http.RequestAborted);
+            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate }, http.RequestAborted)
+            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate }, http.RequestAborted);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);

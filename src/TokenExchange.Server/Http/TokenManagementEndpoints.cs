@@ -1,5 +1,6 @@
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Silo;
+using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Http;
 
@@ -11,21 +12,21 @@ public static class TokenManagementEndpoints
 
     public static void MapTokenManagementEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(IntrospectionPath, async (HttpContext http, TokenInspection inspection) =>
+        routes.MapPost(IntrospectionPath, async (HttpContext http, TokenInspection inspection, ClientCertificateReader certificates) =>
         {
             var (form, client, secret, usedBasic, error) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
-            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString());
+            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http));
             if (refused is not null) return OAuthResponses.Error(http, refused, usedBasic);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Json(claims);
         }).DisableAntiforgery();
 
-        routes.MapPost(RevocationPath, async (HttpContext http, TokenInspection inspection) =>
+        routes.MapPost(RevocationPath, async (HttpContext http, TokenInspection inspection, ClientCertificateReader certificates) =>
         {
             var (form, client, secret, usedBasic, error) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
-            return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString()) is { } refused
+            return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http)) is { } refused
                 ? OAuthResponses.Error(http, refused, usedBasic)
                 : Results.Ok();
         }).DisableAntiforgery();

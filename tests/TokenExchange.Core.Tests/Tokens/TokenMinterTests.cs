@@ -91,6 +91,19 @@ public sealed class TokenMinterTests
     }
 
     [Fact]
+    public async Task A_certificate_bound_exchange_gets_the_rfc8705_cnf_claim_and_an_unbound_one_none()
+    {
+        var thumbprint = new string('T', 43);
+
+        var bound = await Verify(minter.Mint(Exchange() with { CertificateThumbprint = thumbprint }, Alice, null).AccessToken, Audience);
+        var unbound = await Verify(minter.Mint(Exchange(), Alice, null).AccessToken, Audience);
+
+        Assert.True(bound.TryGetPayloadValue<System.Text.Json.JsonElement>("cnf", out var cnf));
+        Assert.Equal(thumbprint, cnf.GetProperty("x5t#S256").GetString());
+        Assert.False(unbound.TryGetPayloadValue<object>("cnf", out _));
+    }
+
+    [Fact]
     public void Response_fields_describe_a_bearer_access_token()
     {
         var tokens = minter.Mint(Exchange(), Alice, now + TimeSpan.FromHours(1));

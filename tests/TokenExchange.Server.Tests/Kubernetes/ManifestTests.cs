@@ -13,7 +13,7 @@ public sealed class ManifestTests
     /// <summary>What Microsoft.Orleans.Hosting.Kubernetes reads from the environment.</summary>
     private static readonly string[] OrleansHostingVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
 
-    public static TheoryData<string> Overlays() => ["base", "overlays/dev"];
+    public static TheoryData<string> Overlays() => ["base", "overlays/dev", "overlays/dev-tls"];
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -124,6 +124,30 @@ public sealed class ManifestTests
         Assert.NotNull(Scalar(secret, "data", siloSecret.Key));
         Assert.NotNull(manifests.OfKind("PodDisruptionBudget").SingleOrDefault());
         Assert.NotNull(manifests.OfKind("HorizontalPodAutoscaler").SingleOrDefault());
+    }
+
+    [Fact]
+    public async Task The_tls_overlay_serves_https_from_the_mounted_tls_secret_and_probes_over_https()
+    {
+        var manifests = await RenderAsync("overlays/dev-tls");
+        var (container, template) = Silo(manifests);
+        var env = Env(container);
+
+        Assert.Equal("https", new Uri(env["TX_HTTP"]).Scheme);
+        Assert.Equal("https", new Uri(env["TX_GRPC"]).Scheme);
+        Assert.Equal("https", new Uri(env["TX_ISSUER"]).Scheme);
+        var mount = Sequence(container, "volumeMounts").Single(m => Scalar(m, "name") == "tls");
+        var volume = Sequence(template, "spec", "volumes").Single(v => Scalar(v, "name") == "tls");
+        Assert.Equal("token-exchange-tls", Scalar(volume, "secret", "secretName"));
+        Assert.Equal(Scalar(mount, "mountPath") + "/tls.crt", env["TX_TLSCERT"]);
+        Assert.Equal(Scalar(mount, "mountPath") + "/tls.key", env["TX_TLSKEY"]);
+        Assert.Equal("allow", env["TX_TLSCLIENTCERTIFICATES"]);
+        foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+        {
+            // The kubelet's gRPC probe cannot speak TLS: every probe is an HTTPS GET.
+            Assert.Equal("HTTPS", Scalar(container, probe, "httpGet", "scheme"));
+            Assert.Null(Node(container, probe, "grpc"));
+        }
     }
 
     private static (YamlDotNet.RepresentationModel.YamlMappingNode Container, YamlDotNet.RepresentationModel.YamlMappingNode Template) Silo(RenderedManifests manifests)
