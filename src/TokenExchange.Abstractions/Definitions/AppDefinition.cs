@@ -26,6 +26,9 @@ public sealed record AppDefinition
     [Id(8)] public string? Label { get; init; }
 
     [Id(9)] public RefreshTokenPolicy RefreshTokens { get; init; } = new();
+
+    /// <summary>The app's request budgets on each silo; none by default.</summary>
+    [Id(10)] public RateLimitPolicy RateLimits { get; init; } = new();
 }
 
 /// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>

@@ -42,6 +42,15 @@ public sealed class AppModel
     public List<string> AllowedAudiences { get; set; } = [];
     public AccessTokenModel AccessToken { get; set; } = new();
     public RefreshTokensModel RefreshTokens { get; set; } = new();
+    public RateLimitsModel RateLimits { get; set; } = new();
+}
+
+/// <summary>An app's budgets per silo; 0 (the default) turns one off. See README, rate limits.</summary>
+public sealed class RateLimitsModel
+{
+    public int RequestsPerSecond { get; set; }
+    public int Burst { get; set; }
+    public int InvalidTokensPerMinute { get; set; }
 }
 
 public sealed class RefreshTokensModel

@@ -53,6 +53,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();
         services.AddSingleton<Events.ITokenEventSink, Events.AuditLogSink>();
+        services.AddSingleton(sp => new Limits.RateLimits(
+            sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.RateLimits,
+            sp.GetKeyedService<TimeProvider>(Limits.RateLimits.ClockKey) ?? sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -27,6 +27,8 @@ public static class DefinitionViews
         app.AllowedScopes,
         app.AllowedAudiences,
         AccessToken = new { app.AccessToken.Format, Lifetime = app.AccessToken.Lifetime.ToString("c"), app.AccessToken.MayOutliveSubjectToken },
+        RateLimits = app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } ? null
+            : new { app.RateLimits.RequestsPerSecond, Burst = app.RateLimits.EffectiveBurst, app.RateLimits.InvalidTokensPerMinute },
     }, Json);
 
     public static string Handler(HandlerDefinition handler) => JsonSerializer.Serialize(new

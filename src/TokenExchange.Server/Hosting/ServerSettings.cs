@@ -50,6 +50,9 @@ public sealed record ServerSettings
 
     public KeyRotationPolicy KeyRotation { get; init; } = KeyRotationPolicy.Default;
 
+    /// <summary>Requests per second (and burst) one client address may make to each silo; 0 turns the limit off.</summary>
+    public int RateLimitPerAddress { get; init; }
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -78,6 +81,7 @@ public sealed record ServerSettings
         ["--key-activation-delay"] = "keyActivationDelay",
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
+        ["--rate-limit-per-address"] = "rateLimitPerAddress",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -111,6 +115,10 @@ public sealed record ServerSettings
                         ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
                     : KeyRotationPolicy.Default.Algorithm,
             },
+            RateLimitPerAddress = configuration["rateLimitPerAddress"] is { } perAddress
+                ? int.TryParse(perAddress, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate <= 1_000_000 ? rate
+                    : throw new ArgumentException($"--rate-limit-per-address: '{perAddress}' is not a number of requests per second from 0 (off) to 1000000")
+                : 0,
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
+using TokenExchange.Grains.Silo.Limits;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
@@ -71,6 +72,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.PluginsFolder = settings.Plugins;
             options.KeyEncryptionKey = settings.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;
+            options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
