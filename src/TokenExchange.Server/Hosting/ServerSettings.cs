@@ -53,6 +53,9 @@ public sealed record ServerSettings
     /// <summary>Requests per second (and burst) one client address may make to each silo; 0 turns the limit off.</summary>
     public int RateLimitPerAddress { get; init; }
 
+    /// <summary>Where the audit trail goes besides the log: nowhere else (false), or the PostgreSQL audit table.</summary>
+    public bool AuditToPostgres { get; init; }
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -82,6 +85,7 @@ public sealed record ServerSettings
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
         ["--rate-limit-per-address"] = "rateLimitPerAddress",
+        ["--audit"] = "audit",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -119,6 +123,12 @@ public sealed record ServerSettings
                 ? int.TryParse(perAddress, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate <= 1_000_000 ? rate
                     : throw new ArgumentException($"--rate-limit-per-address: '{perAddress}' is not a number of requests per second from 0 (off) to 1000000")
                 : 0,
+            AuditToPostgres = configuration["audit"] switch
+            {
+                null or "log" => false,
+                "postgres" => postgres is not null ? true : throw new ArgumentException("--audit postgres needs --postgres (the audit table lives in the cluster's database)"),
+                var other => throw new ArgumentException($"--audit: '{other}' is not log or postgres"),
+            },
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

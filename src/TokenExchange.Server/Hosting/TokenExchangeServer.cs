@@ -5,6 +5,7 @@ using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Grains.Silo.Limits;
 using TokenExchange.Server.Admin;
+using TokenExchange.Server.Audit;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Storage;
@@ -75,6 +76,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
+        if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
         builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddSingleton<KeyAdmin>();
