@@ -5,11 +5,14 @@ using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Silo.Events;
 
-/// <summary>Builds each <see cref="TokenEvent"/> once and hands it to every registered sink.</summary>
-public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider time, ILocalSiloDetails silo, ILogger<TokenEvents> logger)
+/// <summary>
+/// Builds each <see cref="TokenEvent"/> once and hands it to every registered sink. Events name the silo
+/// by its Orleans address (<c>IP:port@generation</c>), as the membership table does.
+/// </summary>
+public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider time, ILogger<TokenEvents> logger, ILocalSiloDetails? silo = null)
 {
     private readonly ITokenEventSink[] sinks = [.. sinks];
-    private readonly string siloName = silo.SiloAddress.ToParsableString();
+    private readonly string? siloName = silo?.SiloAddress.ToParsableString();
 
     /// <summary>Call with <see cref="Stopwatch.GetTimestamp"/> taken when the operation began.</summary>
     public void Record(TokenOperation operation, long startedAt, string? clientId, string? handler, OAuthError? error, string? userId, string? token, string? clientAddress)
