@@ -24,6 +24,7 @@ public static class Txctl
             Commands.Admin.ChangeCommands.Revoke(output, error),
             Commands.Bench.BenchCommand.Create(output, error),
             Commands.Tokens.TokensCommand.Create(output, error),
+            Commands.Admin.AuditCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

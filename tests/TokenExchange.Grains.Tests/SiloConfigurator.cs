@@ -15,6 +15,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.AddMemoryGrainStorage(StorageNames.Definitions);
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
+        siloBuilder.Services.AddSingleton<Grains.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {
             options.Seed = TestDefinitions.Seed;

@@ -32,6 +32,9 @@ public sealed record AppDefinition
 
     /// <summary>The certificate that authenticates an app whose method is one of RFC 8705's.</summary>
     [Id(11)] public TlsClientAuthPolicy? TlsClientAuth { get; init; }
+
+    /// <summary>The app's request budgets on each silo; none by default.</summary>
+    [Id(12)] public RateLimitPolicy RateLimits { get; init; } = new();
 }
 
 /// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>

@@ -48,6 +48,8 @@ public sealed class AppModel
 
     /// <summary>The certificate of an app that authenticates by mutual TLS (RFC 8705).</summary>
     public TlsClientAuthModel? TlsClientAuth { get; set; }
+
+    public RateLimitsModel RateLimits { get; set; } = new();
 }
 
 public sealed class TlsClientAuthModel
@@ -60,6 +62,14 @@ public sealed class TlsClientAuthModel
 
     /// <summary><c>self_signed_tls_client_auth</c>: the registered certificates' <c>x5t#S256</c> (base64url SHA-256 of the DER).</summary>
     public List<string> CertificateThumbprints { get; set; } = [];
+}
+
+/// <summary>An app's budgets per silo; 0 (the default) turns one off. See README, rate limits.</summary>
+public sealed class RateLimitsModel
+{
+    public int RequestsPerSecond { get; set; }
+    public int Burst { get; set; }
+    public int InvalidTokensPerMinute { get; set; }
 }
 
 public sealed class RefreshTokensModel

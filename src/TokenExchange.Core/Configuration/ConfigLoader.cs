@@ -113,6 +113,13 @@ public static class ConfigLoader
         var refreshLifetime = Duration(m.RefreshTokens.Lifetime, $"{at}.refreshTokens.lifetime", problems);
         if (refreshLifetime < TimeSpan.FromMinutes(1) || refreshLifetime > TimeSpan.FromDays(90))
             problems.Add($"{at}.refreshTokens.lifetime must be between one minute and 90 days");
+        var limits = m.RateLimits;
+        foreach (var (name, value) in new[] { ("requestsPerSecond", limits.RequestsPerSecond), ("burst", limits.Burst), ("invalidTokensPerMinute", limits.InvalidTokensPerMinute) })
+        {
+            if (value is < 0 or > MaxRateLimit) problems.Add($"{at}.rateLimits.{name} must be between 0 (off) and {MaxRateLimit}");
+        }
+        if (limits.Burst > 0 && limits.RequestsPerSecond == 0)
+            problems.Add($"{at}.rateLimits.burst needs requestsPerSecond (the rate the burst refills at)");
         return new AppDefinition
         {
             ClientId = m.ClientId ?? "",
@@ -127,6 +134,7 @@ public static class ConfigLoader
             RefreshTokens = new RefreshTokenPolicy { Enabled = m.RefreshTokens.Enabled, Lifetime = refreshLifetime },
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
+            RateLimits = new RateLimitPolicy { RequestsPerSecond = limits.RequestsPerSecond, Burst = limits.Burst, InvalidTokensPerMinute = limits.InvalidTokensPerMinute },
         };
     }
 
@@ -258,6 +266,8 @@ public static class ConfigLoader
     }
 
     private const int MaxIntrospectionCacheEntries = 10_000_000;
+
+    private const int MaxRateLimit = 1_000_000;
 
     private static UserRecord ToUser(UserModel m, string at, List<string> problems)
     {

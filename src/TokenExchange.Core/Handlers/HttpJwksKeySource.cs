@@ -6,7 +6,9 @@ namespace TokenExchange.Handlers;
 /// <summary>
 /// An IdP's JWKS fetched over HTTP and cached. Refetched when a token names an unknown kid (key rotation
 /// at the IdP) or the keys grow old, never more often than the cooldown, and by one fetch at a time
-/// however many requests wait for it. A failed refresh keeps the keys it had.
+/// however many requests wait for it. A failed refresh keeps the keys it had. Bounded: one key set at a
+/// time (unknown kids are never remembered), at most <see cref="JwksCachePolicy.MaxKeys"/> keys from a
+/// document of at most <see cref="JwksCachePolicy.MaxDocumentBytes"/>.
 /// </summary>
 public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy policy, TimeProvider time, ILogger logger) : IKeySource
 {
@@ -51,6 +53,7 @@ public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy 
                 throw new InvalidDataException($"JWKS document larger than {policy.MaxDocumentBytes} bytes");
             var json = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
             var keys = JwksParser.SigningKeys(json);
+            if (keys.Count > policy.MaxKeys) throw new InvalidDataException($"JWKS document has {keys.Count} signing keys, more than {policy.MaxKeys}");
             var fresh = new Snapshot(keys, keys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal), time.GetUtcNow());
             Volatile.Write(ref snapshot, fresh);
             logger.LogInformation("Fetched {KeyCount} keys from JWKS {JwksUri}", keys.Count, uri.GetLeftPart(UriPartial.Path));

@@ -13,4 +13,10 @@ public sealed record JwksCachePolicy
 
     /// <summary>Largest JWKS document accepted.</summary>
     public int MaxDocumentBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// Most signing keys taken from one document (IdPs publish a handful). A larger set is refused like a failed
+    /// fetch (the keys held are kept): every key is memory, and a token without a kid is tried against each.
+    /// </summary>
+    public int MaxKeys { get; init; } = 50;
 }

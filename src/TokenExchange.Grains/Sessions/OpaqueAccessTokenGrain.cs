@@ -1,5 +1,7 @@
 namespace TokenExchange.Grains.Sessions;
 
+/// <summary>An opaque access token's claims, keyed by the handle's hash; looked up for any presented token, so kept briefly like <see cref="TokenHandleGrain"/>.</summary>
+[CollectionAgeLimit(GrainLifetimes.LookedUpByCallersText)]
 public sealed class OpaqueAccessTokenGrain(
     [PersistentState("opaque", StorageNames.Sessions)] IPersistentState<OpaqueAccessTokenState> state) : Grain, IOpaqueAccessTokenGrain
 {

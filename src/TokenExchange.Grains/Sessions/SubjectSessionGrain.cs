@@ -13,6 +13,8 @@ namespace TokenExchange.Grains.Sessions;
 /// repeated exchange costs one in-memory call. On a miss it runs the handler's user mapping (on this
 /// silo's compiled handler). The user grain tells it at once when the user changes; the cache also
 /// expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
+/// Activations exist only for subjects whose tokens validated; idle ones go after
+/// <see cref="GrainLifetimes.SubjectSession"/> (or the server's --session-idle-timeout), and one session keeps at most <see cref="MaxFamilies"/> refresh token families.
 /// </summary>
 public sealed class SubjectSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<SubjectSessionState> state,
@@ -21,6 +23,12 @@ public sealed class SubjectSessionGrain(
     TimeProvider time) : Grain, ISubjectSessionGrain
 {
     public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most refresh token families one subject keeps (each exchange that asks for a refresh token starts one);
+    /// beyond it the oldest is dropped, and its refresh token is refused as revoked.
+    /// </summary>
+    public const int MaxFamilies = 100;
 
     private UserRecord? user;
     private DateTimeOffset cachedAt;
@@ -95,6 +103,7 @@ public sealed class SubjectSessionGrain(
         };
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
         state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
+        if (state.State.Families.Count >= MaxFamilies) state.State.Families.RemoveRange(0, state.State.Families.Count - MaxFamilies + 1);
         state.State.Families.Add(family);
         await state.WriteStateAsync();
         await RegisterHandle(token, family);

@@ -21,6 +21,12 @@ public static class SiloServiceCollectionExtensions
     public static IServiceCollection AddTokenExchangeSilo(this IServiceCollection services, Action<TokenExchangeSiloOptions> configure)
     {
         services.Configure(configure);
+        // Per-subject grains leave memory after GrainLifetimes.SubjectSession idle, unless the host set an age.
+        services.Configure<Orleans.Configuration.GrainCollectionOptions>(options =>
+        {
+            foreach (var grainClass in Sessions.GrainLifetimes.PerSubjectGrainClasses)
+                options.ClassSpecificCollectionAge.TryAdd(grainClass.FullName!, Sessions.GrainLifetimes.SubjectSession);
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Limits);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Jwks);
@@ -53,6 +59,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();
         services.AddSingleton<Events.ITokenEventSink, Events.AuditLogSink>();
+        services.AddSingleton(sp => new Limits.RateLimits(
+            sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.RateLimits,
+            sp.GetKeyedService<TimeProvider>(Limits.RateLimits.ClockKey) ?? sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -14,6 +14,8 @@ public sealed class TokenExchangeSiloOptions
 
     public JwksCachePolicy Jwks { get; set; } = new();
 
+    public Limits.RateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>Definitions applied when the silo starts (the configuration file), if any.</summary>
     public ClusterDefinitions? Seed { get; set; }
 

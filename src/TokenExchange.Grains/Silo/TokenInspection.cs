@@ -3,6 +3,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Grains.Silo.Limits;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Silo;
@@ -13,7 +14,7 @@ namespace TokenExchange.Grains.Silo;
 /// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
 /// revoke it, and only that app may introspect its refresh tokens.
 /// </summary>
-public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events)
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits)
 {
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
@@ -21,7 +22,10 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var (claims, error) = await IntrospectCoreAsync(clientId, secret, token, certificate);
+        // Introspecting a token that is not active is ordinary use: only the request budgets apply.
+        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret), clientAddress, checkInvalidTokens: false) is { } limited
+            ? (null, limited)
+            : await IntrospectCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
         return (claims, error);
     }
@@ -77,7 +81,8 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var error = await RevokeCoreAsync(clientId, secret, token, certificate);
+        var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret), clientAddress, checkInvalidTokens: false)
+            ?? await RevokeCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;
     }

@@ -9,7 +9,8 @@ namespace TokenExchange.Server.Admin;
 /// <summary>
 /// Who may call the admin API: the holder of an admin key from the server's configuration (compared as a
 /// hash, in constant time), or of an access token this cluster issued with the admin scope and the
-/// cluster's issuer as audience. Every refusal is logged, without the credential.
+/// cluster's issuer as audience. Every refusal is logged, without the credential. The caller is named for
+/// the audit trail as <c>key:HASH</c> (a short hash of the admin key) or <c>token:SUBJECT</c>.
 /// </summary>
 public sealed class AdminAuthenticator(AdminKeys keys, ISigningKeySource signing, ClusterIssuer issuer, ILogger<AdminAuthenticator> logger)
 {
@@ -17,7 +18,8 @@ public sealed class AdminAuthenticator(AdminKeys keys, ISigningKeySource signing
 
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
-    public async Task AuthorizeAsync(ServerCallContext context)
+    /// <summary>Refuses the call (RpcException) or returns who makes it, in words safe to log.</summary>
+    public async Task<string> AuthorizeAsync(ServerCallContext context)
     {
         var address = context.GetHttpContext().Connection.RemoteIpAddress?.ToString();
         var header = context.RequestHeaders.GetValue("authorization");
@@ -40,10 +42,12 @@ public sealed class AdminAuthenticator(AdminKeys keys, ISigningKeySource signing
             var scopes = (result.Claims.TryGetValue("scope", out var scope) ? scope as string : null)?.Split(' ') ?? [];
             if (!scopes.Contains(Scope))
                 throw Refuse(StatusCode.PermissionDenied, $"the token lacks the {Scope} scope", "token without admin scope", context.Method, address);
-            return;
+            var subject = result.Claims.TryGetValue("sub", out var sub) ? sub as string : null;
+            return "token:" + (subject is { Length: > 64 } ? subject[..64] : subject);
         }
         if (keys.Hashes.Count == 0 || !ClientSecretHasher.Verify(credential, keys.Hashes))
             throw Refuse(StatusCode.Unauthenticated, "admin credentials are not valid", "admin key does not match", context.Method, address);
+        return "key:" + Grains.Silo.Events.TokenEvents.TokenHash(credential);
     }
 
     private RpcException Refuse(StatusCode status, string message, string reason, string method, string? address)

@@ -31,6 +31,8 @@ public static class DefinitionViews
         app.TokenEndpointAuthMethod,
         // Certificate subjects and thumbprints are public (they are sent in every handshake).
         TlsClientAuth = app.TlsClientAuth is { } tls ? new { tls.SubjectDn, tls.SanDns, CertificateThumbprints = tls.Thumbprints.Length > 0 ? tls.Thumbprints : null } : null,
+        RateLimits = app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } ? null
+            : new { app.RateLimits.RequestsPerSecond, Burst = app.RateLimits.EffectiveBurst, app.RateLimits.InvalidTokensPerMinute },
     }, Json);
 
     /// <summary>What the admin API shows instead of a secret: that there is one.</summary>

@@ -13,12 +13,19 @@ public static class GrpcErrors
 {
     public const string Domain = "tokenexchange";
 
-    public static RpcException ToRpcException(OAuthError error) => new Google.Rpc.Status
+    public static RpcException ToRpcException(OAuthError error)
     {
-        Code = (int)StatusFor(error.Code),
-        Message = error.Description,
-        Details = { Any.Pack(new ErrorInfo { Reason = error.Code, Domain = Domain }) },
-    }.ToRpcException();
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)(error.RetryAfter is null ? StatusFor(error.Code) : StatusCode.ResourceExhausted),
+            Message = error.Description,
+            Details = { Any.Pack(new ErrorInfo { Reason = error.Code, Domain = Domain }) },
+        };
+        // A rate limit: ResourceExhausted, and when to retry as google.rpc.RetryInfo (whole seconds, as HTTP's Retry-After).
+        if (error.RetryAfter is { } retryAfter)
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(Http.OAuthResponses.RetryAfterSeconds(retryAfter))) }));
+        return status.ToRpcException();
+    }
 
     public static StatusCode StatusFor(string oauthCode) => oauthCode switch
     {

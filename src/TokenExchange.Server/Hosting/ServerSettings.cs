@@ -61,8 +61,15 @@ public sealed record ServerSettings
     /// exchange; null keeps Orleans' default collection age.
     /// </summary>
     public TimeSpan? SessionIdleTimeout { get; init; }
+
     /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
     public TlsSettings? Tls { get; init; }
+
+    /// <summary>Requests per second (and burst) one client address may make to each silo; 0 turns the limit off.</summary>
+    public int RateLimitPerAddress { get; init; }
+
+    /// <summary>Where the audit trail goes besides the log: nowhere else (false), or the PostgreSQL audit table.</summary>
+    public bool AuditToPostgres { get; init; }
 
     public bool IsEmbedded => Postgres is null;
 
@@ -100,6 +107,8 @@ public sealed record ServerSettings
         ["--tls-client-certificates"] = "tlsClientCertificates",
         ["--tls-client-ca"] = "tlsClientCa",
         ["--tls-reload-period"] = "tlsReloadPeriod",
+        ["--rate-limit-per-address"] = "rateLimitPerAddress",
+        ["--audit"] = "audit",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -139,6 +148,16 @@ public sealed record ServerSettings
                     : KeyRotationPolicy.Default.Algorithm,
             },
             SessionIdleTimeout = LongDuration(configuration["sessionIdleTimeout"], "--session-idle-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
+            RateLimitPerAddress = configuration["rateLimitPerAddress"] is { } perAddress
+                ? int.TryParse(perAddress, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate <= 1_000_000 ? rate
+                    : throw new ArgumentException($"--rate-limit-per-address: '{perAddress}' is not a number of requests per second from 0 (off) to 1000000")
+                : 0,
+            AuditToPostgres = configuration["audit"] switch
+            {
+                null or "log" => false,
+                "postgres" => postgres is not null ? true : throw new ArgumentException("--audit postgres needs --postgres (the audit table lives in the cluster's database)"),
+                var other => throw new ArgumentException($"--audit: '{other}' is not log or postgres"),
+            },
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

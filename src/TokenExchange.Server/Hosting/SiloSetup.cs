@@ -10,10 +10,6 @@ public static class SiloSetup
 {
     private const string Invariant = "Npgsql";
 
-    /// <summary>The grains an exchange activates per subject; they go idle together, so they share one idle timeout.</summary>
-    public static readonly Type[] PerSubjectGrainClasses =
-        [typeof(Grains.Sessions.SubjectSessionGrain), typeof(Grains.Users.UserGrain), typeof(Grains.Users.UserIndexGrain)];
-
     public static void Configure(ISiloBuilder silo, ServerSettings settings)
     {
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
@@ -94,7 +90,7 @@ public static class SiloSetup
     {
         silo.Configure<GrainCollectionOptions>(options =>
         {
-            foreach (var grainClass in PerSubjectGrainClasses) options.ClassSpecificCollectionAge[grainClass.FullName!] = idle;
+            foreach (var grainClass in Grains.Sessions.GrainLifetimes.PerSubjectGrainClasses) options.ClassSpecificCollectionAge[grainClass.FullName!] = idle;
             var quantum = idle / 2;
             if (quantum < options.CollectionQuantum) options.CollectionQuantum = quantum;
         });

@@ -16,6 +16,13 @@ public static class OAuthResponses
     public static IResult Error(HttpContext http, OAuthError error, bool usedBasicAuthentication, int? status = null)
     {
         NoStore(http);
+        if (error.RetryAfter is { } retryAfter)
+        {
+            // A rate limit (RFC 6585): 429 with the seconds to wait. The OAuth code stays temporarily_unavailable,
+            // the one RFC 6749 code that tells any client "try again later".
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new ErrorResponse(error.Code, error.Description), statusCode: StatusCodes.Status429TooManyRequests);
+        }
         status ??= StatusFor(error.Code);
         if (status == StatusCodes.Status401Unauthorized && usedBasicAuthentication)
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"token-exchange\"";
@@ -29,6 +36,9 @@ public static class OAuthResponses
         OAuthErrorCodes.ServerError => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status400BadRequest,
     };
+
+    /// <summary>Whole seconds, rounded up, at least one.</summary>
+    public static long RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
 
     private static void NoStore(HttpContext http)
     {

@@ -79,6 +79,43 @@ public sealed class HttpJwksKeySourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flood_of_unknown_kids_fetches_once_per_cooldown_and_remembers_none()
+    {
+        await Keys(idp.EcKey.KeyId);
+        for (var cooldown = 0; cooldown < 5; cooldown++)
+        {
+            time.Advance(Policy.RefreshCooldown);
+            for (var i = 0; i < 1000; i++) Assert.Equal(2, (await Keys($"attacker-kid-{cooldown}-{i}")).Count);
+        }
+
+        Assert.Equal(1 + 5, server.Requests);
+        Assert.Equal([idp.EcKey.KeyId, idp.RsaKey.KeyId], KeyIds(await Keys(null)));
+    }
+
+    [Fact]
+    public async Task A_document_with_more_keys_than_the_limit_is_refused_and_the_keys_held_are_kept()
+    {
+        await Keys(idp.EcKey.KeyId);
+        var many = Enumerable.Range(0, Policy.MaxKeys + 1).Select(i =>
+        {
+            using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec) { KeyId = $"k{i}" });
+            return new Dictionary<string, string> { ["kty"] = "EC", ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = jwk.KeyId, ["use"] = "sig", ["alg"] = "ES256" };
+        }).ToList();
+        documentOverride = JsonSerializer.Serialize(new { keys = many });
+        time.Advance(Policy.RefreshCooldown);
+
+        var keys = await Keys("k0");
+        documentOverride = JsonSerializer.Serialize(new { keys = many.Take(Policy.MaxKeys) });
+        time.Advance(Policy.RefreshCooldown);
+        var atTheLimit = await Keys("k0");
+
+        Assert.Equal(3, server.Requests);
+        Assert.Equal([idp.EcKey.KeyId, idp.RsaKey.KeyId], KeyIds(keys));
+        Assert.Equal(Policy.MaxKeys, atTheLimit.Count);
+    }
+
+    [Fact]
     public async Task Unknown_kid_after_the_cooldown_refetches()
     {
         await Keys(idp.EcKey.KeyId);

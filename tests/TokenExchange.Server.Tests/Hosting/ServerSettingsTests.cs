@@ -33,6 +33,10 @@ public sealed class ServerSettingsTests
     [InlineData("--grpc", "http://example.com:80")]
     [InlineData("--dev-issuer", "maybe")]
     [InlineData("--silo-port", "70000")]
+    [InlineData("--rate-limit-per-address", "-1")]
+    [InlineData("--rate-limit-per-address", "lots")]
+    [InlineData("--audit", "syslog")]
+    [InlineData("--audit", "postgres")]
     public void Bad_values_get_a_message_that_names_the_option(string option, string value)
     {
         var e = Assert.Throws<ArgumentException>(() => Parse(option, value));
@@ -62,6 +66,16 @@ public sealed class ServerSettingsTests
         {
             File.Delete(pem);
         }
+    }
+
+    [Fact]
+    public void Rate_limit_per_address_and_audit_to_postgres_are_read()
+    {
+        var settings = Parse("--rate-limit-per-address", "250", "--audit", "postgres", "--postgres", "Host=db;Username=tx", "--key-encryption-key", Convert.ToBase64String(new byte[32]));
+        var defaults = Parse();
+
+        Assert.Equal((250, true), (settings.RateLimitPerAddress, settings.AuditToPostgres));
+        Assert.Equal((0, false), (defaults.RateLimitPerAddress, defaults.AuditToPostgres));
     }
 
     private static ServerSettings Parse(params string[] args) =>

@@ -28,7 +28,7 @@ public sealed class SessionIdleTimeoutTests
     {
         await using var server = await LoopbackServer.StartAsync(null, "--session-idle-timeout", "00:00:10");
         var collection = server.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
-        foreach (var grainClass in SiloSetup.PerSubjectGrainClasses)
+        foreach (var grainClass in TokenExchange.Grains.Sessions.GrainLifetimes.PerSubjectGrainClasses)
             Assert.Equal(TimeSpan.FromSeconds(10), collection.ClassSpecificCollectionAge[grainClass.FullName!]);
         Assert.Equal(TimeSpan.FromSeconds(5), collection.CollectionQuantum);
 

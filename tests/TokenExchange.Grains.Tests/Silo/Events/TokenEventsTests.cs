@@ -49,4 +49,19 @@ public class TokenEventsTests
         Assert.True(capture.Events[0].Succeeded);
         Assert.Null(capture.Events[0].TokenHash);
     }
+
+    [Fact]
+    public void An_admin_change_names_its_actor_and_change_and_carries_no_token_hash()
+    {
+        var capture = new Capture();
+        var events = new TokenEvents([capture], TimeProvider.System, NullLogger<TokenEvents>.Instance);
+
+        events.RecordAdmin(Stopwatch.GetTimestamp(), "key:0123456789abcdef", "disable-app: update handler partner", null, null, "10.0.0.9", clientId: "orders-service", handler: "partner");
+
+        var recorded = Assert.Single(capture.Events);
+        Assert.Equal((TokenOperation.Admin, "key:0123456789abcdef", "disable-app: update handler partner"), (recorded.Operation, recorded.Actor, recorded.Detail));
+        Assert.Equal(("orders-service", "partner", "10.0.0.9"), (recorded.ClientId, recorded.Handler, recorded.ClientAddress));
+        Assert.Null(recorded.TokenHash);
+        Assert.True(recorded.Succeeded);
+    }
 }
