@@ -26,6 +26,12 @@ public sealed record AppDefinition
     [Id(8)] public string? Label { get; init; }
 
     [Id(9)] public RefreshTokenPolicy RefreshTokens { get; init; } = new();
+
+    /// <summary>
+    /// For the secret whose hash has the same index in <see cref="SecretHashes"/>: its last characters, shown
+    /// instead of the secret (the Setup page); empty where unknown (a hash given in configuration).
+    /// </summary>
+    [Id(10)] public string[] SecretHints { get; init; } = [];
 }
 
 /// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>
