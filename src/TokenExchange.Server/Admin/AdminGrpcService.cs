@@ -10,7 +10,7 @@ using Definition = TokenExchange.Protos.V1.Definition;
 namespace TokenExchange.Server.Admin;
 
 /// <summary>The admin API: a thin adapter over <see cref="DefinitionAdmin"/>, behind <see cref="AdminAuthenticator"/>.</summary>
-public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, KeyAdmin keys, ILogger<AdminGrpcService> logger) : Protos.V1.Admin.AdminBase
+public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, KeyAdmin keys, AdminAudit audit, ILogger<AdminGrpcService> logger) : Protos.V1.Admin.AdminBase
 {
     public override Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context) => Run(context, async () =>
     {
@@ -168,12 +168,8 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
         return ToProto(change);
     }
 
-    private void Audit(ServerCallContext context, string operation, IReadOnlyList<DefinitionChange> changes)
-    {
-        foreach (var change in changes.Where(c => c.Action != ChangeAction.Unchanged))
-            logger.LogInformation("admin {Operation}: {Action} {Kind} {Name} from {Address}", operation, change.Action, change.Kind, change.Name,
-                context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
-    }
+    private void Audit(ServerCallContext context, string operation, IReadOnlyList<DefinitionChange> changes) =>
+        audit.Record(operation, changes, context.GetHttpContext().Connection.RemoteIpAddress?.ToString(), "admin API");
 
     private static Change ToProto(DefinitionChange change) => new() { Kind = change.Kind, Name = change.Name, Action = change.Action.ToString().ToLowerInvariant() };
 }
