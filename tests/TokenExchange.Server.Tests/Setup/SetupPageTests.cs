@@ -28,11 +28,18 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         Assert.EndsWith("/setup/signin?ReturnUrl=%2Fsetup%2Fhandlers%2Fpartner-idp", page.Url, StringComparison.Ordinal);
         Assert.DoesNotContain("partner-idp", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
 
-        await fixture.SignInAsync(page, "not-the-admin-key-not-the-admin-key");
+        await page.FillAsync("#credential", "not-the-admin-key-not-the-admin-key");
+        await page.ClickAsync("#sign-in");
         Assert.Contains("/setup/signin", page.Url, StringComparison.Ordinal);
         Assert.Contains("admin credentials are not valid", await page.Locator("#problems").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "tx-setup");
         await fixture.ScreenshotAsync(page, "01-wrong-admin-key");
+
+        // The right key on the same form goes on to the page first asked for.
+        await page.FillAsync("#credential", BrowserFixture.AdminKey);
+        await page.ClickAsync("#sign-in");
+        Assert.EndsWith("/setup/handlers/partner-idp", page.Url, StringComparison.Ordinal);
+        Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tx-setup", HttpOnly: true, SameSite: SameSiteAttribute.Strict });
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Http };
         foreach (var path in new[] { "/setup", "/setup/live", "/dashboard/", "/dashboard/DashboardCounters" })
