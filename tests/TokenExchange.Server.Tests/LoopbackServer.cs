@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using TokenExchange.Server.Hosting;
 
 namespace TokenExchange.Server.Tests;
@@ -12,13 +13,16 @@ public static class LoopbackServer
     /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml). The
     /// file is read when the server is created, so it is deleted as soon as the server runs.
     /// </summary>
-    public static async Task<TokenExchangeServer> StartAsync(string? configYaml, params string[] args)
+    public static Task<TokenExchangeServer> StartAsync(string? configYaml, params string[] args) => StartAsync(configYaml, null, args);
+
+    /// <summary>As above, with <paramref name="customize"/> applied to the host builder (a clock, a log sink) before it is built.</summary>
+    public static async Task<TokenExchangeServer> StartAsync(string? configYaml, Action<WebApplicationBuilder>? customize, params string[] args)
     {
         var path = configYaml is null ? null : Path.Combine(Path.GetTempPath(), $"tx-test-{Guid.NewGuid():N}.yaml");
         if (path is not null) await File.WriteAllTextAsync(path, configYaml);
         try
         {
-            var server = TokenExchangeServer.Create([.. path is null ? [] : new[] { "--config", path }, .. args, .. EphemeralPorts]);
+            var server = TokenExchangeServer.Create([.. path is null ? [] : new[] { "--config", path }, .. args, .. EphemeralPorts], customize);
             try
             {
                 await server.StartAsync();

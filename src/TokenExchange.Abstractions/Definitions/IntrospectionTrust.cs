@@ -37,4 +37,11 @@ public sealed record IntrospectionTrust
 
     /// <summary>Most answers kept per silo; past it, new answers are not cached until old ones expire.</summary>
     [Id(7)] public int MaxCacheEntries { get; init; } = 100_000;
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Endpoint = {Endpoint}, ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, UseUserinfo = {UseUserinfo}, Issuer = {Issuer}, ");
+        builder.Append($"NegativeCacheFor = {NegativeCacheFor}, MaxCacheFor = {MaxCacheFor}, MaxCacheEntries = {MaxCacheEntries}");
+        return true;
+    }
 }

@@ -23,4 +23,17 @@ public sealed record JwtTrust
 
     /// <summary>Least time between two JWKS fetches; null takes the cluster's default.</summary>
     [Id(7)] public TimeSpan? JwksRefreshCooldown { get; init; }
+
+    /// <summary>
+    /// The longest lifetime a subject token may have: exp - iat, or without iat exp - now (plus the clock skew).
+    /// Bounds how long a stolen long-lived IdP token can be turned into ours.
+    /// </summary>
+    [Id(8)] public TimeSpan MaxTokenLifetime { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When not empty, the IdP clients a subject token may have been issued to: its azp (OIDC) and its client_id
+    /// (RFC 9068), whichever it carries, must each be one of these, and it must carry one. Against a confused
+    /// deputy exchanging a token that was issued to someone else.
+    /// </summary>
+    [Id(9)] public string[] AuthorizedParties { get; init; } = [];
 }

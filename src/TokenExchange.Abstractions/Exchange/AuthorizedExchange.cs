@@ -24,4 +24,11 @@ public sealed record AuthorizedExchange
 
     /// <summary>A refresh token is issued too (the app allows them, and offline_access or the refresh token type was asked for).</summary>
     [Id(10)] public bool IssueRefreshToken { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}");
+        return true;
+    }
 }

@@ -18,4 +18,11 @@ public sealed record ExchangeRequest
 
     /// <summary>The address of the caller, for audit.</summary>
     [Id(11)] public string? ClientAddress { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, ActorToken = {Redacted.Mark(ActorToken)}, ");
+        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}");
+        return true;
+    }
 }

@@ -12,4 +12,10 @@ public sealed record IssuedTokens
     [Id(4)] public string? Scope { get; init; }
     [Id(5)] public string? RefreshToken { get; init; }
     [Id(6)] public string? IdToken { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"AccessToken = {Redacted.Mark(AccessToken)}, IssuedTokenType = {IssuedTokenType}, TokenType = {TokenType}, ExpiresIn = {ExpiresIn}, Scope = {Scope}, RefreshToken = {Redacted.Mark(RefreshToken)}, IdToken = {Redacted.Mark(IdToken)}");
+        return true;
+    }
 }

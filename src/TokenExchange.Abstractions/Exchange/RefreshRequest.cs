@@ -12,4 +12,10 @@ public sealed record RefreshRequest
     [Id(3)] public string[] Scopes { get; init; } = [];
 
     [Id(4)] public string? ClientAddress { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}");
+        return true;
+    }
 }

@@ -65,6 +65,9 @@ public sealed record ValidatedSubject
     [Id(5)] public string? DisplayName { get; init; }
     [Id(6)] public string? FederationId { get; init; }
     [Id(7)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Whether the IdP says the email is verified: a JSON true only (never the string "true").</summary>
+    [Id(8)] public bool EmailVerified { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("tx.UserResolution")]
@@ -76,4 +79,10 @@ public sealed record UserResolution(
     /// <summary>The refresh token issued with the user, when one was asked for.</summary>
     [Id(3)] public string? RefreshToken { get; init; }
     [Id(4)] public DateTimeOffset RefreshExpiresAt { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"User = {User?.Id}, Error = {Error?.Code}, Created = {Created}, RefreshToken = {Redacted.Mark(RefreshToken)}, RefreshExpiresAt = {RefreshExpiresAt:O}");
+        return true;
+    }
 }

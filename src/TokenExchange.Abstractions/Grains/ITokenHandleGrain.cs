@@ -35,4 +35,11 @@ public sealed record RefreshResult(
     [property: Id(1)] Definitions.UserRecord? User,
     [property: Id(2)] RefreshGrant? Grant,
     [property: Id(3)] Exchange.OAuthError? Error,
-    [property: Id(4)] DateTimeOffset ExpiresAt = default);
+    [property: Id(4)] DateTimeOffset ExpiresAt = default)
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Token = {Redacted.Mark(Token)}, User = {User?.Id}, Grant = {Grant?.ClientId}, Error = {Error?.Code}, ExpiresAt = {ExpiresAt:O}");
+        return true;
+    }
+}

@@ -80,6 +80,13 @@ public sealed class HandlerModel
     public List<string> Audiences { get; set; } = [];
     public List<string> Algorithms { get; set; } = ["ES256", "RS256"];
     public string ClockSkew { get; set; } = "00:00:30";
+
+    /// <summary>Longest lifetime a subject token may have (exp - iat; without iat, exp - now).</summary>
+    public string MaxTokenLifetime { get; set; } = "1.00:00:00";
+
+    /// <summary>IdP clients (azp / client_id) a subject token must have been issued to; empty: any.</summary>
+    public List<string> AuthorizedParties { get; set; } = [];
+
     public UserMappingModel UserMapping { get; set; } = new();
     public List<HandlerAppModel> Apps { get; set; } = [];
 

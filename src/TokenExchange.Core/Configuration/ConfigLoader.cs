@@ -186,6 +186,13 @@ public static class ConfigLoader
             problems.Add($"{at}.userMapping.attribute '{m.UserMapping.Attribute}' is not one of federationId, username, email");
         var skew = Duration(m.ClockSkew, $"{at}.clockSkew", problems);
         if (skew < TimeSpan.Zero || skew > TimeSpan.FromMinutes(5)) problems.Add($"{at}.clockSkew must be between 0 and 5 minutes");
+        var maxLifetime = Duration(m.MaxTokenLifetime, $"{at}.maxTokenLifetime", problems);
+        if (maxLifetime < TimeSpan.FromMinutes(1) || maxLifetime > TimeSpan.FromDays(30))
+            problems.Add($"{at}.maxTokenLifetime must be between 1 minute and 30 days");
+        if (m.AuthorizedParties.Any(string.IsNullOrWhiteSpace))
+            problems.Add($"{at}.authorizedParties must not hold empty names");
+        if (!builtIn && m.AuthorizedParties.Count > 0)
+            problems.Add($"{at}.authorizedParties is a setting of the jwt implementation");
         TimeSpan? cooldown = m.Jwks?.RefreshCooldown is { } c ? Duration(c, $"{at}.jwks.refreshCooldown", problems) : null;
         if (cooldown < TimeSpan.FromSeconds(1) || cooldown > TimeSpan.FromHours(1))
             problems.Add($"{at}.jwks.refreshCooldown must be between 1 second and 1 hour (it bounds how often the IdP is asked)");
@@ -211,6 +218,8 @@ public static class ConfigLoader
                 Audiences = [.. m.Audiences],
                 Algorithms = [.. m.Algorithms],
                 ClockSkew = skew,
+                MaxTokenLifetime = maxLifetime,
+                AuthorizedParties = [.. m.AuthorizedParties],
             },
             UserMapping = new UserMappingRule { Claim = m.UserMapping.Claim, Attribute = attribute },
             Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],

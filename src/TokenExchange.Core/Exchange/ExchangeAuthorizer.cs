@@ -86,6 +86,11 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             if (values.Any(v => string.IsNullOrEmpty(v) || v.Length > limits.MaxParameterLength))
                 return Errors.InvalidRequest($"{name} has an empty or overlong value");
         }
+        foreach (var (name, value) in SingleValuedParameters(request).Concat([("subject_token", request.SubjectToken), ("actor_token", request.ActorToken)])
+            .Concat(RepeatedParameters(request).SelectMany(p => p.Item2.Select(v => (p.Item1, (string?)v)))))
+        {
+            if (value is not null && !ParameterText.IsClean(value)) return Errors.InvalidRequest(ParameterText.Refusal(name));
+        }
         if (TokenTypes.Normalize(request.SubjectTokenType) is null)
             return Errors.InvalidRequest("subject_token_type is not a supported token type");
         // RFC 8693 section 2.1: actor_token_type is required with an actor token, and only with one.

@@ -47,7 +47,7 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
                 ? StaticKeySource.FromJwks(inline)
                 : new HttpJwksKeySource(new Uri(trust.JwksUri!), http, jwksPolicy with { RefreshCooldown = trust.JwksRefreshCooldown ?? jwksPolicy.RefreshCooldown }, time, loggers.CreateLogger<HttpJwksKeySource>()));
         }
-        var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time);
+        var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time, trust.MaxTokenLifetime, trust.AuthorizedParties);
         return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping)) { Keys = keys };
     }
 

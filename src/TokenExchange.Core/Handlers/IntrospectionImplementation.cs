@@ -208,13 +208,16 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
         var until = now + trust.MaxCacheFor;
         if (expires < until) until = expires.Value;
         Calls.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("outcome", "active"));
+        // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
+        var emailVerified = root.TryGetProperty(StandardClaims.EmailVerified, out var verified) && verified.ValueKind == JsonValueKind.True;
         return new IntrospectionCache.Entry(new ValidatedSubject
         {
             Subject = claims["sub"],
             Issuer = NonEmpty(claims.GetValueOrDefault("iss")) ?? trust.Issuer ?? trust.Endpoint,
             Claims = claims,
             Username = NonEmpty(claims.GetValueOrDefault("username")) ?? claims.GetValueOrDefault(StandardClaims.PreferredUsername),
-            Email = EmailVerified(claims) ? claims.GetValueOrDefault(StandardClaims.Email) : null,
+            Email = emailVerified ? claims.GetValueOrDefault(StandardClaims.Email) : null,
+            EmailVerified = emailVerified,
             DisplayName = claims.GetValueOrDefault(StandardClaims.Name),
             ExpiresAt = expires,
         }, null, until);

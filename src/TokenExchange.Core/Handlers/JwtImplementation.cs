@@ -13,12 +13,13 @@ public sealed class JwtImplementation(JwtSubjectTokenValidator validator, UserMa
 {
     public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
-        var validation = await validator.ValidateAsync(exchange.SubjectToken, cancellationToken).ConfigureAwait(false);
+        var validation = await validator.ValidateAsync(exchange.SubjectToken, exchange.SubjectTokenType, cancellationToken).ConfigureAwait(false);
         if (validation.Error is { } error) return (null, error);
         var token = validation.Token!;
         var claims = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var claim in token.Claims) claims.TryAdd(claim.Type, claim.Value);
-        var emailVerified = RuleBasedUserMapping.EmailVerified(claims);
+        // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
+        var emailVerified = token.TryGetPayloadValue<object>(StandardClaims.EmailVerified, out var verified) && verified is true;
         return (new ValidatedSubject
         {
             Subject = validation.Subject!,
@@ -28,6 +29,7 @@ public sealed class JwtImplementation(JwtSubjectTokenValidator validator, UserMa
             Email = emailVerified ? claims.GetValueOrDefault(StandardClaims.Email) : null,
             DisplayName = claims.GetValueOrDefault(StandardClaims.Name),
             ExpiresAt = validation.Expires,
+            EmailVerified = emailVerified,
         }, null);
     }
 

@@ -6,8 +6,9 @@ namespace TokenExchange.Handlers;
 
 /// <summary>
 /// The built-in handlers' user mapping: the rule's claim matched against a user attribute, or a user to
-/// create with it. A claim used as an email counts only when the IdP says the email is verified, since an
-/// unverified email would let anyone claim another's account.
+/// create with it. A claim used as an email counts only when the IdP says the email is verified (a JSON
+/// true: <see cref="ValidatedSubject.EmailVerified"/>), since an unverified email would let anyone claim
+/// another's account.
 /// </summary>
 public static class RuleBasedUserMapping
 {
@@ -33,13 +34,9 @@ public static class RuleBasedUserMapping
             FederationId: rule.Attribute == UserAttribute.FederationId ? value : null)), null);
     }
 
-    /// <summary>Whether the IdP marks the subject's email verified (a JSON true or the string "true").</summary>
-    public static bool EmailVerified(IReadOnlyDictionary<string, string> claims) =>
-        claims.TryGetValue(StandardClaims.EmailVerified, out var verified) && string.Equals(verified, "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>A claim used as an email counts only when the IdP marks the email verified.</summary>
     private static string? VerifiedOnly(ValidatedSubject subject, string claim) =>
-        EmailVerified(subject.Claims) ? subject.Claims.GetValueOrDefault(claim) : null;
+        subject.EmailVerified ? subject.Claims.GetValueOrDefault(claim) : null;
 
     internal static class StandardClaims
     {

@@ -46,6 +46,8 @@ public static class DefinitionViews
         handler.Trust.Audiences,
         handler.Trust.Algorithms,
         ClockSkew = handler.Trust.ClockSkew.ToString("c"),
+        MaxTokenLifetime = handler.Trust.MaxTokenLifetime.ToString("c"),
+        handler.Trust.AuthorizedParties,
         handler.UserMapping,
         handler.Apps,
     }, Json);

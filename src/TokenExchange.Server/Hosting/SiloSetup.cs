@@ -10,11 +10,16 @@ public static class SiloSetup
 {
     private const string Invariant = "Npgsql";
 
+    /// <summary>The grains an exchange activates per subject; they go idle together, so they share one idle timeout.</summary>
+    public static readonly Type[] PerSubjectGrainClasses =
+        [typeof(Grains.Sessions.SubjectSessionGrain), typeof(Grains.Users.UserGrain), typeof(Grains.Users.UserIndexGrain)];
+
     public static void Configure(ISiloBuilder silo, ServerSettings settings)
     {
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
         var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
         var gatewayPort = settings.GatewayPort == 0 ? FreePorts.Pick() : settings.GatewayPort;
+        if (settings.SessionIdleTimeout is { } idle) ConfigureIdleSubjects(silo, idle);
         if (settings.Postgres is not { } connection)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
@@ -71,6 +76,21 @@ public static class SiloSetup
             options.DeathVoteExpirationTimeout = timings.DeathVoteExpiry;
             options.IAmAliveTablePublishTimeout = timings.IAmAlivePeriod;
             options.TableRefreshTimeout = timings.TableRefresh;
+        });
+    }
+
+    /// <summary>
+    /// A million subjects seen once must not stay in memory for Orleans' default collection age (hours): idle
+    /// subjects' grains are collected after <paramref name="idle"/>. Orleans checks ages once per collection
+    /// quantum, so a short timeout needs a shorter quantum.
+    /// </summary>
+    private static void ConfigureIdleSubjects(ISiloBuilder silo, TimeSpan idle)
+    {
+        silo.Configure<GrainCollectionOptions>(options =>
+        {
+            foreach (var grainClass in PerSubjectGrainClasses) options.ClassSpecificCollectionAge[grainClass.FullName!] = idle;
+            var quantum = idle / 2;
+            if (quantum < options.CollectionQuantum) options.CollectionQuantum = quantum;
         });
     }
 }

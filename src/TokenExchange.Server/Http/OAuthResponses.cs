@@ -12,10 +12,11 @@ public static class OAuthResponses
         return Results.Json(new TokenResponse(tokens.AccessToken, tokens.IssuedTokenType, tokens.TokenType, tokens.ExpiresIn, tokens.Scope, tokens.RefreshToken, tokens.IdToken));
     }
 
-    public static IResult Error(HttpContext http, OAuthError error, bool usedBasicAuthentication)
+    /// <param name="status">The HTTP status, when not the one the OAuth error code implies (413 for an oversized body).</param>
+    public static IResult Error(HttpContext http, OAuthError error, bool usedBasicAuthentication, int? status = null)
     {
         NoStore(http);
-        var status = StatusFor(error.Code);
+        status ??= StatusFor(error.Code);
         if (status == StatusCodes.Status401Unauthorized && usedBasicAuthentication)
             http.Response.Headers.WWWAuthenticate = "Basic realm=\"token-exchange\"";
         return Results.Json(new ErrorResponse(error.Code, error.Description), statusCode: status);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Silo;
 
@@ -15,20 +17,30 @@ public static class TokenEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-            return OAuthResponses.Error(http, Errors.InvalidRequest($"the request body is larger than {MaxBodyBytes} bytes"), false);
+        // 413 before a byte of the body is read: a client that sent Expect: 100-continue never sends it.
+        if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(http);
         if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
             return OAuthResponses.Error(http, Errors.InvalidRequest("the token request must be application/x-www-form-urlencoded"), false);
+        // A chunked body has no length to check up front: Kestrel stops reading it at the same limit.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = MaxBodyBytes;
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(http);
+        }
+        if (FormEncoding.FindUnclean(body) is { } unclean)
+            return OAuthResponses.Error(http, Errors.InvalidRequest(ParameterText.Refusal(unclean)), false);
         IFormCollection form;
         try
         {
-            form = await http.Request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
-            {
-                BufferBody = false,
-                ValueLengthLimit = (int)MaxBodyBytes,
-                KeyLengthLimit = 256,
-                ValueCountLimit = 128,
-            }, http.RequestAborted);
+            using var reader = new FormReader(new MemoryStream(body, writable: false)) { KeyLengthLimit = 256, ValueCountLimit = 128, ValueLengthLimit = (int)MaxBodyBytes };
+            form = new FormCollection(await reader.ReadFormAsync(http.RequestAborted));
         }
         catch (InvalidDataException)
         {
@@ -45,5 +57,15 @@ public static class TokenEndpoint
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);
+    }
+
+    /// <summary>
+    /// 413 with the OAuth error body, and the connection closed: the rest of an oversized body is not worth
+    /// reading, and leaving it unread would corrupt the next request on the connection.
+    /// </summary>
+    private static IResult TooLarge(HttpContext http)
+    {
+        http.Response.Headers.Connection = "close";
+        return OAuthResponses.Error(http, Errors.InvalidRequest($"the request body is larger than {MaxBodyBytes} bytes"), false, StatusCodes.Status413PayloadTooLarge);
     }
 }

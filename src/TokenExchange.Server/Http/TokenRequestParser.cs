@@ -11,7 +11,7 @@ namespace TokenExchange.Server.Http;
 /// </summary>
 public static class TokenRequestParser
 {
-    private static readonly string[] SingleValued =
+    internal static readonly string[] SingleValued =
     [
         "grant_type", "client_id", "client_secret", "subject_token", "subject_token_type", "actor_token",
         "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token",

@@ -288,6 +288,36 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Max_token_lifetime_defaults_to_a_day_and_authorized_parties_to_none()
+    {
+        var handler = Assert.Single(ConfigLoader.Parse(Valid).Handlers);
+
+        Assert.Equal(TimeSpan.FromDays(1), handler.Trust.MaxTokenLifetime);
+        Assert.Empty(handler.Trust.AuthorizedParties);
+    }
+
+    [Fact]
+    public void Max_token_lifetime_and_authorized_parties_are_loaded()
+    {
+        var handler = Assert.Single(ConfigLoader.Parse(Mutate("audiences: [token-exchange]", "audiences: [token-exchange]\n    maxTokenLifetime: 02:00:00\n    authorizedParties: [orders-web]")).Handlers);
+
+        Assert.Equal(TimeSpan.FromHours(2), handler.Trust.MaxTokenLifetime);
+        Assert.Equal(["orders-web"], handler.Trust.AuthorizedParties);
+    }
+
+    [Theory]
+    [InlineData("maxTokenLifetime: 00:00:30", "maxTokenLifetime")]
+    [InlineData("maxTokenLifetime: 31.00:00:00", "maxTokenLifetime")]
+    [InlineData("maxTokenLifetime: forever", "maxTokenLifetime")]
+    [InlineData("authorizedParties: ['']", "authorizedParties")]
+    public void Bad_max_token_lifetime_or_authorized_parties_are_problems(string line, string expected)
+    {
+        var problems = Problems(Mutate("audiences: [token-exchange]", "audiences: [token-exchange]\n    " + line));
+
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Unknown_yaml_field_is_a_problem()
     {
         var problems = Problems(Mutate("    allowedScopes: [api]\n", "    allowedScopes: [api]\n    colour: blue\n"));

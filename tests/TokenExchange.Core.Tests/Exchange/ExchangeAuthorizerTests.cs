@@ -397,10 +397,11 @@ public sealed class ExchangeAuthorizerTests
     }
 
     [Fact]
-    public void Invalid_scope_description_replaces_control_characters()
+    public void A_scope_with_control_characters_is_a_malformed_request_and_not_echoed()
     {
-        var error = Refused(Request() with { Scopes = ["bad\r\nscope"] }, OAuthErrorCodes.InvalidScope);
+        var error = Refused(Request() with { Scopes = ["bad\r\nscope"] }, OAuthErrorCodes.InvalidRequest);
 
+        Assert.Equal("scope contains control characters or invalid UTF-8", error.Description);
         Assert.DoesNotContain('\n', error.Description);
         Assert.DoesNotContain('\r', error.Description);
     }

@@ -89,9 +89,12 @@ public sealed class JwtImplementationTests
         var implementation = Implementation(UserAttribute.Email, "email");
 
         var (unverified, _) = await Map(implementation, await Validate(implementation, "s1", new() { ["email"] = "alice@example.com" }));
-        var (verified, _) = await Map(implementation, await Validate(implementation, "s2", new() { ["email"] = "alice@example.com", ["email_verified"] = "true" }));
+        // OIDC's email_verified is a boolean: the string "true" is not the IdP vouching for the address.
+        var (asString, _) = await Map(implementation, await Validate(implementation, "s1b", new() { ["email"] = "alice@example.com", ["email_verified"] = "true" }));
+        var (verified, _) = await Map(implementation, await Validate(implementation, "s2", new() { ["email"] = "alice@example.com", ["email_verified"] = true }));
 
         Assert.NotNull(unverified!.ErrorMessage);
+        Assert.NotNull(asString!.ErrorMessage);
         Assert.Equal("u-alice", verified!.UserId);
     }
 

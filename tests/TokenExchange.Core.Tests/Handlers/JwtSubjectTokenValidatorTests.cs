@@ -23,7 +23,7 @@ public sealed class JwtSubjectTokenValidatorTests
 
     private async Task<OAuthError> Refused(string token, string expectedCode = OAuthErrorCodes.InvalidRequest, JwtSubjectTokenValidator? validator = null)
     {
-        var result = await (validator ?? Validator()).ValidateAsync(token, CancellationToken.None);
+        var result = await (validator ?? Validator()).ValidateAsync(token, TokenTypes.Jwt, CancellationToken.None);
         Assert.False(result.IsValid);
         Assert.Null(result.Subject);
         var error = Assert.IsType<OAuthError>(result.Error);
@@ -45,7 +45,7 @@ public sealed class JwtSubjectTokenValidatorTests
     {
         var token = idp.Token(subject: "alice-ext-1", now: start);
 
-        var result = await Validator().ValidateAsync(token, CancellationToken.None);
+        var result = await Validator().ValidateAsync(token, TokenTypes.Jwt, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Error?.Reason);
         Assert.Null(result.Error);
@@ -58,7 +58,7 @@ public sealed class JwtSubjectTokenValidatorTests
     [Fact]
     public async Task Valid_rs256_token_is_accepted()
     {
-        var result = await Validator().ValidateAsync(idp.Token(now: start, key: idp.RsaKey), CancellationToken.None);
+        var result = await Validator().ValidateAsync(idp.Token(now: start, key: idp.RsaKey), TokenTypes.Jwt, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Error?.Reason);
     }
@@ -68,7 +68,7 @@ public sealed class JwtSubjectTokenValidatorTests
     {
         var withoutKid = new ECDsaSecurityKey(idp.EcKey.ECDsa);
 
-        var result = await Validator().ValidateAsync(idp.Token(now: start, key: withoutKid), CancellationToken.None);
+        var result = await Validator().ValidateAsync(idp.Token(now: start, key: withoutKid), TokenTypes.Jwt, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Error?.Reason);
     }
@@ -79,7 +79,7 @@ public sealed class JwtSubjectTokenValidatorTests
         var token = idp.Token(now: start, expiresIn: Lifetime);
         time.SetUtcNow(start + Lifetime + Skew - TimeSpan.FromSeconds(1));
 
-        var result = await Validator().ValidateAsync(token, CancellationToken.None);
+        var result = await Validator().ValidateAsync(token, TokenTypes.Jwt, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Error?.Reason);
     }
@@ -119,7 +119,7 @@ public sealed class JwtSubjectTokenValidatorTests
     [Fact]
     public async Task Token_not_yet_valid_within_the_skew_is_accepted()
     {
-        var result = await Validator().ValidateAsync(idp.Token(now: start, notBefore: start + Skew), CancellationToken.None);
+        var result = await Validator().ValidateAsync(idp.Token(now: start, notBefore: start + Skew), TokenTypes.Jwt, CancellationToken.None);
 
         Assert.True(result.IsValid, result.Error?.Reason);
     }
