@@ -35,6 +35,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
         Jwks = await JwksServer.StartAsync(Idp);
         Server = await LoopbackServer.StartAsync(Config(Jwks.JwksUri));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        // Web-first assertions retry until the page after a form's POST has loaded; generous on a busy machine.
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
     }
 
@@ -53,12 +55,13 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
         return await context.NewPageAsync();
     }
 
+    /// <summary>Signs in and waits until the browser has left the sign-in page.</summary>
     public async Task SignInAsync(IPage page, string credential = AdminKey)
     {
         await page.GotoAsync("/setup/signin");
         await page.FillAsync("#credential", credential);
         await page.ClickAsync("#sign-in");
-        await page.WaitForLoadStateAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/setup/signin", StringComparison.Ordinal));
     }
 
     public Task ScreenshotAsync(IPage page, string name) =>

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using TokenExchange.Grains.Admin;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
+using static Microsoft.Playwright.Assertions;
 
 namespace TokenExchange.Server.Tests.Setup;
 
@@ -30,15 +31,15 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
 
         await page.FillAsync("#credential", "not-the-admin-key-not-the-admin-key");
         await page.ClickAsync("#sign-in");
+        await Expect(page.Locator("#problems")).ToContainTextAsync("admin credentials are not valid");
         Assert.Contains("/setup/signin", page.Url, StringComparison.Ordinal);
-        Assert.Contains("admin credentials are not valid", await page.Locator("#problems").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "tx-setup");
         await fixture.ScreenshotAsync(page, "01-wrong-admin-key");
 
         // The right key on the same form goes on to the page first asked for.
         await page.FillAsync("#credential", BrowserFixture.AdminKey);
         await page.ClickAsync("#sign-in");
-        Assert.EndsWith("/setup/handlers/partner-idp", page.Url, StringComparison.Ordinal);
+        await page.WaitForURLAsync("**/setup/handlers/partner-idp");
         Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tx-setup", HttpOnly: true, SameSite: SameSiteAttribute.Strict });
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Http };
@@ -63,12 +64,12 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         Assert.Equal(StatusCode.PermissionDenied, refusedBefore.Status);
 
         await page.ClickAsync("#handlers a:text-is('partner-idp')");
-        Assert.Contains("JWKS at " + fixture.Jwks.JwksUri, await page.Locator("#handler").InnerTextAsync(), StringComparison.Ordinal);
+        await Expect(page.Locator("#handler")).ToContainTextAsync("JWKS at " + fixture.Jwks.JwksUri);
         await page.SelectOptionAsync("#enable-client-id", "inventory-service");
         await page.CheckAsync("#enable-app input[name=allowUserCreation]");
         await page.ClickAsync("#enable-app button");
-        Assert.Contains("handler 'partner-idp': updated", await page.Locator("#notice").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, await page.Locator("#enabled-apps tr[data-app=inventory-service]").CountAsync());
+        await Expect(page.Locator("#enabled-apps tr[data-app=inventory-service]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#notice")).ToContainTextAsync("handler 'partner-idp': updated");
         await fixture.ScreenshotAsync(page, "03-app-enabled-for-handler");
 
         // Every silo's definition cache follows within about a quarter second: poll the outcome, bounded.
@@ -76,8 +77,8 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         Assert.Equal("Bearer", issued.Response!.TokenType);
 
         await page.ClickAsync("#enabled-apps tr[data-app=inventory-service] button.danger");
-        Assert.Contains("handler 'partner-idp': updated", await page.Locator("#notice").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(0, await page.Locator("#enabled-apps tr[data-app=inventory-service]").CountAsync());
+        await Expect(page.Locator("#enabled-apps tr[data-app=inventory-service]")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#notice")).ToContainTextAsync("handler 'partner-idp': updated");
         await fixture.ScreenshotAsync(page, "04-app-disabled-for-handler");
 
         var refused = await Eventually(async () => await TryExchange(), r => r.Failure is not null, "the exchange is refused once disabled");
@@ -126,11 +127,10 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         await page.FillAsync("#Form_ClientId", clientId);
         await page.FillAsync("#Form_AccessTokenLifetime", "2.00:00:00");
         await page.ClickAsync("#new-app button[type=submit]");
-        var problems = await page.Locator("#problems").InnerTextAsync();
-        Assert.Contains("app.accessToken.lifetime must be more than zero and at most one day", problems, StringComparison.Ordinal);
+        await Expect(page.Locator("#problems")).ToContainTextAsync("app.accessToken.lifetime must be more than zero and at most one day");
         await page.FillAsync("#Form_AccessTokenLifetime", "00:05:00");
         await page.ClickAsync("#new-app button[type=submit]");
-        Assert.Contains($"app '{clientId}' already exists", await page.Locator("#problems").InnerTextAsync(), StringComparison.Ordinal);
+        await Expect(page.Locator("#problems")).ToContainTextAsync($"app '{clientId}' already exists");
         Assert.Equal(0, await page.Locator("#secret-value").CountAsync());
         await fixture.ScreenshotAsync(page, "08-refused-change-inline");
         await page.Context.CloseAsync();
@@ -145,14 +145,15 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
 
         await page.SelectOptionAsync("#default-handler select", "partner-idp");
         await page.ClickAsync("#default-handler button");
-        Assert.Contains("updated", await page.Locator("#notice").InnerTextAsync(), StringComparison.Ordinal);
+        await Expect(page.Locator("#notice")).ToContainTextAsync("handler 'partner-idp': updated");
+        await Expect(page.Locator("#app-handlers td").Nth(1)).ToHaveTextAsync("default");
         await page.ClickAsync("#app-handlers button:text-is('Allow')");
+        await Expect(page.Locator("#app-handlers button")).ToHaveTextAsync("Forbid");
         await fixture.ScreenshotAsync(page, "09-default-handler-and-user-creation");
 
         var enablement = (await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Apps.Single(e => e.ClientId == "catalog-service");
         Assert.True(enablement.Default);
         Assert.True(enablement.AllowUserCreation);
-        Assert.Equal("yes", (await page.Locator("#app-handlers td").Nth(2).InnerTextAsync()).Split(' ')[0].Trim());
         await page.Context.CloseAsync();
     }
 
@@ -165,12 +166,12 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         var bob = page.Locator("#users tr[data-user=u-bob]");
 
         await bob.Locator("button").ClickAsync();
-        Assert.Equal("disabled", await bob.Locator("td.off").InnerTextAsync());
+        await Expect(bob.Locator("td.off")).ToHaveTextAsync("disabled");
         Assert.False((await Admin.GetUserAsync("u-bob"))!.Enabled);
         await fixture.ScreenshotAsync(page, "10-users");
 
         await bob.Locator("button").ClickAsync();
-        Assert.Equal("enabled", await bob.Locator("td.on").InnerTextAsync());
+        await Expect(bob.Locator("td.on")).ToHaveTextAsync("enabled");
         Assert.True((await Admin.GetUserAsync("u-bob"))!.Enabled);
         await page.Context.CloseAsync();
     }
@@ -208,8 +209,10 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         var plain = await TryExchange("ops-console", BrowserFixture.InventorySecret, "api", fixture.Server.Issuer);
 
         var page = await fixture.NewPageAsync();
-        await fixture.SignInAsync(page, Token(plain)!);
-        Assert.Contains($"the token lacks the {AdminAuthenticator.Scope} scope", await page.Locator("#problems").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GotoAsync("/setup/signin");
+        await page.FillAsync("#credential", Token(plain)!);
+        await page.ClickAsync("#sign-in");
+        await Expect(page.Locator("#problems")).ToContainTextAsync($"the token lacks the {AdminAuthenticator.Scope} scope");
 
         await fixture.SignInAsync(page, Token(admin)!);
         Assert.EndsWith("/setup", page.Url, StringComparison.Ordinal);
