@@ -35,6 +35,12 @@ public sealed record AppDefinition
 
     /// <summary>The app's request budgets on each silo; none by default.</summary>
     [Id(12)] public RateLimitPolicy RateLimits { get; init; } = new();
+
+    /// <summary>
+    /// For the secret whose hash has the same index in <see cref="SecretHashes"/>: its last characters, shown
+    /// instead of the secret (the Setup page); empty where unknown (a hash given in configuration).
+    /// </summary>
+    [Id(13)] public string[] SecretHints { get; init; } = [];
 }
 
 /// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>

@@ -17,6 +17,14 @@ public static class ClientSecretHasher
 
     public static string Hash(string secret) => Prefix + Convert.ToBase64String(Digest(secret));
 
+    /// <summary>A new secret: 32 random bytes, base64url (43 characters).</summary>
+    public static string Generate() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>What may be shown of a secret once it is stored: its last four characters.</summary>
+    public static string Hint(string secret) => secret.Length <= 8 ? "…" : "…" + secret[^4..];
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>Constant-time comparison of the presented secret against every stored hash.</summary>
     public static bool Verify(string presented, IReadOnlyList<string> storedHashes)
     {

@@ -81,20 +81,35 @@ public static class ConfigLoader
         }
     }
 
+    /// <summary>One app as the Setup page edits it, checked by the rules of the configuration file.</summary>
+    public static AppDefinition ParseApp(AppModel model)
+    {
+        var problems = new List<string>();
+        var app = ToApp(model, "app", problems);
+        if (problems.Count > 0) throw new ConfigException(problems);
+        return app;
+    }
+
     private static AppDefinition ToApp(AppModel m, string at, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(m.ClientId)) problems.Add($"{at}.clientId is required");
         var hashes = new List<string>();
+        var hints = new List<string>();
         if (m.ClientSecret is { } secret)
         {
             if (secret.Length < ClientSecretHasher.MinimumSecretLength)
                 problems.Add($"{at}.clientSecret must be at least {ClientSecretHasher.MinimumSecretLength} characters (use a high-entropy secret)");
             hashes.Add(ClientSecretHasher.Hash(secret));
+            hints.Add(ClientSecretHasher.Hint(secret));
         }
         foreach (var hash in m.ClientSecretHashes)
         {
             if (!ClientSecretHasher.IsWellFormedHash(hash)) problems.Add($"{at}.clientSecretHashes: each must be 'sha256:' and the base64 of 32 bytes");
-            else hashes.Add(hash);
+            else
+            {
+                hashes.Add(hash);
+                hints.Add("");
+            }
         }
         var authMethod = m.TokenEndpointAuthMethod ?? ClientAuthMethods.ClientSecretBasic;
         var mutualTls = ClientAuthMethods.IsMutualTls(authMethod);
@@ -126,6 +141,7 @@ public static class ConfigLoader
             Label = m.Label,
             Kind = m.Kind ?? AppKinds.ConnectedApp,
             SecretHashes = [.. hashes],
+            SecretHints = [.. hints],
             TokenExchangeEnabled = m.TokenExchange.Enabled,
             RequireSecret = m.TokenExchange.RequireSecret,
             AllowedScopes = [.. m.AllowedScopes],

@@ -83,6 +83,39 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return await PutHandler(apps, handlers, handler, changed);
     }
 
+    /// <summary>
+    /// Creates an app (refused when it exists) or updates one (refused when it does not), through the same checks
+    /// as an apply of a document holding only that app.
+    /// </summary>
+    public async Task<DefinitionChange> PutAppAsync(AppDefinition app, bool create)
+    {
+        var (apps, _) = await LoadAsync();
+        var exists = apps.Any(a => a.ClientId == app.ClientId);
+        if (create && exists) throw new DefinitionAdminException(AdminFailure.Invalid, [$"app '{app.ClientId}' already exists"]);
+        if (!create && !exists) throw NotFound(DefinitionPlanner.App, app.ClientId);
+        return (await ApplyAsync(new ClusterDefinitions([app], [], []), prune: false, dryRun: false)).Single();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="handlerName"/> the app's default handler (null: the app has none), moving the
+    /// default flag between the handlers enabled for it in one checked change.
+    /// </summary>
+    public async Task<IReadOnlyList<DefinitionChange>> SetDefaultHandlerAsync(string clientId, string? handlerName)
+    {
+        var (apps, handlers) = await LoadAsync();
+        if (apps.All(a => a.ClientId != clientId)) throw NotFound(DefinitionPlanner.App, clientId);
+        if (handlerName is not null && Find(handlers, handlerName).Apps.All(e => e.ClientId != clientId))
+            throw new DefinitionAdminException(AdminFailure.Invalid, [$"handler '{handlerName}' is not enabled for app '{clientId}'; enable it first"]);
+        var changed = handlers
+            .Where(h => h.Apps.Any(e => e.ClientId == clientId && e.Default != (h.Name == handlerName)))
+            .Select(h => h with { Apps = [.. h.Apps.Select(e => e.ClientId == clientId ? e with { Default = h.Name == handlerName } : e)] })
+            // The handler losing the default is written first: between the writes the app has no default rather than two.
+            .OrderBy(h => h.Name == handlerName)
+            .ToList();
+        if (changed.Count == 0) return [];
+        return await ApplyAsync(new ClusterDefinitions([], changed, []), prune: false, dryRun: false);
+    }
+
     public async Task<DefinitionChange> DisableAppAsync(string handlerName, string clientId)
     {
         var (apps, handlers) = await LoadAsync();

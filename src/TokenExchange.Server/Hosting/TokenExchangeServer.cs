@@ -8,6 +8,7 @@ using TokenExchange.Server.Admin;
 using TokenExchange.Server.Audit;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
+using TokenExchange.Server.Setup;
 using TokenExchange.Storage;
 using TokenExchange.Server.Http;
 using TokenExchange.Server.Tls;
@@ -68,7 +69,11 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
         var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
-        builder.UseOrleans(silo => SiloSetup.Configure(silo, settings));
+        builder.UseOrleans(silo =>
+        {
+            SiloSetup.Configure(silo, settings);
+            silo.AddSetupDashboard();
+        });
         builder.Services.AddTokenExchangeSilo(options =>
         {
             options.Seed = definitions;
@@ -84,6 +89,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
         builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddSingleton<KeyAdmin>();
+        builder.Services.AddSingleton<AdminAudit>();
+        builder.Services.AddSetupPages();
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = 64 * 1024;
@@ -103,6 +110,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapTokenManagementEndpoints();
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
+        app.MapSetupPages();
         return new TokenExchangeServer(app, settings, endpoints);
     }
 

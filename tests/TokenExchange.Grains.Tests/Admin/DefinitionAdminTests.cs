@@ -532,6 +532,50 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Poll.UntilAsync(() => !cache.Snapshot.Apps.ContainsKey(app.ClientId), TimeSpan.FromSeconds(2), "the deleted app gone from silo 1's cache");
     }
 
+    [Fact]
+    public async Task Putting_an_app_creates_it_once_and_updates_only_an_existing_one()
+    {
+        await AssertConsistentAsync();
+        var app = App(Unique("admin-put-app"));
+
+        Assert.Equal(new DefinitionChange(DefinitionPlanner.App, app.ClientId, ChangeAction.Create), await Admin0.PutAppAsync(app, create: true));
+        var again = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.PutAppAsync(app, create: true));
+        Assert.Equal([$"app '{app.ClientId}' already exists"], again.Problems);
+
+        var changed = app with { Label = "Put app", AllowedScopes = ["api"] };
+        Assert.Equal(new DefinitionChange(DefinitionPlanner.App, app.ClientId, ChangeAction.Update), await Admin1.PutAppAsync(changed, create: false));
+        Assert.True(DefinitionPlanner.Same(changed, await StoredAppAsync(app.ClientId)));
+
+        var missing = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.PutAppAsync(App(Unique("admin-missing")), create: false));
+        Assert.Equal(AdminFailure.NotFound, missing.Failure);
+    }
+
+    [Fact]
+    public async Task Setting_the_default_handler_moves_the_flag_between_the_handlers_enabled_for_the_app()
+    {
+        await AssertConsistentAsync();
+        var (app, first, _) = NewSet();
+        var second = Handler(Unique("admin-second"), new HandlerAppEnablement { ClientId = app.ClientId, AllowUserCreation = true });
+        var unrelated = Handler(Unique("admin-unrelated"));
+        await Admin0.ApplyAsync(Document([app], [first, second, unrelated]), prune: false, dryRun: false);
+
+        var changes = await Admin0.SetDefaultHandlerAsync(app.ClientId, second.Name);
+
+        Assert.Equal([first.Name, second.Name], changes.Select(c => c.Name));
+        Assert.False((await StoredHandlerAsync(first.Name))!.Apps.Single().Default);
+        var moved = (await StoredHandlerAsync(second.Name))!.Apps.Single();
+        Assert.True(moved.Default);
+        Assert.True(moved.AllowUserCreation);
+        await cluster.UntilAllCachesAsync(s => s.DefaultHandlers.GetValueOrDefault(app.ClientId) == second.Name, "the new default on every silo");
+
+        var notEnabled = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.SetDefaultHandlerAsync(app.ClientId, unrelated.Name));
+        Assert.Equal([$"handler '{unrelated.Name}' is not enabled for app '{app.ClientId}'; enable it first"], notEnabled.Problems);
+        Assert.Empty(await Admin1.SetDefaultHandlerAsync(app.ClientId, second.Name));
+
+        await Admin1.SetDefaultHandlerAsync(app.ClientId, null);
+        Assert.DoesNotContain((await Admin1.LoadAsync()).Handlers.SelectMany(h => h.Apps), e => e.ClientId == app.ClientId && e.Default);
+    }
+
     private static ClusterDefinitions Document(AppDefinition[]? apps = null, HandlerDefinition[]? handlers = null, UserRecord[]? users = null) =>
         new(apps ?? [], handlers ?? [], users ?? []);
 

@@ -1,0 +1,18 @@
+using TokenExchange.Definitions;
+using TokenExchange.Grains.Admin;
+using TokenExchange.Server.Admin;
+
+namespace TokenExchange.Server.Setup.Pages;
+
+public sealed class IndexModel(DefinitionAdmin admin, AdminAudit audit) : SetupPage(admin, audit)
+{
+    public IReadOnlyList<HandlerDefinition> Handlers { get; private set; } = [];
+    public IReadOnlyList<AppDefinition> Apps { get; private set; } = [];
+
+    public async Task OnGetAsync()
+    {
+        var (apps, handlers) = await Admin.LoadAsync();
+        Apps = [.. apps.OrderBy(a => a.ClientId, StringComparer.Ordinal)];
+        Handlers = [.. handlers.OrderBy(h => h.Name, StringComparer.Ordinal)];
+    }
+}

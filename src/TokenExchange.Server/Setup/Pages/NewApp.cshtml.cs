@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Mvc;
+using TokenExchange.Clients;
+using TokenExchange.Grains.Admin;
+using TokenExchange.Server.Admin;
+
+namespace TokenExchange.Server.Setup.Pages;
+
+/// <summary>Creates an app with a generated secret, shown in the response to the creation and never again.</summary>
+public sealed class NewAppModel(DefinitionAdmin admin, AdminAudit audit) : AppPageBase(admin, audit)
+{
+    public string? CreatedSecret { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var secret = ClientSecretHasher.Generate();
+        if (!await ChangeAsync("create-app", () => Admin.PutAppAsync(Form.ToApp(secret, existing: null), create: true))) return Page();
+        // Rendered in the answer to the POST itself (no redirect, no TempData cookie holding it), and not cached.
+        CreatedSecret = secret;
+        Notice = null;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
+    }
+}
