@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
@@ -13,11 +14,13 @@ namespace TokenExchange.Grains.Sessions;
 /// repeated exchange costs one in-memory call. On a miss it runs the handler's user mapping (on this
 /// silo's compiled handler). The user grain tells it at once when the user changes; the cache also
 /// expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
+/// Activations and user cache hits are counted (tokenexchange.sessions.active, tokenexchange.session.user_cache.lookups).
 /// </summary>
 public sealed class SubjectSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<SubjectSessionState> state,
     GrainUserDirectory directory,
     HandlerRuntime handlers,
+    TokenExchangeMetrics metrics,
     TimeProvider time) : Grain, ISubjectSessionGrain
 {
     public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromSeconds(30);
@@ -25,6 +28,18 @@ public sealed class SubjectSessionGrain(
     private UserRecord? user;
     private DateTimeOffset cachedAt;
     private string? watched;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        metrics.SessionActivated();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.SessionDeactivated();
+        return Task.CompletedTask;
+    }
 
     public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
     {
@@ -110,7 +125,9 @@ public sealed class SubjectSessionGrain(
 
     private async Task<UserResolution> Resolve(SubjectUserRequest request)
     {
-        if (user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge) return new UserResolution(user, null);
+        var hit = user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge;
+        metrics.SessionUserLookup(request.HandlerName, hit);
+        if (hit) return new UserResolution(user, null);
         user = null;
 
         UserResolution resolution;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Keys;
@@ -22,6 +23,8 @@ public static class SiloServiceCollectionExtensions
     {
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TokenExchangeMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Limits);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Jwks);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.EnableDevIssuer
@@ -39,7 +42,8 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<JwksCachePolicy>(),
             sp.GetRequiredService<HandlerTypeCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TokenExchangeMetrics>()));
         services.AddSingleton<HandlerRuntime>();
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
@@ -53,6 +57,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();
         services.AddSingleton<Events.ITokenEventSink, Events.AuditLogSink>();
+        services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

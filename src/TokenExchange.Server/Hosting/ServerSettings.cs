@@ -50,6 +50,9 @@ public sealed record ServerSettings
 
     public KeyRotationPolicy KeyRotation { get; init; } = KeyRotationPolicy.Default;
 
+    /// <summary>An OTLP/gRPC collector (e.g. http://otel-collector:4317) for metrics and traces; none by default.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     public bool IsEmbedded => Postgres is null;
 
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
@@ -78,6 +81,7 @@ public sealed record ServerSettings
         ["--key-activation-delay"] = "keyActivationDelay",
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
+        ["--otlp-endpoint"] = "otlpEndpoint",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -111,6 +115,11 @@ public sealed record ServerSettings
                         ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
                     : KeyRotationPolicy.Default.Algorithm,
             },
+            OtlpEndpoint = configuration["otlpEndpoint"] is { Length: > 0 } otlp
+                ? Uri.TryCreate(otlp, UriKind.Absolute, out var collector) && (collector.Scheme == Uri.UriSchemeHttp || collector.Scheme == Uri.UriSchemeHttps)
+                    ? collector
+                    : throw new ArgumentException($"--otlp-endpoint: '{otlp}' is not an http(s):// URL")
+                : null,
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

@@ -6,6 +6,7 @@ using TokenExchange.Grains.Silo;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
+using TokenExchange.Server.Observability;
 using TokenExchange.Storage;
 using TokenExchange.Server.Http;
 using TokenExchange.Tokens;
@@ -73,6 +74,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.KeyRotation = settings.KeyRotation;
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
+        builder.Services.AddTokenExchangeTelemetry(settings);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
         builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddSingleton<KeyAdmin>();
@@ -81,6 +83,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.MaxReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
         });
+        // grpcurl-style tools list and describe the services without the .proto files.
+        builder.Services.AddGrpcReflection();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
@@ -90,6 +94,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapTokenExchangeMetrics();
         app.MapTokenExchangeHealth();
         app.MapTokenEndpoint();
         app.MapTokenManagementEndpoints();
