@@ -52,6 +52,11 @@ public sealed record ServerSettings
 
     /// <summary>An OTLP/gRPC collector (e.g. http://otel-collector:4317) for metrics and traces; none by default.</summary>
     public Uri? OtlpEndpoint { get; init; }
+    /// <summary>
+    /// How long a subject's grains (its session, its user, the user's index entries) stay in memory without an
+    /// exchange; null keeps Orleans' default collection age.
+    /// </summary>
+    public TimeSpan? SessionIdleTimeout { get; init; }
 
     public bool IsEmbedded => Postgres is null;
 
@@ -82,6 +87,7 @@ public sealed record ServerSettings
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
         ["--otlp-endpoint"] = "otlpEndpoint",
+        ["--session-idle-timeout"] = "sessionIdleTimeout",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -120,6 +126,7 @@ public sealed record ServerSettings
                     ? collector
                     : throw new ArgumentException($"--otlp-endpoint: '{otlp}' is not an http(s):// URL")
                 : null,
+            SessionIdleTimeout = LongDuration(configuration["sessionIdleTimeout"], "--session-idle-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

@@ -10,6 +10,10 @@ public static class SiloSetup
 {
     private const string Invariant = "Npgsql";
 
+    /// <summary>The grains an exchange activates per subject; they go idle together, so they share one idle timeout.</summary>
+    public static readonly Type[] PerSubjectGrainClasses =
+        [typeof(Grains.Sessions.SubjectSessionGrain), typeof(Grains.Users.UserGrain), typeof(Grains.Users.UserIndexGrain)];
+
     public static void Configure(ISiloBuilder silo, ServerSettings settings)
     {
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
@@ -18,6 +22,7 @@ public static class SiloSetup
         // Grain calls carry the caller's trace context (traceparent in the request context), so an exchange's
         // trace reaches the subject session on whichever silo it lives. Nothing is created while nobody listens.
         silo.AddActivityPropagation();
+        if (settings.SessionIdleTimeout is { } idle) ConfigureIdleSubjects(silo, idle);
         if (settings.Postgres is not { } connection)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
@@ -74,6 +79,21 @@ public static class SiloSetup
             options.DeathVoteExpirationTimeout = timings.DeathVoteExpiry;
             options.IAmAliveTablePublishTimeout = timings.IAmAlivePeriod;
             options.TableRefreshTimeout = timings.TableRefresh;
+        });
+    }
+
+    /// <summary>
+    /// A million subjects seen once must not stay in memory for Orleans' default collection age (hours): idle
+    /// subjects' grains are collected after <paramref name="idle"/>. Orleans checks ages once per collection
+    /// quantum, so a short timeout needs a shorter quantum.
+    /// </summary>
+    private static void ConfigureIdleSubjects(ISiloBuilder silo, TimeSpan idle)
+    {
+        silo.Configure<GrainCollectionOptions>(options =>
+        {
+            foreach (var grainClass in PerSubjectGrainClasses) options.ClassSpecificCollectionAge[grainClass.FullName!] = idle;
+            var quantum = idle / 2;
+            if (quantum < options.CollectionQuantum) options.CollectionQuantum = quantum;
         });
     }
 }

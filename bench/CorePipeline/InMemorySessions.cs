@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using TokenExchange.Definitions;
+using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Users;
+
+namespace Bench.CorePipeline;
+
+/// <summary>
+/// The subject sessions without Orleans: what SubjectSessionGrain does on the hot path (the user cached per
+/// subject; on a miss the handler's user mapping and the cluster's user resolution), in a dictionary.
+/// </summary>
+public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUserDirectory directory) : ISubjectSessions
+{
+    private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
+
+    public async Task<UserResolution> ResolveUserAsync(SubjectUserRequest request)
+    {
+        var key = SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
+        if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
+        var (mapping, error) = await handlers(request.HandlerName).MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
+        if (error is not null) return new UserResolution(null, error);
+        var resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation);
+        if (resolution.User is { } user) users[key] = user;
+        return resolution;
+    }
+
+    public Task StoreAsync(string handleKey, OpaqueAccessToken token) =>
+        throw new InvalidOperationException("the benchmark's app issues JWT access tokens, never opaque ones");
+}
+
+/// <summary>The user directory in memory: users by id, and the unique attribute indexes.</summary>
+public sealed class InMemoryUserDirectory : IUserDirectory
+{
+    private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(UserAttribute, string), string> index = new();
+
+    public Task<string?> FindIdAsync(UserAttribute attribute, string value) =>
+        Task.FromResult(index.TryGetValue((attribute, value), out var id) ? id : null);
+
+    public Task<UserRecord?> GetAsync(string userId) => Task.FromResult(users.GetValueOrDefault(userId));
+
+    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user)
+    {
+        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        {
+            if (user.Get(attribute) is { } value && !index.TryAdd((attribute, value), user.Id))
+                return Task.FromResult<(UserRecord?, string?)>((null, $"{attribute} is already used"));
+        }
+        users[user.Id] = user;
+        return Task.FromResult<(UserRecord?, string?)>((user, null));
+    }
+}

@@ -1,0 +1,68 @@
+namespace Bench.Runner.Cases;
+
+/// <summary>
+/// This cluster, embedded default (one silo, in-memory state), over gRPC unary, gRPC streaming and HTTP:
+/// saturation throughput (closed model) with the server's CPU per exchange, then latency at half of that
+/// throughput (open model).
+/// </summary>
+public static class EmbeddedCase
+{
+    public static readonly (string Target, string Label)[] Transports = [("grpc", "gRPC unary"), ("grpc-stream", "gRPC streaming"), ("http", "HTTP")];
+
+    public static string NameOf(string transportLabel) => $"cluster embedded, {transportLabel}";
+
+    public static async Task<IReadOnlyList<CaseResult>> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var results = Transports.Select(t => new CaseResult(NameOf(t.Label),
+            $"{options.Subjects:N0} subjects; saturation at concurrency {options.Concurrency}, latency at 50% of it (open model)")).ToArray();
+        context.Progress("cluster embedded: starting the server");
+        using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-embedded", ["--dev-issuer", "false"], cancellationToken);
+        var servers = new[] { server };
+        var handler = context.Workspace.Config.HandlerName;
+        // Every subject's session exists before anything is measured.
+        await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!), new Load { Concurrency = options.Concurrency, Count = options.Subjects, Subjects = options.Subjects }, "embedded-first-exchange", handler, cancellationToken);
+        var idle = await MeasuredLoad.IdleCpuRateAsync(servers, cancellationToken);
+
+        for (var t = 0; t < Transports.Length; t++)
+        {
+            var (target, label) = Transports[t];
+            var result = results[t];
+            var endpoint = new Endpoint(target, target == "http" ? server.Http : server.Grpc!);
+            await context.RepeatAsync(result, async run =>
+            {
+                context.Progress($"{result.Name}, run {run}: saturation");
+                await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Duration = options.Warmup, Subjects = options.Subjects }, $"embedded-{target}-warmup", handler, cancellationToken);
+                var saturation = await context.Measured.RunAsync(servers, idle, endpoint,
+                    new Load { Concurrency = options.Concurrency, Duration = options.Duration, Subjects = options.Subjects }, $"embedded-{target}-saturation", handler, cancellationToken);
+                Record(result, saturation);
+
+                context.Progress($"{result.Name}, run {run}: latency at 50% ({saturation.Load.Throughput / 2:N0}/s)");
+                var open = await context.Generator.RunAsync(endpoint,
+                    new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Subjects = options.Subjects }, $"embedded-{target}-half", handler, cancellationToken);
+                result.Add("latency p50 at 50%", "ms", open.P50);
+                result.Add("latency p99 at 50%", "ms", open.P99);
+                result.Add("latency p99.9 at 50%", "ms", open.P999);
+                if (open.Failed > 0 || open.Dropped > 0) result.Notes.Add($"run {run} at 50%: {open.Failed} failed, {open.Dropped} dropped {open.ErrorText}");
+            }, cancellationToken);
+        }
+        return results;
+    }
+
+    /// <summary>The figures of a saturation run, the same for every case that has one.</summary>
+    public static void Record(CaseResult result, Measurement saturation)
+    {
+        result.Add(Figures.Throughput, "exchanges/s", saturation.Load.Throughput);
+        result.Add(Figures.ServerCpu, "µs", saturation.ServerCpuMicrosPerExchange);
+        result.Add("latency p99 at saturation", "ms", saturation.Load.P99);
+        if (saturation.Load.Failed > 0) result.Notes.Add($"{saturation.Load.Failed} of {saturation.Load.Requests} failed: {saturation.Load.ErrorText}");
+    }
+}
+
+/// <summary>Figure names the ratios refer to.</summary>
+public static class Figures
+{
+    public const string Throughput = "throughput at saturation";
+    public const string ServerCpu = "server CPU per exchange";
+    public const string P99AtHalf = "latency p99 at 50%";
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Bench.Runner;
+
+/// <summary>The runner's command line; every duration is short enough for a 2-core machine (see README).</summary>
+public sealed record RunnerOptions
+{
+    public const string Usage = """
+        Runner --root DIR [--quick] [--runs N] [--cases floor,embedded,postgres,peers,scale,core] [--postgres CONNSTR]
+               [--concurrency N] [--subjects N] [--scale-subjects N] [--out DIR] [--txctl DLL]
+        """;
+
+    public static readonly string[] AllCases = ["floor", "core", "embedded", "postgres", "peers", "scale"];
+
+    public required string Root { get; init; }
+    public bool Quick { get; init; }
+    public int Runs { get; init; } = 3;
+    public IReadOnlyList<string> Cases { get; init; } = AllCases;
+    public string? Postgres { get; init; }
+    public int Concurrency { get; init; } = 64;
+    public int Subjects { get; init; } = 1000;
+    public int ScaleSubjects { get; init; } = 1_000_000;
+    public string OutDir { get; init; } = "";
+
+    /// <summary>The load generator's assembly; default the repository's Release txctl.</summary>
+    public string? Txctl { get; init; }
+
+    /// <summary>Measured window of each load run.</summary>
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(8);
+
+    /// <summary>Load before each measured window (a run of its own, so the server's CPU window holds only measured work).</summary>
+    public TimeSpan Warmup => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
+
+    public TimeSpan FloorDuration => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
+
+    /// <summary>The server's --session-idle-timeout in the scale case; the runner waits this plus Orleans' quantum.</summary>
+    public TimeSpan SessionIdleTimeout => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(60);
+
+    public static RunnerOptions Parse(string[] args)
+    {
+        string? root = null, postgres = null, outDir = null, txctl = null;
+        bool quick = false;
+        int? runs = null, concurrency = null, subjects = null, scaleSubjects = null;
+        IReadOnlyList<string>? cases = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
+            int Count(string name) => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive number");
+            switch (args[i])
+            {
+                case "--root": root = Value(); break;
+                case "--quick": quick = true; break;
+                case "--runs": runs = Count("--runs"); break;
+                case "--concurrency": concurrency = Count("--concurrency"); break;
+                case "--subjects": subjects = Count("--subjects"); break;
+                case "--scale-subjects": scaleSubjects = Count("--scale-subjects"); break;
+                case "--postgres": postgres = Value(); break;
+                case "--out": outDir = Value(); break;
+                case "--txctl": txctl = Path.GetFullPath(Value()); break;
+                case "--cases":
+                    cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (cases.FirstOrDefault(c => !AllCases.Contains(c)) is { } unknown) throw new ArgumentException($"--cases: unknown case '{unknown}' ({string.Join(", ", AllCases)})");
+                    break;
+                default: throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");
+            }
+        }
+        root = Path.GetFullPath(root ?? throw new ArgumentException($"--root is required\n{Usage}"));
+        return new RunnerOptions
+        {
+            Root = root,
+            Quick = quick,
+            Runs = runs ?? (quick ? 1 : 3),
+            Cases = cases ?? AllCases,
+            Postgres = postgres ?? Environment.GetEnvironmentVariable("TX_POSTGRES"),
+            Concurrency = concurrency ?? 64,
+            Subjects = subjects ?? 1000,
+            ScaleSubjects = scaleSubjects ?? (quick ? 20_000 : 1_000_000),
+            OutDir = Path.GetFullPath(outDir ?? Path.Combine(root, "bench", "results")),
+            Txctl = txctl,
+        };
+    }
+}
