@@ -22,6 +22,8 @@ public static class Txctl
             Commands.Admin.ChangeCommands.Users(output, error),
             Commands.Admin.KeysCommand.Create(output, error),
             Commands.Admin.ChangeCommands.Revoke(output, error),
+            Commands.Bench.BenchCommand.Create(output, error),
+            Commands.Tokens.TokensCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

@@ -90,6 +90,41 @@ public sealed class SigningKey
         throw new ArgumentException("a signing key must be a private P-256 EC or RSA JWK", nameof(json));
     }
 
+    /// <summary>
+    /// Reads a PEM private key (PKCS#8, or SEC1 / PKCS#1): EC P-256 signs ES256, RSA (2048 bits or more) RS256.
+    /// Used for a dev issuer whose key a load generator also holds.
+    /// </summary>
+    public static SigningKey FromPem(string pem)
+    {
+        if (!pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal)) throw new ArgumentException("not a PEM private key (PKCS#8 EC P-256 or RSA)");
+        var ecdsa = ECDsa.Create();
+        if (TryImport(ecdsa, pem))
+        {
+            if (ecdsa.ExportParameters(includePrivateParameters: false).Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
+                throw new ArgumentException("an EC key must be on curve P-256");
+            return new SigningKey(ecdsa);
+        }
+        var rsa = RSA.Create();
+        if (!TryImport(rsa, pem)) throw new ArgumentException("not a PEM private key (PKCS#8 EC P-256 or RSA)");
+        if (rsa.KeySize < 2048) throw new ArgumentException("an RSA key must have at least 2048 bits");
+        return new SigningKey(rsa);
+    }
+
+    private static bool TryImport(AsymmetricAlgorithm key, string pem)
+    {
+        try
+        {
+            key.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            // Another algorithm's key, or no key at all.
+            key.Dispose();
+            return false;
+        }
+    }
+
     /// <summary>The private key as a JWK document, for the signing key grain's (encrypted) state.</summary>
     public string ToPrivateJwk()
     {

@@ -31,7 +31,7 @@ public sealed class ClusterStartup(
     {
         if (options.Value.Seed is { } seed) await writer.SeedAsync(seed);
         keys.Apply(await grains.GetGrain<ISigningKeyGrain>(ISigningKeyGrain.Key).RotateIfDue(options.Value.KeyRotation));
-        if (devIssuer.Issuer is { } dev) dev.UseKey(await keys.LoadDevIssuerKeyAsync());
+        if (devIssuer.Issuer is { } dev) dev.UseKey(options.Value.DevIssuerKey ?? await keys.LoadDevIssuerKeyAsync());
         await definitions.RefreshAsync();
         IsReady = true;
         refreshLoop = RefreshLoopAsync(stopping.Token);

@@ -33,4 +33,7 @@ public sealed class TokenExchangeSiloOptions
 
     /// <summary>Run the built-in dev issuer (embedded default, tests).</summary>
     public bool EnableDevIssuer { get; set; }
+
+    /// <summary>The dev issuer's key when the operator gives one (a load generator holds it too); null: the cluster's own.</summary>
+    public TokenExchange.Tokens.SigningKey? DevIssuerKey { get; set; }
 }

@@ -6,27 +6,22 @@ using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
 {
-    public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context)
-    {
-        var outcome = await frontDoor.ExchangeAsync(new CoreRequest
-        {
-            ClientId = request.ClientId,
-            ClientSecret = request.ClientSecret,
-            SubjectToken = request.SubjectToken,
-            SubjectTokenType = request.SubjectTokenType,
-            ActorToken = request.ActorToken,
-            ActorTokenType = request.ActorTokenType,
-            RequestedTokenType = request.RequestedTokenType,
-            Scopes = [.. request.Scope],
-            Audiences = [.. request.Audience],
-            Resources = [.. request.Resource],
-            TokenHandler = request.TokenHandler,
-            ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
-        }, context.CancellationToken);
+    public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context) =>
+        Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context)), context.CancellationToken));
 
-        return Response(outcome);
+    /// <summary>
+    /// The same exchange, pipelined over one stream (see <see cref="ExchangeStreamPump"/>): each message
+    /// still goes through <see cref="ExchangeFrontDoor.ExchangeAsync"/>, so limits, events and audit apply.
+    /// </summary>
+    public override Task ExchangeStream(IAsyncStreamReader<ExchangeStreamRequest> requestStream, IServerStreamWriter<ExchangeStreamResponse> responseStream, ServerCallContext context)
+    {
+        var clientAddress = ClientAddress(context);
+        return new ExchangeStreamPump(
+            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress), cancellationToken),
+            ToProto,
+            logger).RunAsync(requestStream, responseStream, context.CancellationToken);
     }
 
     public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
@@ -36,26 +31,44 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
             ClientSecret = request.ClientSecret,
             RefreshToken = request.RefreshToken,
             Scopes = [.. request.Scope],
-            ClientAddress = context.GetHttpContext().Connection.RemoteIpAddress?.ToString(),
+            ClientAddress = ClientAddress(context),
         }, context.CancellationToken));
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString());
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context));
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, context.GetHttpContext().Connection.RemoteIpAddress?.ToString()) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context)) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 
-    private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome)
+    private static string? ClientAddress(ServerCallContext context) => context.GetHttpContext().Connection.RemoteIpAddress?.ToString();
+
+    private static CoreRequest ToCore(ExchangeRequest request, string? clientAddress) => new()
     {
-        if (outcome.Error is { } error) throw GrpcErrors.ToRpcException(error);
-        var tokens = outcome.Tokens!;
-        return new ExchangeResponse
+        ClientId = request.ClientId,
+        ClientSecret = request.ClientSecret,
+        SubjectToken = request.SubjectToken,
+        SubjectTokenType = request.SubjectTokenType,
+        ActorToken = request.ActorToken,
+        ActorTokenType = request.ActorTokenType,
+        RequestedTokenType = request.RequestedTokenType,
+        Scopes = [.. request.Scope],
+        Audiences = [.. request.Audience],
+        Resources = [.. request.Resource],
+        TokenHandler = request.TokenHandler,
+        ClientAddress = clientAddress,
+    };
+
+    private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>
+        outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);
+
+    private static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>
+        new()
         {
             AccessToken = tokens.AccessToken,
             IssuedTokenType = tokens.IssuedTokenType,
@@ -65,5 +78,4 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
             RefreshToken = tokens.RefreshToken ?? "",
             IdToken = tokens.IdToken ?? "",
         };
-    }
 }

@@ -22,6 +22,12 @@ public sealed record ServerSettings
     /// <summary>The built-in dev issuer: on in the embedded default, off with PostgreSQL unless asked for.</summary>
     public bool DevIssuer { get; init; } = true;
 
+    /// <summary>
+    /// A PEM file with the dev issuer's private key, so a load generator can mint its subject tokens itself
+    /// (txctl bench); null: the dev issuer's key is generated and kept by the cluster.
+    /// </summary>
+    public string? DevIssuerKey { get; init; }
+
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
@@ -67,6 +73,7 @@ public sealed record ServerSettings
         ["--grpc"] = "grpc",
         ["--issuer"] = "issuer",
         ["--dev-issuer"] = "devIssuer",
+        ["--dev-issuer-key"] = "devIssuerKey",
         ["--silo-port"] = "siloPort",
         ["--gateway-port"] = "gatewayPort",
         ["--postgres"] = "postgres",
@@ -95,13 +102,16 @@ public sealed record ServerSettings
         var defaults = new ServerSettings();
         var postgres = configuration["postgres"] is { Length: > 0 } connection ? connection : null;
         if (postgres is not null) Storage.PostgresConnections.Parse(postgres); // a malformed one fails here, by name
+        var devIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null;
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,
             Http = Url(configuration["http"], "--http") ?? defaults.Http,
             Grpc = Url(configuration["grpc"], "--grpc") ?? defaults.Grpc,
             Issuer = Url(configuration["issuer"], "--issuer")?.ToString().TrimEnd('/'),
-            DevIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null,
+            DevIssuer = devIssuer,
+            // TX_DEVISSUERKEY by the usual naming, TX_DEV_ISSUER_KEY as well.
+            DevIssuerKey = DevIssuerKeyFrom(configuration["devIssuerKey"] ?? configuration["DEV_ISSUER_KEY"], devIssuer),
             SiloPort = Port(configuration["siloPort"], "--silo-port") ?? defaults.SiloPort,
             GatewayPort = Port(configuration["gatewayPort"], "--gateway-port") ?? defaults.GatewayPort,
             Postgres = postgres,
@@ -186,6 +196,22 @@ public sealed record ServerSettings
             return postgres is null ? null : throw new ArgumentException("--key-encryption-key (or TX_KEYENCRYPTIONKEY) is required with PostgreSQL: the base64 of 32 random bytes, e.g. openssl rand -base64 32");
         TokenExchange.Tokens.KeyProtector.FromBase64(value); // a malformed key fails here, by name
         return value;
+    }
+
+    private static string? DevIssuerKeyFrom(string? path, bool devIssuer)
+    {
+        if (path is null) return null;
+        if (!devIssuer) throw new ArgumentException("--dev-issuer-key: the dev issuer is off (--dev-issuer false)");
+        if (!File.Exists(path)) throw new ArgumentException($"--dev-issuer-key: file '{path}' does not exist");
+        try
+        {
+            TokenExchange.Tokens.SigningKey.FromPem(File.ReadAllText(path)); // a wrong key fails here, by name
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--dev-issuer-key: '{path}': {e.Message}");
+        }
+        return Path.GetFullPath(path);
     }
 
     private static IPAddress? Address(string? value, string option) =>

@@ -69,6 +69,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         {
             options.Seed = definitions;
             options.EnableDevIssuer = settings.DevIssuer;
+            options.DevIssuerKey = settings.DevIssuerKey is { } devKey ? SigningKey.FromPem(File.ReadAllText(devKey)) : null;
             options.PluginsFolder = settings.Plugins;
             options.KeyEncryptionKey = settings.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;

@@ -94,4 +94,32 @@ public sealed class SigningKeyTests
     {
         Assert.ThrowsAny<ArgumentException>(() => SigningKey.FromPrivateJwk("""{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}"""));
     }
+
+    [Fact]
+    public async Task FromPem_reads_pkcs8_ec_and_rsa_keys_with_their_thumbprint_as_key_id()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+
+        var es256 = SigningKey.FromPem(ec.ExportPkcs8PrivateKeyPem());
+        var rs256 = SigningKey.FromPem(rsa.ExportPkcs8PrivateKeyPem());
+
+        Assert.Equal(SigningKey.Es256, es256.Algorithm);
+        Assert.Equal(SigningKey.Rs256, rs256.Algorithm);
+        Assert.Equal(Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ec)).ComputeJwkThumbprint()), es256.KeyId);
+        Assert.True(await Verifies(Sign(es256), new ECDsaSecurityKey(ec)));
+        Assert.True(await Verifies(Sign(rs256), new RsaSecurityKey(rsa)));
+    }
+
+    [Fact]
+    public void FromPem_refuses_public_keys_small_rsa_keys_and_other_curves()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var rsa = System.Security.Cryptography.RSA.Create(1024);
+        using var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+
+        Assert.Contains("private key", Assert.Throws<ArgumentException>(() => SigningKey.FromPem(ec.ExportSubjectPublicKeyInfoPem())).Message);
+        Assert.Contains("2048", Assert.Throws<ArgumentException>(() => SigningKey.FromPem(rsa.ExportPkcs8PrivateKeyPem())).Message);
+        Assert.Contains("P-256", Assert.Throws<ArgumentException>(() => SigningKey.FromPem(p384.ExportPkcs8PrivateKeyPem())).Message);
+    }
 }

@@ -40,6 +40,30 @@ public sealed class ServerSettingsTests
         Assert.StartsWith(option, e.Message);
     }
 
+    [Fact]
+    public void A_dev_issuer_key_file_is_read_and_checked_at_start_up()
+    {
+        var pem = Path.Combine(Path.GetTempPath(), $"tx-dev-key-{Guid.NewGuid():N}.pem");
+        try
+        {
+            using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+                File.WriteAllText(pem, key.ExportPkcs8PrivateKeyPem());
+            Assert.Equal(pem, Parse("--dev-issuer-key", pem).DevIssuerKey);
+
+            Assert.StartsWith("--dev-issuer-key", Assert.Throws<ArgumentException>(() => Parse("--dev-issuer-key", pem + ".missing")).Message);
+            Assert.StartsWith("--dev-issuer-key", Assert.Throws<ArgumentException>(() => Parse("--dev-issuer-key", pem, "--dev-issuer", "false")).Message);
+            using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384))
+                File.WriteAllText(pem, key.ExportPkcs8PrivateKeyPem());
+            Assert.Contains("P-256", Assert.Throws<ArgumentException>(() => Parse("--dev-issuer-key", pem)).Message);
+            File.WriteAllText(pem, "not a key");
+            Assert.Contains("not a PEM private key", Assert.Throws<ArgumentException>(() => Parse("--dev-issuer-key", pem)).Message);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
     private static ServerSettings Parse(params string[] args) =>
         ServerSettings.From(new ConfigurationBuilder().AddCommandLine(args, ServerSettings.SwitchMappings.ToDictionary()).Build());
 }
