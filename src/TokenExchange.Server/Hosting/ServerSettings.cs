@@ -131,7 +131,8 @@ public sealed record ServerSettings
                         ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
                     : KeyRotationPolicy.Default.Algorithm,
             },
-            OtlpEndpoint = configuration["otlpEndpoint"] is { Length: > 0 } otlp
+            // TX_OTLPENDPOINT by the usual naming, TX_OTLP_ENDPOINT as well.
+            OtlpEndpoint = (configuration["otlpEndpoint"] ?? configuration["OTLP_ENDPOINT"]) is { Length: > 0 } otlp
                 ? Uri.TryCreate(otlp, UriKind.Absolute, out var collector) && (collector.Scheme == Uri.UriSchemeHttp || collector.Scheme == Uri.UriSchemeHttps)
                     ? collector
                     : throw new ArgumentException($"--otlp-endpoint: '{otlp}' is not an http(s):// URL")

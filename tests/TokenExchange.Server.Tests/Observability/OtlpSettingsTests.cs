@@ -5,7 +5,7 @@ using TokenExchange.Server.Hosting;
 namespace TokenExchange.Server.Tests.Observability;
 
 /// <summary>
-/// <c>--otlp-endpoint</c> (or TX_OTLPENDPOINT, or <c>server: { otlpEndpoint: ... }</c>) turns on OTLP export
+/// <c>--otlp-endpoint</c> (or TX_OTLPENDPOINT / TX_OTLP_ENDPOINT, or <c>server: { otlpEndpoint: ... }</c>) turns on OTLP export
 /// and tracing; without it nobody listens to the cluster's spans, so they are never created.
 /// </summary>
 [Collection(ObservabilityCollection.Name)]
@@ -15,10 +15,12 @@ public sealed class OtlpSettingsTests
     public void The_endpoint_is_read_from_the_command_line_and_the_environment_with_the_command_line_first()
     {
         var fromEnvironment = From(new Dictionary<string, string?> { ["OTLPENDPOINT"] = "http://collector.env:4317" });
+        var underscored = From(new Dictionary<string, string?> { ["OTLP_ENDPOINT"] = "http://collector.env2:4317" });
         var both = From(new Dictionary<string, string?> { ["OTLPENDPOINT"] = "http://collector.env:4317" }, "--otlp-endpoint", "http://collector.cli:4317");
 
         Assert.Null(From([]).OtlpEndpoint);
         Assert.Equal(new Uri("http://collector.env:4317"), fromEnvironment.OtlpEndpoint);
+        Assert.Equal(new Uri("http://collector.env2:4317"), underscored.OtlpEndpoint);
         Assert.Equal(new Uri("http://collector.cli:4317"), both.OtlpEndpoint);
     }
 

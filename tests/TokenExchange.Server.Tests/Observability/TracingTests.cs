@@ -25,7 +25,7 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
     private const string Secret = "trace-secret-0123456789abcdef";
 
     private readonly TestIdp idp = new("https://idp.trace.example");
-    private readonly List<Activity> spans = [];
+    private readonly SpanCollection spans = new();
     private JwksServer jwks = null!;
     private TokenExchangeServer server = null!;
 
@@ -148,8 +148,7 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            List<Activity> trace;
-            lock (spans) trace = [.. spans.Where(s => s.TraceId == traceId)];
+            var trace = spans.Snapshot().Where(s => s.TraceId == traceId).ToList();
             if (trace.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore") || DateTime.UtcNow > deadline) return trace;
             await Task.Delay(20);
         }
