@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Handlers;
 using TokenExchange.Tokens;
@@ -34,7 +35,7 @@ public sealed class ExchangePipeline
 
         var parsed = ConfigLoader.Parse(Config.ToClusterYaml(jwk));
         definitions = new DefinitionSnapshot(1, parsed.Apps, parsed.Handlers);
-        var compiler = new HandlerCompiler(new HttpClient(), null, new JwksCachePolicy(), HandlerTypeCatalog.Load(null), TimeProvider.System, NullLoggerFactory.Instance);
+        var compiler = new HandlerCompiler(new HttpClient(), null, new JwksCachePolicy(), HandlerTypeCatalog.Load(null), TimeProvider.System, NullLoggerFactory.Instance, new TokenExchangeMetrics(new UnobservedMeters()));
         var definition = definitions.Handlers[Config.HandlerName];
         handler = compiler.Compile(definition);
         // The same validation the compiled handler runs, reachable on its own for the per-stage figure.

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
 using TokenExchange.Tokens;
@@ -8,9 +10,12 @@ namespace TokenExchange.Handlers;
 /// <summary>
 /// A handler definition made ready to run: its implementation (built-in or an operator's), and for a
 /// jwt handler its IdP key cache, for an introspection handler its cached IdP answers. It carries out the handler's part of an exchange: validate, map, mint.
+/// Each step is a child span of the exchange (<see cref="TokenExchangeTelemetry.Spans"/>); validation is timed.
 /// </summary>
-public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplementation implementation)
+public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplementation implementation, TokenExchangeMetrics metrics)
 {
+    private static ActivitySource Tracing => TokenExchangeTelemetry.ActivitySource;
+
     public HandlerDefinition Definition { get; } = definition;
 
     /// <summary>The IdP key source of a jwt handler, kept across recompiles while the trust settings stay the same.</summary>
@@ -21,35 +26,33 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
 
     public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
     {
-        var (subject, invalid) = await implementation.ValidateAsync(exchange, cancellationToken).ConfigureAwait(false);
+        var (subject, actor, invalid) = await ValidateAsync(exchange, cancellationToken).ConfigureAwait(false);
         if (invalid is not null) return ExchangeOutcome.Failure(invalid);
-
-        ValidatedSubject? actor = null;
-        if (exchange.ActorToken is { } actorToken)
-        {
-            // The actor token passes the same handler, as strictly as the subject token.
-            var (validatedActor, actorInvalid) = await implementation.ValidateAsync(
-                exchange with { SubjectToken = actorToken, SubjectTokenType = exchange.ActorTokenType! }, cancellationToken).ConfigureAwait(false);
-            if (actorInvalid is not null)
-                return ExchangeOutcome.Failure(actorInvalid with { Description = "actor_token: " + actorInvalid.Description.Replace("subject_token", "actor_token", StringComparison.Ordinal) });
-            actor = validatedActor;
-        }
         var (act, delegationError) = Delegation.Act(subject!, actor);
         if (delegationError is not null) return ExchangeOutcome.Failure(delegationError);
 
-        var resolution = await sessions.ResolveUserAsync(new SubjectUserRequest
+        UserResolution resolution;
+        using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
         {
-            HandlerName = Definition.Name,
-            AppName = exchange.App.ClientId,
-            AllowUserCreation = exchange.Enablement.AllowUserCreation,
-            Subject = subject!,
-            Refresh = exchange.IssueRefreshToken
-                ? new RefreshGrant { ClientId = exchange.App.ClientId, HandlerName = Definition.Name, Scopes = exchange.Scopes, Audiences = exchange.Audiences }
-                : null,
-            RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
-        }).ConfigureAwait(false);
-        if (resolution.Error is { } refused) return ExchangeOutcome.Failure(refused);
+            resolution = await sessions.ResolveUserAsync(new SubjectUserRequest
+            {
+                HandlerName = Definition.Name,
+                AppName = exchange.App.ClientId,
+                AllowUserCreation = exchange.Enablement.AllowUserCreation,
+                Subject = subject!,
+                Refresh = exchange.IssueRefreshToken
+                    ? new RefreshGrant { ClientId = exchange.App.ClientId, HandlerName = Definition.Name, Scopes = exchange.Scopes, Audiences = exchange.Audiences }
+                    : null,
+                RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
+            }).ConfigureAwait(false);
+            if (resolution.Error is { } refused)
+            {
+                span.Fail(refused.Code);
+                return ExchangeOutcome.Failure(refused);
+            }
+        }
 
+        using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
         var user = resolution.User!;
         var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
@@ -57,7 +60,33 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject), sessions).ConfigureAwait(false), user.Id);
     }
 
+    /// <summary>The subject token, then the actor token if any, each as strictly; one span, one timing.</summary>
+    private async Task<(ValidatedSubject? Subject, ValidatedSubject? Actor, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    {
+        using var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Validate);
+        var startedAt = Stopwatch.GetTimestamp();
+        var (subject, invalid) = await implementation.ValidateAsync(exchange, cancellationToken).ConfigureAwait(false);
+        ValidatedSubject? actor = null;
+        if (invalid is null && exchange.ActorToken is { } actorToken)
+        {
+            // The actor token passes the same handler, as strictly as the subject token.
+            var (validatedActor, actorInvalid) = await implementation.ValidateAsync(
+                exchange with { SubjectToken = actorToken, SubjectTokenType = exchange.ActorTokenType! }, cancellationToken).ConfigureAwait(false);
+            if (actorInvalid is not null)
+                invalid = actorInvalid with { Description = "actor_token: " + actorInvalid.Description.Replace("subject_token", "actor_token", StringComparison.Ordinal) };
+            actor = validatedActor;
+        }
+        metrics.Validation(Definition.Name, invalid is null, Stopwatch.GetElapsedTime(startedAt));
+        if (invalid is not null) span.Fail(invalid.Code);
+        return (subject, actor, invalid);
+    }
+
     /// <summary>The handler's user mapping; run by the subject session when it has no user cached.</summary>
-    public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
-        implementation.MapUserAsync(request, users, cancellationToken);
+    public async Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken)
+    {
+        using var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.MapUser);
+        var result = await implementation.MapUserAsync(request, users, cancellationToken).ConfigureAwait(false);
+        if (result.Error is { } error) span.Fail(error.Code);
+        return result;
+    }
 }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Handlers;
 
 /// <summary>Builds <see cref="CompiledHandler"/>s from definitions, with what they need from the silo.</summary>
-public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, HandlerTypeCatalog plugins, TimeProvider time, ILoggerFactory loggers)
+public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, HandlerTypeCatalog plugins, TimeProvider time, ILoggerFactory loggers, TokenExchangeMetrics metrics)
 {
     /// <summary>
     /// Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache, <paramref name="reuseAnswers"/>
@@ -16,8 +17,8 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
     {
         if (definition.IsIntrospection)
         {
-            var introspection = new IntrospectionImplementation(definition, http, time, loggers.CreateLogger<IntrospectionImplementation>(), reuseAnswers);
-            return new CompiledHandler(definition, introspection) { Introspection = introspection.Cache };
+            var introspection = new IntrospectionImplementation(definition, http, time, loggers.CreateLogger<IntrospectionImplementation>(), metrics, reuseAnswers);
+            return new CompiledHandler(definition, introspection, metrics) { Introspection = introspection.Cache };
         }
         if (definition.IsPlugin)
         {
@@ -29,7 +30,7 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
                 Time = time,
                 Settings = definition.Settings,
             };
-            return new CompiledHandler(definition, new PluginImplementation(definition, handler, services, time, loggers.CreateLogger<PluginImplementation>()));
+            return new CompiledHandler(definition, new PluginImplementation(definition, handler, services, time, loggers.CreateLogger<PluginImplementation>(), metrics), metrics);
         }
         var trust = definition.Trust;
         string issuer;
@@ -45,10 +46,10 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
             issuer = trust.Issuer!;
             keys = reuseKeys ?? (trust.InlineJwks is { } inline
                 ? StaticKeySource.FromJwks(inline)
-                : new HttpJwksKeySource(new Uri(trust.JwksUri!), http, jwksPolicy with { RefreshCooldown = trust.JwksRefreshCooldown ?? jwksPolicy.RefreshCooldown }, time, loggers.CreateLogger<HttpJwksKeySource>()));
+                : new HttpJwksKeySource(new Uri(trust.JwksUri!), http, jwksPolicy with { RefreshCooldown = trust.JwksRefreshCooldown ?? jwksPolicy.RefreshCooldown }, time, loggers.CreateLogger<HttpJwksKeySource>(), metrics, definition.Name));
         }
         var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time, trust.MaxTokenLifetime, trust.AuthorizedParties);
-        return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping)) { Keys = keys };
+        return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping), metrics) { Keys = keys };
     }
 
     /// <summary>Whether a definition's implementation can be loaded; null when it can, else why not.</summary>

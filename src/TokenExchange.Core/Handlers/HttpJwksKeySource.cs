@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Diagnostics;
 
 namespace TokenExchange.Handlers;
 
@@ -8,9 +9,10 @@ namespace TokenExchange.Handlers;
 /// at the IdP) or the keys grow old, never more often than the cooldown, and by one fetch at a time
 /// however many requests wait for it. A failed refresh keeps the keys it had. Bounded: one key set at a
 /// time (unknown kids are never remembered), at most <see cref="JwksCachePolicy.MaxKeys"/> keys from a
-/// document of at most <see cref="JwksCachePolicy.MaxDocumentBytes"/>.
+/// document of at most <see cref="JwksCachePolicy.MaxDocumentBytes"/>. Each fetch is counted for
+/// <paramref name="handler"/> (tokenexchange.jwks.fetches).
 /// </summary>
-public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy policy, TimeProvider time, ILogger logger) : IKeySource
+public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy policy, TimeProvider time, ILogger logger, TokenExchangeMetrics metrics, string handler) : IKeySource
 {
     private readonly Lock gate = new();
     private Snapshot? snapshot;
@@ -56,11 +58,13 @@ public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy 
             if (keys.Count > policy.MaxKeys) throw new InvalidDataException($"JWKS document has {keys.Count} signing keys, more than {policy.MaxKeys}");
             var fresh = new Snapshot(keys, keys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal), time.GetUtcNow());
             Volatile.Write(ref snapshot, fresh);
+            metrics.JwksFetch(handler, succeeded: true);
             logger.LogInformation("Fetched {KeyCount} keys from JWKS {JwksUri}", keys.Count, uri.GetLeftPart(UriPartial.Path));
             return fresh;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
         {
+            metrics.JwksFetch(handler, succeeded: false);
             logger.LogWarning("Could not fetch JWKS {JwksUri}: {Error}", uri.GetLeftPart(UriPartial.Path), e.Message);
             return Volatile.Read(ref snapshot);
         }

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
 using static TokenExchange.Handlers.RuleBasedUserMapping;
@@ -26,14 +26,12 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
     /// <summary>Largest answer read from the endpoint; a larger one is refused.</summary>
     public const int MaxResponseBytes = 256 * 1024;
 
-    private static readonly Meter Meter = new("TokenExchange.Handlers");
-    private static readonly Counter<long> Calls = Meter.CreateCounter<long>("tokenexchange.introspection.calls", description: "calls to identity providers' introspection or userinfo endpoints, by outcome");
-
     private readonly HandlerDefinition definition;
     private readonly IntrospectionTrust trust;
     private readonly HttpClient http;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly TokenExchangeMetrics metrics;
     private readonly Uri endpoint;
     private readonly string endpointForLogs;
     private readonly AuthenticationHeaderValue? credentials;
@@ -41,7 +39,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
 
     /// <param name="cache">A cache to keep (from the previous compile of an unchanged definition); else a new one.</param>
     /// <exception cref="InvalidOperationException">The definition has no usable introspection settings.</exception>
-    public IntrospectionImplementation(HandlerDefinition definition, HttpClient http, TimeProvider time, ILogger logger, IntrospectionCache? cache = null)
+    public IntrospectionImplementation(HandlerDefinition definition, HttpClient http, TimeProvider time, ILogger logger, TokenExchangeMetrics metrics, IntrospectionCache? cache = null)
     {
         this.definition = definition;
         trust = definition.Introspection ?? throw new InvalidOperationException($"handler {definition.Name} has no introspection settings");
@@ -52,6 +50,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
         this.http = http;
         this.time = time;
         this.logger = logger;
+        this.metrics = metrics;
         Cache = cache ?? new IntrospectionCache(trust.MaxCacheEntries);
         if (!trust.UseUserinfo && trust.ClientId is { } id)
         {
@@ -67,7 +66,9 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
     public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         var key = IntrospectionCache.KeyOf(exchange.SubjectToken);
-        if (!Cache.TryGet(key, time.GetUtcNow(), out var answer))
+        var hit = Cache.TryGet(key, time.GetUtcNow(), out var answer);
+        metrics.IntrospectionCacheLookup(definition.Name, hit);
+        if (!hit)
         {
             var call = inflight.GetOrAdd(key,
                 static (k, state) => new Lazy<Task<IntrospectionCache.Entry>>(() => state.Self.CallAsync(k, state.Token)),
@@ -207,7 +208,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
 
         var until = now + trust.MaxCacheFor;
         if (expires < until) until = expires.Value;
-        Calls.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("outcome", "active"));
+        metrics.IntrospectionCall(definition.Name, "active");
         // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
         var emailVerified = root.TryGetProperty(StandardClaims.EmailVerified, out var verified) && verified.ValueKind == JsonValueKind.True;
         return new IntrospectionCache.Entry(new ValidatedSubject
@@ -236,7 +237,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
     /// <summary>The IdP's answer refuses the token: kept briefly, since a refused token stays refused.</summary>
     private IntrospectionCache.Entry Refused(string key, string description, string reason)
     {
-        Calls.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("outcome", "inactive"));
+        metrics.IntrospectionCall(definition.Name, "inactive");
         logger.LogDebug("Handler {Handler} refused token {TokenHash}: {Reason}", definition.Name, key[..8], reason);
         return new IntrospectionCache.Entry(null, Errors.InvalidRequest(description, $"handler {definition.Name}: {reason}"), time.GetUtcNow() + trust.NegativeCacheFor);
     }
@@ -247,7 +248,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
 
     private IntrospectionCache.Entry Failure(string outcome, OAuthError error, LogLevel level)
     {
-        Calls.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("outcome", outcome));
+        metrics.IntrospectionCall(definition.Name, outcome);
         logger.Log(level, "Introspection at {Endpoint} for handler {Handler} failed: {Reason}", endpointForLogs, definition.Name, error.Reason);
         return new IntrospectionCache.Entry(null, error, DateTimeOffset.MinValue);
     }

@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
 
@@ -11,11 +11,8 @@ namespace TokenExchange.Handlers;
 /// that exchange with server_error, one that overruns with temporarily_unavailable, one that returns
 /// nonsense with server_error. Each failure is logged and counted; none reaches the silo.
 /// </summary>
-public sealed class PluginImplementation(HandlerDefinition definition, TokenExchangeHandler handler, HandlerServices services, TimeProvider time, ILogger logger) : IHandlerImplementation
+public sealed class PluginImplementation(HandlerDefinition definition, TokenExchangeHandler handler, HandlerServices services, TimeProvider time, ILogger logger, TokenExchangeMetrics metrics) : IHandlerImplementation
 {
-    private static readonly Meter Meter = new("TokenExchange.Handlers");
-    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("tokenexchange.handler.failures", description: "custom handler calls that threw, timed out or returned nonsense");
-
     public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         var (result, error) = await Run("validate", token => handler.ValidateTokenAsync(new TokenValidationContext
@@ -76,13 +73,13 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
         }
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            Failures.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("kind", "timeout"));
+            metrics.HandlerFailure(definition.Name, "timeout");
             logger.LogWarning("Handler {Handler} did not {Operation} within {Timeout}", definition.Name, operation, definition.Timeout);
             return (null, Errors.TemporarilyUnavailable("the token handler did not answer in time", $"handler {definition.Name} timed out in {operation}"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Failures.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("kind", "exception"));
+            metrics.HandlerFailure(definition.Name, "exception");
             logger.LogError(e, "Handler {Handler} threw in {Operation}", definition.Name, operation);
             return (null, Errors.ServerError($"handler {definition.Name} threw {e.GetType().Name} in {operation}"));
         }
@@ -90,7 +87,7 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
 
     private OAuthError Garbage(string operation, string what)
     {
-        Failures.Add(1, new KeyValuePair<string, object?>("handler", definition.Name), new KeyValuePair<string, object?>("kind", "invalid_result"));
+        metrics.HandlerFailure(definition.Name, "invalid_result");
         logger.LogError("Handler {Handler} returned {What} from {Operation}", definition.Name, what, operation);
         return Errors.ServerError($"handler {definition.Name} returned {what} from {operation}");
     }

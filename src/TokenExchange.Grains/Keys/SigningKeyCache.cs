@@ -11,6 +11,9 @@ public sealed class SigningKeyCache(IGrainFactory grains, KeyProtector protector
 {
     private State? state;
 
+    /// <summary>Whether the keys were loaded: before that this silo cannot sign (readiness checks it).</summary>
+    public bool IsLoaded => Volatile.Read(ref state) is not null;
+
     public SigningKeyRing Ring => Volatile.Read(ref state)?.Ring ?? throw new InvalidOperationException("signing keys are not loaded yet");
 
     public async Task RefreshAsync()

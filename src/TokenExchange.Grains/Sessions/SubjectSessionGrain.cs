@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
@@ -15,11 +16,13 @@ namespace TokenExchange.Grains.Sessions;
 /// expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
 /// Activations exist only for subjects whose tokens validated; idle ones go after
 /// <see cref="GrainLifetimes.SubjectSession"/> (or the server's --session-idle-timeout), and one session keeps at most <see cref="MaxFamilies"/> refresh token families.
+/// Activations and user cache hits are counted (tokenexchange.sessions.active, tokenexchange.session.user_cache.lookups).
 /// </summary>
 public sealed class SubjectSessionGrain(
     [PersistentState("session", StorageNames.Sessions)] IPersistentState<SubjectSessionState> state,
     GrainUserDirectory directory,
     HandlerRuntime handlers,
+    TokenExchangeMetrics metrics,
     TimeProvider time) : Grain, ISubjectSessionGrain
 {
     public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromSeconds(30);
@@ -33,6 +36,18 @@ public sealed class SubjectSessionGrain(
     private UserRecord? user;
     private DateTimeOffset cachedAt;
     private string? watched;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        metrics.SessionActivated();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.SessionDeactivated();
+        return Task.CompletedTask;
+    }
 
     public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
     {
@@ -119,7 +134,9 @@ public sealed class SubjectSessionGrain(
 
     private async Task<UserResolution> Resolve(SubjectUserRequest request)
     {
-        if (user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge) return new UserResolution(user, null);
+        var hit = user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge;
+        metrics.SessionUserLookup(request.HandlerName, hit);
+        if (hit) return new UserResolution(user, null);
         user = null;
 
         UserResolution resolution;

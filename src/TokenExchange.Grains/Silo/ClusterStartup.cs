@@ -39,6 +39,8 @@ public sealed class ClusterStartup(
 
     private async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A silo on its way out is no longer ready: load balancers stop sending it exchanges first.
+        IsReady = false;
         await stopping.CancelAsync();
         if (refreshLoop is not null) await refreshLoop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }

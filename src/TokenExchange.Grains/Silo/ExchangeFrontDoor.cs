@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Silo.Events;
@@ -9,12 +10,14 @@ namespace TokenExchange.Grains.Silo;
 /// <summary>
 /// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, authorize the
 /// request against this silo's cached definitions, hand it to the chosen handler's local worker, and
-/// record one <see cref="TokenEvent"/>.
+/// record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
+/// trace context the caller sent).
 /// </summary>
 public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, IGrainFactory grains, TokenEvents events, RateLimits limits)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
+        using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
         var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret);
@@ -33,6 +36,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
             if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
         }
         events.Record(TokenOperation.Exchange, startedAt, request.ClientId, handlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress);
+        Describe(span, snapshot, request.ClientId, handlerName, outcome.Error);
         return outcome;
     }
 
@@ -51,6 +55,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
     /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
+        using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Refresh);
         var startedAt = Stopwatch.GetTimestamp();
         var app = RateLimits.ChargeableApp(definitions.Snapshot, request.ClientId, request.ClientSecret);
         ExchangeOutcome outcome;
@@ -72,6 +77,16 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
             if (outcome.Error is { Code: OAuthErrorCodes.InvalidGrant }) limits.InvalidToken(app, request.ClientAddress);
         }
         events.Record(TokenOperation.Refresh, startedAt, request.ClientId, null, outcome.Error, outcome.UserId, request.RefreshToken, request.ClientAddress);
+        Describe(span, definitions.Snapshot, request.ClientId, null, outcome.Error);
         return outcome;
+    }
+
+    /// <summary>The span's tags, as bounded as the metrics' (a span is exported as widely).</summary>
+    private static void Describe(Activity? span, TokenExchange.Definitions.DefinitionSnapshot snapshot, string? clientId, string? handler, OAuthError? error)
+    {
+        if (span is null || !span.IsAllDataRequested) return;
+        span.SetTag("tokenexchange.app", MetricsSink.App(snapshot, clientId, error?.Code));
+        span.SetTag("tokenexchange.handler", MetricsSink.Handler(snapshot, handler));
+        if (error is not null) span.Fail(MetricsSink.Error(error.Code)!);
     }
 }

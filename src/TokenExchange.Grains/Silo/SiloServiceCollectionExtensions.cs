@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Keys;
@@ -28,6 +29,8 @@ public static class SiloServiceCollectionExtensions
                 options.ClassSpecificCollectionAge.TryAdd(grainClass.FullName!, Sessions.GrainLifetimes.SubjectSession);
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TokenExchangeMetrics>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Limits);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Jwks);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.EnableDevIssuer
@@ -45,7 +48,8 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<JwksCachePolicy>(),
             sp.GetRequiredService<HandlerTypeCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TokenExchangeMetrics>()));
         services.AddSingleton<HandlerRuntime>();
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
@@ -63,6 +67,7 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.RateLimits,
             sp.GetKeyedService<TimeProvider>(Limits.RateLimits.ClockKey) ?? sp.GetRequiredService<TimeProvider>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -56,6 +56,8 @@ public sealed record ServerSettings
 
     public KeyRotationPolicy KeyRotation { get; init; } = KeyRotationPolicy.Default;
 
+    /// <summary>An OTLP/gRPC collector (e.g. http://otel-collector:4317) for metrics and traces; none by default.</summary>
+    public Uri? OtlpEndpoint { get; init; }
     /// <summary>
     /// How long a subject's grains (its session, its user, the user's index entries) stay in memory without an
     /// exchange; null keeps Orleans' default collection age.
@@ -100,6 +102,7 @@ public sealed record ServerSettings
         ["--key-activation-delay"] = "keyActivationDelay",
         ["--key-retention"] = "keyRetention",
         ["--signing-algorithm"] = "signingAlgorithm",
+        ["--otlp-endpoint"] = "otlpEndpoint",
         ["--session-idle-timeout"] = "sessionIdleTimeout",
         ["--tls-cert"] = "tlsCert",
         ["--tls-key"] = "tlsKey",
@@ -147,6 +150,12 @@ public sealed record ServerSettings
                         ?? throw new ArgumentException($"--signing-algorithm: '{algorithm}' is not ES256 or RS256")
                     : KeyRotationPolicy.Default.Algorithm,
             },
+            // TX_OTLPENDPOINT by the usual naming, TX_OTLP_ENDPOINT as well.
+            OtlpEndpoint = (configuration["otlpEndpoint"] ?? configuration["OTLP_ENDPOINT"]) is { Length: > 0 } otlp
+                ? Uri.TryCreate(otlp, UriKind.Absolute, out var collector) && (collector.Scheme == Uri.UriSchemeHttp || collector.Scheme == Uri.UriSchemeHttps)
+                    ? collector
+                    : throw new ArgumentException($"--otlp-endpoint: '{otlp}' is not an http(s):// URL")
+                : null,
             SessionIdleTimeout = LongDuration(configuration["sessionIdleTimeout"], "--session-idle-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)),
             RateLimitPerAddress = configuration["rateLimitPerAddress"] is { } perAddress
                 ? int.TryParse(perAddress, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate <= 1_000_000 ? rate

@@ -15,6 +15,9 @@ public static class SiloSetup
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
         var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
         var gatewayPort = settings.GatewayPort == 0 ? FreePorts.Pick() : settings.GatewayPort;
+        // Grain calls carry the caller's trace context (traceparent in the request context), so an exchange's
+        // trace reaches the subject session on whichever silo it lives. Nothing is created while nobody listens.
+        silo.AddActivityPropagation();
         if (settings.SessionIdleTimeout is { } idle) ConfigureIdleSubjects(silo, idle);
         if (settings.Postgres is not { } connection)
         {

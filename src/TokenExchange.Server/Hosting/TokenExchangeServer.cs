@@ -9,6 +9,7 @@ using TokenExchange.Server.Audit;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Setup;
+using TokenExchange.Server.Observability;
 using TokenExchange.Storage;
 using TokenExchange.Server.Http;
 using TokenExchange.Server.Tls;
@@ -86,6 +87,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         });
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
+        builder.Services.AddTokenExchangeTelemetry(settings);
         builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
         builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddSingleton<KeyAdmin>();
@@ -96,6 +98,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.MaxReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
         });
+        // grpcurl-style tools list and describe the services without the .proto files.
+        builder.Services.AddGrpcReflection();
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
@@ -105,6 +109,8 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapTokenExchangeMetrics();
         app.MapTokenExchangeHealth();
         app.MapTokenEndpoint();
         app.MapTokenManagementEndpoints();

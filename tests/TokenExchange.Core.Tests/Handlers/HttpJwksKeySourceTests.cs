@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using TokenExchange.Diagnostics;
 using TokenExchange.Handlers;
 using TokenExchange.Testing;
 
@@ -16,17 +18,22 @@ public sealed class HttpJwksKeySourceTests : IDisposable
     private readonly JwksHttpHandler server;
     private readonly HttpClient http;
     private readonly HttpJwksKeySource source;
+    private readonly TestMeterFactory meters = new();
+    private readonly MetricCollector<long> fetches;
     private string? documentOverride;
 
     public HttpJwksKeySourceTests()
     {
         server = new JwksHttpHandler(() => documentOverride ?? idp.Jwks());
         http = new HttpClient(server);
-        source = new HttpJwksKeySource(new Uri("https://idp.test.example/jwks.json"), http, Policy, time, NullLogger.Instance);
+        source = new HttpJwksKeySource(new Uri("https://idp.test.example/jwks.json"), http, Policy, time, NullLogger.Instance, new TokenExchangeMetrics(meters), "partner-idp");
+        fetches = new MetricCollector<long>(meters, TokenExchangeTelemetry.Name, "tokenexchange.jwks.fetches");
     }
 
     public void Dispose()
     {
+        fetches.Dispose();
+        meters.Dispose();
         http.Dispose();
         server.Dispose();
     }
@@ -34,6 +41,19 @@ public sealed class HttpJwksKeySourceTests : IDisposable
     private async Task<IReadOnlyList<SecurityKey>> Keys(string? kid) => await source.GetKeysAsync(kid, CancellationToken.None);
 
     private static string[] KeyIds(IReadOnlyList<SecurityKey> keys) => [.. keys.Select(k => k.KeyId)];
+
+    [Fact]
+    public async Task Counts_each_fetch_and_each_failed_fetch_for_its_handler()
+    {
+        await Keys(null);
+        documentOverride = "not json";
+        time.Advance(TimeSpan.FromSeconds(11));
+        await Keys("unknown-kid");
+
+        var measurements = fetches.GetMeasurementSnapshot();
+        Assert.Equal(["success", "failure"], measurements.Select(m => (string)m.Tags["outcome"]!));
+        Assert.All(measurements, m => Assert.Equal("partner-idp", m.Tags["handler"]));
+    }
 
     [Fact]
     public async Task First_call_fetches_the_keys()

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
 using TokenExchange.Handlers;
@@ -24,10 +26,15 @@ public sealed class IntrospectionImplementationTests : IDisposable
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly IntrospectionHttpHandler idp = new();
     private readonly HttpClient http;
+    private readonly TestMeterFactory meters = new();
 
     public IntrospectionImplementationTests() => http = new HttpClient(idp);
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        http.Dispose();
+        meters.Dispose();
+    }
 
     private static IntrospectionTrust Trust(Func<IntrospectionTrust, IntrospectionTrust>? change = null)
     {
@@ -45,7 +52,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
             Trust = new JwtTrust { Audiences = audiences ?? [] },
             UserMapping = new UserMappingRule { Attribute = attribute, Claim = claim },
             Timeout = TimeSpan.FromSeconds(2),
-        }, http, time, NullLogger.Instance);
+        }, http, time, NullLogger.Instance, new TokenExchangeMetrics(meters));
 
     private static Task<(ValidatedSubject? Subject, OAuthError? Error)> Validate(IntrospectionImplementation implementation, string token = Token) =>
         implementation.ValidateAsync(new AuthorizedExchange
@@ -275,7 +282,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
             Name = "opaque-idp",
             Implementation = HandlerImplementations.Introspection,
             Introspection = Trust(),
-        }, refusing, time, NullLogger.Instance);
+        }, refusing, time, NullLogger.Instance, new TokenExchangeMetrics(meters));
 
         AssertRefused(await Validate(implementation), OAuthErrorCodes.TemporarilyUnavailable, "the identity provider cannot be reached");
         Assert.Equal(0, implementation.Cache.Count);
@@ -409,9 +416,33 @@ public sealed class IntrospectionImplementationTests : IDisposable
     }
 
     [Fact]
+    public async Task Counts_cache_hits_and_misses_and_each_call_by_outcome()
+    {
+        using var lookups = new MetricCollector<long>(meters, TokenExchangeTelemetry.Name, "tokenexchange.introspection.cache.lookups");
+        using var calls = new MetricCollector<long>(meters, TokenExchangeTelemetry.Name, "tokenexchange.introspection.calls");
+        idp.Answer = request => IntrospectionHttpHandler.Json(new { active = true, sub = "alice-ext-1" });
+        var implementation = Implementation();
+
+        await Validate(implementation);
+        await Validate(implementation);
+        await Validate(implementation);
+        idp.Answer = _ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        await Validate(implementation, "another-opaque-token");
+
+        Assert.Equal(2, Sum(lookups, "result", "miss"));
+        Assert.Equal(2, Sum(lookups, "result", "hit"));
+        Assert.Equal(1, Sum(calls, "outcome", "active"));
+        Assert.Equal(1, Sum(calls, "outcome", "unavailable"));
+        Assert.All(lookups.GetMeasurementSnapshot(), m => Assert.Equal("opaque-idp", m.Tags["handler"]));
+
+        static long Sum(MetricCollector<long> collector, string tag, string value) =>
+            collector.GetMeasurementSnapshot().Where(m => Equals(m.Tags[tag], value)).Sum(m => m.Value);
+    }
+
+    [Fact]
     public async Task The_compiler_builds_an_introspection_handler_and_can_hand_its_answers_to_the_next_compile()
     {
-        var compiler = new HandlerCompiler(http, null, new JwksCachePolicy(), HandlerTypeCatalog.Empty, time, NullLoggerFactory.Instance);
+        var compiler = new HandlerCompiler(http, null, new JwksCachePolicy(), HandlerTypeCatalog.Empty, time, NullLoggerFactory.Instance, new TokenExchangeMetrics(meters));
         var definition = new HandlerDefinition { Name = "opaque-idp", Implementation = HandlerImplementations.Introspection, Introspection = Trust() };
         var exchange = new AuthorizedExchange
         {

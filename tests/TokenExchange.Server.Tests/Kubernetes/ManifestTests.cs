@@ -1,5 +1,6 @@
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Server.Observability;
 using static TokenExchange.Server.Tests.Kubernetes.RenderedManifests;
 
 namespace TokenExchange.Server.Tests.Kubernetes;
@@ -46,6 +47,17 @@ public sealed class ManifestTests
             foreach (var port in Sequence(service, "spec", "ports"))
                 Assert.True(ports.ContainsKey(Scalar(port, "targetPort")!), $"{name} targets a port the container lacks");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Prometheus_scrape_annotations_point_at_the_http_front_doors_metrics(string overlay)
+    {
+        var (container, template) = Silo(await RenderAsync(overlay));
+
+        Assert.Equal("true", Scalar(template, "metadata", "annotations", "prometheus.io/scrape"));
+        Assert.Equal(TelemetrySetup.MetricsPath, Scalar(template, "metadata", "annotations", "prometheus.io/path"));
+        Assert.Equal(Ports(container)["http"], int.Parse(Scalar(template, "metadata", "annotations", "prometheus.io/port")!));
     }
 
     [Theory]

@@ -1,0 +1,53 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using TokenExchange.Diagnostics;
+using TokenExchange.Server.Health;
+using TokenExchange.Server.Hosting;
+using OrleansSources = Orleans.Diagnostics.ActivitySources;
+
+namespace TokenExchange.Server.Observability;
+
+/// <summary>
+/// OpenTelemetry for a silo: metrics always (Prometheus text at <see cref="MetricsPath"/>, and OTLP when
+/// <c>--otlp-endpoint</c> is set); traces only with <c>--otlp-endpoint</c>, so that without a collector
+/// nobody listens to the activity sources and tracing costs nothing.
+/// </summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+    public const string ServiceName = "token-exchange";
+
+    public static void AddTokenExchangeTelemetry(this IServiceCollection services, ServerSettings settings)
+    {
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddTokenExchangeMeters().AddPrometheusExporter();
+                if (settings.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(options => options.Endpoint = endpoint);
+            });
+        if (settings.OtlpEndpoint is { } traces)
+            telemetry.WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddOtlpExporter(options => options.Endpoint = traces));
+    }
+
+    /// <summary>The cluster's own meter, ASP.NET Core's request metrics and the .NET runtime's.</summary>
+    public static MeterProviderBuilder AddTokenExchangeMeters(this MeterProviderBuilder metrics) =>
+        metrics.AddMeter(TokenExchangeTelemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+
+    /// <summary>
+    /// The spans of an exchange: ASP.NET Core's server span (its parent from the caller's traceparent), the
+    /// cluster's own, and Orleans' grain calls, through which the trace context reaches the subject session.
+    /// </summary>
+    public static TracerProviderBuilder AddTokenExchangeInstrumentation(this TracerProviderBuilder tracing) =>
+        tracing
+            .AddSource(TokenExchangeTelemetry.Name, OrleansSources.ApplicationGrainActivitySourceName)
+            .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbeOrScrape(context.Request.Path));
+
+    public static void MapTokenExchangeMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint(MetricsPath);
+
+    /// <summary>Probes and scrapes arrive every few seconds and say nothing about exchanges.</summary>
+    private static bool IsProbeOrScrape(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments(HealthEndpoints.LivePath) || path.StartsWithSegments(HealthEndpoints.ReadyPath)
+        || path.StartsWithSegments("/grpc.health.v1.Health");
+}
