@@ -5,7 +5,7 @@
 #   bench/run.sh                 the full run (3 runs per case; about 15 minutes on 2 cores)
 #   bench/run.sh --quick         a ~3 minute smoke run (1 run, short windows, 20,000 subjects for scale)
 #   bench/run.sh --cases floor,embedded --runs 5
-# TX_POSTGRES names a PostgreSQL to use; otherwise scripts/postgres-setup.sh provides one (root needed).
+# BENCH_POSTGRES names a PostgreSQL to use (not TX_POSTGRES: the servers it starts would read that as their own); otherwise scripts/postgres-setup.sh provides one (root needed).
 # Needs a quiet machine for meaningful figures. Every process it starts is stopped when it ends.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,13 +19,13 @@ build src/TokenExchange.Server
 build src/TokenExchange.Cli
 build bench/Bench.sln
 
-if [ -z "${TX_POSTGRES:-}" ]; then
+if [ -z "${BENCH_POSTGRES:-}" ]; then
   # A database of its own, so the benchmark's users and sessions stay out of the tests' database.
-  if TX_POSTGRES=$(TX_PG_DATABASE=tokenexchange_bench "$root/scripts/postgres-setup.sh"); then
-    export TX_POSTGRES
+  if BENCH_POSTGRES=$(TX_PG_DATABASE=tokenexchange_bench "$root/scripts/postgres-setup.sh"); then
+    export BENCH_POSTGRES
   else
     echo "PostgreSQL could not be set up: the two-silo case will be reported as failed" >&2
-    unset TX_POSTGRES
+    unset BENCH_POSTGRES
   fi
 fi
 

@@ -24,6 +24,8 @@ public static class ChildProcesses
             UseShellExecute = false,
         };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        // The servers read TX_* variables as settings: only what a case passes may reach them, never the caller's shell.
+        foreach (var inherited in info.Environment.Keys.Where(k => k.StartsWith("TX_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(inherited);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };

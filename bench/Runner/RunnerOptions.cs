@@ -71,7 +71,7 @@ public sealed record RunnerOptions
             Quick = quick,
             Runs = runs ?? (quick ? 1 : 3),
             Cases = cases ?? AllCases,
-            Postgres = postgres ?? Environment.GetEnvironmentVariable("TX_POSTGRES"),
+            Postgres = postgres ?? Environment.GetEnvironmentVariable("BENCH_POSTGRES"),
             Concurrency = concurrency ?? 64,
             Subjects = subjects ?? 1000,
             ScaleSubjects = scaleSubjects ?? (quick ? 20_000 : 1_000_000),

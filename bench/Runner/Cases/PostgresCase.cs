@@ -17,7 +17,7 @@ public static class PostgresCase
         var result = new CaseResult(Name, $"{options.Subjects:N0} subjects; two load generators at concurrency {options.Concurrency / 2} each, one per silo");
         if (options.Postgres is not { } connection)
         {
-            result.Failures.Add("no PostgreSQL: set TX_POSTGRES or let bench/run.sh run scripts/postgres-setup.sh");
+            result.Failures.Add("no PostgreSQL: set BENCH_POSTGRES or let bench/run.sh run scripts/postgres-setup.sh");
             return result;
         }
         // A cluster of its own in the shared database: fresh ids, so no stale membership rows from earlier runs.
