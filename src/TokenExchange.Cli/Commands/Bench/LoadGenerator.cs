@@ -13,9 +13,9 @@ public readonly record struct PhaseEnd(long? Until, long? Count)
 /// <summary>
 /// Sends the prepared requests, in order and cycling, to a target. Closed model: a fixed number of
 /// workers, each sending its next request when its last one is answered. Open model: requests arrive at
-/// a fixed rate whatever the answers, each timed from the moment it was due (not from when it could be
-/// sent), so a stalled server shows in the latencies instead of slowing the arrivals (no coordinated
-/// omission); at most <c>maxOutstanding</c> are outstanding, arrivals beyond that are dropped and counted.
+/// a fixed rate whatever the answers, each timed from the moment it was due (or, within the pacer's 1 ms
+/// batching, when it was meant to go out; not from when it could be sent), so a stalled server shows in the latencies instead of slowing the arrivals (no
+/// coordinated omission); at most <c>maxOutstanding</c> are outstanding, arrivals beyond that are dropped and counted.
 /// </summary>
 public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] requests, BenchRecorder recorder)
 {
@@ -44,26 +44,66 @@ public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] req
 
     public async Task RunOpenAsync(double rate, int maxOutstanding, PhaseEnd end, CancellationToken cancellationToken)
     {
+        var outstanding = new Outstanding();
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A thread of its own: the thread pool's timers fire late under load, and every arrival due during
+        // that lateness would be charged with it, the harness's delay measured as the server's.
+        var pacer = new Thread(() =>
+        {
+            try
+            {
+                Pace(rate, maxOutstanding, end, outstanding, cancellationToken);
+                paced.SetResult();
+            }
+            catch (Exception e)
+            {
+                paced.SetException(e);
+            }
+        }) { IsBackground = true, Name = "txctl bench pacer" };
+        pacer.Start();
+        await paced.Task;
+        await outstanding.DrainAsync();
+    }
+
+    /// <summary>
+    /// Sends each arrival when it is due, sleeping in between (at least 1 ms at a time, so arrivals go out in
+    /// batches). An arrival is timed from when it was due, or, if it fell due while the pacer slept, from the
+    /// moment the pacer meant to wake: the batching is the harness's choice, but any lateness beyond it (an
+    /// oversleep, a stalled machine) counts in full.
+    /// </summary>
+    private void Pace(double rate, int maxOutstanding, PhaseEnd end, Outstanding outstanding, CancellationToken cancellationToken)
+    {
+        var ticksPerMillisecond = Stopwatch.Frequency / 1000;
         var ticksBetween = Stopwatch.Frequency / rate;
         var phaseStart = Stopwatch.GetTimestamp();
-        var outstanding = new Outstanding();
-        for (long k = 0; !cancellationToken.IsCancellationRequested; k++)
+        var plannedWake = phaseStart;
+        long k = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            if (end.Count is { } count && k >= count) break;
-            var due = phaseStart + (long)(k * ticksBetween);
-            if (end.Until is { } until && due >= until) break;
-            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-            // Timers tick about once a millisecond: arrivals due sooner go out now, late ones keep their due time.
-            if (wait >= TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!outstanding.TryEnter(maxOutstanding))
+            var now = Stopwatch.GetTimestamp();
+            var next = phaseStart + (long)(k * ticksBetween);
+            if (next > now)
             {
-                recorder.Drop();
-                continue;
+                var milliseconds = (int)Math.Max(1, (next - now) / ticksPerMillisecond);
+                plannedWake = now + milliseconds * ticksPerMillisecond;
+                Thread.Sleep(milliseconds);
+                now = Stopwatch.GetTimestamp();
             }
-            var request = requests[(Interlocked.Increment(ref sent) - 1) % requests.Length];
-            _ = SendAsync(request, due, outstanding, cancellationToken);
+            for (; ; k++)
+            {
+                if (end.Count is { } count && k >= count) return;
+                var due = phaseStart + (long)(k * ticksBetween);
+                if (due > now) break;
+                if (end.Until is { } until && due >= until) return;
+                if (!outstanding.TryEnter(maxOutstanding))
+                {
+                    recorder.Drop();
+                    continue;
+                }
+                var request = requests[(Interlocked.Increment(ref sent) - 1) % requests.Length];
+                _ = SendAsync(request, Math.Max(due, plannedWake), outstanding, cancellationToken);
+            }
         }
-        await outstanding.DrainAsync();
     }
 
     private async Task SendAsync(PreparedExchange request, long due, Outstanding outstanding, CancellationToken cancellationToken)
