@@ -36,7 +36,7 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
 
-/// <summary>What the handler grain asks of a subject session: the user for this validated subject.</summary>
+/// <summary>What the handler asks of a subject session: the user for this validated subject.</summary>
 [GenerateSerializer, Immutable, Alias("tx.SubjectUserRequest")]
 public sealed record SubjectUserRequest
 {

@@ -9,11 +9,11 @@ namespace TokenExchange.Grains.Silo;
 
 /// <summary>
 /// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, authorize the
-/// request against this silo's cached definitions, hand it to the chosen handler's local worker, and
+/// request against this silo's cached definitions, run the chosen handler on this silo, and
 /// record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, IGrainFactory grains, TokenEvents events, RateLimits limits)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
@@ -44,7 +44,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
     {
         try
         {
-            return await grains.GetGrain<IHandlerGrain>(exchange.HandlerName).Exchange(exchange).WaitAsync(cancellationToken);
+            return await handlers.ExchangeAsync(exchange, cancellationToken).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -51,6 +51,7 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TokenExchangeMetrics>()));
         services.AddSingleton<HandlerRuntime>();
+        services.AddSingleton<HandlerExecutor>();
         services.AddSingleton<DefinitionCache>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
             ? KeyProtector.FromBase64(kek)
