@@ -138,3 +138,13 @@ public sealed class AdversarialCollection : ICollectionFixture<AdversarialFixtur
 {
     public const string Name = "adversarial";
 }
+
+/// <summary>
+/// The input-limit tests measure the managed heap of this process: they run alone, after the parallel
+/// collections, or every other test's allocations would count as theirs. They get a server of their own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AdversarialAloneCollection : ICollectionFixture<AdversarialFixture>
+{
+    public const string Name = "adversarial, run alone";
+}

@@ -12,7 +12,7 @@ namespace TokenExchange.Server.Tests.Adversarial;
 /// parameters, invalid UTF-8 and control characters, wrong content types, oversized gRPC messages.
 /// Each gets one specific error, and the server keeps serving.
 /// </summary>
-[Collection(AdversarialCollection.Name)]
+[Collection(AdversarialAloneCollection.Name)]
 public sealed class InputLimitTests(AdversarialFixture fixture) : IDisposable
 {
     private readonly Wire wire = new(fixture);
