@@ -15,17 +15,18 @@ public sealed class HandlerExecutor(HandlerRuntime runtime, ISubjectSessions ses
 {
     public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
-        var handler = runtime.Get(exchange.HandlerName);
-        // The front door found the handler defined; no runnable handler means its definition could not be
-        // compiled (its plugin type did not load): the server's fault, logged when it was compiled.
-        if (handler is null) return ExchangeOutcome.Failure(Errors.ServerError($"handler {exchange.HandlerName} is defined but cannot run"));
         try
         {
+            var handler = runtime.Get(exchange.HandlerName);
+            // The front door found the handler defined; no runnable handler means its definition could not be
+            // compiled (its plugin type did not load): the server's fault, logged when it was compiled.
+            if (handler is null) return ExchangeOutcome.Failure(Errors.ServerError($"handler {exchange.HandlerName} is defined but cannot run"));
             return await handler.ExchangeAsync(exchange, sessions, minter, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Handler {Handler} failed an exchange for client {ClientId}", handler.Definition.Name, exchange.App.ClientId);
+            // Includes a failed subject session call (a silo or storage down): mapped to its OAuth error.
+            logger.LogError(e, "Handler {Handler} failed an exchange for client {ClientId}", exchange.HandlerName, exchange.App.ClientId);
             return ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
         }
     }

@@ -20,7 +20,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
-        var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret);
+        var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
         string? handlerName = null;
         ExchangeOutcome outcome;
         if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
@@ -31,7 +31,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         {
             var authorization = authorizer.Authorize(request, snapshot);
             handlerName = authorization.Exchange?.HandlerName;
-            outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await RunHandlerAsync(authorization.Exchange!, cancellationToken);
+            outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(authorization.Exchange!, cancellationToken);
             // The handler answers invalid_request only for a subject or actor token it refused.
             if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
         }
@@ -40,24 +40,12 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         return outcome;
     }
 
-    private async Task<ExchangeOutcome> RunHandlerAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await handlers.ExchangeAsync(exchange, cancellationToken).WaitAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
-        }
-    }
-
     /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Refresh);
         var startedAt = Stopwatch.GetTimestamp();
-        var app = RateLimits.ChargeableApp(definitions.Snapshot, request.ClientId, request.ClientSecret);
+        var app = RateLimits.ChargeableApp(definitions.Snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
         ExchangeOutcome outcome;
         if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
         {

@@ -23,7 +23,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     {
         var startedAt = Stopwatch.GetTimestamp();
         // Introspecting a token that is not active is ordinary use: only the request budgets apply.
-        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret), clientAddress, checkInvalidTokens: false) is { } limited
+        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false) is { } limited
             ? (null, limited)
             : await IntrospectCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
@@ -81,7 +81,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret), clientAddress, checkInvalidTokens: false)
+        var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false)
             ?? await RevokeCoreAsync(clientId, secret, token, certificate);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;

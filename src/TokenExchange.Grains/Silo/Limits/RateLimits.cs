@@ -51,13 +51,14 @@ public sealed class RateLimits
 
     /// <summary>
     /// The app a request may be charged to: registered, and authenticated when it has budgets (a request
-    /// that fails authentication is charged to its address only).
+    /// that fails authentication is charged to its address only). Authenticated as the exchange will be:
+    /// by secret or by TLS client certificate.
     /// </summary>
-    public static AppDefinition? ChargeableApp(DefinitionSnapshot snapshot, string? clientId, string? secret)
+    public static AppDefinition? ChargeableApp(DefinitionSnapshot snapshot, string? clientId, string? secret, ClientCertificate? certificate)
     {
         if (string.IsNullOrEmpty(clientId) || !snapshot.Apps.TryGetValue(clientId, out var app)) return null;
         if (app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 }) return null;
-        return ExchangeAuthorizer.AuthenticateApp(snapshot, clientId, secret, requireSecret: false).App;
+        return ExchangeAuthorizer.AuthenticateApp(snapshot, clientId, secret, requireSecret: false, certificate).App;
     }
 
     /// <summary>Null when the request may go on; else the refusal (temporarily_unavailable with RetryAfter).</summary>
