@@ -31,6 +31,25 @@ public sealed class RateLimitStateTests
     }
 
     [Fact]
+    public void An_app_that_authenticates_by_certificate_is_charged_when_it_presents_its_certificate()
+    {
+        var thumbprint = new string('A', 43); // base64url SHA-256, as the front door computes it
+        var app = new AppDefinition
+        {
+            ClientId = "mtls-app",
+            TokenExchangeEnabled = true,
+            TokenEndpointAuthMethod = ClientAuthMethods.SelfSignedTlsClientAuth,
+            TlsClientAuth = new TlsClientAuthPolicy { Thumbprints = [thumbprint] },
+            RateLimits = new RateLimitPolicy { RequestsPerSecond = 5 },
+        };
+        var snapshot = new DefinitionSnapshot(1, [app], []);
+        var certificate = new TokenExchange.Exchange.ClientCertificate { Thumbprint = thumbprint, SubjectDn = "CN=mtls-app" };
+
+        Assert.Equal("mtls-app", RateLimits.ChargeableApp(snapshot, "mtls-app", secret: null, certificate)?.ClientId);
+        Assert.Null(RateLimits.ChargeableApp(snapshot, "mtls-app", secret: null, certificate with { Thumbprint = new string('B', 43) }));
+    }
+
+    [Fact]
     public void Asking_with_zero_permits_takes_nothing()
     {
         var bucket = new TokenBucket(capacity: 1, perSecond: 1, clock);
