@@ -24,10 +24,12 @@ public sealed class TokenExchangeMetrics
     private readonly Counter<long> sessionUserCache;
     private readonly UpDownCounter<long> activeSessions;
     private readonly Counter<long> handlerFailures;
+    private readonly Counter<long> rateLimitRejections;
+    private readonly Counter<long> auditDropped;
 
     public TokenExchangeMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(TokenExchangeTelemetry.Name);
+        var meter = Meter = meters.Create(TokenExchangeTelemetry.Name);
         var durations = new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets };
         operations = meter.CreateCounter<long>("tokenexchange.operations",
             description: "token operations (exchange, refresh, introspect, revoke) by app, handler, outcome and OAuth error code");
@@ -47,7 +49,16 @@ public sealed class TokenExchangeMetrics
             description: "subject session activations on this silo");
         handlerFailures = meter.CreateCounter<long>("tokenexchange.handler.failures",
             description: "custom handler calls that threw, timed out or returned nonsense, by handler and kind");
+        rateLimitRejections = meter.CreateCounter<long>(RateLimitRejectionsName,
+            description: "requests refused by a rate limit, by app and kind (address, app, invalid_token)");
+        auditDropped = meter.CreateCounter<long>("tokenexchange.audit.dropped",
+            description: "audit events not written to the audit table (queue full or write failed)");
     }
+
+    public const string RateLimitRejectionsName = "tokenexchange.ratelimit.rejections";
+
+    /// <summary>The meter every instrument above is on (tests listen to this silo's alone).</summary>
+    public Meter Meter { get; }
 
     /// <summary>One finished token operation; <paramref name="errorCode"/> null when it succeeded.</summary>
     public void Operation(string operation, string app, string handler, string? errorCode, TimeSpan elapsed)
@@ -87,4 +98,11 @@ public sealed class TokenExchangeMetrics
     /// <param name="kind">timeout, exception or invalid_result.</param>
     public void HandlerFailure(string handler, string kind) =>
         handlerFailures.Add(1, new("handler", handler), new("kind", kind));
+
+    /// <param name="app">A configured app, or "unknown".</param>
+    /// <param name="kind">address, app or invalid_token.</param>
+    public void RateLimitRejection(string app, string kind) =>
+        rateLimitRejections.Add(1, new("app", app), new("kind", kind));
+
+    public void AuditDropped(long count) => auditDropped.Add(count);
 }

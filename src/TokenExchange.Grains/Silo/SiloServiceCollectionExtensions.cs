@@ -67,7 +67,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton(sp => new Limits.RateLimits(
             sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.RateLimits,
             sp.GetKeyedService<TimeProvider>(Limits.RateLimits.ClockKey) ?? sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            sp.GetRequiredService<TokenExchangeMetrics>()));
         services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();

@@ -17,7 +17,7 @@ public static class AuditServiceCollectionExtensions
         services.AddSingleton(sp => new PostgresAuditSink(
             sp.GetRequiredService<AuditTable>().WriteAsync,
             sp.GetRequiredService<ILogger<PostgresAuditSink>>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            sp.GetRequiredService<TokenExchange.Diagnostics.TokenExchangeMetrics>()));
         services.AddSingleton<ITokenEventSink>(sp => sp.GetRequiredService<PostgresAuditSink>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresAuditSink>());
         return services;

@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using TokenExchange.Diagnostics;
 using System.Threading.Channels;
 using TokenExchange.Grains.Silo.Events;
 using TokenExchange.Storage;
@@ -23,20 +23,19 @@ public sealed class PostgresAuditSink : ITokenEventSink, IHostedService
     private readonly Channel<TokenEvent> channel;
     private readonly Func<IReadOnlyList<AuditRow>, CancellationToken, Task> write;
     private readonly ILogger logger;
-    private readonly Counter<long> droppedCounter;
+    private readonly TokenExchangeMetrics? metrics;
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
     private long dropped;
     private long written;
 
-    public PostgresAuditSink(Func<IReadOnlyList<AuditRow>, CancellationToken, Task> write, ILogger<PostgresAuditSink> logger, IMeterFactory? meters, int capacity = DefaultCapacity)
+    public PostgresAuditSink(Func<IReadOnlyList<AuditRow>, CancellationToken, Task> write, ILogger<PostgresAuditSink> logger, TokenExchangeMetrics? metrics, int capacity = DefaultCapacity)
     {
         this.write = write;
         this.logger = logger;
         // Wait mode makes TryWrite answer false when full, so a drop is seen and counted (DropWrite would hide it).
         channel = Channel.CreateBounded<TokenEvent>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-        var meter = meters?.Create(Grains.Silo.Limits.RateLimits.MeterName) ?? new Meter(Grains.Silo.Limits.RateLimits.MeterName);
-        droppedCounter = meter.CreateCounter<long>("tokenexchange.audit.dropped", description: "audit events not written to the audit table (queue full or write failed)");
+        this.metrics = metrics;
     }
 
     /// <summary>Events not written to the table: queue full, write failed, or arriving after shutdown.</summary>
@@ -100,7 +99,7 @@ public sealed class PostgresAuditSink : ITokenEventSink, IHostedService
     {
         if (count == 0) return;
         Interlocked.Add(ref dropped, count);
-        droppedCounter.Add(count);
+        metrics?.AuditDropped(count);
     }
 
     public static AuditRow ToRow(TokenEvent e) => new(

@@ -23,7 +23,7 @@ public sealed class PostgresAuditSinkTests
             await release.Task.WaitAsync(cancellationToken);
             lock (rows) rows.AddRange(batch);
         }
-        var sink = new PostgresAuditSink(Write, NullLogger<PostgresAuditSink>.Instance, meters: null, capacity: 10);
+        var sink = new PostgresAuditSink(Write, NullLogger<PostgresAuditSink>.Instance, metrics: null, capacity: 10);
         await sink.StartAsync(CancellationToken.None);
 
         sink.Record(Event(0));
@@ -50,7 +50,7 @@ public sealed class PostgresAuditSinkTests
             written.TrySetResult([.. batch]);
             return Task.CompletedTask;
         }
-        var sink = new PostgresAuditSink(Write, NullLogger<PostgresAuditSink>.Instance, meters: null);
+        var sink = new PostgresAuditSink(Write, NullLogger<PostgresAuditSink>.Instance, metrics: null);
         await sink.StartAsync(CancellationToken.None);
 
         sink.Record(Event(1));

@@ -144,12 +144,12 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Rejections_are_counted_by_app_and_kind()
     {
-        var meter = server.Services.GetRequiredService<RateLimits>().Meter;
+        var meter = server.Services.GetRequiredService<TokenExchange.Diagnostics.TokenExchangeMetrics>().Meter;
         var counted = new List<(long Value, string App, string Kind)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == RateLimits.RejectionsInstrument) l.EnableMeasurementEvents(instrument);
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == TokenExchange.Diagnostics.TokenExchangeMetrics.RateLimitRejectionsName) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {

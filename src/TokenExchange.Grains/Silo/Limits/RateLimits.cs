@@ -1,4 +1,4 @@
-using System.Diagnostics.Metrics;
+using TokenExchange.Diagnostics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using TokenExchange.Definitions;
@@ -24,27 +24,23 @@ public sealed class RateLimits
 {
     /// <summary>Tests register a <see cref="TimeProvider"/> under this key to move the buckets' time.</summary>
     public const string ClockKey = "ratelimits";
-    public const string MeterName = "TokenExchange";
-    public const string RejectionsInstrument = "tokenexchange.ratelimit.rejections";
 
     public const string AddressKind = "address";
     public const string AppKind = "app";
     public const string InvalidTokenKind = "invalid_token";
 
     private readonly RateLimitOptions options;
-    private readonly Counter<long> rejections;
+    private readonly TokenExchangeMetrics? metrics;
 
-    public RateLimits(RateLimitOptions options, TimeProvider time, IMeterFactory? meters)
+    public RateLimits(RateLimitOptions options, TimeProvider time, TokenExchangeMetrics? metrics)
     {
         this.options = options;
         Addresses = new BoundedBuckets<string>(options.MaxTrackedAddresses, time);
         Apps = new BoundedBuckets<string>(options.MaxTrackedApps, time);
         InvalidTokens = new BoundedBuckets<(string App, string Address)>(options.MaxTrackedAddresses, time);
-        Meter = meters?.Create(MeterName) ?? new Meter(MeterName);
-        rejections = Meter.CreateCounter<long>(RejectionsInstrument, description: "requests refused by a rate limit, by app and kind (address, app, invalid_token)");
+        this.metrics = metrics;
     }
 
-    public Meter Meter { get; }
     public BoundedBuckets<string> Addresses { get; }
     public BoundedBuckets<string> Apps { get; }
     public BoundedBuckets<(string App, string Address)> InvalidTokens { get; }
@@ -94,7 +90,7 @@ public sealed class RateLimits
     private OAuthError Refuse(RateLimitLease lease, AppDefinition? app, string kind, string what)
     {
         // The app tag only for registered apps: a caller's made-up client_id must not become a metric series.
-        rejections.Add(1, new KeyValuePair<string, object?>("app", app?.ClientId ?? "unknown"), new KeyValuePair<string, object?>("kind", kind));
+        metrics?.RateLimitRejection(app?.ClientId ?? "unknown", kind);
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return new OAuthError(OAuthErrorCodes.TemporarilyUnavailable, $"{what}; retry after {seconds} seconds", $"rate limit: {kind}", retryAfter);

@@ -63,7 +63,7 @@ public sealed class RateLimitStateTests
     [Fact]
     public void A_flood_of_addresses_keeps_at_most_the_configured_number_of_buckets()
     {
-        var limits = new RateLimits(new RateLimitOptions { PerAddressRequestsPerSecond = 5, MaxTrackedAddresses = 1000 }, clock, meters: null);
+        var limits = new RateLimits(new RateLimitOptions { PerAddressRequestsPerSecond = 5, MaxTrackedAddresses = 1000 }, clock, metrics: null);
         var app = new AppDefinition { ClientId = "orders-service", RateLimits = new RateLimitPolicy { InvalidTokensPerMinute = 1 } };
 
         for (var i = 0; i < 50_000; i++)
@@ -80,7 +80,7 @@ public sealed class RateLimitStateTests
     [Fact]
     public void An_evicted_address_starts_again_with_a_full_bucket_while_a_busy_one_stays_limited()
     {
-        var limits = new RateLimits(new RateLimitOptions { PerAddressRequestsPerSecond = 1, MaxTrackedAddresses = 100 }, clock, meters: null);
+        var limits = new RateLimits(new RateLimitOptions { PerAddressRequestsPerSecond = 1, MaxTrackedAddresses = 100 }, clock, metrics: null);
 
         Assert.Null(limits.Admit(null, "192.0.2.1", checkInvalidTokens: false));
         Assert.NotNull(limits.Admit(null, "192.0.2.1", checkInvalidTokens: false));
@@ -92,7 +92,7 @@ public sealed class RateLimitStateTests
     [Fact]
     public void Changed_app_limits_replace_the_apps_bucket()
     {
-        var limits = new RateLimits(new RateLimitOptions(), clock, meters: null);
+        var limits = new RateLimits(new RateLimitOptions(), clock, metrics: null);
         var strict = new AppDefinition { ClientId = "orders-service", RateLimits = new RateLimitPolicy { RequestsPerSecond = 1 } };
 
         Assert.Null(limits.Admit(strict, "192.0.2.1", checkInvalidTokens: true));
