@@ -4,7 +4,7 @@ namespace TokenExchange.Exchange;
 public sealed record ExchangeLimits
 {
     /// <summary>
-    /// Longest subject or actor token accepted. SPEC asks that 10,000 characters work (Salesforce's limit);
+    /// Longest subject or actor token accepted. docs/spec.md asks that 10,000 characters work (Salesforce's limit);
     /// IdP tokens with many claims run longer, so the default leaves headroom.
     /// </summary>
     public int MaxTokenLength { get; init; } = 16 * 1024;

@@ -4,7 +4,7 @@ using TokenExchange.Grains;
 namespace TokenExchange.Handlers;
 
 /// <summary>
-/// The two operations of a handler (SPEC section 5) as the cluster runs them: failures come back as the
+/// The two operations of a handler (docs/spec.md, section 5) as the cluster runs them: failures come back as the
 /// OAuth error the client sees, whatever the implementation did (returned, threw, hung).
 /// </summary>
 public interface IHandlerImplementation

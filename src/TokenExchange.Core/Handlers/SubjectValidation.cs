@@ -3,7 +3,7 @@ using TokenExchange.Exchange;
 
 namespace TokenExchange.Handlers;
 
-/// <summary>What a handler's validation of a subject token found (SPEC section 5).</summary>
+/// <summary>What a handler's validation of a subject token found (docs/spec.md, section 5).</summary>
 public sealed record SubjectValidation
 {
     public bool IsValid => Error is null;

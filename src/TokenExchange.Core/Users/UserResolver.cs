@@ -7,7 +7,7 @@ using TokenExchange.Handlers;
 namespace TokenExchange.Users;
 
 /// <summary>
-/// Turns a handler's answer into the user tokens are issued for (SPEC section 1, step 6): an existing user
+/// Turns a handler's answer into the user tokens are issued for (docs/spec.md, section 1, step 6): an existing user
 /// must exist and be enabled; a new user is created only where the app's enablement allows it.
 /// </summary>
 public static class UserResolver
