@@ -61,7 +61,7 @@ public sealed class SessionBoundsTests(ClusterFixture cluster)
         async Task<bool> Active(string token)
         {
             var handle = await cluster.Grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
-            return await session.InspectRefreshToken(handle!.FamilyId, OpaqueTokens.Hash(token)) is not null;
+            return await session.InspectRefreshToken(handle!.FamilyId, OpaqueTokens.Hash(token), new RefreshTokenPolicy { Enabled = true, Lifetime = TimeSpan.FromHours(1) }) is not null;
         }
         var active = 0;
         foreach (var token in tokens) active += await Active(token) ? 1 : 0;
