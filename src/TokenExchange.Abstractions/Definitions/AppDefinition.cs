@@ -41,14 +41,45 @@ public sealed record AppDefinition
     /// instead of the secret (the Setup page); empty where unknown (a hash given in configuration).
     /// </summary>
     [Id(13)] public string[] SecretHints { get; init; } = [];
+
+    /// <summary>What the app may introspect besides the tokens issued to it: tokens for the audiences it serves as a resource server.</summary>
+    [Id(14)] public IntrospectionPolicy Introspection { get; init; } = new();
 }
 
-/// <summary>Whether an app may be issued refresh tokens, and how long each lives.</summary>
+/// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>
 [GenerateSerializer, Immutable, Alias("tx.RefreshTokenPolicy")]
 public sealed record RefreshTokenPolicy
 {
+    /// <summary>The absolute lifetime when none is given: 30 days, or the token lifetime where that is longer.</summary>
+    public static readonly TimeSpan DefaultAbsoluteLifetime = TimeSpan.FromDays(30);
+
     [Id(0)] public bool Enabled { get; init; }
+
+    /// <summary>How long one refresh token lives; each rotation issues a new one, for at most this long.</summary>
     [Id(1)] public TimeSpan Lifetime { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long a family lasts from the exchange that started it, however often it rotates: no token of it
+    /// lives beyond. Configuration refuses one shorter than <see cref="Lifetime"/>.
+    /// </summary>
+    [Id(2)] public TimeSpan AbsoluteLifetime { get; init; } = DefaultAbsoluteLifetime;
+
+    /// <summary>
+    /// The absolute lifetime in force, never shorter than one token's lifetime (an app stored before the
+    /// setting existed, with a lifetime beyond the default, keeps its tokens' lifetime).
+    /// </summary>
+    public TimeSpan EffectiveAbsoluteLifetime => AbsoluteLifetime > Lifetime ? AbsoluteLifetime : Lifetime;
+}
+
+/// <summary>
+/// RFC 7662: an app introspects the tokens issued to it, and the tokens meant for the audiences it serves
+/// as a resource server; any other token answers inactive.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("tx.IntrospectionPolicy")]
+public sealed record IntrospectionPolicy
+{
+    /// <summary>Audiences (<c>aud</c> values) this app serves: it may introspect tokens issued for any of them.</summary>
+    [Id(0)] public string[] Audiences { get; init; } = [];
 }
 
 public static class AppKinds

@@ -17,8 +17,11 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// Redeems a refresh token of a family: the current one rotates (a new token, the old one spent);
     /// a spent one means the family leaked, and the whole family is revoked.
     /// </summary>
-    /// <remarks>Scopes asked for beyond those the family was granted are refused before anything rotates.</remarks>
-    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes);
+    /// <remarks>
+    /// Scopes asked for beyond those the family was granted are refused before anything rotates. The new token
+    /// lives the policy's lifetime, but never past the family's absolute lifetime nor its grant's NotAfter.
+    /// </remarks>
+    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes);
 
     /// <summary>Ends every refresh token of this session, and the opaque access tokens issued until now.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
@@ -30,7 +33,7 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [Alias("RevokeFamily")] Task RevokeFamily(string familyId);
 
     /// <summary>Whether the token is its family's current, unexpired and unrevoked token, and until when.</summary>
-    [Alias("InspectRefreshToken")] Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash);
+    [Alias("InspectRefreshToken")] Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy);
 
     /// <summary>Called by the user grain when the cached user changed.</summary>
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
@@ -51,6 +54,9 @@ public sealed record SubjectUserRequest
     /// <summary>When set, a refresh token family is started for the user in the same call.</summary>
     [Id(4)] public RefreshGrant? Refresh { get; init; }
     [Id(5)] public TimeSpan RefreshLifetime { get; init; }
+
+    /// <summary>How long the family started may last, however often it rotates (the app's absolute lifetime).</summary>
+    [Id(6)] public TimeSpan RefreshAbsoluteLifetime { get; init; }
 }
 
 /// <summary>A subject as the handler's validation found it.</summary>

@@ -50,6 +50,14 @@ public sealed class AppModel
     public TlsClientAuthModel? TlsClientAuth { get; set; }
 
     public RateLimitsModel RateLimits { get; set; } = new();
+
+    /// <summary>The audiences this app serves as a resource server: it may introspect tokens issued for them.</summary>
+    public IntrospectionPolicyModel? Introspection { get; set; }
+}
+
+public sealed class IntrospectionPolicyModel
+{
+    public List<string> Audiences { get; set; } = [];
 }
 
 public sealed class TlsClientAuthModel
@@ -76,6 +84,9 @@ public sealed class RefreshTokensModel
 {
     public bool Enabled { get; set; }
     public string Lifetime { get; set; } = "1.00:00:00";
+
+    /// <summary>How long a family of rotated tokens may last from its exchange; default 30 days (or the lifetime, where longer).</summary>
+    public string? AbsoluteLifetime { get; set; }
 }
 
 public sealed class TokenExchangeModel

@@ -128,6 +128,14 @@ public static class ConfigLoader
         var refreshLifetime = Duration(m.RefreshTokens.Lifetime, $"{at}.refreshTokens.lifetime", problems);
         if (refreshLifetime < TimeSpan.FromMinutes(1) || refreshLifetime > TimeSpan.FromDays(90))
             problems.Add($"{at}.refreshTokens.lifetime must be between one minute and 90 days");
+        var absoluteLifetime = m.RefreshTokens.AbsoluteLifetime is { } absoluteText
+            ? Duration(absoluteText, $"{at}.refreshTokens.absoluteLifetime", problems)
+            : (refreshLifetime > RefreshTokenPolicy.DefaultAbsoluteLifetime ? refreshLifetime : RefreshTokenPolicy.DefaultAbsoluteLifetime);
+        if (absoluteLifetime < refreshLifetime || absoluteLifetime > TimeSpan.FromDays(365))
+            problems.Add($"{at}.refreshTokens.absoluteLifetime must be at least the refresh token lifetime and at most 365 days");
+        var introspectionAudiences = m.Introspection?.Audiences ?? [];
+        if (introspectionAudiences.Any(a => string.IsNullOrWhiteSpace(a) || a.Any(char.IsControl)))
+            problems.Add($"{at}.introspection.audiences: each must be a non-empty audience without control characters");
         var limits = m.RateLimits;
         foreach (var (name, value) in new[] { ("requestsPerSecond", limits.RequestsPerSecond), ("burst", limits.Burst), ("invalidTokensPerMinute", limits.InvalidTokensPerMinute) })
         {
@@ -147,7 +155,8 @@ public static class ConfigLoader
             AllowedScopes = [.. m.AllowedScopes],
             AllowedAudiences = [.. m.AllowedAudiences],
             AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken },
-            RefreshTokens = new RefreshTokenPolicy { Enabled = m.RefreshTokens.Enabled, Lifetime = refreshLifetime },
+            RefreshTokens = new RefreshTokenPolicy { Enabled = m.RefreshTokens.Enabled, Lifetime = refreshLifetime, AbsoluteLifetime = absoluteLifetime },
+            Introspection = new IntrospectionPolicy { Audiences = [.. introspectionAudiences.Distinct(StringComparer.Ordinal)] },
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
             RateLimits = new RateLimitPolicy { RequestsPerSecond = limits.RequestsPerSecond, Burst = limits.Burst, InvalidTokensPerMinute = limits.InvalidTokensPerMinute },

@@ -30,6 +30,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         if (invalid is not null) return ExchangeOutcome.Failure(invalid);
         var (act, delegationError) = Delegation.Act(subject!, actor);
         if (delegationError is not null) return ExchangeOutcome.Failure(delegationError);
+        var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
 
         UserResolution resolution;
         using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
@@ -40,10 +41,9 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
                 AppName = exchange.App.ClientId,
                 AllowUserCreation = exchange.Enablement.AllowUserCreation,
                 Subject = subject!,
-                Refresh = exchange.IssueRefreshToken
-                    ? new RefreshGrant { ClientId = exchange.App.ClientId, HandlerName = Definition.Name, Scopes = exchange.Scopes, Audiences = exchange.Audiences }
-                    : null,
+                Refresh = exchange.IssueRefreshToken ? RefreshGrantFor(exchange, act, expires) : null,
                 RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
+                RefreshAbsoluteLifetime = exchange.App.RefreshTokens.EffectiveAbsoluteLifetime,
             }).ConfigureAwait(false);
             if (resolution.Error is { } refused)
             {
@@ -54,11 +54,26 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
 
         using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
         var user = resolution.User!;
-        var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
+        var sessionKey = SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject);
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
-        var tokens = minter.Mint(exchange, user, expires, act, refresh);
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject), sessions).ConfigureAwait(false), user.Id);
+        var tokens = minter.Mint(exchange, user, expires, act, refresh, SubjectSessionKey.SessionId(sessionKey));
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, sessionKey, sessions).ConfigureAwait(false), user.Id);
     }
+
+    /// <summary>
+    /// What the refresh token carries forward. A delegated exchange's act chain stays with the family, and so
+    /// does the earlier of the subject and actor token's expiry, which no token of the family outlives (unless
+    /// the app's policy lets its tokens outlive the subject token).
+    /// </summary>
+    private RefreshGrant RefreshGrantFor(AuthorizedExchange exchange, string? act, DateTimeOffset? expires) => new()
+    {
+        ClientId = exchange.App.ClientId,
+        HandlerName = Definition.Name,
+        Scopes = exchange.Scopes,
+        Audiences = exchange.Audiences,
+        Act = act,
+        NotAfter = act is not null && !exchange.App.AccessToken.MayOutliveSubjectToken ? expires : null,
+    };
 
     /// <summary>The subject token, then the actor token if any, each as strictly; one span, one timing.</summary>
     private async Task<(ValidatedSubject? Subject, ValidatedSubject? Actor, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)

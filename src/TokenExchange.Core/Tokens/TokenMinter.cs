@@ -21,12 +21,16 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <param name="subjectExpires">The subject token's expiry; issued tokens never outlive it unless the app's policy says so.</param>
     /// <param name="act">The RFC 8693 act claim (JSON object text), when someone acts for the subject.</param>
     /// <param name="refreshToken">A refresh token issued with the access token, and when it expires.</param>
-    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires, string? act = null, (string Token, DateTimeOffset ExpiresAt)? refreshToken = null)
+    /// <param name="sessionId">The subject session's id (<c>sid</c>), so introspection can tell whether the session was revoked.</param>
+    /// <param name="notAfter">A limit no policy lifts: a refresh family's delegation expiry.</param>
+    public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user, DateTimeOffset? subjectExpires, string? act = null, (string Token, DateTimeOffset ExpiresAt)? refreshToken = null,
+        string? sessionId = null, DateTimeOffset? notAfter = null)
     {
         var now = time.GetUtcNow();
         var policy = exchange.App.AccessToken;
         var expires = now + policy.Lifetime;
         if (!policy.MayOutliveSubjectToken && subjectExpires is { } cap && cap < expires) expires = cap;
+        if (notAfter is { } limit && limit < expires) expires = limit;
         var expiresIn = (long)Math.Max(0, Math.Floor((expires - now).TotalSeconds));
         var key = keys.Ring.Current;
         var scope = exchange.Scopes.Length > 0 ? string.Join(' ', exchange.Scopes) : null;
@@ -59,7 +63,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
 
         return new IssuedTokens
         {
-            AccessToken = CreateAccessToken(exchange, user, key, scope, act, now, expires),
+            AccessToken = CreateAccessToken(exchange, user, key, scope, act, sessionId, now, expires),
             IssuedTokenType = exchange.RequestedTokenType,
             TokenType = "Bearer",
             ExpiresIn = expiresIn,
@@ -69,7 +73,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         };
     }
 
-    private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, string? act, DateTimeOffset now, DateTimeOffset expires)
+    private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, string? act, string? sessionId, DateTimeOffset now, DateTimeOffset expires)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -80,6 +84,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         };
         if (scope is not null) claims["scope"] = scope;
         if (act is not null) claims["act"] = JsonObjects.ToDictionary(act);
+        if (sessionId is not null) claims["sid"] = sessionId;
         // RFC 8705 section 3.1: a certificate-bound token names the certificate; resource servers compare it with the caller's.
         if (exchange.CertificateThumbprint is { } thumbprint) claims["cnf"] = new Dictionary<string, object> { [CertificateThumbprintMember] = thumbprint };
         return handler.CreateToken(new SecurityTokenDescriptor

@@ -2,7 +2,9 @@ namespace TokenExchange.Grains.Sessions;
 
 /// <summary>
 /// One chain of refresh tokens (RFC 9700 section 4.14.2): each use rotates it; a spent token presented
-/// again means it leaked, and the whole family is revoked. Tokens are kept as SHA-256 hashes only.
+/// again means it leaked, and the whole family is revoked. Tokens are kept as SHA-256 hashes only. Rotation
+/// never carries the family past its absolute lifetime from <see cref="StartedAt"/>, nor past its grant's
+/// NotAfter (a delegated exchange's subject and actor token expiry).
 /// </summary>
 [GenerateSerializer, Alias("tx.RefreshFamily")]
 public sealed class RefreshFamily
@@ -13,4 +15,7 @@ public sealed class RefreshFamily
     [Id(3)] public DateTimeOffset CurrentExpiresAt { get; set; }
     [Id(4)] public HashSet<string> SpentHashes { get; set; } = [];
     [Id(5)] public bool Revoked { get; set; }
+
+    /// <summary>When the exchange that started the family happened; null only in state stored before it was recorded.</summary>
+    [Id(6)] public DateTimeOffset? StartedAt { get; set; }
 }

@@ -53,11 +53,11 @@ public sealed class SubjectSessionGrain(
     {
         var resolution = await Resolve(request);
         if (resolution.User is null || request.Refresh is not { } grant) return resolution;
-        var (token, expiresAt) = await StartFamily(grant, request.RefreshLifetime);
+        var (token, expiresAt) = await StartFamily(grant, request.RefreshLifetime, request.RefreshAbsoluteLifetime);
         return resolution with { RefreshToken = token, RefreshExpiresAt = expiresAt };
     }
 
-    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes)
+    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes)
     {
         var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
         if (family is null || family.Revoked) return Refused("the refresh token is revoked");
@@ -70,6 +70,10 @@ public sealed class SubjectSessionGrain(
         }
         if (family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
         if (family.CurrentExpiresAt <= time.GetUtcNow()) return Refused("the refresh token has expired");
+        // A family stored before families had a start counts its absolute lifetime from its first redemption now.
+        family.StartedAt ??= time.GetUtcNow();
+        if (LastInstant(family, policy) <= time.GetUtcNow())
+            return Refused("the refresh token has reached the end of its session; a new token exchange is needed", "refresh token family past its absolute lifetime or delegation expiry");
         if (requestedScopes.Any(s => !family.Grant.Scopes.Contains(s)))
             return new RefreshResult(null, null, null, Errors.InvalidScope("a requested scope was not granted with this refresh token"));
         var resolved = await UserResolver.FromKnownAsync(directory, state.State.UserId!);
@@ -78,7 +82,7 @@ public sealed class SubjectSessionGrain(
         var token = OpaqueTokens.New();
         family.SpentHashes.Add(family.CurrentHash);
         family.CurrentHash = OpaqueTokens.Hash(token);
-        family.CurrentExpiresAt = time.GetUtcNow() + lifetime;
+        family.CurrentExpiresAt = Earliest(time.GetUtcNow() + policy.Lifetime, LastInstant(family, policy));
         await state.WriteStateAsync();
         await RegisterHandle(token, family);
         return new RefreshResult(token, resolved.User, family.Grant, null, family.CurrentExpiresAt);
@@ -89,6 +93,8 @@ public sealed class SubjectSessionGrain(
         foreach (var family in state.State.Families) family.Revoked = true;
         state.State.RevokedAt = time.GetUtcNow();
         await state.WriteStateAsync();
+        // JWT access tokens name the session only by its id (sid): introspection looks the revocation up there.
+        await GrainFactory.GetGrain<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(state.State.RevokedAt.Value);
     }
 
     public Task<DateTimeOffset?> GetRevokedAt() => Task.FromResult(state.State.RevokedAt);
@@ -100,22 +106,27 @@ public sealed class SubjectSessionGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash) =>
-        Task.FromResult(state.State.Families.FirstOrDefault(f => f.Id == familyId) is { Revoked: false } family
-            && family.CurrentHash == tokenHash && family.CurrentExpiresAt > time.GetUtcNow()
-                ? family.CurrentExpiresAt
-                : (DateTimeOffset?)null);
+    public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy)
+    {
+        if (state.State.Families.FirstOrDefault(f => f.Id == familyId) is not { Revoked: false } family || family.CurrentHash != tokenHash)
+            return Task.FromResult<DateTimeOffset?>(null);
+        // The policy may have shortened the absolute lifetime since the token was issued.
+        var expires = family.StartedAt is null ? family.CurrentExpiresAt : Earliest(family.CurrentExpiresAt, LastInstant(family, policy));
+        return Task.FromResult(expires > time.GetUtcNow() ? expires : (DateTimeOffset?)null);
+    }
 
-    private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime)
+    private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime)
     {
         var token = OpaqueTokens.New();
+        var now = time.GetUtcNow();
         var family = new RefreshFamily
         {
             Id = Guid.NewGuid().ToString("N"),
             Grant = grant,
             CurrentHash = OpaqueTokens.Hash(token),
-            CurrentExpiresAt = time.GetUtcNow() + lifetime,
+            StartedAt = now,
         };
+        family.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(family, new RefreshTokenPolicy { Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime }));
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
         state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
         if (state.State.Families.Count >= MaxFamilies) state.State.Families.RemoveRange(0, state.State.Families.Count - MaxFamilies + 1);
@@ -129,6 +140,18 @@ public sealed class SubjectSessionGrain(
     private Task RegisterHandle(string token, RefreshFamily family) =>
         GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
             .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
+
+    /// <summary>
+    /// The family's end, whatever rotates: its absolute lifetime from the exchange that started it (by the
+    /// app's policy now, so shortening it reaches existing families), and a delegated grant's NotAfter.
+    /// </summary>
+    private static DateTimeOffset LastInstant(RefreshFamily family, RefreshTokenPolicy policy)
+    {
+        var absolute = family.StartedAt!.Value + policy.EffectiveAbsoluteLifetime;
+        return family.Grant.NotAfter is { } notAfter ? Earliest(absolute, notAfter) : absolute;
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 

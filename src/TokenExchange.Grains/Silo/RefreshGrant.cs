@@ -8,6 +8,8 @@ namespace TokenExchange.Grains.Silo;
 /// The refresh token grant: the token's family rotates in its subject session, and every refresh checks
 /// again that the client is still allowed, the handler still enabled for it, and the user still active.
 /// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
+/// A delegated family's access tokens carry its <c>act</c> chain again and never outlive its NotAfter; the
+/// family itself ends at its absolute lifetime, however often it rotated.
 /// </summary>
 public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Handlers.ISubjectSessions store)
 {
@@ -33,7 +35,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (enablement is null)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
 
-        var result = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens.Lifetime, request.Scopes);
+        var result = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
@@ -58,7 +60,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             CertificateThumbprint = ExchangeAuthorizer.CertificateBinding(app, request.ClientCertificate),
         };
         var user = result.User!;
-        var tokens = minter.Mint(exchange, user, subjectExpires: null, act: null, refreshToken: (result.Token!, result.ExpiresAt));
+        var tokens = minter.Mint(exchange, user, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), SubjectSessionKey.SessionId(handle.SessionKey), grant.NotAfter);
         return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store), user.Id);
     }
 }

@@ -12,7 +12,9 @@ namespace TokenExchange.Grains.Silo;
 /// RFC 7662 introspection and RFC 7009 revocation of this cluster's own tokens, for authenticated apps.
 /// JWT access tokens are checked against the cluster's keys (they cannot be revoked: they expire);
 /// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
-/// revoke it, and only that app may introspect its refresh tokens.
+/// revoke it, and only that app may introspect its refresh tokens. An access token introspects as active only
+/// for the app it was issued to and for the resource servers of its audiences (<see cref="IntrospectionPolicies"/>),
+/// and only while its user is enabled and neither the user nor its subject was revoked since it was issued.
 /// </summary>
 public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits)
 {
@@ -46,9 +48,15 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
                 ValidateAudience = false,
                 IssuerSigningKeys = keys.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
                 ValidAlgorithms = SigningKey.Algorithms,
+                // Access tokens only (RFC 9068 typ): the cluster's ID tokens are signed by the same keys but are no access tokens.
+                ValidTypes = [TokenMinter.AccessTokenJwtType],
                 LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > time.GetUtcNow().UtcDateTime,
             });
-            if (!result.IsValid) return (inactive, null);
+            if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return (inactive, null);
+            var owner = jwt.TryGetPayloadValue<string>("client_id", out var issuedTo) ? issuedTo : null;
+            if (!IntrospectionPolicies.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
+            var sessionId = jwt.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
+            if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero))) return (inactive, null);
             var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
             foreach (var (name, value) in result.Claims) claims[name] = value;
             return (claims, null);
@@ -56,11 +64,11 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
         if (await grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get() is { } opaque)
         {
-            var userRevokedAt = await grains.GetGrain<IUserGrain>(opaque.UserId).GetTokensRevokedAt();
-            var sessionRevokedAt = opaque.SessionKey is { } session ? await grains.GetGrain<ISubjectSessionGrain>(session).GetRevokedAt() : null;
-            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || userRevokedAt >= opaque.IssuedAt || sessionRevokedAt >= opaque.IssuedAt)
-                return (inactive, null);
             var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
+            if (!IntrospectionPolicies.MayIntrospect(app!, opaque.ClientId, IntrospectionPolicies.Audiences(claims.GetValueOrDefault("aud"))))
+                return (inactive, null);
+            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt))
+                return (inactive, null);
             claims["active"] = true;
             claims["token_type"] = "Bearer";
             return (claims, null);
@@ -68,10 +76,26 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
         var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
         if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
-        var expires = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token));
+        var expires = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens);
         return expires is { } exp
             ? (new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = exp.ToUnixTimeSeconds(), ["iss"] = issuer.Value }, null)
             : (inactive, null);
+    }
+
+    /// <summary>
+    /// An access token is active only while its user exists and is enabled, and neither the user nor its subject
+    /// session (by key for opaque tokens, by the JWT's sid) was revoked at or after it was issued.
+    /// </summary>
+    private async Task<bool> StillValidAsync(string? userId, string? sessionId, string? sessionKey, DateTimeOffset issuedAt)
+    {
+        if (string.IsNullOrEmpty(userId)) return false;
+        var user = grains.GetGrain<IUserGrain>(userId);
+        var record = user.Get();
+        var userRevokedAt = user.GetTokensRevokedAt();
+        var sessionRevokedAt = sessionKey is not null ? grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt()
+            : sessionId is not null ? grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt()
+            : Task.FromResult<DateTimeOffset?>(null);
+        return await record is { Enabled: true } && !(await userRevokedAt >= issuedAt) && !(await sessionRevokedAt >= issuedAt);
     }
 
     /// <summary>

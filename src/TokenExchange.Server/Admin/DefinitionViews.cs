@@ -28,6 +28,8 @@ public static class DefinitionViews
         app.AllowedScopes,
         app.AllowedAudiences,
         AccessToken = new { app.AccessToken.Format, Lifetime = app.AccessToken.Lifetime.ToString("c"), app.AccessToken.MayOutliveSubjectToken },
+        RefreshTokens = new { app.RefreshTokens.Enabled, Lifetime = app.RefreshTokens.Lifetime.ToString("c"), AbsoluteLifetime = app.RefreshTokens.EffectiveAbsoluteLifetime.ToString("c") },
+        Introspection = app.Introspection.Audiences.Length > 0 ? new { app.Introspection.Audiences } : null,
         app.TokenEndpointAuthMethod,
         // Certificate subjects and thumbprints are public (they are sent in every handshake).
         TlsClientAuth = app.TlsClientAuth is { } tls ? new { tls.SubjectDn, tls.SanDns, CertificateThumbprints = tls.Thumbprints.Length > 0 ? tls.Thumbprints : null } : null,

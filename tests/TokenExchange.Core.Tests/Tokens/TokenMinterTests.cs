@@ -260,6 +260,26 @@ public sealed class TokenMinterTests
         Assert.Equal(newer.KeyId, ((JsonWebToken)result.SecurityToken).Kid);
     }
 
+    [Fact]
+    public async Task A_refresh_familys_delegation_limit_caps_the_token_even_where_the_policy_lets_it_outlive_the_subject()
+    {
+        var limit = now + TimeSpan.FromMinutes(2);
+
+        var token = await Verify(minter.Mint(Exchange(mayOutlive: true), Alice, null, notAfter: limit).AccessToken, Audience);
+
+        Assert.Equal(Unix(limit), Unix(new DateTimeOffset(token.ValidTo, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task The_access_token_names_its_subject_session_and_the_id_token_does_not()
+    {
+        var tokens = minter.Mint(Exchange(scopes: ["api", "openid"]), Alice, null, sessionId: "session-id-1");
+
+        var access = await Verify(tokens.AccessToken, Audience);
+        Assert.Equal("session-id-1", access.GetPayloadValue<string>("sid"));
+        Assert.False(new JsonWebToken(tokens.IdToken!).TryGetPayloadValue<string>("sid", out _));
+    }
+
     private sealed class FixedKeys(SigningKeyRing ring) : ISigningKeySource
     {
         public SigningKeyRing Ring => ring;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Metadata;
+using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Sessions;
 using TokenExchange.Tokens;
@@ -14,6 +15,7 @@ public sealed class SessionBoundsTests(ClusterFixture cluster)
     [Theory]
     [InlineData(typeof(TokenHandleGrain), "00:02:00")]
     [InlineData(typeof(OpaqueAccessTokenGrain), "00:02:00")]
+    [InlineData(typeof(SessionRevocationGrain), "00:02:00")]
     public void Idle_activations_are_collected_after_the_declared_age_in_the_running_cluster(Type grain, string age)
     {
         var silo = cluster.Silos[0];
@@ -61,7 +63,7 @@ public sealed class SessionBoundsTests(ClusterFixture cluster)
         async Task<bool> Active(string token)
         {
             var handle = await cluster.Grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
-            return await session.InspectRefreshToken(handle!.FamilyId, OpaqueTokens.Hash(token)) is not null;
+            return await session.InspectRefreshToken(handle!.FamilyId, OpaqueTokens.Hash(token), new RefreshTokenPolicy { Enabled = true, Lifetime = TimeSpan.FromHours(1) }) is not null;
         }
         var active = 0;
         foreach (var token in tokens) active += await Active(token) ? 1 : 0;

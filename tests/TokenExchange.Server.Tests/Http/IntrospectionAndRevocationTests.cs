@@ -18,7 +18,7 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
         var config = $$"""
             apps:
               - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], refreshTokens: { enabled: true } }
-              - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false } }
+              - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false }, introspection: { audiences: [orders-service, opaque-service] } }
               - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], accessToken: { format: opaque }, refreshTokens: { enabled: true } }
             handlers:
               - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: opaque-service, default: true, allowUserCreation: true } ] }

@@ -19,6 +19,12 @@ public sealed class AppForm
     public bool RefreshTokensEnabled { get; set; }
     public string RefreshTokenLifetime { get; set; } = "1.00:00:00";
 
+    /// <summary>Empty: the default (30 days, or the token lifetime where longer).</summary>
+    public string? RefreshTokenAbsoluteLifetime { get; set; }
+
+    /// <summary>The audiences the app serves as a resource server (it may introspect their tokens).</summary>
+    public string? IntrospectionAudiences { get; set; }
+
     public static AppForm From(AppDefinition app) => new()
     {
         ClientId = app.ClientId,
@@ -33,6 +39,8 @@ public sealed class AppForm
         MayOutliveSubjectToken = app.AccessToken.MayOutliveSubjectToken,
         RefreshTokensEnabled = app.RefreshTokens.Enabled,
         RefreshTokenLifetime = SetupFormat.Duration(app.RefreshTokens.Lifetime),
+        RefreshTokenAbsoluteLifetime = SetupFormat.Duration(app.RefreshTokens.EffectiveAbsoluteLifetime),
+        IntrospectionAudiences = string.Join(' ', app.Introspection.Audiences),
     };
 
     /// <summary>The app with a new plaintext secret (creation) or keeping the secrets it has (an edit).</summary>
@@ -49,7 +57,13 @@ public sealed class AppForm
             AllowedScopes = Words(AllowedScopes),
             AllowedAudiences = Words(AllowedAudiences),
             AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
-            RefreshTokens = new RefreshTokensModel { Enabled = RefreshTokensEnabled, Lifetime = RefreshTokenLifetime },
+            RefreshTokens = new RefreshTokensModel
+            {
+                Enabled = RefreshTokensEnabled,
+                Lifetime = RefreshTokenLifetime,
+                AbsoluteLifetime = string.IsNullOrWhiteSpace(RefreshTokenAbsoluteLifetime) ? null : RefreshTokenAbsoluteLifetime.Trim(),
+            },
+            Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) },
         });
         // An edit keeps each secret's hint (the file's rules only know hints of plaintext secrets).
         return existing is null ? app : app with { SecretHints = existing.SecretHints };
