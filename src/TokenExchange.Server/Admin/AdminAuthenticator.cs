@@ -82,15 +82,18 @@ public sealed class AdminAuthenticator(
             IssuerSigningKeys = signing.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
             ValidAlgorithms = SigningKey.Algorithms,
             ValidTypes = [TokenMinter.AccessTokenJwtType],
-            // The cluster's own tokens: only the silos' clock drift to allow for, not an IdP's.
-            ClockSkew = ClockSkew,
-            TimeProvider = clock,
+            // Checked below against the injected clock, once the signature holds.
+            ValidateLifetime = false,
         });
         if (!result.IsValid)
-        {
-            var reason = result.Exception is SecurityTokenExpiredException ? "token expired" : $"token invalid ({result.Exception?.GetType().Name})";
-            return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", reason, what, address, null);
-        }
+            return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", $"token invalid ({result.Exception?.GetType().Name})", what, address, null);
+        var token = (JsonWebToken)result.SecurityToken;
+        var now = clock.GetUtcNow();
+        // The cluster's own tokens always carry exp and nbf; only the silos' clock drift is allowed for, not an IdP's.
+        if (!token.TryGetPayloadValue<long>("exp", out var exp) || now > DateTimeOffset.FromUnixTimeSeconds(exp) + ClockSkew)
+            return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", "token expired", what, address, null);
+        if (token.TryGetPayloadValue<long>("nbf", out var nbf) && now + ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
+            return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", "token not yet valid", what, address, null);
         string? Claim(string name) => result.Claims.TryGetValue(name, out var value) ? value as string : null;
         var subject = Clip(Claim("sub"));
         var clientId = Clip(Claim("client_id"));
@@ -99,8 +102,7 @@ public sealed class AdminAuthenticator(
         var refusal = await AuthorityRefusalAsync(clientId, subject);
         if (refusal is not null)
             return Refuse(AdminCredentialFailure.NotAdmin, refusal.Value.Message, refusal.Value.Reason, what, address, subject, clientId);
-        var expires = result.SecurityToken.ValidTo == DateTime.MinValue ? clock.GetUtcNow() : new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero);
-        return AdminVerdict.Allow("token:" + subject, new AdminTokenGrant(clientId!, subject!, expires));
+        return AdminVerdict.Allow("token:" + subject, new AdminTokenGrant(clientId!, subject!, DateTimeOffset.FromUnixTimeSeconds(exp)));
     }
 
     /// <summary>The admin authority rule for a token's app and user (see <see cref="AdminTokenHolders"/>); null when it holds.</summary>

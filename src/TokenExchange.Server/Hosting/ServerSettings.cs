@@ -287,7 +287,7 @@ public sealed record ServerSettings
         return [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(range =>
             IPNetwork.TryParse(range, out var network) ? network
             : IPAddress.TryParse(range, out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
-            : throw new ArgumentException($"--trusted-proxies: '{range}' is not an IP address or a CIDR range (e.g. 10.0.0.0/8; the address part must have no bits past the prefix)"))];
+            : throw new ArgumentException($"--trusted-proxies: '{range}' is not an IP address or a CIDR range (e.g. 10.0.0.0/8 or 192.0.2.7)"))];
     }
 
     private static IPAddress? Address(string? value, string option) =>

@@ -50,8 +50,8 @@ public sealed class AdminAuthorityTests
         var token = await server.AdminToken("ops-console", "admin-ext");
         Assert.Equal(StatusCode.OK, await server.GetApps(token));
 
-        // Five minutes is an access token's default lifetime.
-        server.Clock.Advance(TimeSpan.FromMinutes(5) + AdminAuthenticator.ClockSkew + TimeSpan.FromSeconds(1));
+        // Five minutes is an access token's default lifetime (the test clock stood still while the server started).
+        server.Clock.SetUtcNow(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5) + AdminAuthenticator.ClockSkew + TimeSpan.FromSeconds(1));
 
         Assert.Equal(StatusCode.Unauthenticated, await server.GetApps(token));
     }
@@ -69,7 +69,7 @@ public sealed class AdminAuthorityTests
         Assert.Equal(StatusCode.Unauthenticated, await server.GetApps(wrongKey));
         Assert.Equal(StatusCode.PermissionDenied, await server.GetApps(otherApp));
         Assert.Equal(StatusCode.PermissionDenied, await server.GetApps(disabled));
-        server.Clock.Advance(TimeSpan.FromMinutes(6));
+        server.Clock.SetUtcNow(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(6));
         Assert.Equal(StatusCode.Unauthenticated, await server.GetApps(expiring));
 
         var refused = server.RefusedSignIns();

@@ -20,7 +20,7 @@ public sealed class AddressBudgetKeyTests
     public void Two_addresses_of_one_64_spend_one_invalid_token_budget()
     {
         var limits = new RateLimits(new RateLimitOptions(), TimeProvider.System, null);
-        var app = new Definitions.AppDefinition { ClientId = "orders-service", RateLimits = new Definitions.RateLimitPolicy { InvalidTokensPerMinute = 2 } };
+        var app = new TokenExchange.Definitions.AppDefinition { ClientId = "orders-service", RateLimits = new TokenExchange.Definitions.RateLimitPolicy { InvalidTokensPerMinute = 2 } };
 
         limits.InvalidToken(app, "2001:db8:1:2::1");
         limits.InvalidToken(app, "2001:db8:1:2::2");
