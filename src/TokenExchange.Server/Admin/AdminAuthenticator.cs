@@ -95,23 +95,23 @@ public sealed class AdminAuthenticator(
         if (token.TryGetPayloadValue<long>("nbf", out var nbf) && now + ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
             return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", "token not yet valid", what, address, null);
         string? Claim(string name) => result.Claims.TryGetValue(name, out var value) ? value as string : null;
-        var subject = Clip(Claim("sub"));
-        var clientId = Clip(Claim("client_id"));
+        var subject = Claim("sub");
+        var clientId = Claim("client_id");
         if (!(Claim("scope")?.Split(' ') ?? []).Contains(Scope))
             return Refuse(AdminCredentialFailure.NotAdmin, $"the token lacks the {Scope} scope", "token without admin scope", what, address, subject, clientId);
         var refusal = await AuthorityRefusalAsync(clientId, subject);
         if (refusal is not null)
             return Refuse(AdminCredentialFailure.NotAdmin, refusal.Value.Message, refusal.Value.Reason, what, address, subject, clientId);
-        return AdminVerdict.Allow("token:" + subject, new AdminTokenGrant(clientId!, subject!, DateTimeOffset.FromUnixTimeSeconds(exp)));
+        return AdminVerdict.Allow("token:" + Clip(subject), new AdminTokenGrant(clientId!, subject!, DateTimeOffset.FromUnixTimeSeconds(exp)));
     }
 
     /// <summary>The admin authority rule for a token's app and user (see <see cref="AdminTokenHolders"/>); null when it holds.</summary>
     private async Task<(string Message, string Reason)?> AuthorityRefusalAsync(string? clientId, string? userId)
     {
         if (!authority.TokenHolders.AllowsClient(clientId))
-            return ("the token's app is not allowed to administer this cluster (admin.clients)", $"app {clientId} is not in admin.clients");
+            return ("the token's app is not allowed to administer this cluster (admin.clients)", $"app {Clip(clientId)} is not in admin.clients");
         if (!authority.TokenHolders.AllowsUser(userId))
-            return ("the token's user is not allowed to administer this cluster (admin.users)", $"user {userId} is not in admin.users");
+            return ("the token's user is not allowed to administer this cluster (admin.users)", $"user {Clip(userId)} is not in admin.users");
         var user = userId is null ? null : await users.GetAsync(userId);
         if (user is null) return ("the token's user does not exist", "user does not exist");
         if (!user.Enabled) return ("the token's user is disabled", "user disabled");
@@ -121,11 +121,11 @@ public sealed class AdminAuthenticator(
     private AdminVerdict Refuse(AdminCredentialFailure failure, string message, string reason, string what, string? address, string? userId, string? clientId = null)
     {
         logger.LogWarning("Admin call {Method} refused from {Address}: {Reason}", what, address, reason);
-        audit.RecordRefusedSignIn(what, userId is null ? "anonymous" : "token:" + userId, failure == AdminCredentialFailure.NotAdmin ? "permission_denied" : "unauthenticated", reason, address, clientId, userId);
+        audit.RecordRefusedSignIn(what, userId is null ? "anonymous" : "token:" + Clip(userId), failure == AdminCredentialFailure.NotAdmin ? "permission_denied" : "unauthenticated", reason, address, clientId, userId);
         return new AdminVerdict(false, failure, message, null, null);
     }
 
-    /// <summary>Claims of a token this cluster signed, bounded anyway before they reach logs.</summary>
+    /// <summary>Claims of a token this cluster signed, compared whole but bounded before they reach logs and audit events.</summary>
     private static string? Clip(string? value) => value is { Length: > 64 } ? value[..64] : value;
 }
 

@@ -28,11 +28,9 @@ public static class ForwardedClients
         return options;
     }
 
-    /// <summary>First in the pipeline (before authentication, which audits with the caller's address); nothing without trusted proxies.</summary>
+    /// <summary>First in the pipeline, so that everything after it sees the real caller; nothing without trusted proxies.</summary>
     public static void UseForwardedClients(this WebApplication app, IReadOnlyList<IPNetwork> trustedProxies)
     {
         if (trustedProxies.Count > 0) app.UseForwardedHeaders(Options(trustedProxies));
-        app.UseAuthentication();
-        app.UseAuthorization();
     }
 }

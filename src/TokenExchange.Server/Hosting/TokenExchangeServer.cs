@@ -108,6 +108,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseForwardedClients(settings.TrustedProxies);
+        // Explicitly after it (by default they would run first): a Setup sign-in's per-request check audits the caller's address.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcReflectionService();
