@@ -10,6 +10,9 @@ public sealed record ClusterDefinitions(
 {
     /// <summary>Hashes of the keys that authenticate to the admin API (from the server's own file only).</summary>
     public IReadOnlyList<string> AdminKeyHashes { get; init; } = [];
+
+    /// <summary>Who may administer with an access token instead of the key (from the server's own file only).</summary>
+    public AdminTokenHolders AdminTokenHolders { get; init; } = AdminTokenHolders.None;
 }
 
 /// <summary>A configuration that cannot be used; <see cref="Exception.Message"/> lists every problem.</summary>

@@ -23,6 +23,12 @@ public sealed class AdminModel
 
     /// <summary>Hashes (<c>sha256:BASE64</c>) of the admin keys, for production configuration.</summary>
     public List<string> KeyHashes { get; set; } = [];
+
+    /// <summary>Apps (client ids) whose admin-scoped access tokens count as admin credentials; none by default.</summary>
+    public List<string> Clients { get; set; } = [];
+
+    /// <summary>If given, only these users' tokens (from a listed client) count; needs <see cref="Clients"/>.</summary>
+    public List<string> Users { get; set; } = [];
 }
 
 public sealed class AppModel

@@ -44,9 +44,10 @@ public static class ConfigLoader
         var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
         var users = model.Users.Select((u, i) => ToUser(u, $"users[{i}]", problems)).ToList();
         var adminKeys = ToAdminKeys(model.Admin, problems);
+        var adminTokenHolders = ToAdminTokenHolders(model.Admin, problems);
         if (problems.Count == 0 && checkAcrossDefinitions) problems.AddRange(DefinitionRules.Check(apps, handlers, users));
         if (problems.Count > 0) throw new ConfigException(problems);
-        return new ClusterDefinitions(apps, handlers, users) { AdminKeyHashes = adminKeys };
+        return new ClusterDefinitions(apps, handlers, users) { AdminKeyHashes = adminKeys, AdminTokenHolders = adminTokenHolders };
     }
 
     private static string[] ToAdminKeys(AdminModel? m, List<string> problems)
@@ -64,6 +65,17 @@ public static class ConfigLoader
             else hashes.Add(hash);
         }
         return [.. hashes];
+    }
+
+    private static AdminTokenHolders ToAdminTokenHolders(AdminModel? m, List<string> problems)
+    {
+        if (m is null) return AdminTokenHolders.None;
+        if (m.Clients.Any(string.IsNullOrWhiteSpace) || m.Users.Any(string.IsNullOrWhiteSpace))
+            problems.Add("admin.clients and admin.users: each must be a client id or user id, not empty");
+        // Users alone would grant nothing (a token counts only from a listed client): say so instead of ignoring them.
+        if (m.Users.Count > 0 && m.Clients.Count == 0)
+            problems.Add("admin.users needs admin.clients: an admin token counts only when its app is listed in admin.clients");
+        return new AdminTokenHolders([.. m.Clients], [.. m.Users]);
     }
 
     /// <summary>Admin keys guard every definition of the cluster: longer than client secrets.</summary>

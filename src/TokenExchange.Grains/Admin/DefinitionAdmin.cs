@@ -36,6 +36,9 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     {
         if (desired.AdminKeyHashes.Count > 0)
             throw new DefinitionAdminException(AdminFailure.Invalid, ["admin keys are set in the server's configuration file, not applied"]);
+        // Admin authority is the server's own configuration (a restart applies it), never something an admin grants over the API.
+        if (desired.AdminTokenHolders.Clients.Count > 0 || desired.AdminTokenHolders.Users.Count > 0)
+            throw new DefinitionAdminException(AdminFailure.Invalid, ["admin clients and users are set in the server's configuration file, not applied"]);
         var (apps, handlers) = await LoadAsync();
         var currentUsers = new Dictionary<string, UserRecord?>(StringComparer.Ordinal);
         foreach (var user in desired.Users) currentUsers[user.Id] = await users.GetAsync(user.Id);

@@ -19,5 +19,13 @@ public sealed class AdminAudit(TokenEvents events)
     public void RecordRefused(long startedAt, string operation, IEnumerable<string> problems, string actor, string? address) =>
         events.RecordAdmin(startedAt, actor, $"{operation} via Setup page", "invalid", string.Join("; ", problems), address);
 
+    /// <summary>
+    /// A refused admin sign-in or admin API call (wrong key, expired token, app or user without admin authority, disabled
+    /// user), or a Setup sign-in ended because its token no longer holds. <paramref name="actor"/> is <c>anonymous</c>
+    /// or <c>token:SUBJECT</c> (a subject this cluster signed); the credential itself is never recorded.
+    /// </summary>
+    public void RecordRefusedSignIn(string what, string actor, string errorCode, string reason, string? address, string? clientId, string? userId) =>
+        events.RecordAdmin(Start(), actor, $"admin sign-in refused: {what}", errorCode, reason, address, clientId, userId: userId);
+
     public static long Start() => Stopwatch.GetTimestamp();
 }

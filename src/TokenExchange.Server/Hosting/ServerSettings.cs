@@ -70,6 +70,12 @@ public sealed record ServerSettings
     /// <summary>Requests per second (and burst) one client address may make to each silo; 0 turns the limit off.</summary>
     public int RateLimitPerAddress { get; init; }
 
+    /// <summary>
+    /// Proxies (load balancers, ingresses) whose <c>X-Forwarded-For</c> names the real caller: only from a peer in these
+    /// ranges is the header read (see <see cref="ForwardedClients"/>). Empty: the TCP peer is the caller.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>Where the audit trail goes besides the log: nowhere else (false), or the PostgreSQL audit table.</summary>
     public bool AuditToPostgres { get; init; }
 
@@ -112,6 +118,7 @@ public sealed record ServerSettings
         ["--tls-reload-period"] = "tlsReloadPeriod",
         ["--rate-limit-per-address"] = "rateLimitPerAddress",
         ["--audit"] = "audit",
+        ["--trusted-proxies"] = "trustedProxies",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -161,6 +168,8 @@ public sealed record ServerSettings
                 ? int.TryParse(perAddress, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate <= 1_000_000 ? rate
                     : throw new ArgumentException($"--rate-limit-per-address: '{perAddress}' is not a number of requests per second from 0 (off) to 1000000")
                 : 0,
+            // TX_TRUSTEDPROXIES by the usual naming, TX_TRUSTED_PROXIES as well.
+            TrustedProxies = TrustedProxiesFrom(configuration["trustedProxies"] ?? configuration["TRUSTED_PROXIES"]),
             AuditToPostgres = configuration["audit"] switch
             {
                 null or "log" => false,
@@ -269,6 +278,16 @@ public sealed record ServerSettings
             throw new ArgumentException($"--dev-issuer-key: '{path}': {e.Message}");
         }
         return Path.GetFullPath(path);
+    }
+
+    /// <summary>Comma-separated CIDR ranges (<c>10.0.0.0/8</c>, <c>fd00::/8</c>) or single addresses.</summary>
+    private static IPNetwork[] TrustedProxiesFrom(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return [];
+        return [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(range =>
+            IPNetwork.TryParse(range, out var network) ? network
+            : IPAddress.TryParse(range, out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8)
+            : throw new ArgumentException($"--trusted-proxies: '{range}' is not an IP address or a CIDR range (e.g. 10.0.0.0/8 or 192.0.2.7)"))];
     }
 
     private static IPAddress? Address(string? value, string option) =>

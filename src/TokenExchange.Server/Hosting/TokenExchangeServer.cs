@@ -88,7 +88,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
         builder.Services.AddTokenExchangeTelemetry(settings);
-        builder.Services.AddSingleton(new AdminKeys(definitions.AdminKeyHashes));
+        builder.Services.AddSingleton(new AdminAuthority(definitions.AdminKeyHashes, definitions.AdminTokenHolders));
         builder.Services.AddSingleton<AdminAuthenticator>();
         builder.Services.AddSingleton<KeyAdmin>();
         builder.Services.AddSingleton<AdminAudit>();
@@ -107,6 +107,10 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseForwardedClients(settings.TrustedProxies);
+        // Explicitly after it (by default they would run first): a Setup sign-in's per-request check audits the caller's address.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcReflectionService();

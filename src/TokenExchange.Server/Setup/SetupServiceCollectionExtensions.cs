@@ -46,6 +46,7 @@ public static class SetupServiceCollectionExtensions
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.ExpireTimeSpan = SetupAuthentication.CookieLifetime;
             options.SlidingExpiration = true;
+            options.Events = SetupSession.Events();
         });
         services.AddAuthorizationBuilder().AddPolicy(SetupAuthentication.Policy, policy => policy
             .AddAuthenticationSchemes(SetupAuthentication.Scheme)

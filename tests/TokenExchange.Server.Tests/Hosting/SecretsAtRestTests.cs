@@ -42,7 +42,7 @@ public sealed class SecretsAtRestTests
         Assert.False(Contains(stored, privateScalar), "a signing key's private part in plaintext");
         Assert.False(Contains(stored, keyEncryptionKey), "the key-encryption key");
 
-        var adminKeys = server.Services.GetRequiredService<AdminKeys>().Hashes;
+        var adminKeys = server.Services.GetRequiredService<AdminAuthority>().KeyHashes;
         Assert.Equal([ClientSecretHasher.Hash(AdminKey)], adminKeys);
     }
 

@@ -37,6 +37,8 @@ public sealed class ServerSettingsTests
     [InlineData("--rate-limit-per-address", "lots")]
     [InlineData("--audit", "syslog")]
     [InlineData("--audit", "postgres")]
+    [InlineData("--trusted-proxies", "10.0.0.0/33")]
+    [InlineData("--trusted-proxies", "10.0.0.0/8,proxy.internal")]
     public void Bad_values_get_a_message_that_names_the_option(string option, string value)
     {
         var e = Assert.Throws<ArgumentException>(() => Parse(option, value));
@@ -76,6 +78,17 @@ public sealed class ServerSettingsTests
 
         Assert.Equal((250, true), (settings.RateLimitPerAddress, settings.AuditToPostgres));
         Assert.Equal((0, false), (defaults.RateLimitPerAddress, defaults.AuditToPostgres));
+    }
+
+    [Fact]
+    public void Trusted_proxies_are_ranges_or_single_addresses_from_the_option_or_the_environment()
+    {
+        var settings = Parse("--trusted-proxies", "10.0.0.0/8, 192.0.2.7,fd00::/8,172.16.5.4/12");
+        var fromEnvironment = ServerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["TRUSTED_PROXIES"] = "2001:db8::1" }).Build());
+
+        Assert.Equal(["10.0.0.0/8", "192.0.2.7/32", "fd00::/8", "172.16.0.0/12"], settings.TrustedProxies.Select(n => n.ToString()));
+        Assert.Equal(["2001:db8::1/128"], fromEnvironment.TrustedProxies.Select(n => n.ToString()));
+        Assert.Empty(Parse().TrustedProxies);
     }
 
     private static ServerSettings Parse(params string[] args) =>

@@ -70,6 +70,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
     private string Config(Uri jwks) => $$"""
         admin:
           key: {{AdminKey}}
+          clients: [ops-console]
         apps:
           - clientId: orders-service
             label: Orders

@@ -11,14 +11,15 @@ namespace TokenExchange.Grains.Silo.Limits;
 /// over gRPC unary, gRPC streaming and HTTP alike, since all of them call <see cref="ExchangeFrontDoor"/>
 /// or <see cref="TokenInspection"/>). Three budgets, each a token bucket in this silo's memory:
 /// <list type="bullet">
-/// <item>per client address, for every request (<see cref="RateLimitOptions.PerAddressRequestsPerSecond"/>);</item>
+/// <item>per client address (an IPv6 address by its /64, <see cref="AddressBudgetKey"/>), for every request (<see cref="RateLimitOptions.PerAddressRequestsPerSecond"/>);</item>
 /// <item>per app, for requests that authenticated as the app (<see cref="RateLimitPolicy.RequestsPerSecond"/>),
 /// so knowing a client_id is not enough to spend an app's budget;</item>
-/// <item>per app and address, for subject tokens the handler refused (<see cref="RateLimitPolicy.InvalidTokensPerMinute"/>):
+/// <item>per app and client address, for subject tokens the handler refused (<see cref="RateLimitPolicy.InvalidTokensPerMinute"/>):
 /// once spent, that app and address are refused before their tokens are validated.</item>
 /// </list>
 /// Per silo, on purpose: a cluster-wide count would cost a cross-silo call per request. Behind a load
-/// balancer that spreads evenly, N silos give an app up to N times its budget.
+/// balancer that spreads evenly, N silos give an app up to N times its budget. The client address is the
+/// real caller's: the front doors resolve it behind trusted proxies (<c>--trusted-proxies</c>) before it gets here.
 /// </summary>
 public sealed class RateLimits
 {
@@ -60,7 +61,7 @@ public sealed class RateLimits
     /// <summary>Null when the request may go on; else the refusal (temporarily_unavailable with RetryAfter).</summary>
     public OAuthError? Admit(AppDefinition? app, string? clientAddress, bool checkInvalidTokens)
     {
-        var address = clientAddress ?? "";
+        var address = AddressBudgetKey.For(clientAddress);
         if (checkInvalidTokens && app is { RateLimits.InvalidTokensPerMinute: > 0 and var perMinute }
             && InvalidTokens.Find((app.ClientId, address), perMinute, perMinute / 60.0) is { } invalid)
         {
@@ -84,7 +85,7 @@ public sealed class RateLimits
     public void InvalidToken(AppDefinition? app, string? clientAddress)
     {
         if (app is not { RateLimits.InvalidTokensPerMinute: > 0 and var perMinute }) return;
-        using var _ = InvalidTokens.Get((app.ClientId, clientAddress ?? ""), perMinute, perMinute / 60.0).AttemptAcquire();
+        using var _ = InvalidTokens.Get((app.ClientId, AddressBudgetKey.For(clientAddress)), perMinute, perMinute / 60.0).AttemptAcquire();
     }
 
     private OAuthError Refuse(RateLimitLease lease, AppDefinition? app, string kind, string what)

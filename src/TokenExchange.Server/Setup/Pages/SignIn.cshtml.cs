@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +7,7 @@ using TokenExchange.Server.Admin;
 namespace TokenExchange.Server.Setup.Pages;
 
 /// <summary>Sign-in with the admin API's credentials, checked by the same <see cref="AdminAuthenticator"/>.</summary>
-public sealed class SignInModel(AdminAuthenticator authenticator, SignInThrottle throttle, DefinitionAdmin admin, AdminAudit audit)
+public sealed class SignInModel(AdminAuthenticator authenticator, SignInThrottle throttle, DefinitionAdmin admin, AdminAudit audit, TimeProvider time)
     : SetupPage(admin, audit)
 {
     [BindProperty(SupportsGet = true)]
@@ -29,7 +28,7 @@ public sealed class SignInModel(AdminAuthenticator authenticator, SignInThrottle
             return Page();
         }
         var verdict = string.IsNullOrWhiteSpace(credential)
-            ? new AdminVerdict(false, AdminCredentialFailure.Invalid, "enter the admin key or an admin access token", null)
+            ? new AdminVerdict(false, AdminCredentialFailure.Invalid, "enter the admin key or an admin access token", null, null)
             : await authenticator.VerifyAsync(credential.Trim(), "setup sign-in", address);
         if (!verdict.Allowed)
         {
@@ -38,10 +37,8 @@ public sealed class SignInModel(AdminAuthenticator authenticator, SignInThrottle
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, verdict.Who ?? "admin"), new Claim(SetupAuthentication.AdminClaim, "true")],
-            SetupAuthentication.Scheme);
-        await HttpContext.SignInAsync(SetupAuthentication.Scheme, new ClaimsPrincipal(identity));
+        var (principal, properties) = SetupSession.For(verdict, time.GetUtcNow());
+        await HttpContext.SignInAsync(SetupAuthentication.Scheme, principal, properties);
         return LocalRedirect(ReturnUrl is { } url && Url.IsLocalUrl(url) ? url : "/setup");
     }
 

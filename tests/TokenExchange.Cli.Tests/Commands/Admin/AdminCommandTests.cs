@@ -225,38 +225,52 @@ public sealed class AdminCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_access_token_of_this_cluster_with_the_admin_scope_is_an_admin_credential()
+    public async Task An_access_token_of_this_cluster_with_the_admin_scope_from_an_app_named_in_admin_clients_is_an_admin_credential()
     {
+        // A server of its own: admin authority comes from the server's configuration file (admin.clients), never from apply.
+        const string issuer = "http://sts.cli-admin.test";
         await File.WriteAllTextAsync(file, $$"""
+            admin: { key: {{AdminKey}}, clients: [ops-console] }
             apps:
-              - { clientId: ops-console, clientSecret: ops-console-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{server.Issuer}}"] }
+              - { clientId: ops-console, clientSecret: ops-console-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{issuer}}"] }
+              - { clientId: partner-portal, clientSecret: partner-portal-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{issuer}}"] }
             handlers:
-              - { name: ops-idp, devIssuer: true, acceptedTokenTypes: [access_token, jwt], audiences: [token-exchange], apps: [ { clientId: ops-console, default: true, allowUserCreation: true } ] }
+              - name: ops-idp
+                devIssuer: true
+                acceptedTokenTypes: [access_token, jwt]
+                audiences: [token-exchange]
+                apps: [ { clientId: ops-console, default: true, allowUserCreation: true }, { clientId: partner-portal, default: true, allowUserCreation: true } ]
             """);
-        Assert.Equal(0, (await Admin("apply", "-f", file)).ExitCode);
-        var adminToken = await Eventually(() => AccessToken("tokenexchange.admin"), t => t is not null);
-        var plainToken = await AccessToken("api");
-        Assert.NotNull(adminToken);
-        Assert.NotNull(plainToken);
+        await using var own = TokenExchangeServer.Create(["--config", file, "--issuer", issuer, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+        await own.StartAsync();
+        var adminToken = await AccessToken(own, "ops-console", "tokenexchange.admin");
+        var plainToken = await AccessToken(own, "ops-console", "api");
+        var otherAppsToken = await AccessToken(own, "partner-portal", "tokenexchange.admin");
 
-        var withScope = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString(), "--admin-key", adminToken);
-        var withoutScope = await CliFixture.Run("get", "apps", "--server", server.GrpcAddress.ToString(), "--admin-key", plainToken);
+        var withScope = await CliFixture.Run("get", "apps", "--server", own.GrpcAddress.ToString(), "--admin-key", adminToken);
+        var withoutScope = await CliFixture.Run("get", "apps", "--server", own.GrpcAddress.ToString(), "--admin-key", plainToken);
+        var fromOtherApp = await CliFixture.Run("get", "apps", "--server", own.GrpcAddress.ToString(), "--admin-key", otherAppsToken);
 
         Assert.True(withScope.ExitCode == 0, withScope.Error);
         Assert.Contains("ops-console", withScope.Output);
         Assert.Contains("PermissionDenied", withoutScope.Error);
+        Assert.Contains("PermissionDenied", fromOtherApp.Error);
+        Assert.Contains("admin.clients", fromOtherApp.Error);
     }
 
-    private async Task<string?> AccessToken(string scope)
+    private static async Task<string> AccessToken(TokenExchangeServer target, string clientId, string scope)
     {
-        var (exitCode, output, _) = await CliFixture.Run("exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "ops-console",
-            "--client-secret", "ops-console-secret-0123456789", "--scope", scope, "--subject-token", await DevToken("ops-person"));
-        return exitCode == 0 ? JsonDocument.Parse(output).RootElement.GetProperty("access_token").GetString() : null;
+        var (exitCode, output, error) = await CliFixture.Run("exchange", "--server", target.GrpcAddress.ToString(), "--client-id", clientId,
+            "--client-secret", clientId + "-secret-0123456789", "--scope", scope, "--subject-token", await DevToken(target, "ops-person"));
+        Assert.True(exitCode == 0, error);
+        return JsonDocument.Parse(output).RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private async Task<string> DevToken(string subject)
+    private Task<string> DevToken(string subject) => DevToken(server, subject);
+
+    private static async Task<string> DevToken(TokenExchangeServer target, string subject)
     {
-        var (exitCode, output, error) = await CliFixture.Run("dev-token", "--server", server.HttpAddress.ToString(), "--sub", subject);
+        var (exitCode, output, error) = await CliFixture.Run("dev-token", "--server", target.HttpAddress.ToString(), "--sub", subject);
         Assert.True(exitCode == 0, error);
         Assert.NotNull(new JsonWebToken(output).Subject);
         return output;
