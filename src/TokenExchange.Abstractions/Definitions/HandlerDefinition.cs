@@ -34,6 +34,13 @@ public sealed record HandlerDefinition
     /// <summary>The IdP's introspection (or userinfo) endpoint of an <c>introspection</c> handler; null for the others.</summary>
     [Id(11)] public IntrospectionTrust? Introspection { get; init; }
 
+    /// <summary>
+    /// Development only: lets <see cref="JwtTrust.JwksUri"/> and the introspection endpoint be plain http:// to a
+    /// host that is not loopback. Off by default, since over http anyone on the path can swap the IdP's keys or
+    /// answers and so mint subjects at will.
+    /// </summary>
+    [Id(12)] public bool AllowInsecureHttp { get; init; }
+
     /// <summary>The built-in <c>jwt</c> implementation.</summary>
     public bool IsBuiltIn => Implementation == HandlerImplementations.Jwt;
 

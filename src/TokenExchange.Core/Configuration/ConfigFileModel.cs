@@ -143,6 +143,9 @@ public sealed class HandlerModel
 
     /// <summary>The IdP's endpoint of an <c>implementation: introspection</c> handler.</summary>
     public IntrospectionModel? Introspection { get; set; }
+
+    /// <summary>Development only: jwks.uri and introspection.endpoint may be http:// to a host that is not loopback.</summary>
+    public bool AllowInsecureHttp { get; set; }
 }
 
 public sealed class IntrospectionModel

@@ -238,7 +238,7 @@ public static class ConfigLoader
         if (timeout < TimeSpan.FromMilliseconds(10) || timeout > TimeSpan.FromSeconds(60))
             problems.Add($"{at}.timeout must be between 10 milliseconds and 60 seconds");
 
-        return new HandlerDefinition
+        var handler = new HandlerDefinition
         {
             Name = m.Name ?? "",
             Label = m.Label,
@@ -264,7 +264,11 @@ public static class ConfigLoader
             Settings = new Dictionary<string, string>(m.Settings, StringComparer.Ordinal),
             Timeout = timeout,
             Introspection = introspectionTrust,
+            AllowInsecureHttp = m.AllowInsecureHttp,
         };
+        // Here too (not only with the rules across definitions) so that an apply document is refused with the handler's place in it.
+        problems.AddRange(IdpEndpoints.Problems(handler).Select(problem => $"{at}: {problem}"));
+        return handler;
     }
 
     private static IntrospectionTrust? ToIntrospection(IntrospectionModel? m, string at, List<string> problems)

@@ -16,6 +16,7 @@ public static class DefinitionRules
                 yield return $"handler '{handler.Name}' is enabled for app '{enablement.ClientId}', which does not exist";
             foreach (var id in Duplicates(handler.Apps.Select(e => e.ClientId)))
                 yield return $"handler '{handler.Name}' enables app '{id}' more than once";
+            foreach (var problem in IdpEndpoints.Problems(handler)) yield return problem;
         }
         var defaults = handlers.SelectMany(h => h.Apps.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
         foreach (var group in defaults.GroupBy(d => d.ClientId).Where(g => g.Count() > 1))

@@ -1,9 +1,10 @@
 namespace TokenExchange.Exchange;
 
 /// <summary>
-/// No OAuth parameter (ids, secrets, tokens, URNs, scopes, URIs) holds a control character, and none
-/// holds U+FFFD, which is what invalid UTF-8 decodes to. Refusing both keeps forged log lines, terminal
-/// escapes and look-alike identifiers out of every later step.
+/// No OAuth parameter (ids, secrets, tokens, URNs, scopes, URIs) holds a control character or a Unicode line
+/// or paragraph separator (U+2028, U+2029: line breaks to many log viewers), and none holds U+FFFD, which is
+/// what invalid UTF-8 decodes to. Refusing them keeps forged log lines, terminal escapes and look-alike
+/// identifiers out of every later step.
 /// </summary>
 public static class ParameterText
 {
@@ -11,10 +12,10 @@ public static class ParameterText
     {
         foreach (var c in value)
         {
-            if (char.IsControl(c) || c == '\uFFFD') return false;
+            if (char.IsControl(c) || c is '\uFFFD' or '\u2028' or '\u2029') return false;
         }
         return true;
     }
 
-    public static string Refusal(string parameter) => $"{parameter} contains control characters or invalid UTF-8";
+    public static string Refusal(string parameter) => $"{parameter} contains control characters, line separators or invalid UTF-8";
 }

@@ -54,6 +54,7 @@ public static class DefinitionViews
         InlineKeys = handler.Trust.InlineJwks is not null,
         // The endpoint and our client id at it; our client secret only masked.
         Introspection = handler.Introspection is { } i ? new { i.Endpoint, i.ClientId, ClientSecret = i.ClientSecret is null ? null : Masked, i.UseUserinfo, i.Issuer } : null,
+        AllowInsecureHttp = handler.AllowInsecureHttp ? true : (bool?)null,
         handler.Trust.Audiences,
         handler.Trust.Algorithms,
         ClockSkew = handler.Trust.ClockSkew.ToString("c"),

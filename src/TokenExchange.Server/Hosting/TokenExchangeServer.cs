@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
@@ -8,6 +10,7 @@ using TokenExchange.Server.Admin;
 using TokenExchange.Server.Audit;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
+using TokenExchange.Server.Hosting.Listeners;
 using TokenExchange.Server.Setup;
 using TokenExchange.Server.Observability;
 using TokenExchange.Storage;
@@ -63,9 +66,23 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen => { listen.Protocols = HttpProtocols.Http1; listen.UseServerCertificate(certificate); endpoints.Http = listen; });
-            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen => { listen.Protocols = HttpProtocols.Http2; listen.UseServerCertificate(certificate); endpoints.Grpc = listen; });
+            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.UseServerCertificate(certificate);
+                FrontDoorListenerFeature.TagAs(listen, FrontDoor.Http);
+                endpoints.Http = listen;
+            });
+            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseServerCertificate(certificate);
+                FrontDoorListenerFeature.TagAs(listen, FrontDoor.Grpc);
+                endpoints.Grpc = listen;
+            });
         });
+        // Each route answers only on its own listener (Setup, dashboard, dev issuer... never on the gRPC port).
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         builder.Services.AddTokenExchangeTls(certificate);
 
         var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);

@@ -6,11 +6,14 @@ namespace TokenExchange.Server.Http;
 
 /// <summary>
 /// The built-in dev issuer over HTTP: its JWKS and discovery document, and a mint endpoint that
-/// <c>txctl dev-token</c> calls. Mapped only when the dev issuer is enabled.
+/// <c>txctl dev-token</c> calls, whose form is read by the token endpoint's rules. Mapped only when the dev
+/// issuer is enabled.
 /// </summary>
 public static class DevIssuerEndpoints
 {
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(1);
+
+    private static readonly IReadOnlySet<string> FormNames = new HashSet<string>(["sub", "aud", "ttl", "claim"], StringComparer.Ordinal);
 
     public static void MapDevIssuerEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -20,8 +23,9 @@ public static class DevIssuerEndpoints
             Results.Json(new DevDiscovery(dev.Issuer!.Issuer, dev.Issuer.Issuer + "/jwks.json")));
         group.MapPost("/token", async (HttpContext http, DevIssuerHolder dev) =>
         {
-            if (!http.Request.HasFormContentType) return Results.BadRequest(new DevError("send a form: sub, aud, ttl, claim=k=v"));
-            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            var (form, unread, status) = await StrictForm.ReadAsync(http, FormNames);
+            if (unread is not null) return Results.Json(new DevError($"send a form (sub, aud, ttl, claim=k=v): {unread.Description}"), statusCode: status ?? StatusCodes.Status400BadRequest);
+            if (form!["sub"].Count > 1 || form["ttl"].Count > 1) return Results.BadRequest(new DevError("sub and ttl are single-valued"));
             var subject = form["sub"].ToString();
             if (subject.Length == 0) return Results.BadRequest(new DevError("sub is required"));
             var audiences = form["aud"].Count > 0 ? form["aud"].OfType<string>().ToArray() : ["token-exchange"];

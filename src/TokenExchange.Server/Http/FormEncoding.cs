@@ -13,8 +13,8 @@ public static class FormEncoding
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The name of the first unclean field (only a name this endpoint knows is echoed), or null.</summary>
-    public static string? FindUnclean(ReadOnlySpan<byte> body)
+    /// <summary>The name of the first unclean field (only one of <paramref name="knownNames"/> is echoed), or null.</summary>
+    public static string? FindUnclean(ReadOnlySpan<byte> body, IReadOnlySet<string> knownNames)
     {
         foreach (var range in body.Split((byte)'&'))
         {
@@ -23,7 +23,7 @@ public static class FormEncoding
             var name = Decode(equals < 0 ? pair : pair[..equals]);
             var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
             if (name is null || value is null || !ParameterText.IsClean(name) || !ParameterText.IsClean(value))
-                return name is not null && (TokenRequestParser.SingleValued.Contains(name) || name is "audience" or "resource") ? name : "a parameter";
+                return name is not null && knownNames.Contains(name) ? name : "a parameter";
         }
         return null;
     }

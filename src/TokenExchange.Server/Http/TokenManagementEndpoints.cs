@@ -4,7 +4,10 @@ using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Http;
 
-/// <summary>RFC 7662 introspection and RFC 7009 revocation over HTTP, for apps authenticated as at the token endpoint.</summary>
+/// <summary>
+/// RFC 7662 introspection and RFC 7009 revocation over HTTP, for apps authenticated as at the token endpoint,
+/// with forms read by the token endpoint's rules.
+/// </summary>
 public static class TokenManagementEndpoints
 {
     public const string IntrospectionPath = "/oauth2/introspect";
@@ -14,8 +17,8 @@ public static class TokenManagementEndpoints
     {
         routes.MapPost(IntrospectionPath, async (HttpContext http, TokenInspection inspection, ClientCertificateReader certificates) =>
         {
-            var (form, client, secret, usedBasic, error) = await ReadAsync(http);
-            if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
+            var (form, client, secret, usedBasic, error, status) = await ReadAsync(http);
+            if (error is not null) return OAuthResponses.Error(http, error, usedBasic, status);
             var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http));
             if (refused is not null) return OAuthResponses.Error(http, refused, usedBasic);
             http.Response.Headers.CacheControl = "no-store";
@@ -24,32 +27,27 @@ public static class TokenManagementEndpoints
 
         routes.MapPost(RevocationPath, async (HttpContext http, TokenInspection inspection, ClientCertificateReader certificates) =>
         {
-            var (form, client, secret, usedBasic, error) = await ReadAsync(http);
-            if (error is not null) return OAuthResponses.Error(http, error, usedBasic);
+            var (form, client, secret, usedBasic, error, status) = await ReadAsync(http);
+            if (error is not null) return OAuthResponses.Error(http, error, usedBasic, status);
             return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http)) is { } refused
                 ? OAuthResponses.Error(http, refused, usedBasic)
                 : Results.Ok();
         }).DisableAntiforgery();
     }
 
-    private static async Task<(IFormCollection? Form, string? ClientId, string? Secret, bool UsedBasic, OAuthError? Error)> ReadAsync(HttpContext http)
+    /// <summary>The parameters of RFC 7662 and RFC 7009 requests that a refusal may name.</summary>
+    private static readonly IReadOnlySet<string> KnownNames = new HashSet<string>(["token", "token_type_hint", "client_id", "client_secret"], StringComparer.Ordinal);
+
+    /// <summary>The form by the token endpoint's rules (<see cref="StrictForm"/>) and the app's credentials (<see cref="ClientCredentials"/>).</summary>
+    private static async Task<(IFormCollection? Form, string? ClientId, string? Secret, bool UsedBasic, OAuthError? Error, int? Status)> ReadAsync(HttpContext http)
     {
-        if (!http.Request.HasFormContentType)
-            return (null, null, null, false, Errors.InvalidRequest("the request must be application/x-www-form-urlencoded"));
-        IFormCollection form;
-        try
+        var (form, unread, status) = await StrictForm.ReadAsync(http, KnownNames);
+        if (unread is not null) return (null, null, null, false, unread, status);
+        foreach (var name in new[] { "token", "token_type_hint" })
         {
-            form = await http.Request.ReadFormAsync(http.RequestAborted);
+            if (form![name].Count > 1) return (null, null, null, false, Errors.InvalidRequest($"parameter {name} is repeated"), null);
         }
-        catch (InvalidDataException)
-        {
-            return (null, null, null, false, Errors.InvalidRequest("the request body is not a valid form"));
-        }
-        if (form["token"].Count > 1) return (null, null, null, false, Errors.InvalidRequest("parameter token is repeated"));
-        var header = http.Request.Headers.Authorization.ToString();
-        if (header.Length == 0) return (form, form["client_id"].ToString(), form["client_secret"].ToString(), false, null);
-        return TokenRequestParser.TryReadBasic(header, out var id, out var secret)
-            ? (form, id, secret, true, null)
-            : (null, null, null, true, Errors.InvalidClient("malformed Basic client credentials"));
+        var (clientId, secret, usedBasic, refused) = ClientCredentials.Read(form!, http.Request.Headers.Authorization.ToString());
+        return refused is not null ? (null, null, null, usedBasic, refused, null) : (form, clientId, secret, usedBasic, null, null);
     }
 }

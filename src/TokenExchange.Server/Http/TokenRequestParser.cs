@@ -11,11 +11,14 @@ namespace TokenExchange.Server.Http;
 /// </summary>
 public static class TokenRequestParser
 {
-    internal static readonly string[] SingleValued =
+    private static readonly string[] SingleValued =
     [
         "grant_type", "client_id", "client_secret", "subject_token", "subject_token_type", "actor_token",
         "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token",
     ];
+
+    /// <summary>The parameters a refusal may name.</summary>
+    public static readonly IReadOnlySet<string> KnownNames = new HashSet<string>([.. SingleValued, "audience", "resource"], StringComparer.Ordinal);
 
     /// <summary>One of: a token exchange, a refresh, or the error that stopped parsing.</summary>
     public sealed record Parsed(ExchangeRequest? Request, OAuthError? Error, bool UsedBasicAuthentication)
@@ -36,17 +39,8 @@ public static class TokenRequestParser
         if (grantType is not (GrantTypes.TokenExchange or RefreshTokenGrant))
             return new Parsed(null, Errors.UnsupportedGrantType("grant_type is not supported; use urn:ietf:params:oauth:grant-type:token-exchange or refresh_token"), false);
 
-        var clientId = Optional(form, "client_id");
-        var clientSecret = Optional(form, "client_secret");
-        var usedBasic = false;
-        if (authorization is not null)
-        {
-            if (!TryReadBasic(authorization, out var basicId, out var basicSecret))
-                return new Parsed(null, Errors.InvalidClient("malformed Basic client credentials"), true);
-            if (clientSecret is not null) return Fail("use one client authentication method, not both Basic and client_secret");
-            if (clientId is not null && clientId != basicId) return Fail("client_id does not match the Basic credentials");
-            (clientId, clientSecret, usedBasic) = (basicId, basicSecret, true);
-        }
+        var (clientId, clientSecret, usedBasic, refused) = ClientCredentials.Read(form, authorization);
+        if (refused is not null) return new Parsed(null, refused, usedBasic);
 
         if (grantType == RefreshTokenGrant)
         {

@@ -401,7 +401,7 @@ public sealed class ExchangeAuthorizerTests
     {
         var error = Refused(Request() with { Scopes = ["bad\r\nscope"] }, OAuthErrorCodes.InvalidRequest);
 
-        Assert.Equal("scope contains control characters or invalid UTF-8", error.Description);
+        Assert.Equal("scope contains control characters, line separators or invalid UTF-8", error.Description);
         Assert.DoesNotContain('\n', error.Description);
         Assert.DoesNotContain('\r', error.Description);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Tokens;
 
@@ -18,8 +19,8 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     public void Record(TokenOperation operation, long startedAt, string? clientId, string? handler, OAuthError? error, string? userId, string? token, string? clientAddress)
     {
         if (sinks.Length == 0) return;
-        Publish(new TokenEvent(operation, time.GetUtcNow(), Stopwatch.GetElapsedTime(startedAt), Clip(clientId), Clip(handler),
-            error?.Code, error is null ? null : error.Reason ?? error.Description, userId, TokenHash(token), clientAddress, siloName));
+        Publish(new TokenEvent(operation, time.GetUtcNow(), Stopwatch.GetElapsedTime(startedAt), Clean(clientId), Clean(handler),
+            Clean(error?.Code), Clean(error is null ? null : error.Reason ?? error.Description, 1024), Clean(userId, 256), TokenHash(token), Clean(clientAddress), siloName));
     }
 
     /// <summary>
@@ -29,8 +30,8 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     public void RecordAdmin(long startedAt, string actor, string detail, string? errorCode, string? reason, string? clientAddress, string? clientId = null, string? handler = null, string? userId = null)
     {
         if (sinks.Length == 0) return;
-        Publish(new TokenEvent(TokenOperation.Admin, time.GetUtcNow(), Stopwatch.GetElapsedTime(startedAt), Clip(clientId), Clip(handler),
-            errorCode, reason, Clip(userId), null, clientAddress, siloName, actor, Clip(detail, 1024)));
+        Publish(new TokenEvent(TokenOperation.Admin, time.GetUtcNow(), Stopwatch.GetElapsedTime(startedAt), Clean(clientId), Clean(handler),
+            Clean(errorCode), Clean(reason, 1024), Clean(userId, 256), null, Clean(clientAddress), siloName, Clean(actor, 256), Clean(detail, 1024)));
     }
 
     private void Publish(TokenEvent tokenEvent)
@@ -52,6 +53,11 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     /// <summary>The first 8 bytes of the token's SHA-256, hex: enough to correlate, useless to replay.</summary>
     public static string? TokenHash(string? token) => string.IsNullOrEmpty(token) ? null : OpaqueTokens.Hash(token)[..16];
 
-    /// <summary>Client ids, handler names and details are caller input: bounded before they reach logs or tables.</summary>
-    private static string? Clip(string? value, int max = 64) => value is { } v && v.Length > max ? v[..max] + "…" : value;
+    /// <summary>
+    /// Every text of an event may hold caller input (a client_id from a form, a Basic user name or a gRPC field;
+    /// a reason that quotes a parameter): bounded, then escaped (<see cref="LogText"/>), here where events are
+    /// made, so no sink (audit log, audit table, live view, an operator's own) can receive a raw CR, LF, NUL or
+    /// terminal escape and write a line an attacker composed.
+    /// </summary>
+    private static string? Clean(string? value, int max = 64) => LogText.Escape(value is { } v && v.Length > max ? v[..max] + "…" : value);
 }

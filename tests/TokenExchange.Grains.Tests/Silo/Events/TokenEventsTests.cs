@@ -64,4 +64,28 @@ public class TokenEventsTests
         Assert.Null(recorded.TokenHash);
         Assert.True(recorded.Succeeded);
     }
+
+    [Theory]
+    [InlineData("x\nFORGED exchange outcome=ok client=orders-service")]
+    [InlineData("x\r\nFORGED")]
+    [InlineData("x\0FORGED")]
+    [InlineData("x\u001b[2KFORGED")]
+    [InlineData("x\u2028FORGED")]
+    public void No_text_of_an_event_carries_a_raw_control_character(string forged)
+    {
+        var capture = new Capture();
+        var events = new TokenEvents([capture], TimeProvider.System, NullLogger<TokenEvents>.Instance);
+
+        events.Record(TokenOperation.Introspect, Stopwatch.GetTimestamp(), forged, forged, new OAuthError(forged, forged, forged), forged, "token", forged);
+        events.RecordAdmin(Stopwatch.GetTimestamp(), forged, forged, forged, forged, forged, forged, forged, forged);
+
+        Assert.Equal(2, capture.Events.Count);
+        string?[] texts = [.. capture.Events.SelectMany(e => new[] { e.ClientId, e.Handler, e.ErrorCode, e.Reason, e.UserId, e.ClientAddress }), capture.Events[1].Actor, capture.Events[1].Detail];
+        Assert.All(texts, text =>
+        {
+            Assert.NotNull(text);
+            Assert.StartsWith("x\\", text);
+            Assert.DoesNotContain(text, c => char.IsControl(c) || c is '\u2028');
+        });
+    }
 }

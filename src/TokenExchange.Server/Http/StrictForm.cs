@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using TokenExchange.Exchange;
+
+namespace TokenExchange.Server.Http;
+
+/// <summary>
+/// How every form endpoint (token, introspection, revocation, dev issuer) reads its body: only
+/// <c>application/x-www-form-urlencoded</c> (never multipart, which ASP.NET would spool to disk), at most
+/// <see cref="MaxBodyBytes"/> read into memory, each field strictly UTF-8 without control characters
+/// (<see cref="FormEncoding"/>), and at most <see cref="MaxFields"/> fields with names of at most
+/// <see cref="MaxNameLength"/> characters.
+/// </summary>
+public static class StrictForm
+{
+    /// <summary>Largest form body; a 16 KiB subject token plus the other parameters fits well.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public const int MaxFields = 128;
+    public const int MaxNameLength = 256;
+
+    /// <summary>The form, or why it was refused (an invalid_request; <paramref name="Status"/> 413 when too large).</summary>
+    public sealed record Outcome(IFormCollection? Form, OAuthError? Error, int? Status = null);
+
+    /// <param name="knownNames">Names a refusal may echo; any other field is called "a parameter".</param>
+    public static async Task<Outcome> ReadAsync(HttpContext http, IReadOnlySet<string> knownNames)
+    {
+        // 413 before a byte of the body is read: a client that sent Expect: 100-continue never sends it.
+        if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(http);
+        if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+            return new(null, Errors.InvalidRequest("the request must be application/x-www-form-urlencoded"));
+        // A chunked body has no length to check up front: Kestrel stops reading it at the same limit.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = MaxBodyBytes;
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(http);
+        }
+        if (FormEncoding.FindUnclean(body, knownNames) is { } unclean)
+            return new(null, Errors.InvalidRequest(ParameterText.Refusal(unclean)));
+        try
+        {
+            using var reader = new FormReader(new MemoryStream(body, writable: false))
+            {
+                KeyLengthLimit = MaxNameLength, ValueCountLimit = MaxFields, ValueLengthLimit = (int)MaxBodyBytes,
+            };
+            return new(new FormCollection(await reader.ReadFormAsync(http.RequestAborted)), null);
+        }
+        catch (InvalidDataException)
+        {
+            return new(null, Errors.InvalidRequest($"the request body is not a valid form or exceeds its limits ({MaxFields} fields, names of {MaxNameLength} characters)"));
+        }
+    }
+
+    /// <summary>
+    /// 413, and the connection closed: the rest of an oversized body is not worth reading, and leaving it
+    /// unread would corrupt the next request on the connection.
+    /// </summary>
+    private static Outcome TooLarge(HttpContext http)
+    {
+        http.Response.Headers.Connection = "close";
+        return new(null, Errors.InvalidRequest($"the request body is larger than {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+    }
+}

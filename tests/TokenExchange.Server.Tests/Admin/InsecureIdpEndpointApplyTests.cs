@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using TokenExchange.Protos.V1;
+
+namespace TokenExchange.Server.Tests.Admin;
+
+/// <summary>
+/// The admin API's apply refuses a handler whose JWKS or introspection endpoint is plain http:// to a host that
+/// is not loopback, names the rule, and leaves the handlers as they were; allowInsecureHttp: true is accepted
+/// and shown by get handlers.
+/// </summary>
+public sealed class InsecureIdpEndpointApplyTests
+{
+    private const string AdminKey = "insecure-idp-admin-key-0123456789abcdef";
+
+    private const string Config = $$"""
+        apps:
+          - { clientId: orders-service, clientSecret: orders-secret-0123456789abcdef, tokenExchange: { enabled: true } }
+        handlers:
+          - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true } ] }
+        admin: { key: {{AdminKey}} }
+        """;
+
+    private static string Document(string name, string jwks, bool allowInsecureHttp = false) => $$"""
+        handlers:
+          - name: {{name}}
+            issuer: https://idp.partner.example
+            jwks: { uri: {{jwks}} }
+            acceptedTokenTypes: [jwt]
+            audiences: [token-exchange]
+            allowInsecureHttp: {{(allowInsecureHttp ? "true" : "false")}}
+            apps: [ { clientId: orders-service } ]
+        """;
+
+    [Fact]
+    public async Task Apply_refuses_a_plain_http_jwks_uri_and_accepts_https_loopback_and_the_development_flag()
+    {
+        await using var server = await LoopbackServer.StartAsync(Config);
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var admin = new Protos.V1.Admin.AdminClient(channel);
+        var key = new Metadata { { "authorization", "Bearer " + AdminKey } };
+
+        foreach (var dryRun in new[] { true, false })
+        {
+            var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+                await admin.ApplyAsync(new ApplyRequest { Document = Document("plain", "http://idp.partner.example/jwks"), DryRun = dryRun }, key));
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.Contains("jwks.uri must be https://", refused.Status.Detail);
+        }
+        await admin.ApplyAsync(new ApplyRequest { Document = Document("secure", "https://idp.partner.example/jwks") }, key);
+        await admin.ApplyAsync(new ApplyRequest { Document = Document("loopback", "http://127.0.0.1:9/jwks") }, key);
+        await admin.ApplyAsync(new ApplyRequest { Document = Document("development", "http://idp.dev.internal/jwks", allowInsecureHttp: true) }, key);
+
+        var handlers = (await admin.GetAsync(new GetRequest { Kind = "handler" }, key)).Items.ToDictionary(i => i.Name, i => JsonDocument.Parse(i.Json).RootElement);
+        Assert.Equal(["dev-idp", "development", "loopback", "secure"], handlers.Keys.Order(StringComparer.Ordinal));
+        Assert.True(handlers["development"].GetProperty("allowInsecureHttp").GetBoolean());
+        Assert.False(handlers["secure"].TryGetProperty("allowInsecureHttp", out _));
+    }
+}
