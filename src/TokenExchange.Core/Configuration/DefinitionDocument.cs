@@ -72,16 +72,6 @@ public static class DefinitionDocument
         } : null,
     };
 
-    public static UserModel ToModel(UserRecord user) => new()
-    {
-        Id = user.Id,
-        Username = user.Username,
-        Email = user.Email,
-        FederationId = user.FederationId,
-        DisplayName = user.DisplayName,
-        Enabled = user.Enabled,
-    };
-
     /// <summary>Durations as the file writes them (<c>d.hh:mm:ss.fffffff</c>, only as precise as needed), which read back exactly.</summary>
     public static string Duration(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
