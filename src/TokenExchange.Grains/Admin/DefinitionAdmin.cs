@@ -64,7 +64,10 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
             foreach (var user in desired.Users.Where(u => changed.Contains((DefinitionPlanner.User, u.Id))))
             {
                 if (await users.PutAsync(user) is { } conflict) throw new DefinitionAdminException(AdminFailure.Invalid, [$"user '{user.Id}': {conflict}"]);
-                if (currentUsers[user.Id] is { } previous) undo.Push(() => users.PutAsync(previous));
+                if (currentUsers[user.Id] is { } previous) undo.Push(async () =>
+                {
+                    if (await users.PutAsync(previous) is { } lost) logger.LogError("Rolling back a failed admin change could not restore user {UserId}: {Conflict}", previous.Id, lost);
+                });
             }
             // Apps before the handlers that enable them, so no silo's cache sees a handler enabling an app it lacks.
             foreach (var app in desired.Apps.Where(a => changed.Contains((DefinitionPlanner.App, a.ClientId))))
