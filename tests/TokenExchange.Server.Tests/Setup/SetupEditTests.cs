@@ -39,6 +39,8 @@ public sealed class SetupEditTests(BrowserFixture fixture)
         await fixture.SignInAsync(page);
 
         await page.GotoAsync($"/setup/apps/{clientId}");
+        await Expect(page.Locator("#authentication")).ToContainTextAsync("self_signed_tls_client_auth, certificates AAECAwQF");
+        await Expect(page.Locator("#rate-limits")).ToContainTextAsync("100/s (burst 400), 10 refused subject tokens/min");
         await page.ClickAsync("#app-settings button[type=submit]");
         await Expect(page.Locator("#notice")).ToContainTextAsync("Nothing changed.");
         Assert.Equal(Json(stored), Json(await StoredAsync(clientId)));
