@@ -16,6 +16,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
         siloBuilder.Services.AddSingleton<Grains.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
+        siloBuilder.AddIncomingGrainCallFilter<FailingWrites>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {
             options.Seed = TestDefinitions.Seed;

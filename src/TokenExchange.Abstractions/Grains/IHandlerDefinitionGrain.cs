@@ -7,6 +7,19 @@ namespace TokenExchange.Grains;
 public interface IHandlerDefinitionGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<HandlerDefinition?> Get();
+
+    /// <inheritdoc cref="IAppGrain.Put"/>
     [Alias("Put")] Task Put(HandlerDefinition definition);
+
+    /// <inheritdoc cref="IAppGrain.Delete"/>
     [Alias("Delete")] Task Delete();
+
+    /// <inheritdoc cref="IAppGrain.Seed"/>
+    [Alias("Seed")] Task<bool> Seed(HandlerDefinition definition);
+
+    /// <inheritdoc cref="IAppGrain.IsDeleted"/>
+    [Alias("IsDeleted")] Task<bool> IsDeleted();
+
+    /// <inheritdoc cref="IAppGrain.Forget"/>
+    [Alias("Forget")] Task Forget();
 }

@@ -43,6 +43,12 @@ public sealed class AppModel
     /// <summary>Hashes (<c>sha256:BASE64</c>) of the app's secrets, for production configuration.</summary>
     public List<string> ClientSecretHashes { get; set; } = [];
 
+    /// <summary>
+    /// What <c>txctl get</c> shows instead of the secrets: how many there are. In an apply without clientSecret and
+    /// clientSecretHashes it keeps the app's stored secrets (see <see cref="StoredDefinitions"/>).
+    /// </summary>
+    public int? Secrets { get; set; }
+
     public TokenExchangeModel TokenExchange { get; set; } = new();
     public List<string> AllowedScopes { get; set; } = [];
     public List<string> AllowedAudiences { get; set; } = [];
@@ -122,6 +128,10 @@ public sealed class HandlerModel
     public bool DevIssuer { get; set; }
 
     public JwksModel? Jwks { get; set; }
+
+    /// <summary>What <c>txctl get</c> shows instead of inline keys; in an apply it keeps the stored ones (see <see cref="StoredDefinitions"/>).</summary>
+    public bool InlineKeys { get; set; }
+
     public List<string> Audiences { get; set; } = [];
     public List<string> Algorithms { get; set; } = ["ES256", "RS256"];
     public string ClockSkew { get; set; } = "00:00:30";

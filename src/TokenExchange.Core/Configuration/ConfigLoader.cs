@@ -27,21 +27,21 @@ public static class ConfigLoader
         File.Exists(path) ? Deserialize(File.ReadAllText(path)).Server.ToDictionary(p => p.Key, p => (string?)p.Value) : new Dictionary<string, string?>();
 
     /// <summary>A whole configuration: each definition checked, and the invariants across them.</summary>
-    public static ClusterDefinitions Parse(string yaml) => Parse(yaml, checkAcrossDefinitions: true);
+    public static ClusterDefinitions Parse(string yaml) => Parse(yaml, checkAcrossDefinitions: true, StoredDefinitions.None);
 
     /// <summary>
     /// A document for the admin API's apply: each definition checked, but not the invariants across them,
     /// since it may refer to apps and handlers the cluster has already; the admin checks those on the
-    /// result of the apply.
+    /// result of the apply. What <c>txctl get</c> shows in place of a secret keeps the one in <paramref name="stored"/>.
     /// </summary>
-    public static ClusterDefinitions ParseDocument(string yaml) => Parse(yaml, checkAcrossDefinitions: false);
+    public static ClusterDefinitions ParseDocument(string yaml, StoredDefinitions? stored = null) => Parse(yaml, checkAcrossDefinitions: false, stored ?? StoredDefinitions.None);
 
-    private static ClusterDefinitions Parse(string yaml, bool checkAcrossDefinitions)
+    private static ClusterDefinitions Parse(string yaml, bool checkAcrossDefinitions, StoredDefinitions stored)
     {
         var model = Deserialize(yaml);
         var problems = new List<string>();
-        var apps = model.Apps.Select((a, i) => ToApp(a, $"apps[{i}]", problems)).ToList();
-        var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems)).ToList();
+        var apps = model.Apps.Select((a, i) => ToApp(a, $"apps[{i}]", problems, stored)).ToList();
+        var handlers = model.Handlers.Select((h, i) => ToHandler(h, $"handlers[{i}]", problems, stored)).ToList();
         var users = model.Users.Select((u, i) => ToUser(u, $"users[{i}]", problems)).ToList();
         var adminKeys = ToAdminKeys(model.Admin, problems);
         var adminTokenHolders = ToAdminTokenHolders(model.Admin, problems);
@@ -97,16 +97,17 @@ public static class ConfigLoader
     public static AppDefinition ParseApp(AppModel model)
     {
         var problems = new List<string>();
-        var app = ToApp(model, "app", problems);
+        var app = ToApp(model, "app", problems, StoredDefinitions.None);
         if (problems.Count > 0) throw new ConfigException(problems);
         return app;
     }
 
-    private static AppDefinition ToApp(AppModel m, string at, List<string> problems)
+    private static AppDefinition ToApp(AppModel m, string at, List<string> problems, StoredDefinitions stored)
     {
         if (string.IsNullOrWhiteSpace(m.ClientId)) problems.Add($"{at}.clientId is required");
-        var hashes = new List<string>();
-        var hints = new List<string>();
+        var kept = stored.Secrets(m, at, problems);
+        var hashes = new List<string>(kept?.Hashes ?? []);
+        var hints = new List<string>(kept?.Hints ?? []);
         if (m.ClientSecret is { } secret)
         {
             if (secret.Length < ClientSecretHasher.MinimumSecretLength)
@@ -175,7 +176,7 @@ public static class ConfigLoader
         };
     }
 
-    private static HandlerDefinition ToHandler(HandlerModel m, string at, List<string> problems)
+    private static HandlerDefinition ToHandler(HandlerModel m, string at, List<string> problems, StoredDefinitions stored)
     {
         if (string.IsNullOrWhiteSpace(m.Name)) problems.Add($"{at}.name is required");
         var builtIn = m.Implementation == HandlerImplementations.Jwt;
@@ -196,19 +197,19 @@ public static class ConfigLoader
         }
         if (tokenTypes.Count == 0) problems.Add($"{at}.acceptedTokenTypes must name at least one token type");
 
-        string? inlineJwks = null;
+        var inlineJwks = stored.InlineJwks(m, at, problems);
         if (builtIn && !m.DevIssuer)
         {
             if (string.IsNullOrWhiteSpace(m.Issuer)) problems.Add($"{at}.issuer is required (or devIssuer: true)");
             if (m.Jwks?.Keys is { Count: > 0 } keys) inlineJwks = JsonSerializer.Serialize(new { keys });
-            else if (!Uri.TryCreate(m.Jwks?.Uri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            else if (inlineJwks is null && (!Uri.TryCreate(m.Jwks?.Uri, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
                 problems.Add($"{at}.jwks needs an http(s) uri or inline keys");
         }
         if (builtIn && m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
         IntrospectionTrust? introspectionTrust = null;
         if (introspection)
         {
-            introspectionTrust = ToIntrospection(m.Introspection, $"{at}.introspection", problems);
+            introspectionTrust = ToIntrospection(m.Introspection, $"{at}.introspection", problems, stored.IntrospectionSecret(m.Name, m.Introspection?.ClientSecret, $"{at}.introspection", problems));
             if (m.DevIssuer || m.Jwks is not null || m.Issuer is not null)
                 problems.Add($"{at}: issuer, jwks and devIssuer are settings of the jwt implementation (an introspection handler's issuer is introspection.issuer)");
         }
@@ -261,7 +262,7 @@ public static class ConfigLoader
             },
             UserMapping = new UserMappingRule { Claim = m.UserMapping.Claim, Attribute = attribute },
             Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
-            Settings = new Dictionary<string, string>(m.Settings, StringComparer.Ordinal),
+            Settings = stored.Settings(m.Name, m.Settings, at, problems),
             Timeout = timeout,
             Introspection = introspectionTrust,
             AllowInsecureHttp = m.AllowInsecureHttp,
@@ -271,7 +272,7 @@ public static class ConfigLoader
         return handler;
     }
 
-    private static IntrospectionTrust? ToIntrospection(IntrospectionModel? m, string at, List<string> problems)
+    private static IntrospectionTrust? ToIntrospection(IntrospectionModel? m, string at, List<string> problems, string? clientSecret)
     {
         if (m is null)
         {
@@ -280,7 +281,7 @@ public static class ConfigLoader
         }
         if (!Uri.TryCreate(m.Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             problems.Add($"{at}.endpoint must be an absolute http(s) URL");
-        if (!m.Userinfo && (string.IsNullOrEmpty(m.ClientId) || string.IsNullOrEmpty(m.ClientSecret)))
+        if (!m.Userinfo && (string.IsNullOrEmpty(m.ClientId) || string.IsNullOrEmpty(clientSecret)))
             problems.Add($"{at} needs clientId and clientSecret, our client credentials at the identity provider (or userinfo: true)");
         if (m.Userinfo && (m.ClientId is not null || m.ClientSecret is not null))
             problems.Add($"{at}: clientId and clientSecret are not used with userinfo: true (the subject token itself is sent)");
@@ -297,7 +298,7 @@ public static class ConfigLoader
         {
             Endpoint = m.Endpoint ?? "",
             ClientId = m.Userinfo ? null : m.ClientId,
-            ClientSecret = m.Userinfo ? null : m.ClientSecret,
+            ClientSecret = m.Userinfo ? null : clientSecret,
             UseUserinfo = m.Userinfo,
             Issuer = m.Issuer,
             NegativeCacheFor = negative,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
@@ -10,7 +11,7 @@ namespace TokenExchange.Grains.Admin;
 /// the invariants over all definitions as they would be afterwards, and refused whole on a violation.
 /// Writes go to the definition grains, which every silo's cache follows within about a quarter second.
 /// </summary>
-public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory users, HandlerCompiler compiler)
+public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory users, HandlerCompiler compiler, ILogger<DefinitionAdmin> logger)
 {
     /// <summary>Every app and handler, read from their grains (not from this silo's cache, which may lag).</summary>
     public async Task<(IReadOnlyList<AppDefinition> Apps, IReadOnlyList<HandlerDefinition> Handlers)> LoadAsync()
@@ -32,6 +33,11 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return [.. found.OfType<UserRecord>()];
     }
 
+    /// <summary>
+    /// Makes the definitions what <paramref name="desired"/> declares (with <paramref name="prune"/>, deleting apps and
+    /// handlers it does not). All or nothing: everything is checked before anything is written, and should a write
+    /// still fail (another change took a user's attribute meanwhile, storage failed), what was written is rolled back.
+    /// </summary>
     public async Task<IReadOnlyList<DefinitionChange>> ApplyAsync(ClusterDefinitions desired, bool prune, bool dryRun)
     {
         if (desired.AdminKeyHashes.Count > 0)
@@ -46,23 +52,84 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         var plan = DefinitionPlanner.Plan(apps, handlers, currentUsers, desired, prune);
         var (resultApps, resultHandlers) = DefinitionPlanner.Result(apps, handlers, desired, prune);
         var problems = DefinitionRules.Check(resultApps, resultHandlers, desired.Users).ToList();
+        problems.AddRange(SharedDirectoryKeys(desired.Users));
         problems.AddRange(await UserConflicts(desired.Users));
         // A handler whose implementation cannot be loaded is refused when applied, not at its first exchange.
         problems.AddRange(desired.Handlers.Select(compiler.CheckImplementation).OfType<string>());
-        if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems);
+        if (problems.Count > 0) throw new DefinitionAdminException(AdminFailure.Invalid, problems.Distinct().ToList());
         if (dryRun) return plan;
 
-        foreach (var app in desired.Apps) await grains.GetGrain<IAppGrain>(app.ClientId).Put(app);
-        foreach (var handler in desired.Handlers) await grains.GetGrain<IHandlerDefinitionGrain>(handler.Name).Put(handler);
-        foreach (var user in desired.Users)
+        var changed = plan.Where(c => c.Action != ChangeAction.Unchanged).Select(c => (c.Kind, c.Name)).ToHashSet();
+        var undo = new Stack<Func<Task>>();
+        try
         {
-            if (await users.PutAsync(user) is { } conflict) throw new DefinitionAdminException(AdminFailure.Invalid, [$"user '{user.Id}': {conflict}"]);
+            // Users first: the only writes that can still be refused (by a concurrent change), before any app or handler.
+            foreach (var user in desired.Users.Where(u => changed.Contains((DefinitionPlanner.User, u.Id))))
+            {
+                if (await users.PutAsync(user) is { } conflict) throw new DefinitionAdminException(AdminFailure.Invalid, [$"user '{user.Id}': {conflict}"]);
+                if (currentUsers[user.Id] is { } previous) undo.Push(async () =>
+                {
+                    if (await users.PutAsync(previous) is { } lost) logger.LogError("Rolling back a failed admin change could not restore user {UserId}: {Conflict}", previous.Id, lost);
+                });
+            }
+            // Apps before the handlers that enable them, so no silo's cache sees a handler enabling an app it lacks.
+            foreach (var app in desired.Apps.Where(a => changed.Contains((DefinitionPlanner.App, a.ClientId))))
+            {
+                var grain = grains.GetGrain<IAppGrain>(app.ClientId);
+                undo.Push(await UndoPut(grain.Get, grain.IsDeleted, grain.Put, grain.Delete, grain.Forget));
+                await grain.Put(app);
+            }
+            foreach (var handler in desired.Handlers.Where(h => changed.Contains((DefinitionPlanner.Handler, h.Name))))
+            {
+                var grain = grains.GetGrain<IHandlerDefinitionGrain>(handler.Name);
+                undo.Push(await UndoPut(grain.Get, grain.IsDeleted, grain.Put, grain.Delete, grain.Forget));
+                await grain.Put(handler);
+            }
+            foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.Handler))
+            {
+                var grain = grains.GetGrain<IHandlerDefinitionGrain>(gone.Name);
+                var previous = handlers.Single(h => h.Name == gone.Name);
+                undo.Push(() => grain.Put(previous));
+                await grain.Delete();
+            }
+            foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.App))
+            {
+                var grain = grains.GetGrain<IAppGrain>(gone.Name);
+                var previous = apps.Single(a => a.ClientId == gone.Name);
+                undo.Push(() => grain.Put(previous));
+                await grain.Delete();
+            }
         }
-        foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.Handler))
-            await grains.GetGrain<IHandlerDefinitionGrain>(gone.Name).Delete();
-        foreach (var gone in plan.Where(c => c.Action == ChangeAction.Delete && c.Kind == DefinitionPlanner.App))
-            await grains.GetGrain<IAppGrain>(gone.Name).Delete();
+        catch
+        {
+            await RollBackAsync(undo);
+            throw;
+        }
         return plan;
+    }
+
+    /// <summary>How to put back what a definition grain holds now: the definition, a remembered deletion, or nothing.</summary>
+    private static async Task<Func<Task>> UndoPut<T>(Func<Task<T?>> get, Func<Task<bool>> isDeleted, Func<T, Task> put, Func<Task> delete, Func<Task> forget)
+        where T : class
+    {
+        if (await get() is { } previous) return () => put(previous);
+        return await isDeleted() ? delete : forget;
+    }
+
+    /// <summary>Undoes the writes of a change that failed midway, newest first; keeps going past an undo that fails.</summary>
+    private async Task RollBackAsync(Stack<Func<Task>> undo)
+    {
+        while (undo.TryPop(out var step))
+        {
+            try
+            {
+                await step();
+            }
+            catch (Exception e)
+            {
+                logger.LogError("Rolling back a failed admin change did not complete one step: {Error}", e.Message);
+            }
+        }
     }
 
     public async Task<DefinitionChange> EnableAppAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
@@ -197,6 +264,19 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         await grains.GetGrain<IHandlerDefinitionGrain>(after.Name).Put(after);
         return new DefinitionChange(DefinitionPlanner.Handler, after.Name, ChangeAction.Update);
     }
+
+    /// <summary>
+    /// Two users of one change whose attribute values the directory takes for the same one (it may fold more than
+    /// case, e.g. the Kelvin sign to k): found here, before anything is written, rather than by the second write.
+    /// </summary>
+    private static IEnumerable<string> SharedDirectoryKeys(IReadOnlyList<UserRecord> desired) =>
+        Enum.GetValues<UserAttribute>()
+            .SelectMany(attribute => desired
+                .Where(u => u.Get(attribute) is not null)
+                .GroupBy(u => UserIndexKey.For(attribute, u.Get(attribute)!), StringComparer.Ordinal)
+                // Values that look alike are already DefinitionRules' problem; here those that only the directory folds together.
+                .Where(g => g.Select(u => u.Get(attribute)).Distinct(attribute == UserAttribute.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).Count() > 1)
+                .Select(g => $"users {string.Join(", ", g.Select(u => $"'{u.Id}'"))} would share one {attribute} ('{g.First().Get(attribute)}')"));
 
     /// <summary>Attributes used for mapping are unique across the directory: a user may not take another's.</summary>
     private async Task<IEnumerable<string>> UserConflicts(IReadOnlyList<UserRecord> desired)

@@ -3,22 +3,11 @@ using TokenExchange.Definitions;
 namespace TokenExchange.Grains.Definitions;
 
 public sealed class AppGrain(
-    [PersistentState("app", StorageNames.Definitions)] IPersistentState<DefinitionState<AppDefinition>> state) : Grain, IAppGrain
+    [PersistentState("app", StorageNames.Definitions)] IPersistentState<DefinitionState<AppDefinition>> state)
+    : DefinitionGrain<AppDefinition>(state), IAppGrain
 {
-    public Task<AppDefinition?> Get() => Task.FromResult(state.State.Value);
+    protected override string NameOf(AppDefinition definition) => definition.ClientId;
 
-    public async Task Put(AppDefinition definition)
-    {
-        if (definition.ClientId != this.GetPrimaryKeyString()) throw new ArgumentException("client id does not match the grain key");
-        if (DefinitionPlanner.Same(definition, state.State.Value)) return;
-        state.State = new DefinitionState<AppDefinition>(definition);
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).AppChanged(definition.ClientId, exists: true);
-    }
-
-    public async Task Delete()
-    {
-        await state.ClearStateAsync();
-        await GrainFactory.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).AppChanged(this.GetPrimaryKeyString(), exists: false);
-    }
+    protected override Task NotifyRegistry(string name, bool exists) =>
+        GrainFactory.GetGrain<IDefinitionRegistryGrain>(IDefinitionRegistryGrain.Key).AppChanged(name, exists);
 }

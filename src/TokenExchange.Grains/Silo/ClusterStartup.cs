@@ -5,7 +5,8 @@ using TokenExchange.Grains.Keys;
 namespace TokenExchange.Grains.Silo;
 
 /// <summary>
-/// When the silo becomes active: apply the configured definitions, load the signing keys and the
+/// When the silo becomes active: seed what the cluster has never had from the configuration file (a bootstrap,
+/// see <see cref="DefinitionWriter"/>), load the signing keys and the
 /// definition snapshot, then keep the snapshot fresh in the background. The silo reports ready
 /// (<see cref="IsReady"/>) only after the first load.
 /// </summary>

@@ -22,9 +22,11 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
     public override Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context) => Change(context, request.DryRun ? null : new Audit("apply"), async audit =>
     {
         ClusterDefinitions desired;
+        // What txctl get shows in place of a secret keeps the stored one: the document is read against what is stored.
+        var (apps, handlers) = await admin.LoadAsync();
         try
         {
-            desired = ConfigLoader.ParseDocument(request.Document);
+            desired = ConfigLoader.ParseDocument(request.Document, new StoredDefinitions(apps, handlers));
         }
         catch (ConfigException e)
         {

@@ -1,13 +1,17 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 
 namespace TokenExchange.Server.Admin;
 
 /// <summary>
-/// Definitions as the admin API shows them: the configuration file's shape, in JSON, without secrets
-/// (an app says how many secrets it has, never their hashes; a handler's credentials at its IdP and its
-/// implementation settings are masked, since any of them may be a key).
+/// Definitions as the admin API shows them: the configuration file's shape, every field of it, in JSON, without
+/// secrets. An app says how many secrets it has (<c>secrets: N</c>), never their hashes; a handler's inline keys
+/// show as <c>inlineKeys: true</c>, its client secret at its IdP and its implementation settings as
+/// <see cref="Masked"/>. Applied as it is shown, each of these keeps what is stored (<see cref="StoredDefinitions"/>),
+/// so <c>txctl get -o yaml</c> and then <c>txctl apply</c> changes nothing.
 /// </summary>
 public static class DefinitionViews
 {
@@ -18,53 +22,33 @@ public static class DefinitionViews
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string App(AppDefinition app) => JsonSerializer.Serialize(new
-    {
-        app.ClientId,
-        app.Label,
-        app.Kind,
-        Secrets = app.SecretHashes.Length,
-        TokenExchange = new { Enabled = app.TokenExchangeEnabled, app.RequireSecret },
-        app.AllowedScopes,
-        app.AllowedAudiences,
-        AccessToken = new { app.AccessToken.Format, Lifetime = app.AccessToken.Lifetime.ToString("c"), app.AccessToken.MayOutliveSubjectToken },
-        RefreshTokens = new { app.RefreshTokens.Enabled, Lifetime = app.RefreshTokens.Lifetime.ToString("c"), AbsoluteLifetime = app.RefreshTokens.EffectiveAbsoluteLifetime.ToString("c") },
-        Introspection = app.Introspection.Audiences.Length > 0 ? new { app.Introspection.Audiences } : null,
-        app.TokenEndpointAuthMethod,
-        // Certificate subjects and thumbprints are public (they are sent in every handshake).
-        TlsClientAuth = app.TlsClientAuth is { } tls ? new { tls.SubjectDn, tls.SanDns, CertificateThumbprints = tls.Thumbprints.Length > 0 ? tls.Thumbprints : null } : null,
-        RateLimits = app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } ? null
-            : new { app.RateLimits.RequestsPerSecond, Burst = app.RateLimits.EffectiveBurst, app.RateLimits.InvalidTokensPerMinute },
-    }, Json);
-
     /// <summary>What the admin API shows instead of a secret: that there is one.</summary>
-    public const string Masked = "*****";
+    public const string Masked = StoredDefinitions.Masked;
 
-    public static string Handler(HandlerDefinition handler) => JsonSerializer.Serialize(new
+    public static string App(AppDefinition app)
     {
-        handler.Name,
-        handler.Label,
-        handler.Description,
-        handler.Implementation,
-        handler.Enabled,
-        handler.AcceptedTokenTypes,
-        handler.Trust.Issuer,
-        handler.Trust.DevIssuer,
-        Jwks = handler.Trust.JwksUri is { } uri ? new { Uri = uri } : null,
-        InlineKeys = handler.Trust.InlineJwks is not null,
-        // The endpoint and our client id at it; our client secret only masked.
-        Introspection = handler.Introspection is { } i ? new { i.Endpoint, i.ClientId, ClientSecret = i.ClientSecret is null ? null : Masked, i.UseUserinfo, i.Issuer } : null,
-        AllowInsecureHttp = handler.AllowInsecureHttp ? true : (bool?)null,
-        handler.Trust.Audiences,
-        handler.Trust.Algorithms,
-        ClockSkew = handler.Trust.ClockSkew.ToString("c"),
-        MaxTokenLifetime = handler.Trust.MaxTokenLifetime.ToString("c"),
-        handler.Trust.AuthorizedParties,
-        handler.UserMapping,
-        handler.Apps,
-        // An implementation's settings are the operator's own (an API key, a password): their names only.
-        Settings = handler.Settings.Count > 0 ? handler.Settings.Keys.Order(StringComparer.Ordinal).ToDictionary(k => k, _ => Masked) : null,
-    }, Json);
+        var model = DefinitionDocument.ToModel(app);
+        model.ClientSecretHashes = [];
+        model.Secrets = app.SecretHashes.Length;
+        var node = JsonSerializer.SerializeToNode(model, Json)!.AsObject();
+        node.Remove("clientSecretHashes");
+        return node.ToJsonString(Json);
+    }
+
+    public static string Handler(HandlerDefinition handler)
+    {
+        var model = DefinitionDocument.ToModel(handler);
+        if (model.Jwks is { Keys: not null } jwks)
+        {
+            model.InlineKeys = true;
+            jwks.Keys = null;
+            if (jwks is { Uri: null, RefreshCooldown: null }) model.Jwks = null;
+        }
+        // Our credential at the IdP, and an implementation's settings (an API key, a password): masked.
+        if (model.Introspection is { ClientSecret: not null } introspection) introspection.ClientSecret = Masked;
+        model.Settings = model.Settings.ToDictionary(s => s.Key, _ => Masked, StringComparer.Ordinal);
+        return JsonSerializer.Serialize(model, Json);
+    }
 
     public static string User(UserRecord user) => JsonSerializer.Serialize(user, Json);
 }

@@ -30,4 +30,17 @@ public static class SetupFormat
     }
 
     public static string Duration(TimeSpan value) => value.ToString("c");
+
+    /// <summary>How the app authenticates, with the certificate it must present where it uses mutual TLS.</summary>
+    public static string Authentication(AppDefinition app) => app.TlsClientAuth switch
+    {
+        { SubjectDn: { } dn } => $"{app.TokenEndpointAuthMethod}, subject {dn}",
+        { SanDns: { } san } => $"{app.TokenEndpointAuthMethod}, DNS name {san}",
+        { Thumbprints.Length: > 0 } tls => $"{app.TokenEndpointAuthMethod}, certificates {string.Join(", ", tls.Thumbprints)}",
+        _ => app.TokenEndpointAuthMethod,
+    };
+
+    public static string RateLimits(AppDefinition app) =>
+        app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } ? "none"
+        : $"{app.RateLimits.RequestsPerSecond}/s (burst {app.RateLimits.EffectiveBurst}), {app.RateLimits.InvalidTokensPerMinute} refused subject tokens/min per address";
 }

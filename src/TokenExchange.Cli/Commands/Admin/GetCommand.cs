@@ -31,7 +31,9 @@ public static class GetCommand
             await output.WriteAsync(parse.GetValue(format) switch
             {
                 "json" => new JsonArray([.. documents]).ToJsonString(Indented) + Environment.NewLine,
-                "yaml" => new SerializerBuilder().Build().Serialize(documents.Select(Plain).ToList()),
+                // A document txctl apply takes as it is (apps:, handlers: or users:), strings quoted where YAML would read them otherwise.
+                "yaml" => new SerializerBuilder().WithQuotingNecessaryStrings().Build()
+                    .Serialize(new Dictionary<string, object> { [singular + "s"] = documents.Select(Plain).ToList() }),
                 _ => Table(singular, documents),
             });
             return ExitCodes.Success;

@@ -26,7 +26,7 @@ public sealed class AppDetailsModel(DefinitionAdmin admin, AdminAudit audit) : A
         if (!await LoadAsync()) return NotFoundPage($"app '{ClientId}'");
         // The client id is the address's, whatever the form says: an edit never renames.
         Form.ClientId = ClientId;
-        if (await ChangeAsync("update-app", () => Admin.PutAppAsync(Form.ToApp(newSecret: null, App), create: false))) return RedirectToPage();
+        if (await ChangeAsync("update-app", () => Admin.PutAppAsync(Form.ToApp(App!), create: false))) return RedirectToPage();
         return Page();
     }
 

@@ -43,31 +43,66 @@ public sealed class AppForm
         IntrospectionAudiences = string.Join(' ', app.Introspection.Audiences),
     };
 
-    /// <summary>The app with a new plaintext secret (creation) or keeping the secrets it has (an edit).</summary>
-    public AppDefinition ToApp(string? newSecret, AppDefinition? existing)
+    /// <summary>A new app with its generated plaintext secret (hashed here), checked by the configuration file's rules.</summary>
+    public AppDefinition ToNewApp(string secret) => ConfigLoader.ParseApp(new AppModel
     {
-        var app = ConfigLoader.ParseApp(new AppModel
+        ClientId = ClientId.Trim(),
+        Label = CleanLabel(Label),
+        Kind = Kind,
+        ClientSecret = secret,
+        TokenExchange = new TokenExchangeModel { Enabled = TokenExchangeEnabled, RequireSecret = RequireSecret },
+        AllowedScopes = Words(AllowedScopes),
+        AllowedAudiences = Words(AllowedAudiences),
+        AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
+        RefreshTokens = new RefreshTokensModel { Enabled = RefreshTokensEnabled, Lifetime = RefreshTokenLifetime, AbsoluteLifetime = Blank(RefreshTokenAbsoluteLifetime) },
+        Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) },
+    });
+
+    /// <summary>
+    /// An edit: the stored app with only the fields this form shows and the user changed. Everything the form does
+    /// not show (secrets and their hints, the authentication method, mutual TLS, rate limits) stays as stored, and
+    /// so does every field posted back as it was rendered; the result is checked by the configuration file's rules.
+    /// </summary>
+    public AppDefinition ToApp(AppDefinition existing)
+    {
+        var shown = From(existing);
+        var model = DefinitionDocument.ToModel(existing);
+        if (Label != shown.Label) model.Label = CleanLabel(Label);
+        if (Kind != shown.Kind) model.Kind = Kind;
+        model.TokenExchange.Enabled = TokenExchangeEnabled;
+        model.TokenExchange.RequireSecret = RequireSecret;
+        if (AllowedScopes != shown.AllowedScopes) model.AllowedScopes = Words(AllowedScopes);
+        if (AllowedAudiences != shown.AllowedAudiences) model.AllowedAudiences = Words(AllowedAudiences);
+        model.AccessToken.Format = AccessTokenFormat;
+        if (AccessTokenLifetime != shown.AccessTokenLifetime) model.AccessToken.Lifetime = AccessTokenLifetime;
+        model.AccessToken.MayOutliveSubjectToken = MayOutliveSubjectToken;
+        model.RefreshTokens.Enabled = RefreshTokensEnabled;
+        if (RefreshTokenLifetime != shown.RefreshTokenLifetime) model.RefreshTokens.Lifetime = RefreshTokenLifetime;
+        if (!Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)) model.RefreshTokens.AbsoluteLifetime = Blank(RefreshTokenAbsoluteLifetime);
+        if (!Same(IntrospectionAudiences, shown.IntrospectionAudiences)) model.Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) };
+        var edited = ConfigLoader.ParseApp(model);
+        return existing with
         {
-            ClientId = ClientId.Trim(),
-            Label = string.IsNullOrWhiteSpace(Label) ? null : Label.Trim(),
-            Kind = Kind,
-            ClientSecret = newSecret,
-            ClientSecretHashes = [.. existing?.SecretHashes ?? []],
-            TokenExchange = new TokenExchangeModel { Enabled = TokenExchangeEnabled, RequireSecret = RequireSecret },
-            AllowedScopes = Words(AllowedScopes),
-            AllowedAudiences = Words(AllowedAudiences),
-            AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
-            RefreshTokens = new RefreshTokensModel
-            {
-                Enabled = RefreshTokensEnabled,
-                Lifetime = RefreshTokenLifetime,
-                AbsoluteLifetime = string.IsNullOrWhiteSpace(RefreshTokenAbsoluteLifetime) ? null : RefreshTokenAbsoluteLifetime.Trim(),
-            },
-            Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) },
-        });
-        // An edit keeps each secret's hint (the file's rules only know hints of plaintext secrets).
-        return existing is null ? app : app with { SecretHints = existing.SecretHints };
+            Label = Label != shown.Label ? edited.Label : existing.Label,
+            Kind = Kind != shown.Kind ? edited.Kind : existing.Kind,
+            TokenExchangeEnabled = edited.TokenExchangeEnabled,
+            RequireSecret = edited.RequireSecret,
+            AllowedScopes = AllowedScopes != shown.AllowedScopes ? edited.AllowedScopes : existing.AllowedScopes,
+            AllowedAudiences = AllowedAudiences != shown.AllowedAudiences ? edited.AllowedAudiences : existing.AllowedAudiences,
+            AccessToken = AccessTokenFormat == shown.AccessTokenFormat && AccessTokenLifetime == shown.AccessTokenLifetime && MayOutliveSubjectToken == shown.MayOutliveSubjectToken
+                ? existing.AccessToken : edited.AccessToken,
+            RefreshTokens = RefreshTokensEnabled == shown.RefreshTokensEnabled && RefreshTokenLifetime == shown.RefreshTokenLifetime && Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)
+                ? existing.RefreshTokens : edited.RefreshTokens,
+            Introspection = !Same(IntrospectionAudiences, shown.IntrospectionAudiences) ? edited.Introspection : existing.Introspection,
+        };
     }
+
+    /// <summary>A field posted back as rendered (an empty input posts nothing).</summary>
+    private static bool Same(string? posted, string? shown) => (posted ?? "").Trim() == (shown ?? "").Trim();
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? CleanLabel(string? label) => string.IsNullOrWhiteSpace(label) ? null : label.Trim();
 
     private static List<string> Words(string? value) =>
         [.. (value ?? "").Split([' ', ',', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];

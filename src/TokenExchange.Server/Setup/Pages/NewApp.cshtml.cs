@@ -17,7 +17,7 @@ public sealed class NewAppModel(DefinitionAdmin admin, AdminAudit audit) : AppPa
     public async Task<IActionResult> OnPostAsync()
     {
         var secret = ClientSecretHasher.Generate();
-        if (!await ChangeAsync("create-app", () => Admin.PutAppAsync(Form.ToApp(secret, existing: null), create: true))) return Page();
+        if (!await ChangeAsync("create-app", () => Admin.PutAppAsync(Form.ToNewApp(secret), create: true))) return Page();
         // Rendered in the answer to the POST itself (no redirect, no TempData cookie holding it), and not cached.
         CreatedSecret = secret;
         Notice = null;
