@@ -19,12 +19,15 @@ public sealed class AppFormTokenPolicyTests
     {
         var form = AppForm.From(OrdersApi);
 
-        var edited = form.ToApp(null, OrdersApi);
+        var edited = form.ToApp(OrdersApi);
 
         Assert.Equal("https://orders.example https://orders-v2.example", form.IntrospectionAudiences);
         Assert.Equal("7.00:00:00", form.RefreshTokenAbsoluteLifetime);
         Assert.Equal(OrdersApi.Introspection.Audiences, edited.Introspection.Audiences);
         Assert.Equal(TimeSpan.FromDays(7), edited.RefreshTokens.AbsoluteLifetime);
+        // Posted back unchanged, neither setting is rebuilt: the stored values are kept as they are.
+        Assert.Same(OrdersApi.Introspection, edited.Introspection);
+        Assert.Same(OrdersApi.RefreshTokens, edited.RefreshTokens);
     }
 
     [Fact]
@@ -33,6 +36,6 @@ public sealed class AppFormTokenPolicyTests
         var form = AppForm.From(OrdersApi);
         form.RefreshTokenAbsoluteLifetime = " ";
 
-        Assert.Equal(RefreshTokenPolicy.DefaultAbsoluteLifetime, form.ToApp(null, OrdersApi).RefreshTokens.AbsoluteLifetime);
+        Assert.Equal(RefreshTokenPolicy.DefaultAbsoluteLifetime, form.ToApp(OrdersApi).RefreshTokens.AbsoluteLifetime);
     }
 }
