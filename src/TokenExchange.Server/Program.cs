@@ -12,7 +12,7 @@ try
 catch (Exception e) when (StartupErrors.Describe(e) is { } failure)
 {
     // Operator mistakes get one clear line and an exit code of their own (README, exit codes), not a stack trace.
-    await Console.Error.WriteLineAsync($"error: {failure.Message}");
+    await Console.Error.WriteLineAsync($"error: {failure.Message.ReplaceLineEndings(" ")}");
     return failure.ExitCode;
 }
 finally

@@ -144,7 +144,7 @@ public sealed class EmbeddedDatabase : IDisposable
             throw Unusable(path, "it is an SQLite database of something else");
         // quick_check reads every page: a damaged file is found now, not by the first exchange that touches it.
         if (Scalar(connection, "PRAGMA quick_check") is not "ok" and var problem)
-            throw Unusable(path, $"it is damaged ({problem})");
+            throw Unusable(path, $"it is damaged ({string.Join("; ", $"{problem}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(line => !line.StartsWith("***", StringComparison.Ordinal)))})");
     }
 
     private static StartupFailure Unusable(string path, string reason, Exception? inner = null) =>

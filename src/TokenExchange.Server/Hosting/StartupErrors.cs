@@ -21,8 +21,8 @@ public static class StartupErrors
             {
                 case StartupFailure failure:
                     return failure;
-                case ConfigException:
-                    return new StartupFailure(StartupExitCodes.Configuration, e.Message, e);
+                case ConfigException config:
+                    return new StartupFailure(StartupExitCodes.Configuration, "invalid configuration: " + string.Join("; ", config.Problems), e);
                 // Options are checked before anything starts, so theirs is the outermost exception; one deeper
                 // down is some component's bug, not the operator's.
                 case ArgumentException when ReferenceEquals(e, exception):
