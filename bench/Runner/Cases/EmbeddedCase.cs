@@ -1,7 +1,7 @@
 namespace Bench.Runner.Cases;
 
 /// <summary>
-/// This cluster, embedded default (one silo, in-memory state), over gRPC unary, gRPC streaming and HTTP:
+/// This cluster, embedded (one silo, in-memory state: --ephemeral, as the figures in README were measured), over gRPC unary, gRPC streaming and HTTP:
 /// saturation throughput (closed model) with the server's CPU per exchange, then latency at half of that
 /// throughput (open model).
 /// </summary>
