@@ -207,7 +207,7 @@ public sealed record ServerSettings
     {
         builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
         builder.Append($"Postgres = {(Postgres is null ? Ephemeral ? "(embedded, ephemeral)" : $"(embedded, data {Data})" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
-        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is null ? "(generated)" : "*****")}, Tls = {Tls?.ToString() ?? "(off)"}");
+        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}");
         return true;
     }
 
