@@ -1,18 +1,21 @@
-using TokenExchange.Configuration;
 using TokenExchange.Server.Hosting;
-using TokenExchange.Storage;
 
+TokenExchangeServer? server = null;
 try
 {
-    await using var server = TokenExchangeServer.Create(args);
+    server = TokenExchangeServer.Create(args);
     await server.StartAsync();
     Banner.Print(server, Console.Out);
     await server.WaitForShutdownAsync();
     return 0;
 }
-catch (Exception e) when (e is ConfigException or ArgumentException or StorageUnavailableException)
+catch (Exception e) when (StartupErrors.Describe(e) is { } failure)
 {
-    // Operator mistakes get one clear message, not a stack trace.
-    await Console.Error.WriteLineAsync($"error: {e.Message}");
-    return 2;
+    // Operator mistakes get one clear line and an exit code of their own (README, exit codes), not a stack trace.
+    await Console.Error.WriteLineAsync($"error: {failure.Message.ReplaceLineEndings(" ")}");
+    return failure.ExitCode;
+}
+finally
+{
+    if (server is not null) await server.DisposeAsync();
 }

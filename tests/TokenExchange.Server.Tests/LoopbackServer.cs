@@ -10,8 +10,15 @@ public static class LoopbackServer
         ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"];
 
     /// <summary>
+    /// The embedded mode in memory: each test server has state of its own and leaves nothing behind (the
+    /// durable default would share, and lock, the user's data folder).
+    /// </summary>
+    public static readonly string[] InMemory = ["--ephemeral", "true"];
+
+    /// <summary>
     /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml). The
-    /// file is read when the server is created, so it is deleted as soon as the server runs.
+    /// file is read when the server is created, so it is deleted as soon as the server runs. Embedded
+    /// servers keep their state in memory unless <paramref name="args"/> name a --data folder.
     /// </summary>
     public static Task<TokenExchangeServer> StartAsync(string? configYaml, params string[] args) => StartAsync(configYaml, null, args);
 
@@ -22,7 +29,7 @@ public static class LoopbackServer
         if (path is not null) await File.WriteAllTextAsync(path, configYaml);
         try
         {
-            var server = TokenExchangeServer.Create([.. path is null ? [] : new[] { "--config", path }, .. args, .. EphemeralPorts], customize);
+            var server = TokenExchangeServer.Create([.. path is null ? [] : new[] { "--config", path }, .. args, .. EphemeralPorts, .. StateArgs(args)], customize);
             try
             {
                 await server.StartAsync();
@@ -39,4 +46,6 @@ public static class LoopbackServer
             if (path is not null) File.Delete(path);
         }
     }
+
+    private static string[] StateArgs(string[] args) => args.Contains("--postgres") || args.Contains("--data") || args.Contains("--ephemeral") ? [] : InMemory;
 }

@@ -1,7 +1,7 @@
 namespace Bench.Runner.Cases;
 
 /// <summary>
-/// This cluster, embedded default (one silo, in-memory state), over gRPC unary, gRPC streaming and HTTP:
+/// This cluster, embedded (one silo, in-memory state: --ephemeral, as the figures in README were measured), over gRPC unary, gRPC streaming and HTTP:
 /// saturation throughput (closed model) with the server's CPU per exchange, then latency at half of that
 /// throughput (open model).
 /// </summary>
@@ -17,7 +17,7 @@ public static class EmbeddedCase
         var results = Transports.Select(t => new CaseResult(NameOf(t.Label),
             $"{options.Subjects:N0} subjects; saturation at concurrency {options.Concurrency}, latency at 50% of it (open model)")).ToArray();
         context.Progress("cluster embedded: starting the server");
-        using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-embedded", ["--dev-issuer", "false"], cancellationToken);
+        using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-embedded", ["--dev-issuer", "false", "--ephemeral", "true"], cancellationToken);
         var servers = new[] { server };
         var handler = context.Workspace.Config.HandlerName;
         // Every subject's session exists before anything is measured.

@@ -25,7 +25,7 @@ public static class ScaleCase
             $"embedded server with --session-idle-timeout {idleTimeout}; memory = managed heap after an induced full GC (EventPipe), and RSS");
         context.Progress($"{result.Name}: starting the server");
         using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-scale",
-            ["--dev-issuer", "false", "--session-idle-timeout", idleTimeout.ToString("c", CultureInfo.InvariantCulture)], cancellationToken);
+            ["--dev-issuer", "false", "--ephemeral", "true", "--session-idle-timeout", idleTimeout.ToString("c", CultureInfo.InvariantCulture)], cancellationToken);
         var endpoint = new Endpoint("grpc", server.Grpc!);
         var handler = context.Workspace.Config.HandlerName;
 

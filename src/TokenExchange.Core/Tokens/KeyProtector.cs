@@ -37,7 +37,8 @@ public sealed class KeyProtector
         return Version + Convert.ToBase64String(sealedBytes);
     }
 
-    /// <exception cref="InvalidOperationException">Not encrypted with this key-encryption key, or altered.</exception>
+    /// <exception cref="KeyEncryptionKeyMismatchException">Not encrypted with this key-encryption key, or altered.</exception>
+    /// <exception cref="InvalidOperationException">Not in a known format.</exception>
     public string Unprotect(string keyId, string protectedValue)
     {
         if (!protectedValue.StartsWith(Version, StringComparison.Ordinal))
@@ -53,7 +54,7 @@ public sealed class KeyProtector
         }
         catch (AuthenticationTagMismatchException e)
         {
-            throw new InvalidOperationException($"signing key {keyId} cannot be decrypted: is this the key-encryption key it was stored with?", e);
+            throw new KeyEncryptionKeyMismatchException($"signing key {keyId} cannot be decrypted: is this the key-encryption key it was stored with?", e);
         }
         return Encoding.UTF8.GetString(plaintext);
     }

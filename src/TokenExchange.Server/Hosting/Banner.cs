@@ -1,8 +1,9 @@
+using TokenExchange.Server.Embedded;
 using TokenExchange.Storage;
 
 namespace TokenExchange.Server.Hosting;
 
-/// <summary>What the server prints when it is ready: where it listens, that state is not durable, and how to try it.</summary>
+/// <summary>What the server prints when it is ready: where it listens, where its state is (or that it is not durable), and how to try it.</summary>
 public static class Banner
 {
     private const string DevClient = "orders-service";
@@ -19,8 +20,14 @@ public static class Banner
               Token exchange cluster: silo of cluster '{server.Settings.ClusterId}' (service '{server.Settings.ServiceId}')
               State in PostgreSQL at {PostgresConnections.Describe(PostgresConnections.Parse(postgres))}
             """
-            : """
+            : server.Settings.Data is { } data
+            ? $"""
               Token exchange cluster (embedded default: one silo, localhost clustering)
+              State in SQLite at {Path.Combine(data, EmbeddedDataFolder.DatabaseFileName)}
+              (--data DIR for another folder, --ephemeral true for memory only)
+            """
+            : """
+              Token exchange cluster (embedded, --ephemeral: one silo, localhost clustering)
               !! STATE IS NOT DURABLE: in-memory grain storage and a generated dev signing
               !! key. Apps, users and sessions are lost when this process stops.
             """;

@@ -31,8 +31,18 @@ public sealed record ServerSettings
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
 
-    /// <summary>PostgreSQL connection string; null runs the embedded default (localhost clustering, memory storage).</summary>
+    /// <summary>PostgreSQL connection string; null runs the embedded default (localhost clustering, local state).</summary>
     public string? Postgres { get; init; }
+
+    /// <summary>
+    /// Embedded mode: the folder of the SQLite database and its key-encryption key file; by default the
+    /// user's local application data folder (on Linux <c>$XDG_DATA_HOME/token-exchange</c>, else
+    /// <c>~/.local/share/token-exchange</c>). Null with PostgreSQL or <see cref="Ephemeral"/>.
+    /// </summary>
+    public string? Data { get; init; }
+
+    /// <summary>Embedded mode with state in memory only: everything is lost when the process stops.</summary>
+    public bool Ephemeral { get; init; }
 
     /// <summary>Apply the schema migrations at start-up (PostgreSQL only).</summary>
     public bool Migrate { get; init; }
@@ -81,6 +91,9 @@ public sealed record ServerSettings
 
     public bool IsEmbedded => Postgres is null;
 
+    /// <summary>The embedded mode on its local database (not <see cref="Ephemeral"/>).</summary>
+    public bool IsEmbeddedDurable => Postgres is null && Data is not null;
+
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
     {
         ["--config"] = "config",
@@ -119,6 +132,8 @@ public sealed record ServerSettings
         ["--rate-limit-per-address"] = "rateLimitPerAddress",
         ["--audit"] = "audit",
         ["--trusted-proxies"] = "trustedProxies",
+        ["--data"] = "data",
+        ["--ephemeral"] = "ephemeral",
     };
 
     public static ServerSettings From(IConfiguration configuration)
@@ -128,6 +143,7 @@ public sealed record ServerSettings
         if (postgres is not null) Storage.PostgresConnections.Parse(postgres); // a malformed one fails here, by name
         var devIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null;
         var tls = TlsSettings.From(configuration);
+        var ephemeral = Bool(configuration["ephemeral"], "--ephemeral") ?? false;
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,
@@ -141,6 +157,8 @@ public sealed record ServerSettings
             SiloPort = Port(configuration["siloPort"], "--silo-port") ?? defaults.SiloPort,
             GatewayPort = Port(configuration["gatewayPort"], "--gateway-port") ?? defaults.GatewayPort,
             Postgres = postgres,
+            Ephemeral = ephemeral,
+            Data = DataFolderFrom(configuration["data"], postgres, ephemeral),
             Migrate = Bool(configuration["migrate"], "--migrate") ?? false,
             ClusterId = Name(configuration["clusterId"], "--cluster-id") ?? defaults.ClusterId,
             ServiceId = Name(configuration["serviceId"], "--service-id") ?? defaults.ServiceId,
@@ -197,8 +215,8 @@ public sealed record ServerSettings
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
-        builder.Append($"Postgres = {(Postgres is null ? "(embedded)" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
-        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is null ? "(generated)" : "*****")}, Tls = {Tls?.ToString() ?? "(off)"}");
+        builder.Append($"Postgres = {(Postgres is null ? Ephemeral ? "(embedded, ephemeral)" : $"(embedded, data {Data})" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
+        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}");
         return true;
     }
 
@@ -253,8 +271,8 @@ public sealed record ServerSettings
         : throw new ArgumentException($"{option}: '{value}' is not a duration ([d.]hh:mm:ss) between {min} and {max}");
 
     /// <summary>
-    /// Durable state needs a key-encryption key that outlives the process; the embedded default generates
-    /// one (its state dies with the process anyway).
+    /// Durable state needs a key-encryption key that outlives the process: with PostgreSQL it is given; the
+    /// embedded mode keeps one in a file beside its database unless given one (or, ephemeral, generates one).
     /// </summary>
     private static string? KeyEncryptionKeyFrom(string? value, string? postgres)
     {
@@ -262,6 +280,25 @@ public sealed record ServerSettings
             return postgres is null ? null : throw new ArgumentException("--key-encryption-key (or TX_KEYENCRYPTIONKEY) is required with PostgreSQL: the base64 of 32 random bytes, e.g. openssl rand -base64 32");
         TokenExchange.Tokens.KeyProtector.FromBase64(value); // a malformed key fails here, by name
         return value;
+    }
+
+    /// <summary>
+    /// Where the embedded state lives: <c>--data</c>, else the user's local application data folder. The
+    /// options that contradict each other are refused by name rather than one silently ignored.
+    /// </summary>
+    private static string? DataFolderFrom(string? value, string? postgres, bool ephemeral)
+    {
+        if (postgres is not null)
+        {
+            if (ephemeral) throw new ArgumentException("--ephemeral: with --postgres the state is in PostgreSQL; --ephemeral is for the embedded mode");
+            return value is null ? null : throw new ArgumentException("--data: with --postgres the state is in PostgreSQL; --data is for the embedded mode");
+        }
+        if (ephemeral) return value is null ? null : throw new ArgumentException("--data: --ephemeral keeps the state in memory; give one or the other");
+        if (value is { Length: > 0 }) return Path.GetFullPath(value);
+        var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return local.Length > 0
+            ? Path.Combine(local, "token-exchange")
+            : throw new ArgumentException("--data: there is no per-user data folder (no HOME); give --data DIR, or --ephemeral true");
     }
 
     private static string? DevIssuerKeyFrom(string? path, bool devIssuer)

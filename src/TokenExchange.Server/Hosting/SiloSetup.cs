@@ -1,16 +1,19 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Orleans.Runtime.Hosting;
 using TokenExchange.Grains;
+using TokenExchange.Server.Embedded;
 
 namespace TokenExchange.Server.Hosting;
 
-/// <summary>How the silo is clustered and where grain state lives: embedded (memory) or PostgreSQL.</summary>
+/// <summary>How the silo is clustered and where grain state lives: embedded (SQLite, or memory with --ephemeral) or PostgreSQL.</summary>
 public static class SiloSetup
 {
     private const string Invariant = "Npgsql";
 
-    public static void Configure(ISiloBuilder silo, ServerSettings settings)
+    /// <param name="database">The embedded mode's database; null keeps grain state in memory (--ephemeral).</param>
+    public static void Configure(ISiloBuilder silo, ServerSettings settings, EmbeddedDatabase? database)
     {
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
         var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
@@ -22,14 +25,8 @@ public static class SiloSetup
         if (settings.Postgres is not { } connection)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
-            foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
-            {
-                silo.AddMemoryGrainStorage(name);
-                // Orleans' binary serializer rather than the memory provider's default JSON: a new subject writes
-                // several grain states, and JSON serialization was the largest single cost of a first exchange.
-                silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
-                    .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            }
+            if (database is not null) ConfigureEmbeddedDatabase(silo, database);
+            else ConfigureMemoryStorage(silo);
             return;
         }
 
@@ -82,6 +79,31 @@ public static class SiloSetup
             options.IAmAliveTablePublishTimeout = timings.IAmAlivePeriod;
             options.TableRefreshTimeout = timings.TableRefresh;
         });
+    }
+
+    private static void ConfigureMemoryStorage(ISiloBuilder silo)
+    {
+        foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
+        {
+            silo.AddMemoryGrainStorage(name);
+            // Orleans' binary serializer rather than the memory provider's default JSON: a new subject writes
+            // several grain states, and JSON serialization was the largest single cost of a first exchange.
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
+                .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+    }
+
+    /// <summary>Both storage names on the one SQLite database, the state in Orleans' serializer as with PostgreSQL.</summary>
+    private static void ConfigureEmbeddedDatabase(ISiloBuilder silo, EmbeddedDatabase database)
+    {
+        foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
+        {
+            silo.Services.AddGrainStorage(name, (services, storageName) => new SqliteGrainStorage(storageName, database,
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+                services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>()));
+        }
+        // A failed write (disk full) reaches the calling grain as the storage failure it is: temporarily_unavailable.
+        silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Microsoft.Data.Sqlite"));
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using TokenExchange.Grains.Silo;
 using TokenExchange.Grains.Silo.Limits;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Audit;
+using TokenExchange.Server.Embedded;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting.Listeners;
@@ -28,11 +29,13 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ListenEndpoints endpoints;
+    private readonly EmbeddedState? embedded;
 
-    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints)
+    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints, EmbeddedState? embedded)
     {
         this.app = app;
         this.endpoints = endpoints;
+        this.embedded = embedded;
         Settings = settings;
     }
 
@@ -54,11 +57,28 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var switches = ServerSettings.SwitchMappings.ToDictionary();
         var early = new ConfigurationBuilder().AddEnvironmentVariables("TX_").AddCommandLine(args, switches).Build();
         var configPath = ResolveConfigPath(early["config"] ?? ServerSettings.DefaultConfigPath);
-        builder.Configuration.AddInMemoryCollection(ConfigLoader.ReadServerSection(configPath));
+        builder.Configuration.AddInMemoryCollection(ReadConfig(configPath, ConfigLoader.ReadServerSection));
         builder.Configuration.AddEnvironmentVariables("TX_");
         builder.Configuration.AddCommandLine(args, switches);
         var settings = ServerSettings.From(builder.Configuration);
-        var definitions = ConfigLoader.LoadFile(configPath);
+        var definitions = ReadConfig(configPath, ConfigLoader.LoadFile);
+        // The embedded database is opened (and its folder locked) before anything listens: a second server on
+        // the same folder, or a damaged file, stops here with one line.
+        var embedded = settings.IsEmbeddedDurable ? EmbeddedState.Open(settings.Data!, keyFile: settings.KeyEncryptionKey is null) : null;
+        try
+        {
+            return Create(builder, settings, configPath, definitions, embedded, customize);
+        }
+        catch
+        {
+            embedded?.Dispose();
+            throw;
+        }
+    }
+
+    private static TokenExchangeServer Create(WebApplicationBuilder builder, ServerSettings settings, string configPath, ClusterDefinitions definitions,
+        EmbeddedState? embedded, Action<WebApplicationBuilder>? customize)
+    {
 
         var certificate = settings.LoadServerCertificate();
         var endpoints = new ListenEndpoints(settings.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps);
@@ -89,7 +109,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
         builder.UseOrleans(silo =>
         {
-            SiloSetup.Configure(silo, settings);
+            SiloSetup.Configure(silo, settings, embedded?.Database);
             silo.AddSetupDashboard();
         });
         builder.Services.AddTokenExchangeSilo(options =>
@@ -98,7 +118,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.EnableDevIssuer = settings.DevIssuer;
             options.DevIssuerKey = settings.DevIssuerKey is { } devKey ? SigningKey.FromPem(File.ReadAllText(devKey)) : null;
             options.PluginsFolder = settings.Plugins;
-            options.KeyEncryptionKey = settings.KeyEncryptionKey;
+            options.KeyEncryptionKey = settings.KeyEncryptionKey ?? embedded?.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;
             options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
         });
@@ -117,7 +137,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         });
         // grpcurl-style tools list and describe the services without the .proto files.
         builder.Services.AddGrpcReflection();
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        var logGate = new StartupLogGate();
+        builder.Services.AddSingleton(logGate);
+        logGate.AddTo(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -138,7 +160,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
         app.MapSetupPages();
-        return new TokenExchangeServer(app, settings, endpoints);
+        return new TokenExchangeServer(app, settings, endpoints, embedded);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -153,7 +175,17 @@ public sealed class TokenExchangeServer : IAsyncDisposable
                 app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
             }
         }
-        await app.StartAsync(cancellationToken);
+        var logGate = Services.GetRequiredService<StartupLogGate>();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            logGate.MarkFailed();
+            throw;
+        }
+        logGate.MarkStarted();
         // Without --issuer the HTTP address is the issuer; with port 0 it is known only now.
         var issuer = Services.GetRequiredService<ClusterIssuer>();
         if (!issuer.IsKnown) issuer.Set(HttpAddress.GetLeftPart(UriPartial.Authority));
@@ -166,7 +198,25 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
     public Task StopAsync() => app.StopAsync();
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        // After the silo stopped: its last writes are in, then the database closes and the folder's lock goes.
+        embedded?.Dispose();
+    }
+
+    /// <summary>Reads the configuration file; a file that exists but cannot be read is an error naming it.</summary>
+    private static T ReadConfig<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--config: cannot read '{path}': {e.Message}", e);
+        }
+    }
 
     /// <summary>The configuration file: relative to the working directory, else to the installed server.</summary>
     private static string ResolveConfigPath(string path) =>

@@ -22,8 +22,8 @@ public sealed class KeyProtectorTests
         var protector = KeyProtector.Generate();
         var sealedKey = protector.Protect("kid-1", "private");
 
-        Assert.Throws<InvalidOperationException>(() => KeyProtector.Generate().Unprotect("kid-1", sealedKey));
-        Assert.Throws<InvalidOperationException>(() => protector.Unprotect("kid-2", sealedKey));
+        Assert.Throws<KeyEncryptionKeyMismatchException>(() => KeyProtector.Generate().Unprotect("kid-1", sealedKey));
+        Assert.Throws<KeyEncryptionKeyMismatchException>(() => protector.Unprotect("kid-2", sealedKey));
     }
 
     [Theory]

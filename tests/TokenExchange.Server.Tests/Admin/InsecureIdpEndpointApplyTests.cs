@@ -55,6 +55,6 @@ public sealed class InsecureIdpEndpointApplyTests
         var handlers = (await admin.GetAsync(new GetRequest { Kind = "handler" }, key)).Items.ToDictionary(i => i.Name, i => JsonDocument.Parse(i.Json).RootElement);
         Assert.Equal(["dev-idp", "development", "loopback", "secure"], handlers.Keys.Order(StringComparer.Ordinal));
         Assert.True(handlers["development"].GetProperty("allowInsecureHttp").GetBoolean());
-        Assert.False(handlers["secure"].TryGetProperty("allowInsecureHttp", out _));
+        Assert.False(handlers["secure"].GetProperty("allowInsecureHttp").GetBoolean());
     }
 }

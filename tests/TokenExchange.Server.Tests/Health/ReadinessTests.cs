@@ -22,7 +22,7 @@ public sealed class ReadinessTests
     public async Task Not_ready_before_the_silo_is_active_and_its_signing_keys_are_loaded_nor_once_it_stops()
     {
         var gate = new SiloStartGate();
-        await using var server = TokenExchangeServer.Create([.. LoopbackServer.EphemeralPorts],
+        await using var server = TokenExchangeServer.Create([.. LoopbackServer.EphemeralPorts, .. LoopbackServer.InMemory],
             builder => builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(gate));
         var starting = server.StartAsync();
         await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));

@@ -6,7 +6,7 @@ namespace TokenExchange.Server.Tests.Hosting;
 public sealed class BannerTests(ServerFixture fixture)
 {
     [Fact]
-    public void Says_state_is_not_durable_and_shows_the_actual_addresses()
+    public void An_ephemeral_server_says_its_state_is_not_durable_and_shows_the_actual_addresses()
     {
         var output = new StringWriter();
 

@@ -54,7 +54,7 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
             """);
         try
         {
-            server = TokenExchangeServer.Create(["--config", config, .. LoopbackServer.EphemeralPorts], builder =>
+            server = TokenExchangeServer.Create(["--config", config, .. LoopbackServer.EphemeralPorts, .. LoopbackServer.InMemory], builder =>
                 builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddInMemoryExporter(spans)));
             await server.StartAsync();
         }
