@@ -7,7 +7,7 @@ namespace TokenExchange.Server.Tests;
 public static class LoopbackServer
 {
     public static readonly string[] EphemeralPorts =
-        ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"];
+        ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0"];
 
     /// <summary>
     /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml). The

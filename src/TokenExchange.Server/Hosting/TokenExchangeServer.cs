@@ -26,10 +26,13 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ListenEndpoints endpoints;
 
-    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints)
+    private readonly ClusterCertificate? clusterCertificate;
+
+    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints, ClusterCertificate? clusterCertificate)
     {
         this.app = app;
         this.endpoints = endpoints;
+        this.clusterCertificate = clusterCertificate;
         Settings = settings;
     }
 
@@ -58,6 +61,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var definitions = ConfigLoader.LoadFile(configPath);
 
         var certificate = settings.LoadServerCertificate();
+        var clusterCertificate = settings.ClusterTls is { } clusterTls ? ClusterCertificate.Load(clusterTls, TimeProvider.System) : null;
         var endpoints = new ListenEndpoints(settings.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -72,7 +76,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
         builder.UseOrleans(silo =>
         {
-            SiloSetup.Configure(silo, settings);
+            SiloSetup.Configure(silo, settings, clusterCertificate);
             silo.AddSetupDashboard();
         });
         builder.Services.AddTokenExchangeSilo(options =>
@@ -117,7 +121,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
         app.MapSetupPages();
-        return new TokenExchangeServer(app, settings, endpoints);
+        return new TokenExchangeServer(app, settings, endpoints, clusterCertificate);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -132,6 +136,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
                 app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
             }
         }
+        LogTrustBoundaries();
         await app.StartAsync(cancellationToken);
         // Without --issuer the HTTP address is the issuer; with port 0 it is known only now.
         var issuer = Services.GetRequiredService<ClusterIssuer>();
@@ -139,6 +144,17 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         if (!Settings.IsEmbedded && Settings.Issuer is null)
             app.Logger.LogWarning("No --issuer given: this silo issues tokens as {Issuer}. Every silo of a cluster must share one issuer (the address clients and downstream services use).", Issuer);
         app.Logger.LogInformation("Listening: HTTP {HttpAddress}, gRPC {GrpcAddress}, issuer {Issuer}", HttpAddress, GrpcAddress, Issuer);
+    }
+
+    /// <summary>The doors an operator opened on purpose are named at every start, so they are not forgotten.</summary>
+    private void LogTrustBoundaries()
+    {
+        if (clusterCertificate is not null)
+            app.Logger.LogInformation("Cluster transport: mutual TLS between silos, {ClusterCertificate}", clusterCertificate.Description);
+        if (Settings.InsecureClusterTransport)
+            app.Logger.LogWarning("INSECURE CLUSTER TRANSPORT (--insecure-cluster-transport true): silo-to-silo traffic is plain TCP and any process that reaches the silo port {SiloPort} can join the cluster and call every grain. Give --cluster-cert for production.", Settings.SiloPort);
+        if (Settings.DevIssuerExplicit)
+            app.Logger.LogWarning("DEV ISSUER ENABLED (--dev-issuer true) on {Http}: anyone who reaches it can mint subject tokens for any subject and any claims. Never in production.", Settings.Http);
     }
 
     public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();

@@ -17,7 +17,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0"]);
         await server.StartAsync();
     }
 
