@@ -167,8 +167,6 @@ public sealed record ServerSettings
             // TX_DEVISSUERKEY by the usual naming, TX_DEV_ISSUER_KEY as well.
             DevIssuerKey = DevIssuerKeyFrom(configuration["devIssuerKey"] ?? configuration["DEV_ISSUER_KEY"], devIssuer),
             SiloPort = Port(configuration["siloPort"], "--silo-port") ?? defaults.SiloPort,
-            ClusterTls = ClusterTlsSettings.From(configuration, clusterMode: postgres is not null, insecure),
-            InsecureClusterTransport = insecure && postgres is not null,
             Postgres = postgres,
             Migrate = Bool(configuration["migrate"], "--migrate") ?? false,
             ClusterId = Name(configuration["clusterId"], "--cluster-id") ?? defaults.ClusterId,
@@ -176,6 +174,8 @@ public sealed record ServerSettings
             AdvertisedAddress = Address(configuration["advertisedAddress"], "--advertised-address") ?? defaults.AdvertisedAddress,
             Kubernetes = Bool(configuration["kubernetes"], "--kubernetes") ?? false,
             KeyEncryptionKey = KeyEncryptionKeyFrom(configuration["keyEncryptionKey"], postgres),
+            ClusterTls = ClusterTlsSettings.From(configuration, clusterMode: postgres is not null, insecure),
+            InsecureClusterTransport = insecure && postgres is not null,
             KeyRotation = new KeyRotationPolicy(
                 LongDuration(configuration["keyRotationPeriod"], "--key-rotation-period", TimeSpan.FromHours(1), TimeSpan.FromDays(365)) ?? KeyRotationPolicy.Default.Period,
                 LongDuration(configuration["keyActivationDelay"], "--key-activation-delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? KeyRotationPolicy.Default.ActivationDelay,
