@@ -11,5 +11,9 @@ WORKDIR /app
 COPY --from=build /app /app
 # The image's unprivileged user, by number so that runAsNonRoot can verify it.
 USER 1654
-EXPOSE 8080 8081 11111 30000
+# A container is a cluster node: the server refuses the development defaults (config/dev.yaml, whose secrets
+# and admin key are published) and says in one line how to start a dev node instead. See README, Docker.
+ENV TX_CONTAINER=true
+# HTTP and gRPC front doors, and the silo port (silo-to-silo only, mutual TLS). No Orleans client gateway.
+EXPOSE 8080 8081 11111
 ENTRYPOINT ["dotnet", "/app/server/TokenExchange.Server.dll"]

@@ -13,6 +13,9 @@ postgres=${TX_POSTGRES:-$("$root/scripts/postgres-setup.sh")}
 kek_file="$logs/key-encryption-key"
 [ -s "$kek_file" ] || head -c 32 /dev/urandom | base64 > "$kek_file"
 kek=${TX_KEYENCRYPTIONKEY:-$(cat "$kek_file")}
+# Silos talk mutual TLS with the cluster certificate: made once, kept beside the logs.
+certs="$logs/cluster-tls"
+[ -s "$certs/tls.crt" ] || "$root/scripts/cluster-cert.sh" "$certs" >/dev/null
 echo "building (Release)..."
 dotnet build "$root/src/TokenExchange.Server" -c Release -nologo -v quiet -tl:off >/dev/null
 "$root/txctl" db migrate --connection "$postgres"
@@ -34,7 +37,8 @@ for i in $(seq 0 $((count - 1))); do
   dotnet "$root/src/TokenExchange.Server/bin/Release/net10.0/TokenExchange.Server.dll" \
     --config "$root/config/dev.yaml" --postgres "$postgres" --key-encryption-key "$kek" --dev-issuer true --issuer "$issuer" \
     --http "http://127.0.0.1:$http" --grpc "http://127.0.0.1:$grpc" \
-    --silo-port $((11111 + i)) --gateway-port $((30000 + i)) >"$logs/silo-$i.log" 2>&1 &
+    --cluster-cert "$certs/tls.crt" --cluster-key "$certs/tls.key" --cluster-ca "$certs/ca.crt" \
+    --silo-port $((11111 + i)) >"$logs/silo-$i.log" 2>&1 &
   pids+=($!)
 done
 

@@ -37,7 +37,6 @@ public sealed class ServerProcess : IDisposable
         [
             workspace.ServerDll, "--config", workspace.ConfigPath, "--http", http, "--grpc", grpc,
             "--silo-port", FreePorts.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--gateway-port", FreePorts.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
         ];
         return StartAsync(workspace, name, arguments, http, grpc, "/readyz", cancellationToken);

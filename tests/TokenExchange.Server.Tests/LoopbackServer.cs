@@ -7,7 +7,7 @@ namespace TokenExchange.Server.Tests;
 public static class LoopbackServer
 {
     public static readonly string[] EphemeralPorts =
-        ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"];
+        ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0"];
 
     /// <summary>
     /// The embedded mode in memory: each test server has state of its own and leaves nothing behind (the

@@ -31,7 +31,7 @@ public static class TestCertificates
         san.AddDnsName("localhost");
         san.AddIpAddress(IPAddress.Loopback);
         san.AddIpAddress(IPAddress.IPv6Loopback);
-        return Issue(ca, name, ServerAuthentication, san.Build());
+        return Issue(ca, name, [ServerAuthentication], san.Build());
     }
 
     /// <summary>A client certificate issued by <paramref name="ca"/>, with optional DNS subject alternative names.</summary>
@@ -44,11 +44,15 @@ public static class TestCertificates
             foreach (var dns in dnsNames) builder.AddDnsName(dns);
             san = builder.Build();
         }
-        return Issue(ca, subject, ClientAuthentication, san);
+        return Issue(ca, subject, [ClientAuthentication], san);
     }
 
     public static X509Certificate2 IssueClient(X509Certificate2 ca, string subject, DateTimeOffset notBefore, DateTimeOffset notAfter) =>
-        Issue(ca, subject, ClientAuthentication, null, notBefore, notAfter);
+        Issue(ca, subject, [ClientAuthentication], null, notBefore, notAfter);
+
+    /// <summary>A cluster certificate issued by <paramref name="ca"/>: one certificate for both ends of a silo-to-silo connection.</summary>
+    public static X509Certificate2 IssueClusterMember(X509Certificate2 ca, string subject = "CN=token-exchange silo") =>
+        Issue(ca, subject, [ServerAuthentication, ClientAuthentication], null);
 
     public static X509Certificate2 CreateSelfSignedClient(string subject)
     {
@@ -82,13 +86,13 @@ public static class TestCertificates
         return path;
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, Oid usage, X509Extension? san, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, Oid[] usages, X509Extension? san, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([.. usages], false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         if (san is not null) request.CertificateExtensions.Add(san);
         var now = DateTimeOffset.UtcNow;

@@ -26,6 +26,7 @@ public static class PostgresCase
         [
             "--postgres", connection, "--key-encryption-key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             "--cluster-id", clusterId, "--service-id", clusterId, "--issuer", "https://bench-cluster.example", "--dev-issuer", "false",
+            "--cluster-cert", ClusterCertificateFile.Write(context.Workspace.Directory),
         ];
         context.Progress($"{Name}: starting silo 1 (applies the schema)");
         using var first = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-postgres-1", [.. common, "--migrate", "true"], cancellationToken);

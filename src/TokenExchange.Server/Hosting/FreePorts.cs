@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>
-/// Picks a free loopback port for a listener that cannot bind port 0 itself (Orleans' silo and gateway
-/// ports must be known before they bind). Ports come from below the kernel's ephemeral range, so an
+/// Picks a free loopback port for a listener that cannot bind port 0 itself (Orleans' silo port must be
+/// known before it binds). Ports come from below the kernel's ephemeral range, so an
 /// outgoing connection cannot take the port between the pick and the bind.
 /// </summary>
 public static class FreePorts

@@ -19,8 +19,14 @@ public sealed record ServerSettings
     public Uri Grpc { get; init; } = new("http://127.0.0.1:8081");
     public string? Issuer { get; init; }
 
-    /// <summary>The built-in dev issuer: on in the embedded default, off with PostgreSQL unless asked for.</summary>
+    /// <summary>
+    /// The built-in dev issuer: on in the embedded default while the HTTP front door is bound to loopback;
+    /// elsewhere only when asked for (<see cref="DevIssuerExplicit"/>).
+    /// </summary>
     public bool DevIssuer { get; init; } = true;
+
+    /// <summary><c>--dev-issuer true</c> was given: the dev issuer serves whatever the bind, with a warning at every start.</summary>
+    public bool DevIssuerExplicit { get; init; }
 
     /// <summary>
     /// A PEM file with the dev issuer's private key, so a load generator can mint its subject tokens itself
@@ -29,7 +35,18 @@ public sealed record ServerSettings
     public string? DevIssuerKey { get; init; }
 
     public int SiloPort { get; init; } = 11111;
-    public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>Mutual TLS between silos with the cluster certificate; required with PostgreSQL unless <see cref="InsecureClusterTransport"/>.</summary>
+    public ClusterTlsSettings? ClusterTls { get; init; }
+
+    /// <summary><c>--insecure-cluster-transport true</c>: a cluster whose silos talk plain TCP, with a warning at every start.</summary>
+    public bool InsecureClusterTransport { get; init; }
+
+    /// <summary>
+    /// Set by the container image (TX_CONTAINER=true): the development defaults (config/dev.yaml) are refused,
+    /// a configuration must be named.
+    /// </summary>
+    public bool Container { get; init; }
 
     /// <summary>PostgreSQL connection string; null runs the embedded default (localhost clustering, local state).</summary>
     public string? Postgres { get; init; }
@@ -103,7 +120,11 @@ public sealed record ServerSettings
         ["--dev-issuer"] = "devIssuer",
         ["--dev-issuer-key"] = "devIssuerKey",
         ["--silo-port"] = "siloPort",
-        ["--gateway-port"] = "gatewayPort",
+        ["--cluster-cert"] = "clusterCert",
+        ["--cluster-key"] = "clusterKey",
+        ["--cluster-ca"] = "clusterCa",
+        ["--insecure-cluster-transport"] = "insecureClusterTransport",
+        ["--container"] = "container",
         ["--postgres"] = "postgres",
         ["--migrate"] = "migrate",
         ["--cluster-id"] = "clusterId",
@@ -136,26 +157,39 @@ public sealed record ServerSettings
         ["--ephemeral"] = "ephemeral",
     };
 
+    /// <summary>What the container image prints when started without a configuration: how to start a dev node instead.</summary>
+    public const string ContainerNeedsConfiguration =
+        "this image runs a cluster node: give --config (TX_CONFIG) and --postgres (TX_POSTGRES); for a development node on this machine run: "
+        + "docker run --rm -p 127.0.0.1:8080:8080 -p 127.0.0.1:8081:8081 IMAGE --config config/dev.yaml --http http://0.0.0.0:8080 --grpc http://0.0.0.0:8081 --dev-issuer true";
+
     public static ServerSettings From(IConfiguration configuration)
     {
         var defaults = new ServerSettings();
         var postgres = configuration["postgres"] is { Length: > 0 } connection ? connection : null;
         if (postgres is not null) Storage.PostgresConnections.Parse(postgres); // a malformed one fails here, by name
-        var devIssuer = Bool(configuration["devIssuer"], "--dev-issuer") ?? postgres is null;
+        var container = Bool(configuration["container"], "--container") ?? false;
+        if (container && configuration["config"] is null)
+            throw new ArgumentException(ContainerNeedsConfiguration);
         var tls = TlsSettings.From(configuration);
         var ephemeral = Bool(configuration["ephemeral"], "--ephemeral") ?? false;
+        var http = ListenUrl(configuration["http"], "--http", tls) ?? Secure(defaults.Http, tls);
+        // Subject tokens for any subject, without credentials: by default only for callers on this machine.
+        var devIssuerExplicit = Bool(configuration["devIssuer"], "--dev-issuer");
+        var devIssuer = devIssuerExplicit ?? (postgres is null && IPAddress.IsLoopback(EndPoint(http).Address));
+        var insecure = Bool(configuration["insecureClusterTransport"], "--insecure-cluster-transport") ?? false;
         return new ServerSettings
         {
             ConfigPath = configuration["config"] ?? defaults.ConfigPath,
-            Http = ListenUrl(configuration["http"], "--http", tls) ?? Secure(defaults.Http, tls),
+            Container = container,
+            Http = http,
             Grpc = ListenUrl(configuration["grpc"], "--grpc", tls) ?? Secure(defaults.Grpc, tls),
             Tls = tls,
             Issuer = Url(configuration["issuer"], "--issuer")?.ToString().TrimEnd('/'),
             DevIssuer = devIssuer,
+            DevIssuerExplicit = devIssuerExplicit == true,
             // TX_DEVISSUERKEY by the usual naming, TX_DEV_ISSUER_KEY as well.
             DevIssuerKey = DevIssuerKeyFrom(configuration["devIssuerKey"] ?? configuration["DEV_ISSUER_KEY"], devIssuer),
             SiloPort = Port(configuration["siloPort"], "--silo-port") ?? defaults.SiloPort,
-            GatewayPort = Port(configuration["gatewayPort"], "--gateway-port") ?? defaults.GatewayPort,
             Postgres = postgres,
             Ephemeral = ephemeral,
             Data = DataFolderFrom(configuration["data"], postgres, ephemeral),
@@ -165,6 +199,8 @@ public sealed record ServerSettings
             AdvertisedAddress = Address(configuration["advertisedAddress"], "--advertised-address") ?? defaults.AdvertisedAddress,
             Kubernetes = Bool(configuration["kubernetes"], "--kubernetes") ?? false,
             KeyEncryptionKey = KeyEncryptionKeyFrom(configuration["keyEncryptionKey"], postgres),
+            ClusterTls = ClusterTlsSettings.From(configuration, clusterMode: postgres is not null, insecure),
+            InsecureClusterTransport = insecure && postgres is not null,
             KeyRotation = new KeyRotationPolicy(
                 LongDuration(configuration["keyRotationPeriod"], "--key-rotation-period", TimeSpan.FromHours(1), TimeSpan.FromDays(365)) ?? KeyRotationPolicy.Default.Period,
                 LongDuration(configuration["keyActivationDelay"], "--key-activation-delay", TimeSpan.Zero, TimeSpan.FromDays(1)) ?? KeyRotationPolicy.Default.ActivationDelay,
@@ -216,7 +252,8 @@ public sealed record ServerSettings
     {
         builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
         builder.Append($"Postgres = {(Postgres is null ? Ephemeral ? "(embedded, ephemeral)" : $"(embedded, data {Data})" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
-        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}");
+        builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}, ");
+        builder.Append($"ClusterTls = {ClusterTls?.ToString() ?? (InsecureClusterTransport ? "(insecure)" : "(off)")}");
         return true;
     }
 
@@ -304,7 +341,7 @@ public sealed record ServerSettings
     private static string? DevIssuerKeyFrom(string? path, bool devIssuer)
     {
         if (path is null) return null;
-        if (!devIssuer) throw new ArgumentException("--dev-issuer-key: the dev issuer is off (--dev-issuer false)");
+        if (!devIssuer) throw new ArgumentException("--dev-issuer-key: the dev issuer is off (--dev-issuer false, or --http not on loopback without --dev-issuer true)");
         if (!File.Exists(path)) throw new ArgumentException($"--dev-issuer-key: file '{path}' does not exist");
         try
         {

@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Orleans.Runtime.Hosting;
 using TokenExchange.Grains;
 using TokenExchange.Server.Embedded;
+using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Hosting;
 
@@ -13,18 +14,21 @@ public static class SiloSetup
     private const string Invariant = "Npgsql";
 
     /// <param name="database">The embedded mode's database; null keeps grain state in memory (--ephemeral).</param>
-    public static void Configure(ISiloBuilder silo, ServerSettings settings, EmbeddedDatabase? database)
+    /// <param name="clusterCertificate">Mutual TLS between silos; null only where settings allow plain TCP (embedded, or the explicit insecure flag).</param>
+    public static void Configure(ISiloBuilder silo, ServerSettings settings, EmbeddedDatabase? database, ClusterCertificate? clusterCertificate)
     {
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
         var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
-        var gatewayPort = settings.GatewayPort == 0 ? FreePorts.Pick() : settings.GatewayPort;
+        if (clusterCertificate is not null) silo.UseClusterTls(clusterCertificate);
         // Grain calls carry the caller's trace context (traceparent in the request context), so an exchange's
         // trace reaches the subject session on whichever silo it lives. Nothing is created while nobody listens.
         silo.AddActivityPropagation();
         if (settings.SessionIdleTimeout is { } idle) ConfigureIdleSubjects(silo, idle);
         if (settings.Postgres is not { } connection)
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: "embedded");
+            silo.UseLocalhostClustering(siloPort, serviceId: settings.ServiceId, clusterId: "embedded");
+            // The one silo of the embedded default listens on loopback only.
+            silo.Configure<EndpointOptions>(options => ListenOn(options, IPAddress.Loopback, siloPort, IPAddress.Loopback));
             if (database is not null) ConfigureEmbeddedDatabase(silo, database);
             else ConfigureMemoryStorage(silo);
             return;
@@ -37,17 +41,15 @@ public static class SiloSetup
         });
         if (settings.Kubernetes)
         {
-            // Pod name and IP become the silo's identity; dead pods' membership entries are cleaned up.
-            silo.Configure<EndpointOptions>(options =>
-            {
-                options.SiloPort = siloPort;
-                options.GatewayPort = gatewayPort;
-            });
+            // Pod name and IP become the silo's identity (advertised: the pod IP; the silo port listens on every
+            // address of the pod); dead pods' membership entries are cleaned up.
+            silo.Configure<EndpointOptions>(options => ListenOn(options, null, siloPort, IPAddress.Any));
             silo.UseKubernetesHosting();
         }
         else
         {
-            silo.ConfigureEndpoints(settings.AdvertisedAddress, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(settings.AdvertisedAddress));
+            var listen = IPAddress.IsLoopback(settings.AdvertisedAddress) ? settings.AdvertisedAddress : IPAddress.Any;
+            silo.Configure<EndpointOptions>(options => ListenOn(options, settings.AdvertisedAddress, siloPort, listen));
         }
         silo.UseAdoNetClustering(options =>
         {
@@ -104,6 +106,20 @@ public static class SiloSetup
         }
         // A failed write (disk full) reaches the calling grain as the storage failure it is: temporarily_unavailable.
         silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Microsoft.Data.Sqlite"));
+    }
+
+    /// <summary>
+    /// The silo port only. No Orleans client gateway: the front doors run inside the silo and nothing outside
+    /// it connects as an Orleans client, so a gateway would only be a door into every grain (Orleans opens
+    /// none when the gateway port is 0).
+    /// </summary>
+    private static void ListenOn(EndpointOptions options, IPAddress? advertised, int siloPort, IPAddress listen)
+    {
+        if (advertised is not null) options.AdvertisedIPAddress = advertised;
+        options.SiloPort = siloPort;
+        options.SiloListeningEndpoint = new IPEndPoint(listen, siloPort);
+        options.GatewayPort = 0;
+        options.GatewayListeningEndpoint = null;
     }
 
     /// <summary>

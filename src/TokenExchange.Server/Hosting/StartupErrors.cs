@@ -36,7 +36,7 @@ public static class StartupErrors
                     // Kestrel's message names the address: "Failed to bind to address http://127.0.0.1:8080: address already in use."
                     return new StartupFailure(StartupExitCodes.AddressInUse, e.Message, e);
                 case AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }:
-                    return new StartupFailure(StartupExitCodes.AddressInUse, $"the silo port or the gateway port is in use (--silo-port, --gateway-port): {e.Message}", e);
+                    return new StartupFailure(StartupExitCodes.AddressInUse, $"the silo port is in use (--silo-port): {e.Message}", e);
             }
         }
         return null;

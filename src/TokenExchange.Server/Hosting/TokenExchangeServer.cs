@@ -31,11 +31,14 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     private readonly ListenEndpoints endpoints;
     private readonly EmbeddedState? embedded;
 
-    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints, EmbeddedState? embedded)
+    private readonly ClusterCertificate? clusterCertificate;
+
+    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints, EmbeddedState? embedded, ClusterCertificate? clusterCertificate)
     {
         this.app = app;
         this.endpoints = endpoints;
         this.embedded = embedded;
+        this.clusterCertificate = clusterCertificate;
         Settings = settings;
     }
 
@@ -81,6 +84,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     {
 
         var certificate = settings.LoadServerCertificate();
+        var clusterCertificate = settings.ClusterTls is { } clusterTls ? ClusterCertificate.Load(clusterTls, TimeProvider.System) : null;
         var endpoints = new ListenEndpoints(settings.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -109,7 +113,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddSingleton(new ClusterIssuer(issuer));
         builder.UseOrleans(silo =>
         {
-            SiloSetup.Configure(silo, settings, embedded?.Database);
+            SiloSetup.Configure(silo, settings, embedded?.Database, clusterCertificate);
             silo.AddSetupDashboard();
         });
         builder.Services.AddTokenExchangeSilo(options =>
@@ -160,7 +164,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
         app.MapSetupPages();
-        return new TokenExchangeServer(app, settings, endpoints, embedded);
+        return new TokenExchangeServer(app, settings, endpoints, embedded, clusterCertificate);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -175,6 +179,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
                 app.Logger.LogInformation("Schema migrations: {Applied} applied, {Present} already present", report.Applied.Count, report.AlreadyApplied.Count);
             }
         }
+        LogTrustBoundaries();
         var logGate = Services.GetRequiredService<StartupLogGate>();
         try
         {
@@ -192,6 +197,17 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         if (!Settings.IsEmbedded && Settings.Issuer is null)
             app.Logger.LogWarning("No --issuer given: this silo issues tokens as {Issuer}. Every silo of a cluster must share one issuer (the address clients and downstream services use).", Issuer);
         app.Logger.LogInformation("Listening: HTTP {HttpAddress}, gRPC {GrpcAddress}, issuer {Issuer}", HttpAddress, GrpcAddress, Issuer);
+    }
+
+    /// <summary>The doors an operator opened on purpose are named at every start, so they are not forgotten.</summary>
+    private void LogTrustBoundaries()
+    {
+        if (clusterCertificate is not null)
+            app.Logger.LogInformation("Cluster transport: mutual TLS between silos, {ClusterCertificate}", clusterCertificate.Description);
+        if (Settings.InsecureClusterTransport)
+            app.Logger.LogWarning("INSECURE CLUSTER TRANSPORT (--insecure-cluster-transport true): silo-to-silo traffic is plain TCP and any process that reaches the silo port {SiloPort} can join the cluster and call every grain. Give --cluster-cert for production.", Settings.SiloPort);
+        if (Settings.DevIssuerExplicit)
+            app.Logger.LogWarning("DEV ISSUER ENABLED (--dev-issuer true) on {Http}: anyone who reaches it can mint subject tokens for any subject and any claims. Never in production.", Settings.Http);
     }
 
     public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();

@@ -29,7 +29,8 @@ public sealed class AuditTrailTests
         await using var database = await PostgresDatabase.CreateAsync();
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         await using var server = await LoopbackServer.StartAsync(Config(idp, jwks),
-            "--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "false");
+            ["--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "false",
+            .. ClusterCertificateFiles.ForTests.Arguments]);
 
         var subjectToken = idp.Token();
         var (accessToken, refreshToken) = await Run(server, subjectToken);

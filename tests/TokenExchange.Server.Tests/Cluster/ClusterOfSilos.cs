@@ -15,8 +15,9 @@ public sealed class ClusterOfSilos : IAsyncDisposable
     /// <summary>One key-encryption key for the whole cluster, made per test run.</summary>
     public static readonly string KeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private ClusterOfSilos(PostgresDatabase? database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos)
+    private ClusterOfSilos(PostgresDatabase? database, JwksServer jwks, TestIdp idp, string configPath, SiloProcess[] silos, ClusterCertificateFiles certificate)
     {
+        Certificate = certificate;
         Database = database;
         Jwks = jwks;
         Idp = idp;
@@ -29,6 +30,12 @@ public sealed class ClusterOfSilos : IAsyncDisposable
     public TestIdp Idp { get; }
     public string ConfigPath { get; }
     public SiloProcess[] Silos { get; }
+
+    /// <summary>The cluster certificate every silo presents (mutual TLS between silos), issued by a CA of this cluster's own.</summary>
+    public ClusterCertificateFiles Certificate { get; }
+
+    /// <summary>The database the silos cluster through (membership table and grain state).</summary>
+    public string ConnectionString { get; private init; } = "";
 
     /// <param name="count">How many silos.</param>
     /// <param name="postgres">A database to use; by default a fresh one on the shared test server.</param>
@@ -67,8 +74,9 @@ public sealed class ClusterOfSilos : IAsyncDisposable
             admin:
               key: {{AdminKey}}
             """);
-        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection)).ToArray();
-        var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos);
+        var certificate = ClusterCertificateFiles.NewCluster();
+        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection, certificate.Arguments)).ToArray();
+        var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos, certificate) { ConnectionString = connection };
         try
         {
             // The first silo migrates and seeds alone; the others then join at once.

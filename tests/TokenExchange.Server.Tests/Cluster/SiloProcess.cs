@@ -12,15 +12,18 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string configPath;
     private readonly string postgres;
+    private readonly IReadOnlyList<string> clusterTransport;
     private readonly StringBuilder log = new();
     private Process? process;
     private bool startedOnce;
 
-    public SiloProcess(string name, string configPath, string postgres)
+    /// <param name="clusterTransport">The silo's cluster transport options: its cluster certificate files, or the insecure flag.</param>
+    public SiloProcess(string name, string configPath, string postgres, IReadOnlyList<string> clusterTransport)
     {
         Name = name;
         this.configPath = configPath;
         this.postgres = postgres;
+        this.clusterTransport = clusterTransport;
         PickPorts();
     }
 
@@ -28,10 +31,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public int HttpPort { get; private set; }
     public int GrpcPort { get; private set; }
     public int SiloPort { get; private set; }
-    public int GatewayPort { get; private set; }
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");
     public Uri Grpc => new($"http://127.0.0.1:{GrpcPort}");
     public bool IsRunning => process is { HasExited: false };
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException($"silo {Name} was not started");
 
     public string Log
     {
@@ -39,7 +42,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The server built alongside these tests, in the same configuration (Debug or Release).</summary>
-    private static string ServerDll
+    public static string ServerDll
     {
         get
         {
@@ -75,7 +78,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private void PickPorts()
     {
-        (HttpPort, GrpcPort, SiloPort, GatewayPort) = (FreePorts.Pick(), FreePorts.Pick(), FreePorts.Pick(), FreePorts.Pick());
+        (HttpPort, GrpcPort, SiloPort) = (FreePorts.Pick(), FreePorts.Pick(), FreePorts.Pick());
     }
 
     private string[] Arguments() =>
@@ -83,10 +86,17 @@ public sealed class SiloProcess : IAsyncDisposable
         ServerDll, "--config", configPath, "--postgres", postgres, "--migrate", "true", "--key-encryption-key", ClusterOfSilos.KeyEncryptionKey,
         "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
         "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
-        "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),
+        "--silo-port", SiloPort.ToString(), .. clusterTransport,
     ];
 
     private async Task StartOnceAsync()
+    {
+        Launch();
+        await WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts the process without waiting for it to become ready (for silos that must not).</summary>
+    public void Launch()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in Arguments()) start.ArgumentList.Add(arg);
@@ -96,7 +106,21 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Waits for the process to end by itself; null when it still runs after <paramref name="limit"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process!.WaitForExitAsync(timeout.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>

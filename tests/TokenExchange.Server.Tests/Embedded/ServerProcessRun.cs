@@ -23,7 +23,7 @@ public sealed class ServerProcessRun : IDisposable
         GrpcPort = FreePorts.Pick();
         this.arguments = ports
             ? [.. arguments, "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
-                "--silo-port", FreePorts.Pick().ToString(), "--gateway-port", FreePorts.Pick().ToString()]
+                "--silo-port", FreePorts.Pick().ToString()]
             : [.. arguments];
     }
 

@@ -17,7 +17,7 @@ public sealed class StartupFailureTests
     {
         using var taken = Listen();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var server = new ServerProcessRun([.. InMemory, "--http", $"http://127.0.0.1:{port}", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"], ports: false);
+        using var server = new ServerProcessRun([.. InMemory, "--http", $"http://127.0.0.1:{port}", "--grpc", "http://127.0.0.1:0", "--silo-port", "0"], ports: false);
 
         var exitCode = await server.RunToExitAsync();
 
@@ -29,7 +29,7 @@ public sealed class StartupFailureTests
     {
         using var taken = Listen();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
-        using var server = new ServerProcessRun([.. InMemory, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", port.ToString(), "--gateway-port", "0"], ports: false);
+        using var server = new ServerProcessRun([.. InMemory, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", port.ToString()], ports: false);
 
         var exitCode = await server.RunToExitAsync();
 

@@ -48,8 +48,9 @@ public sealed class ReadinessTests
     public async Task Not_ready_while_postgres_is_down_and_ready_again_when_it_returns_while_staying_live()
     {
         await using var postgres = await PrivatePostgres.StartAsync();
-        await using var server = await LoopbackServer.StartAsync(null, "--postgres", postgres.ConnectionString, "--migrate", "true",
-            "--key-encryption-key", Convert.ToBase64String(new byte[32]), "--dev-issuer", "true");
+        await using var server = await LoopbackServer.StartAsync(null, ["--postgres", postgres.ConnectionString, "--migrate", "true",
+            "--key-encryption-key", Convert.ToBase64String(new byte[32]), "--dev-issuer", "true",
+            .. ClusterCertificateFiles.ForTests.Arguments]);
         using var http = new HttpClient { BaseAddress = server.HttpAddress };
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
         var health = new HealthClient(channel);

@@ -1,3 +1,4 @@
+using TokenExchange.Testing;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Storage;
 
@@ -11,7 +12,7 @@ public sealed class PostgresStartupTests
     {
         await using var server = TokenExchangeServer.Create(["--postgres", "Host=127.0.0.1;Port=1;Username=tx;Password=not-to-be-shown;Timeout=2",
             "--key-encryption-key", Convert.ToBase64String(new byte[32]),
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0"]);
+            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", .. ClusterCertificateFiles.ForTests.Arguments]);
 
         var e = await Assert.ThrowsAsync<StorageUnavailableException>(() => server.StartAsync());
 

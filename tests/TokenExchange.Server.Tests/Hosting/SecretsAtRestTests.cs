@@ -29,7 +29,8 @@ public sealed class SecretsAtRestTests
               - { clientId: at-rest-app, clientSecret: {{ClientSecret}}, tokenExchange: { enabled: true } }
             admin:
               key: {{AdminKey}}
-            """, "--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", keyEncryptionKey);
+            """, ["--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", keyEncryptionKey,
+            .. ClusterCertificateFiles.ForTests.Arguments]);
         var ring = server.Services.GetRequiredService<ISigningKeySource>().Ring;
         var privateScalar = JsonDocument.Parse(ring.Current.ToPrivateJwk()).RootElement.GetProperty("d").GetString()!;
 

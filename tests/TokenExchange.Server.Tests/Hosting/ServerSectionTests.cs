@@ -19,7 +19,7 @@ public sealed class ServerSectionTests
         try
         {
             await using var server = TokenExchangeServer.Create(["--config", path, "--issuer", "https://from-the-command-line.example",
-                "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+                "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
             await server.StartAsync();
             using var http = new HttpClient { BaseAddress = server.HttpAddress };
 

@@ -73,7 +73,8 @@ public sealed class ServerSettingsTests
     [Fact]
     public void Rate_limit_per_address_and_audit_to_postgres_are_read()
     {
-        var settings = Parse("--rate-limit-per-address", "250", "--audit", "postgres", "--postgres", "Host=db;Username=tx", "--key-encryption-key", Convert.ToBase64String(new byte[32]));
+        var settings = Parse("--rate-limit-per-address", "250", "--audit", "postgres", "--postgres", "Host=db;Username=tx", "--key-encryption-key", Convert.ToBase64String(new byte[32]),
+            "--insecure-cluster-transport", "true");
         var defaults = Parse();
 
         Assert.Equal((250, true), (settings.RateLimitPerAddress, settings.AuditToPostgres));

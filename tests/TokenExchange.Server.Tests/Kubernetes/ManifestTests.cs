@@ -27,7 +27,53 @@ public sealed class ManifestTests
         Assert.Equal(new Uri(env["TX_HTTP"]).Port, ports["http"]);
         Assert.Equal(new Uri(env["TX_GRPC"]).Port, ports["grpc"]);
         Assert.Equal(int.Parse(env["TX_SILOPORT"]), ports["silo"]);
-        Assert.Equal(int.Parse(env["TX_GATEWAYPORT"]), ports["gateway"]);
+        // No Orleans client gateway: the front doors and the silo port are all a silo listens on.
+        Assert.Equal(["grpc", "http", "silo"], ports.Keys.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task The_silos_read_the_cluster_certificate_from_the_mounted_cluster_tls_secret(string overlay)
+    {
+        var (container, template) = Silo(await RenderAsync(overlay));
+        var env = Env(container);
+
+        var volume = Sequence(template, "spec", "volumes").Single(v => Scalar(v, "secret", "secretName") == "token-exchange-cluster-tls");
+        var mount = Sequence(container, "volumeMounts").Single(m => Scalar(m, "name") == Scalar(volume, "name"));
+        Assert.Equal("true", Scalar(mount, "readOnly"));
+        Assert.Equal(Scalar(mount, "mountPath") + "/tls.crt", env["TX_CLUSTERCERT"]);
+        Assert.Equal(Scalar(mount, "mountPath") + "/tls.key", env["TX_CLUSTERKEY"]);
+        Assert.Equal(Scalar(mount, "mountPath") + "/ca.crt", env["TX_CLUSTERCA"]);
+        Assert.False(env.ContainsKey("TX_INSECURECLUSTERTRANSPORT"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task A_network_policy_opens_the_front_doors_to_all_and_the_silo_port_to_the_silos_only(string overlay)
+    {
+        var manifests = await RenderAsync(overlay);
+        var (container, template) = Silo(manifests);
+        var podLabels = (YamlDotNet.RepresentationModel.YamlMappingNode)Node(template, "metadata", "labels")!;
+        var policy = manifests.OfKind("NetworkPolicy").Single();
+        bool SelectsSilos(YamlDotNet.RepresentationModel.YamlNode selector) =>
+            Node(selector, "matchLabels") is YamlDotNet.RepresentationModel.YamlMappingNode labels && labels.Children.Count > 0
+            && labels.All(l => podLabels.Children.TryGetValue(l.Key, out var value) && value.ToString() == l.Value.ToString());
+
+        Assert.True(SelectsSilos(Node(policy, "spec", "podSelector")!));
+        Assert.Contains("Ingress", Node(policy, "spec", "policyTypes")!.ToString());
+        var opened = new Dictionary<string, string>();
+        foreach (var rule in Sequence(policy, "spec", "ingress"))
+        {
+            var ports = Sequence(rule, "ports").Select(p => Scalar(p, "port")!).ToList();
+            Assert.NotEmpty(ports); // a rule without ports opens every port
+            var sources = Sequence(rule, "from").ToList();
+            var audience = sources.Count == 0 ? "anyone"
+                : sources.All(s => Node(s, "podSelector") is { } selector && SelectsSilos(selector) && Node(s, "namespaceSelector") is null && Node(s, "ipBlock") is null) ? "silos"
+                : "other";
+            foreach (var port in ports) opened[port] = audience;
+        }
+        Assert.Equal(new Dictionary<string, string> { ["http"] = "anyone", ["grpc"] = "anyone", ["silo"] = "silos" }, opened);
+        Assert.Equal(Ports(container).Keys.Order(), opened.Keys.Order());
     }
 
     [Theory]

@@ -56,7 +56,8 @@ public sealed class PerAddressAndPerSiloLimitTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var config = Config(idp, jwks, "{ requestsPerSecond: 1, burst: 2 }");
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        string[] args = ["--postgres", database.ConnectionString, "--key-encryption-key", kek, "--issuer", "http://sts.silos.test", "--dev-issuer", "false"];
+        string[] args = ["--postgres", database.ConnectionString, "--key-encryption-key", kek, "--issuer", "http://sts.silos.test", "--dev-issuer", "false",
+            .. ClusterCertificateFiles.ForTests.Arguments];
         void TestClock(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => builder.Services.AddKeyedSingleton<TimeProvider>(RateLimits.ClockKey, clock);
 
         await using var siloA = await LoopbackServer.StartAsync(config, TestClock, [.. args, "--migrate", "true"]);

@@ -74,7 +74,7 @@ public sealed class TlsSettingsTests : IDisposable
     {
         var settings = Parse("--tls-cert", file, "--tls-cert-password", "pfx-password-not-shown",
             "--postgres", "Host=db;Username=tx;Password=db-password-not-shown;Database=tokenexchange",
-            "--key-encryption-key", Convert.ToBase64String(new byte[32]));
+            "--key-encryption-key", Convert.ToBase64String(new byte[32]), "--insecure-cluster-transport", "true");
 
         var dump = settings.ToString();
 

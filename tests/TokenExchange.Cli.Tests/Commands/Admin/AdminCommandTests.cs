@@ -17,7 +17,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
         await server.StartAsync();
     }
 
@@ -241,7 +241,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
                 audiences: [token-exchange]
                 apps: [ { clientId: ops-console, default: true, allowUserCreation: true }, { clientId: partner-portal, default: true, allowUserCreation: true } ]
             """);
-        await using var own = TokenExchangeServer.Create(["--config", file, "--issuer", issuer, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+        await using var own = TokenExchangeServer.Create(["--config", file, "--issuer", issuer, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
         await own.StartAsync();
         var adminToken = await AccessToken(own, "ops-console", "tokenexchange.admin");
         var plainToken = await AccessToken(own, "ops-console", "api");

@@ -21,8 +21,9 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         database = await PostgresDatabase.CreateAsync();
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0",
-            "--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "true"]);
+        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0",
+            "--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "true",
+            .. ClusterCertificateFiles.ForTests.Arguments]);
         await server.StartAsync();
     }
 

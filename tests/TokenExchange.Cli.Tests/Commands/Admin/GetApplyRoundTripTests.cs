@@ -42,7 +42,7 @@ public sealed class GetApplyRoundTripTests : IAsyncLifetime
               - { id: u-alice, email: alice@example.com, federationId: alice-ext-1, displayName: "Alice: admin" }
             admin: { key: {{AdminKey}} }
             """);
-        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
         await server.StartAsync();
     }
 

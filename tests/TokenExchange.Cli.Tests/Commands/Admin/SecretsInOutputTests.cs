@@ -41,7 +41,7 @@ public sealed class SecretsInOutputTests : IAsyncLifetime
             admin:
               key: {{AdminKey}}
             """);
-        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
         await server.StartAsync();
     }
 

@@ -40,7 +40,7 @@ public sealed class BenchServerFixture : IAsyncLifetime
         var config = Path.Combine(folder, "config.yaml");
         await File.WriteAllTextAsync(config, Config(JsonSerializer.Serialize(new { kty = "RSA", kid = KeyFileKid, n = publicJwk.N, e = publicJwk.E })));
         Server = TokenExchangeServer.Create(["--config", config, "--dev-issuer-key", DevIssuerKey,
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--gateway-port", "0", "--ephemeral", "true"]);
+            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
         await Server.StartAsync();
     }
 
