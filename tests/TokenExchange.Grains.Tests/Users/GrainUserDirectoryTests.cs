@@ -16,10 +16,13 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         Assert.Null(await Directory.PutAsync(new UserRecord { Id = Unique("u-owner"), Email = email }));
         var late = new UserRecord { Id = Unique("u-late"), FederationId = Unique("fed"), Username = Unique("name"), Email = email.ToUpperInvariant() };
 
-        var (created, conflict) = await Directory.CreateAsync(late);
+        var link = new ExternalIdentity("partner", Idp.Issuer, Unique("sub"));
+
+        var (created, conflict) = await Directory.CreateAsync(late, link);
 
         Assert.Null(created);
         Assert.Contains("Email", conflict, StringComparison.Ordinal);
+        Assert.Null(await Directory.FindLinkedAsync(link));
         Assert.Null(await Directory.FindIdAsync(UserAttribute.FederationId, late.FederationId!));
         Assert.Null(await Directory.FindIdAsync(UserAttribute.Username, late.Username!));
         Assert.Null(await Directory.GetAsync(late.Id));
@@ -47,7 +50,7 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         var existing = new UserRecord { Id = Unique("u-existing"), FederationId = Unique("fed") };
         Assert.Null(await Directory.PutAsync(existing));
 
-        var (created, conflict) = await Directory.CreateAsync(existing);
+        var (created, conflict) = await Directory.CreateAsync(existing, new ExternalIdentity("partner", Idp.Issuer, Unique("sub")));
 
         Assert.Null(created);
         Assert.NotNull(conflict);
