@@ -58,4 +58,27 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         // The existing user must still be found by its federation id.
         Assert.Equal(existing.Id, await Directory.FindIdAsync(UserAttribute.FederationId, existing.FederationId!));
     }
+
+    [Theory]
+    [InlineData("ali\u200Bce", "username contains an invisible control or format character (U+200B)")]
+    [InlineData("p\u0430ypal", "username mixes scripts (Latin+Cyrillic) within one label")]
+    public async Task Administration_refuses_a_username_that_cannot_be_a_key(string escaped, string problem)
+    {
+        var user = new UserRecord { Id = Unique("u-odd"), Username = System.Text.RegularExpressions.Regex.Unescape(escaped) };
+
+        Assert.Equal(problem, await Directory.PutAsync(user));
+        Assert.Null(await Directory.GetAsync(user.Id));
+    }
+
+    [Fact]
+    public async Task Usernames_meet_on_their_canonical_key()
+    {
+        var user = new UserRecord { Id = Unique("u-jose"), Username = Unique("jos\u00E9") };
+        Assert.Null(await Directory.PutAsync(user));
+
+        var decomposedUpper = user.Username!.Normalize(System.Text.NormalizationForm.FormD).ToUpperInvariant();
+
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserAttribute.Username, decomposedUpper));
+        Assert.Equal("Username is already used by another user", await Directory.PutAsync(new UserRecord { Id = Unique("u-other"), Username = decomposedUpper }));
+    }
 }
