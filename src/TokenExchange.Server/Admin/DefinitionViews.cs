@@ -57,7 +57,10 @@ public static class DefinitionViews
         ClockSkew = handler.Trust.ClockSkew.ToString("c"),
         MaxTokenLifetime = handler.Trust.MaxTokenLifetime.ToString("c"),
         handler.Trust.AuthorizedParties,
-        handler.UserMapping,
+        // In the configuration file's shape: verifiedClaims and userAttributes sit beside userMapping.
+        UserMapping = new { handler.UserMapping.Claim, handler.UserMapping.Attribute, handler.UserMapping.LinkExisting },
+        handler.UserMapping.VerifiedClaims,
+        handler.UserMapping.UserAttributes,
         handler.Apps,
         // An implementation's settings are the operator's own (an API key, a password): their names only.
         Settings = handler.Settings.Count > 0 ? handler.Settings.Keys.Order(StringComparer.Ordinal).ToDictionary(k => k, _ => Masked) : null,
