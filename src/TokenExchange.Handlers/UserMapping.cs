@@ -43,9 +43,14 @@ public sealed record UserMappingResult
     public HandlerUserData? NewUser { get; init; }
     public string? ErrorMessage { get; init; }
 
+    /// <summary>
+    /// An existing user: the cluster links the subject's identity (handler, issuer, subject) to it, and refuses
+    /// (invalid_grant) a user already linked to another identity of this handler. Later exchanges of the subject
+    /// follow the link without asking the handler.
+    /// </summary>
     public static UserMappingResult Existing(string userId) => new() { UserId = userId };
 
-    /// <summary>A user to create; the cluster assigns its id, and creates it only where the app allows.</summary>
+    /// <summary>A user to create, linked to the subject's identity; the cluster assigns its id, and creates it only where the app allows.</summary>
     public static UserMappingResult Create(HandlerUserData user) => new() { NewUser = user };
 
     public static UserMappingResult None(string errorMessage) => new() { ErrorMessage = errorMessage };

@@ -54,7 +54,8 @@ public static class TestDefinitions
             Audiences = [TestIdp.DefaultAudience],
             Algorithms = ["ES256", "RS256"],
         },
-        UserMapping = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId },
+        // The seeded users are linked on their first exchange by federation id (their IdP subject).
+        UserMapping = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = true },
         Apps = apps,
     };
 

@@ -56,7 +56,7 @@ public sealed class ServerFixture : IAsyncLifetime, IServerAddresses
             jwks: { uri: {{jwks}}, refreshCooldown: 00:00:01 }
             audiences: [token-exchange]
             algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId }
+            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
             apps:
               - { clientId: orders-service, default: true, allowUserCreation: true }
               - { clientId: billing-service, default: true, allowUserCreation: false }

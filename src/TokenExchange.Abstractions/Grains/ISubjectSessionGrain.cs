@@ -35,6 +35,12 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// <summary>Whether the token is its family's current, unexpired and unrevoked token, and until when.</summary>
     [Alias("InspectRefreshToken")] Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy);
 
+    /// <summary>
+    /// The identity was unlinked from <paramref name="userId"/>: the session forgets that user (and ends the refresh
+    /// tokens issued for it), so the next exchange maps the subject afresh.
+    /// </summary>
+    [Alias("ForgetUser")] Task ForgetUser(string userId);
+
     /// <summary>Called by the user grain when the cached user changed.</summary>
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }

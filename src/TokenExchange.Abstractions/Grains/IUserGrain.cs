@@ -11,7 +11,25 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stores the user; returns false when a user with this id exists already.</summary>
     [Alias("Create")] Task<bool> Create(UserRecord user);
 
+    /// <summary>Stores a user created by an exchange, with the link of the identity it was created for; false when the id is taken.</summary>
+    [Alias("CreateLinked")] Task<bool> CreateLinked(UserRecord user, ExternalIdentity link);
+
     [Alias("Put")] Task Put(UserRecord user);
+
+    /// <summary>The external identities linked to this user.</summary>
+    [Alias("GetLinks")] Task<ExternalIdentity[]> GetLinks();
+
+    /// <summary>
+    /// Records a link (idempotent); with <paramref name="onePerHandler"/>, refuses it when the user is linked
+    /// to another identity of the same handler. Returns why it was refused, or null.
+    /// </summary>
+    [Alias("AddLink")] Task<string?> AddLink(ExternalIdentity link, bool onePerHandler);
+
+    /// <summary>Forgets a link; false when the user did not have it.</summary>
+    [Alias("RemoveLink")] Task<bool> RemoveLink(ExternalIdentity link);
+
+    /// <summary>The handler whose exchange created this user, if one did (recorded since links exist).</summary>
+    [Alias("GetCreatedBy")] Task<string?> GetCreatedBy();
 
     /// <summary>Registers a subject session that caches this user, so it hears of changes at once.</summary>
     [Alias("Watch")] Task Watch(string subjectSessionKey);

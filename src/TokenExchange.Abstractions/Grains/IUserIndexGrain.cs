@@ -1,8 +1,9 @@
 namespace TokenExchange.Grains;
 
 /// <summary>
-/// One value of one user attribute (key: <c>attribute/value</c>) and the user that owns it.
-/// It makes the attributes used for mapping unique across the directory.
+/// One value of one user attribute (key: <c>attribute/value</c>), or one external identity's link (key:
+/// <c>link/handler/issuer/subject</c>), and the user that owns it. It makes the attributes used for mapping
+/// unique across the directory, and maps each identity to at most one user.
 /// </summary>
 [Alias("tx.IUserIndexGrain")]
 public interface IUserIndexGrain : IGrainWithStringKey

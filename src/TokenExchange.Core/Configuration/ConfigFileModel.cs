@@ -143,6 +143,13 @@ public sealed class HandlerModel
     public List<string> AuthorizedParties { get; set; } = [];
 
     public UserMappingModel UserMapping { get; set; } = new();
+
+    /// <summary>Claims of the IdP's tokens it verifies (nobody chooses their value), beyond sub and a verified email.</summary>
+    public List<string> VerifiedClaims { get; set; } = [];
+
+    /// <summary>Which claim gives a user created by an exchange which attribute; no others are taken.</summary>
+    public UserAttributesModel UserAttributes { get; set; } = new();
+
     public List<HandlerAppModel> Apps { get; set; } = [];
 
     /// <summary>Settings passed to a custom implementation as they are.</summary>
@@ -186,6 +193,17 @@ public sealed class UserMappingModel
 {
     public string Claim { get; set; } = "sub";
     public string Attribute { get; set; } = "federationId";
+
+    /// <summary>Whether a subject without a link may be linked to an existing user whose attribute matches the verified claim.</summary>
+    public bool LinkExisting { get; set; }
+}
+
+public sealed class UserAttributesModel
+{
+    public string? Username { get; set; }
+    public string? Email { get; set; }
+    public string? FederationId { get; set; }
+    public string? DisplayName { get; set; }
 }
 
 public sealed class HandlerAppModel

@@ -223,6 +223,12 @@ public static class ConfigLoader
         var attribute = attributeName is null ? default : Enum.Parse<UserAttribute>(attributeName);
         if (attributeName is null)
             problems.Add($"{at}.userMapping.attribute '{m.UserMapping.Attribute}' is not one of federationId, username, email");
+        if (string.IsNullOrWhiteSpace(m.UserMapping.Claim)) problems.Add($"{at}.userMapping.claim must name a claim");
+        if (m.VerifiedClaims.Any(string.IsNullOrWhiteSpace)) problems.Add($"{at}.verifiedClaims must not hold empty names");
+        foreach (var (name, claim) in new[] { ("username", m.UserAttributes.Username), ("email", m.UserAttributes.Email), ("federationId", m.UserAttributes.FederationId), ("displayName", m.UserAttributes.DisplayName) })
+        {
+            if (claim is not null && string.IsNullOrWhiteSpace(claim)) problems.Add($"{at}.userAttributes.{name} must name a claim");
+        }
         var skew = Duration(m.ClockSkew, $"{at}.clockSkew", problems);
         if (skew < TimeSpan.Zero || skew > TimeSpan.FromMinutes(5)) problems.Add($"{at}.clockSkew must be between 0 and 5 minutes");
         var maxLifetime = Duration(m.MaxTokenLifetime, $"{at}.maxTokenLifetime", problems);
@@ -260,7 +266,20 @@ public static class ConfigLoader
                 MaxTokenLifetime = maxLifetime,
                 AuthorizedParties = [.. m.AuthorizedParties],
             },
-            UserMapping = new UserMappingRule { Claim = m.UserMapping.Claim, Attribute = attribute },
+            UserMapping = new UserMappingRule
+            {
+                Claim = m.UserMapping.Claim,
+                Attribute = attribute,
+                LinkExisting = m.UserMapping.LinkExisting,
+                VerifiedClaims = [.. m.VerifiedClaims],
+                UserAttributes = new UserAttributeClaims
+                {
+                    Username = m.UserAttributes.Username,
+                    Email = m.UserAttributes.Email,
+                    FederationId = m.UserAttributes.FederationId,
+                    DisplayName = m.UserAttributes.DisplayName,
+                },
+            },
             Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
             Settings = stored.Settings(m.Name, m.Settings, at, problems),
             Timeout = timeout,

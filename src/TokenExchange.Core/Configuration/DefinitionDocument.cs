@@ -56,7 +56,15 @@ public static class DefinitionDocument
         ClockSkew = Duration(handler.Trust.ClockSkew),
         MaxTokenLifetime = Duration(handler.Trust.MaxTokenLifetime),
         AuthorizedParties = [.. handler.Trust.AuthorizedParties],
-        UserMapping = new UserMappingModel { Claim = handler.UserMapping.Claim, Attribute = AttributeName(handler.UserMapping.Attribute) },
+        UserMapping = new UserMappingModel { Claim = handler.UserMapping.Claim, Attribute = AttributeName(handler.UserMapping.Attribute), LinkExisting = handler.UserMapping.LinkExisting },
+        VerifiedClaims = [.. handler.UserMapping.VerifiedClaims],
+        UserAttributes = new UserAttributesModel
+        {
+            Username = handler.UserMapping.UserAttributes.Username,
+            Email = handler.UserMapping.UserAttributes.Email,
+            FederationId = handler.UserMapping.UserAttributes.FederationId,
+            DisplayName = handler.UserMapping.UserAttributes.DisplayName,
+        },
         Apps = [.. handler.Apps.Select(e => new HandlerAppModel { ClientId = e.ClientId, Default = e.Default, AllowUserCreation = e.AllowUserCreation, RunAs = e.RunAs })],
         Settings = new Dictionary<string, string>(handler.Settings, StringComparer.Ordinal),
         Timeout = Duration(handler.Timeout),

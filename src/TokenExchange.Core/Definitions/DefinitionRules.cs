@@ -1,3 +1,5 @@
+using TokenExchange.Users;
+
 namespace TokenExchange.Definitions;
 
 /// <summary>Invariants across definitions, checked on every change; one message per violation.</summary>
@@ -22,13 +24,27 @@ public static class DefinitionRules
         foreach (var group in defaults.GroupBy(d => d.ClientId).Where(g => g.Count() > 1))
             yield return $"app '{group.Key}' has more than one default handler: {string.Join(", ", group.Select(g => g.Name))}";
 
+        foreach (var user in users)
+        {
+            foreach (var problem in UserKeyProblems(user)) yield return $"user '{user.Id}': {problem}";
+        }
         foreach (var attribute in Enum.GetValues<UserAttribute>())
         {
-            // As the directory matches them: usernames and emails regardless of case, federation ids exactly.
-            var comparer = attribute == UserAttribute.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-            foreach (var value in Duplicates(users.Select(u => u.Get(attribute)).OfType<string>(), comparer))
+            // As the directory matches them: usernames and emails by canonical key, federation ids exactly.
+            var values = users.Select(u => u.Get(attribute)).OfType<string>();
+            var duplicates = attribute == UserAttribute.FederationId
+                ? Duplicates(values)
+                : values.GroupBy(CanonicalKeys.For, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.First());
+            foreach (var value in duplicates)
                 yield return $"more than one user has {attribute} '{value}'";
         }
+    }
+
+    /// <summary>Why a user's username or email cannot be a key (<see cref="CanonicalKeys.Problem"/>); empty when both can.</summary>
+    public static IEnumerable<string> UserKeyProblems(UserRecord user)
+    {
+        if (user.Username is { } username && CanonicalKeys.Problem(username) is { } usernameProblem) yield return $"username {usernameProblem}";
+        if (user.Email is { } email && CanonicalKeys.Problem(email) is { } emailProblem) yield return $"email {emailProblem}";
     }
 
     private static IEnumerable<string> Duplicates(IEnumerable<string> values, StringComparer? comparer = null) =>

@@ -8,8 +8,20 @@ public interface IUserDirectory
     /// <summary>The id of the user whose <paramref name="attribute"/> equals <paramref name="value"/>, if any.</summary>
     Task<string?> FindIdAsync(UserAttribute attribute, string value);
 
+    /// <summary>The id of the user an external identity is linked to, if any.</summary>
+    Task<string?> FindLinkedAsync(ExternalIdentity identity);
+
     Task<UserRecord?> GetAsync(string userId);
 
-    /// <summary>Creates the user, claiming its unique attributes; null and a reason when one is taken.</summary>
-    Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user);
+    /// <summary>
+    /// Creates the user an exchange described, linked to the identity it was created for, claiming its unique
+    /// attributes; null and a reason when one is taken or the identity is linked already.
+    /// </summary>
+    Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link);
+
+    /// <summary>
+    /// Links an identity to an existing user; with <paramref name="onePerHandler"/>, not to a user linked to another
+    /// identity of the same handler. Null when linked (or linked already), else why not.
+    /// </summary>
+    Task<string?> LinkAsync(string userId, ExternalIdentity identity, bool onePerHandler);
 }

@@ -76,7 +76,8 @@ public sealed class SubjectSessionGrain(
             return Refused("the refresh token has reached the end of its session; a new token exchange is needed", "refresh token family past its absolute lifetime or delegation expiry");
         if (requestedScopes.Any(s => !family.Grant.Scopes.Contains(s)))
             return new RefreshResult(null, null, null, Errors.InvalidScope("a requested scope was not granted with this refresh token"));
-        var resolved = await UserResolver.FromKnownAsync(directory, state.State.UserId!);
+        if (state.State.UserId is not { } userId) return Refused("the refresh token is revoked", "the identity was unlinked from its user");
+        var resolved = await UserResolver.FromKnownAsync(directory, userId);
         if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
 
         var token = OpaqueTokens.New();
@@ -162,10 +163,18 @@ public sealed class SubjectSessionGrain(
         if (hit) return new UserResolution(user, null);
         user = null;
 
+        var identity = new ExternalIdentity(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
+        if (state.State.UserId is { } remembered && !state.State.Linked) await RecordLegacyLink(remembered, identity);
+
         UserResolution resolution;
         if (state.State.UserId is { } known)
         {
             resolution = await UserResolver.FromKnownAsync(directory, known);
+        }
+        else if (await directory.FindLinkedAsync(identity) is { } linked)
+        {
+            // The link decides, before any mapping rule: an identity maps to the user it was linked to.
+            resolution = await UserResolver.FromKnownAsync(directory, linked);
         }
         else
         {
@@ -173,16 +182,17 @@ public sealed class SubjectSessionGrain(
             if (handler is null) return new UserResolution(null, Errors.InvalidRequest("unknown token_handler"));
             var (mapping, error) = await handler.MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
             if (error is not null) return new UserResolution(null, error);
-            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation);
+            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation, identity);
         }
 
         if (resolution.User is { } resolved)
         {
             user = resolved;
             cachedAt = time.GetUtcNow();
-            if (state.State.UserId != resolved.Id)
+            if (state.State.UserId != resolved.Id || !state.State.Linked)
             {
                 state.State.UserId = resolved.Id;
+                state.State.Linked = true;
                 await state.WriteStateAsync();
             }
             if (watched != resolved.Id)
@@ -193,6 +203,34 @@ public sealed class SubjectSessionGrain(
             }
         }
         return resolution;
+    }
+
+    /// <summary>
+    /// A session stored before links existed remembers its user without a link: the mapping it made then is
+    /// recorded as this identity's link, so the subject keeps its user. Where the identity was linked since
+    /// (by an administrator), that link wins and the remembered user is forgotten.
+    /// </summary>
+    private async Task RecordLegacyLink(string remembered, ExternalIdentity identity)
+    {
+        if (await directory.LinkAsync(remembered, identity, onePerHandler: false) is null)
+        {
+            state.State.Linked = true;
+            await state.WriteStateAsync();
+            return;
+        }
+        state.State.UserId = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ForgetUser(string userId)
+    {
+        if (state.State.UserId != userId) return;
+        user = null;
+        state.State.UserId = null;
+        state.State.Linked = false;
+        // Refresh tokens were issued for the unlinked user: none may mint for it again through this identity.
+        foreach (var family in state.State.Families) family.Revoked = true;
+        await state.WriteStateAsync();
     }
 
     public Task UserChanged(UserRecord changed)
@@ -212,4 +250,10 @@ public sealed class SubjectSessionState
 
     /// <summary>Opaque access tokens issued at or before this time are revoked (txctl revoke --subject).</summary>
     [Id(2)] public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="UserId"/> is this identity's recorded link; false in state stored before links existed,
+    /// whose mapping is then recorded as a link on the next exchange.
+    /// </summary>
+    [Id(3)] public bool Linked { get; set; }
 }

@@ -74,6 +74,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
         services.AddSingleton<DefinitionWriter>();
         services.AddSingleton<Admin.DefinitionAdmin>();
+        services.AddSingleton<Admin.UserLinkAdmin>();
         services.AddSingleton<ClusterStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterStartup>());
         return services;

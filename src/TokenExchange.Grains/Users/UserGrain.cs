@@ -15,6 +15,37 @@ public sealed class UserGrain(
         return true;
     }
 
+    public async Task<bool> CreateLinked(UserRecord user, ExternalIdentity link)
+    {
+        if (state.State.User is not null) return false;
+        state.State.Links.Add(link);
+        state.State.CreatedBy = link.Handler;
+        await Store(user);
+        return true;
+    }
+
+    public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(state.State.Links.ToArray());
+
+    public async Task<string?> AddLink(ExternalIdentity link, bool onePerHandler)
+    {
+        if (state.State.User is null) return "the user does not exist";
+        if (state.State.Links.Contains(link)) return null;
+        if (onePerHandler && state.State.Links.Any(l => l.Handler == link.Handler))
+            return $"the user is already linked to another identity of handler {link.Handler}";
+        state.State.Links.Add(link);
+        await state.WriteStateAsync();
+        return null;
+    }
+
+    public async Task<bool> RemoveLink(ExternalIdentity link)
+    {
+        if (!state.State.Links.Remove(link)) return false;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<string?> GetCreatedBy() => Task.FromResult(state.State.CreatedBy);
+
     public async Task Put(UserRecord user)
     {
         if (DefinitionPlanner.Same(user, state.State.User)) return;
@@ -63,4 +94,10 @@ public sealed class UserState
 
     /// <summary>Opaque access tokens issued at or before this time are revoked (txctl revoke --user).</summary>
     [Id(2)] public DateTimeOffset? TokensRevokedAt { get; set; }
+
+    /// <summary>The external identities that map to this user (each also owns its link index grain).</summary>
+    [Id(3)] public List<ExternalIdentity> Links { get; set; } = [];
+
+    /// <summary>The handler whose exchange created the user; null for users from configuration or administration, and for users created before links.</summary>
+    [Id(4)] public string? CreatedBy { get; set; }
 }

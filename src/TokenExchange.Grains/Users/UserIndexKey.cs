@@ -1,15 +1,26 @@
 using TokenExchange.Definitions;
+using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Users;
 
-/// <summary>The key of the index grain for one attribute value. Usernames and emails match case-insensitively.</summary>
+/// <summary>
+/// The keys of index grains: one attribute value (usernames and emails by <see cref="CanonicalKeys"/>,
+/// federation ids exactly), or one external identity's link.
+/// </summary>
 public static class UserIndexKey
 {
     public static string For(UserAttribute attribute, string value) => attribute switch
     {
         UserAttribute.FederationId => "federationId/" + value,
-        UserAttribute.Username => "username/" + value.ToLowerInvariant(),
-        UserAttribute.Email => "email/" + value.ToLowerInvariant(),
+        UserAttribute.Username => "username/" + CanonicalKeys.For(value),
+        UserAttribute.Email => "email/" + CanonicalKeys.For(value),
         _ => throw new ArgumentOutOfRangeException(nameof(attribute)),
     };
+
+    /// <summary>
+    /// <c>link/handler/issuer/subject</c>, each part escaped (a '/' in an issuer URL becomes %2F), so no two
+    /// identities share a key however their parts are cut.
+    /// </summary>
+    public static string ForLink(ExternalIdentity identity) =>
+        $"link/{Uri.EscapeDataString(identity.Handler)}/{Uri.EscapeDataString(identity.Issuer)}/{Uri.EscapeDataString(identity.Subject)}";
 }

@@ -17,7 +17,7 @@ namespace TokenExchange.Server.Admin;
 /// Every change, made or refused, becomes one audit event (<see cref="TokenEvents.RecordAdmin"/>) naming who
 /// made it and what changed. The audit table is read through <paramref name="auditTable"/> when the server keeps one.
 /// </summary>
-public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, KeyAdmin keys, TokenEvents events, AuditTable? auditTable = null) : Protos.V1.Admin.AdminBase
+public sealed class AdminGrpcService(AdminAuthenticator authenticator, DefinitionAdmin admin, UserLinkAdmin links, KeyAdmin keys, TokenEvents events, AuditTable? auditTable = null) : Protos.V1.Admin.AdminBase
 {
     public override Task<ApplyResponse> Apply(ApplyRequest request, ServerCallContext context) => Change(context, request.DryRun ? null : new Audit("apply"), async audit =>
     {
@@ -123,6 +123,18 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
         return response;
     });
 
+    public override Task<UserLinks> ListUserLinks(ListUserLinksRequest request, ServerCallContext context) => Run(context, async () =>
+    {
+        var (found, createdBy) = await links.ListAsync(request.Id);
+        return new UserLinks { Links = { found.Select(l => new UserLink { Handler = l.Handler, Issuer = l.Issuer, Subject = l.Subject }) }, CreatedBy = createdBy ?? "" };
+    });
+
+    public override Task<Change> UnlinkUser(UnlinkUserRequest request, ServerCallContext context) =>
+        Change(context, new Audit("unlink-user") { UserId = request.Id, Handler = request.Link?.Handler },
+            async audit => audit.One(await links.UnlinkAsync(request.Id, Identity(request.Link ?? new UserLink()))));
+
+    private static ExternalIdentity Identity(UserLink link) => new(link.Handler, link.Issuer, link.Subject);
+
     public override Task<KeyList> RotateKeys(RotateKeysRequest request, ServerCallContext context) => Change(context, new Audit("rotate-keys"), async audit =>
     {
         var list = await keys.RotateAsync();
@@ -161,7 +173,7 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
         if (user.Id.Length is 0 or > 256) return (null, $"user #{line}: id is required (at most 256 characters)");
         try
         {
-            return (await admin.ImportUserAsync(new UserRecord
+            var change = await admin.ImportUserAsync(new UserRecord
             {
                 Id = user.Id,
                 Username = Optional(user.Username),
@@ -169,7 +181,10 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
                 FederationId = Optional(user.FederationId),
                 DisplayName = Optional(user.DisplayName),
                 Enabled = !user.Disabled,
-            }), null);
+            });
+            var linked = false;
+            foreach (var link in user.Links) linked |= await links.LinkAsync(user.Id, Identity(link));
+            return (linked && change.Action == ChangeAction.Unchanged ? change with { Action = ChangeAction.Update } : change, null);
         }
         catch (DefinitionAdminException e)
         {

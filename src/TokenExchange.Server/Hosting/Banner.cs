@@ -47,8 +47,8 @@ public static class Banner
             output.WriteLine($"""
               dev issuer {server.Issuer}/dev-issuer (mints subject tokens for any subject)
 
-              Try an exchange (from the repository root):
-                ./txctl exchange{exchangeServer} --client-id {DevClient} --client-secret {DevSecret} --handler dev-idp --scope api --subject-token "$(./txctl dev-token{devTokenServer} --sub alice-ext-1)"
+              Try an exchange (from the repository root); dev-idp creates a user for a new subject and links it:
+                ./txctl exchange{exchangeServer} --client-id {DevClient} --client-secret {DevSecret} --handler dev-idp --scope api --subject-token "$(./txctl dev-token{devTokenServer} --sub dev-user-1)"
             """);
         }
         output.WriteLine("================================================================================");

@@ -50,7 +50,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
             AcceptedTokenTypes = [TokenTypes.AccessToken],
             Introspection = trust ?? Trust(),
             Trust = new JwtTrust { Audiences = audiences ?? [] },
-            UserMapping = new UserMappingRule { Attribute = attribute, Claim = claim },
+            UserMapping = new UserMappingRule { Attribute = attribute, Claim = claim, LinkExisting = true, UserAttributes = new() { FederationId = "sub", DisplayName = "name" } },
             Timeout = TimeSpan.FromSeconds(2),
         }, http, time, NullLogger.Instance, new TokenExchangeMetrics(meters));
 

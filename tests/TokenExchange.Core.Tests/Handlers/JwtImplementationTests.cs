@@ -17,9 +17,9 @@ public sealed class JwtImplementationTests
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private readonly HandlerUserDirectory users = new(new InMemoryUserDirectory(Alice));
 
-    private JwtImplementation Implementation(UserAttribute attribute = UserAttribute.FederationId, string claim = "sub") =>
+    private JwtImplementation Implementation(UserMappingRule? rule = null) =>
         new(new JwtSubjectTokenValidator(idp.Issuer, [TestIdp.DefaultAudience], ["ES256"], TimeSpan.FromSeconds(30), new StaticKeySource([idp.EcKey]), time),
-            new UserMappingRule { Attribute = attribute, Claim = claim });
+            rule ?? new UserMappingRule());
 
     private async Task<ValidatedSubject> Validate(JwtImplementation implementation, string subject, Dictionary<string, object>? claims = null)
     {
@@ -62,9 +62,9 @@ public sealed class JwtImplementationTests
     }
 
     [Fact]
-    public async Task The_mapping_claim_finds_an_existing_user()
+    public async Task The_mapping_claim_finds_an_existing_user_where_the_rule_links_existing_users()
     {
-        var implementation = Implementation();
+        var implementation = Implementation(new UserMappingRule { LinkExisting = true });
 
         var (mapping, _) = await Map(implementation, await Validate(implementation, "alice-ext-1"));
 
@@ -72,49 +72,82 @@ public sealed class JwtImplementationTests
     }
 
     [Fact]
-    public async Task An_unknown_subject_becomes_a_user_to_create_with_the_mapped_value()
+    public async Task Without_link_existing_a_matching_claim_describes_a_new_user_instead()
     {
-        var implementation = Implementation();
+        var implementation = Implementation(new UserMappingRule());
 
-        var (mapping, _) = await Map(implementation, await Validate(implementation, "bob-ext-2", new() { ["name"] = "Bob" }));
+        var (mapping, _) = await Map(implementation, await Validate(implementation, "alice-ext-1"));
 
         Assert.Null(mapping!.UserId);
-        Assert.Equal("bob-ext-2", mapping.NewUser!.FederationId);
-        Assert.Equal("Bob", mapping.NewUser.DisplayName);
+        Assert.NotNull(mapping.NewUser);
     }
 
     [Fact]
-    public async Task Email_mapping_ignores_an_unverified_email()
+    public async Task A_new_user_gets_the_declared_attributes_and_no_others()
     {
-        var implementation = Implementation(UserAttribute.Email, "email");
+        var declared = Implementation(new UserMappingRule { UserAttributes = new() { FederationId = "sub", DisplayName = "name" } });
+        var bare = Implementation(new UserMappingRule());
+        var claims = new Dictionary<string, object> { ["name"] = "Bob", ["preferred_username"] = "ceo@corp.example", ["email"] = "bob@example.com", ["email_verified"] = true };
+
+        var (withDeclared, _) = await Map(declared, await Validate(declared, "bob-ext-2", claims));
+        var (withNone, _) = await Map(bare, await Validate(bare, "bob-ext-2", claims));
+
+        Assert.Equal(new HandlerUserData(FederationId: "bob-ext-2", DisplayName: "Bob"), withDeclared!.NewUser);
+        Assert.Equal(new HandlerUserData(), withNone!.NewUser);
+    }
+
+    [Fact]
+    public async Task Email_mapping_links_only_a_verified_email()
+    {
+        var implementation = Implementation(new UserMappingRule { Attribute = UserAttribute.Email, Claim = "email", LinkExisting = true });
 
         var (unverified, _) = await Map(implementation, await Validate(implementation, "s1", new() { ["email"] = "alice@example.com" }));
         // OIDC's email_verified is a boolean: the string "true" is not the IdP vouching for the address.
         var (asString, _) = await Map(implementation, await Validate(implementation, "s1b", new() { ["email"] = "alice@example.com", ["email_verified"] = "true" }));
         var (verified, _) = await Map(implementation, await Validate(implementation, "s2", new() { ["email"] = "alice@example.com", ["email_verified"] = true }));
 
-        Assert.NotNull(unverified!.ErrorMessage);
-        Assert.NotNull(asString!.ErrorMessage);
+        Assert.Null(unverified!.UserId);
+        Assert.Null(asString!.UserId);
         Assert.Equal("u-alice", verified!.UserId);
     }
 
     [Fact]
-    public async Task Email_mapping_from_another_claim_creates_the_user_with_that_value()
+    public async Task An_email_used_as_another_attribute_must_be_verified_too()
     {
-        var implementation = Implementation(UserAttribute.Email, "upn");
+        var implementation = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "email", LinkExisting = true });
 
-        var (mapping, _) = await Map(implementation, await Validate(implementation, "s3", new() { ["upn"] = "carol@corp.example", ["email"] = "carol@example.com", ["email_verified"] = true }));
+        var (unverified, _) = await Map(implementation, await Validate(implementation, "s3", new() { ["email"] = "alice@example.com" }));
+        var (verified, _) = await Map(implementation, await Validate(implementation, "s3b", new() { ["email"] = "alice@example.com", ["email_verified"] = true }));
 
-        Assert.Equal("carol@corp.example", mapping!.NewUser!.Email);
+        Assert.Null(unverified!.UserId);
+        Assert.Equal("u-alice", verified!.UserId);
     }
 
     [Fact]
-    public async Task A_token_without_the_mapping_claim_maps_no_user()
+    public async Task A_claim_maps_onto_an_existing_user_only_when_the_handler_declares_it_verified()
     {
-        var implementation = Implementation(UserAttribute.Username, "preferred_username");
+        var unverified = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "preferred_username", LinkExisting = true });
+        var verified = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "preferred_username", LinkExisting = true, VerifiedClaims = ["preferred_username"] });
+        var claims = new Dictionary<string, object> { ["preferred_username"] = "ALICE@example.com" };
 
-        var (mapping, _) = await Map(implementation, await Validate(implementation, "s4"));
+        var (refused, _) = await Map(unverified, await Validate(unverified, "s4", claims));
+        var (linked, _) = await Map(verified, await Validate(verified, "s4", claims));
 
-        Assert.NotNull(mapping!.ErrorMessage);
+        Assert.Null(refused!.UserId);
+        Assert.Equal("u-alice", linked!.UserId);
+    }
+
+    [Fact]
+    public async Task A_declared_email_that_is_not_verified_creates_no_user()
+    {
+        var implementation = Implementation(new UserMappingRule { UserAttributes = new() { Email = "upn" } });
+
+        var (unverified, _) = await Map(implementation, await Validate(implementation, "s5", new() { ["upn"] = "carol@corp.example", ["email_verified"] = true }));
+        var declaredVerified = Implementation(new UserMappingRule { UserAttributes = new() { Email = "upn" }, VerifiedClaims = ["upn"] });
+        var (verified, _) = await Map(declaredVerified, await Validate(declaredVerified, "s5", new() { ["upn"] = "carol@corp.example" }));
+
+        Assert.Null(unverified!.NewUser);
+        Assert.Contains("not verified", unverified.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("carol@corp.example", verified!.NewUser!.Email);
     }
 }

@@ -1,5 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Grains.Users;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
@@ -25,11 +26,13 @@ public sealed class UserMappingTests(ClusterFixture cluster)
         Assert.Equal(userId, otherSilo.UserId);
         Assert.NotNull(otherSilo.Tokens);
 
-        Assert.Equal(userId, await cluster.Grains.GetGrain<IUserIndexGrain>("federationId/" + subject).Get());
+        var link = new ExternalIdentity(Partner, Idp.Issuer, subject);
+        Assert.Equal(userId, await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(link)).Get());
         var user = await cluster.Grains.GetGrain<IUserGrain>(userId).Get();
         Assert.NotNull(user);
-        Assert.Equal(subject, user.FederationId);
         Assert.True(user.Enabled);
+        Assert.Equal([link], await cluster.Grains.GetGrain<IUserGrain>(userId).GetLinks());
+        Assert.Equal(Partner, await cluster.Grains.GetGrain<IUserGrain>(userId).GetCreatedBy());
     }
 
     [Fact]
@@ -42,7 +45,7 @@ public sealed class UserMappingTests(ClusterFixture cluster)
         Assert.All(outcomes, o => Assert.Null(o.Error));
         var ids = outcomes.Select(o => o.UserId).Distinct().ToArray();
         var id = Assert.Single(ids);
-        Assert.Equal(id, await cluster.Grains.GetGrain<IUserIndexGrain>("federationId/" + subject).Get());
+        Assert.Equal(id, await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(new ExternalIdentity(Partner, Idp.Issuer, subject))).Get());
     }
 
     [Fact]
@@ -59,6 +62,6 @@ public sealed class UserMappingTests(ClusterFixture cluster)
             Assert.Null(outcome.Tokens);
             Assert.Equal(OAuthErrorCodes.InvalidGrant, outcome.Error?.Code);
         }
-        Assert.Null(await cluster.Grains.GetGrain<IUserIndexGrain>("federationId/" + subject).Get());
+        Assert.Null(await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(new ExternalIdentity(Partner, Idp.Issuer, subject))).Get());
     }
 }

@@ -16,10 +16,13 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         Assert.Null(await Directory.PutAsync(new UserRecord { Id = Unique("u-owner"), Email = email }));
         var late = new UserRecord { Id = Unique("u-late"), FederationId = Unique("fed"), Username = Unique("name"), Email = email.ToUpperInvariant() };
 
-        var (created, conflict) = await Directory.CreateAsync(late);
+        var link = new ExternalIdentity("partner", Idp.Issuer, Unique("sub"));
+
+        var (created, conflict) = await Directory.CreateAsync(late, link);
 
         Assert.Null(created);
         Assert.Contains("Email", conflict, StringComparison.Ordinal);
+        Assert.Null(await Directory.FindLinkedAsync(link));
         Assert.Null(await Directory.FindIdAsync(UserAttribute.FederationId, late.FederationId!));
         Assert.Null(await Directory.FindIdAsync(UserAttribute.Username, late.Username!));
         Assert.Null(await Directory.GetAsync(late.Id));
@@ -47,12 +50,35 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         var existing = new UserRecord { Id = Unique("u-existing"), FederationId = Unique("fed") };
         Assert.Null(await Directory.PutAsync(existing));
 
-        var (created, conflict) = await Directory.CreateAsync(existing);
+        var (created, conflict) = await Directory.CreateAsync(existing, new ExternalIdentity("partner", Idp.Issuer, Unique("sub")));
 
         Assert.Null(created);
         Assert.NotNull(conflict);
         Assert.Equal(existing, await Directory.GetAsync(existing.Id));
         // The existing user must still be found by its federation id.
         Assert.Equal(existing.Id, await Directory.FindIdAsync(UserAttribute.FederationId, existing.FederationId!));
+    }
+
+    [Theory]
+    [InlineData("ali\u200Bce", "username contains an invisible control or format character (U+200B)")]
+    [InlineData("p\u0430ypal", "username mixes scripts (Latin+Cyrillic) within one label")]
+    public async Task Administration_refuses_a_username_that_cannot_be_a_key(string escaped, string problem)
+    {
+        var user = new UserRecord { Id = Unique("u-odd"), Username = System.Text.RegularExpressions.Regex.Unescape(escaped) };
+
+        Assert.Equal(problem, await Directory.PutAsync(user));
+        Assert.Null(await Directory.GetAsync(user.Id));
+    }
+
+    [Fact]
+    public async Task Usernames_meet_on_their_canonical_key()
+    {
+        var user = new UserRecord { Id = Unique("u-jose"), Username = Unique("jos\u00E9") };
+        Assert.Null(await Directory.PutAsync(user));
+
+        var decomposedUpper = user.Username!.Normalize(System.Text.NormalizationForm.FormD).ToUpperInvariant();
+
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserAttribute.Username, decomposedUpper));
+        Assert.Equal("Username is already used by another user", await Directory.PutAsync(new UserRecord { Id = Unique("u-other"), Username = decomposedUpper }));
     }
 }

@@ -28,6 +28,9 @@ public sealed class AdversarialFixture : IAsyncLifetime, IServerAddresses
     /// <summary>Claims the trusted issuer, signs with its own keys.</summary>
     public TestIdp Attacker { get; } = new("https://idp.partner.example");
 
+    /// <summary>A second, separately trusted IdP (its own issuer and key) whose subjects may equal the partner's.</summary>
+    public TestIdp OtherIdp { get; } = new("https://idp.other.example");
+
     public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     public PinnedClock Clock { get; } = new();
     public CapturedLogs Logs { get; } = new();
@@ -94,7 +97,7 @@ public sealed class AdversarialFixture : IAsyncLifetime, IServerAddresses
             algorithms: [ES256]
             clockSkew: 00:00:30
             maxTokenLifetime: {{MaxTokenLifetime}}
-            userMapping: { claim: sub, attribute: federationId }
+            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
             apps:
               - { clientId: orders-service, default: true, allowUserCreation: true }
               - { clientId: billing-service, default: true, allowUserCreation: false }
@@ -115,9 +118,20 @@ public sealed class AdversarialFixture : IAsyncLifetime, IServerAddresses
             jwks: { uri: {{jwks}}, refreshCooldown: 01:00:00 }
             audiences: [token-exchange]
             algorithms: [ES256]
-            userMapping: { claim: email, attribute: email }
+            userMapping: { claim: email, attribute: email, linkExisting: true }
             apps:
               - { clientId: orders-service, allowUserCreation: false }
+          - name: other-idp
+            implementation: jwt
+            acceptedTokenTypes: [access_token, jwt]
+            issuer: {{OtherIdp.Issuer}}
+            jwks: {{OtherIdp.Jwks()}}
+            audiences: [token-exchange]
+            algorithms: [ES256]
+            userMapping: { claim: sub, attribute: federationId }
+            apps:
+              - { clientId: orders-service, allowUserCreation: true }
+              - { clientId: billing-service, allowUserCreation: false }
           - name: billing-only
             implementation: jwt
             acceptedTokenTypes: [access_token, jwt]

@@ -30,8 +30,21 @@ public sealed class UserMappingAttackTests(AdversarialFixture fixture) : IDispos
     [InlineData(Transport.Grpc)]
     public async Task A_verified_email_maps_to_its_user(Transport transport)
     {
-        var response = await wire.Exchanged(transport, fixture.Request(EmailToken("erin@example.com", "true"), "by-email"));
+        // One identity for both transports: the link made by the first exchange is the one the second follows.
+        var response = await wire.Exchanged(transport, fixture.Request(EmailToken("erin@example.com", "true", "erin-mail"), "by-email"));
         Assert.Equal("u-erin", Subject(response.AccessToken));
+    }
+
+    [Theory]
+    [InlineData(Transport.Http)]
+    [InlineData(Transport.Grpc)]
+    public async Task A_second_identity_with_a_linked_users_verified_email_is_refused(Transport transport)
+    {
+        await wire.Exchanged(transport, fixture.Request(EmailToken("erin@example.com", "true", "erin-mail"), "by-email"));
+
+        var description = await wire.Refused(transport, fixture.Request(EmailToken("erin@example.com", "true"), "by-email"), "invalid_grant");
+
+        Assert.Equal("the user is already linked to another identity of this token handler", description);
     }
 
     [Theory]
@@ -60,9 +73,9 @@ public sealed class UserMappingAttackTests(AdversarialFixture fixture) : IDispos
         Assert.NotEmpty((await wire.Exchanged(transport, fixture.Request(stranger))).AccessToken);
     }
 
-    private string EmailToken(string email, string emailVerified)
+    private string EmailToken(string email, string emailVerified, string? subject = null)
     {
-        var claims = new Dictionary<string, object?> { ["sub"] = "mail-" + Guid.NewGuid().ToString("N"), ["email"] = email };
+        var claims = new Dictionary<string, object?> { ["sub"] = subject ?? "mail-" + Guid.NewGuid().ToString("N"), ["email"] = email };
         if (emailVerified != "missing") claims["email_verified"] = System.Text.Json.JsonDocument.Parse(emailVerified).RootElement;
         return AttackTokens.FromIdp(fixture.Idp, claims);
     }

@@ -132,6 +132,7 @@ public sealed class AuditTrailTests
         handlers:
           - name: partner
             acceptedTokenTypes: [jwt]
+            userMapping: { linkExisting: true }
             issuer: {{idp.Issuer}}
             jwks: { uri: {{jwks.JwksUri}} }
             audiences: [token-exchange]

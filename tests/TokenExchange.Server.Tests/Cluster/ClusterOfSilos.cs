@@ -55,6 +55,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
             handlers:
               - name: partner
                 acceptedTokenTypes: [jwt]
+                userMapping: { linkExisting: true }
                 issuer: {{idp.Issuer}}
                 jwks: { uri: {{jwks.JwksUri}} }
                 audiences: [token-exchange]

@@ -35,7 +35,7 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
                 implementation: introspection
                 acceptedTokenTypes: [access_token]
                 introspection: { endpoint: "{{introspect}}", clientId: {{IntrospectionIdp.ClientId}}, clientSecret: {{IntrospectionIdp.ClientSecret}} }
-                userMapping: { claim: sub, attribute: federationId }
+                userMapping: { claim: sub, attribute: federationId, linkExisting: true }
                 apps:
                   - { clientId: orders-service, default: true, allowUserCreation: true }
                   - { clientId: billing-service, default: true, allowUserCreation: false }

@@ -115,7 +115,7 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
                     issuer: {{idp.Issuer}}
                     jwks: { uri: {{jwks.JwksUri}} }
                     audiences: [token-exchange]
-                    userMapping: { claim: sub, attribute: federationId }
+                    userMapping: { claim: sub, attribute: federationId, linkExisting: true }
                     apps: [ { clientId: {{App}}, default: true } ]
                 users:
                   - { id: {{UserId}}, username: alice@example.com, federationId: {{Subject}} }

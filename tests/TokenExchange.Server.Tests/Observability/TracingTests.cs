@@ -49,7 +49,7 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
                 issuer: {{idp.Issuer}}
                 jwks: { uri: {{jwks.JwksUri}} }
                 audiences: [token-exchange]
-                userMapping: { claim: sub, attribute: federationId }
+                userMapping: { claim: sub, attribute: federationId, linkExisting: true }
                 apps: [ { clientId: {{App}}, default: true, allowUserCreation: true } ]
             """);
         try

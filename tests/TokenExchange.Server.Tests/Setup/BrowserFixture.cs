@@ -95,7 +95,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
             jwks: { uri: {{jwks}} }
             audiences: [token-exchange]
             algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId }
+            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
             apps:
               - { clientId: orders-service, default: true, allowUserCreation: true }
               - { clientId: catalog-service, allowUserCreation: false }

@@ -61,7 +61,7 @@ public sealed class MutualTlsServer : IAsyncLifetime
             jwks: {{Idp.Jwks()}}
             audiences: [token-exchange]
             algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId }
+            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
             apps:
               - { clientId: mtls-app, default: true, allowUserCreation: true }
               - { clientId: san-app, default: true, allowUserCreation: true }

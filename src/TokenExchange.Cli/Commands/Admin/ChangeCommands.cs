@@ -85,7 +85,42 @@ public static class ChangeCommands
                 await Print(output, await client.SetUserEnabledAsync(new SetUserEnabledRequest { Id = parse.GetValue(id)!, Enabled = enabled }, options))));
             return command;
         }
-        return new Command("users", "manage users") { SetEnabled("disable", false), SetEnabled("enable", true), Import(output, error) };
+        return new Command("users", "manage users") { SetEnabled("disable", false), SetEnabled("enable", true), Import(output, error), Links(output, error), Unlink(output, error) };
+    }
+
+    private static Command Links(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var id = new Argument<string>("id") { Description = "the user's id" };
+        var command = new Command("links", "list the external identities (handler, issuer, subject) linked to a user") { id };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+        {
+            var links = await client.ListUserLinksAsync(new ListUserLinksRequest { Id = parse.GetValue(id)! }, options);
+            if (links.CreatedBy.Length > 0) await output.WriteLineAsync($"created by handler {links.CreatedBy}");
+            await output.WriteLineAsync("HANDLER\tISSUER\tSUBJECT");
+            foreach (var link in links.Links) await output.WriteLineAsync($"{link.Handler}\t{link.Issuer}\t{link.Subject}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Unlink(TextWriter output, TextWriter error)
+    {
+        var admin = new AdminOptions();
+        var id = new Argument<string>("id") { Description = "the user's id" };
+        var handler = new Option<string>("--handler") { Description = "the link's handler", Required = true };
+        var issuer = new Option<string>("--issuer") { Description = "the link's issuer", Required = true };
+        var subject = new Option<string>("--subject") { Description = "the link's subject", Required = true };
+        var command = new Command("unlink", "remove a link: the identity's next exchange maps it afresh, and its refresh tokens end") { id, handler, issuer, subject };
+        admin.AddTo(command);
+        command.SetAction((parse, _) => admin.RunAsync(parse, error, async (client, options) =>
+            await Print(output, await client.UnlinkUserAsync(new UnlinkUserRequest
+            {
+                Id = parse.GetValue(id)!,
+                Link = new UserLink { Handler = parse.GetValue(handler)!, Issuer = parse.GetValue(issuer)!, Subject = parse.GetValue(subject)! },
+            }, options))));
+        return command;
     }
 
     private static Command Import(TextWriter output, TextWriter error)

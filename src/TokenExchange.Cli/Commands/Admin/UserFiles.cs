@@ -5,8 +5,9 @@ using TokenExchange.Protos.V1;
 namespace TokenExchange.Cli.Commands.Admin;
 
 /// <summary>
-/// Reads users to import: CSV with a header row (id, username, email, federationId, displayName, enabled),
-/// or JSON lines (.jsonl, .ndjson, .json: one object per line with the same names).
+/// Reads users to import: CSV with a header row (id, username, email, federationId, displayName, enabled, and
+/// linkHandler, linkIssuer, linkSubject for one link per row), or JSON lines (.jsonl, .ndjson, .json: one object
+/// per line with the same names, and links: [{handler, issuer, subject}, ...]).
 /// </summary>
 public static class UserFiles
 {
@@ -26,7 +27,7 @@ public static class UserFiles
         while (parser.ReadFields() is { } fields)
         {
             string Field(string name) => columns.TryGetValue(name, out var i) && i < fields.Length ? fields[i] : "";
-            yield return new User
+            var user = new User
             {
                 Id = Field("id"),
                 Username = Field("username"),
@@ -35,6 +36,9 @@ public static class UserFiles
                 DisplayName = Field("displayName"),
                 Disabled = Field("enabled").Equals("false", StringComparison.OrdinalIgnoreCase),
             };
+            if (Field("linkHandler").Length > 0 || Field("linkIssuer").Length > 0 || Field("linkSubject").Length > 0)
+                user.Links.Add(new UserLink { Handler = Field("linkHandler"), Issuer = Field("linkIssuer"), Subject = Field("linkSubject") });
+            yield return user;
         }
     }
 
@@ -55,7 +59,7 @@ public static class UserFiles
                 throw new InvalidDataException($"{path}, line {number}: not a JSON object ({e.Message})");
             }
             string Text(string name) => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
-            yield return new User
+            var user = new User
             {
                 Id = Text("id"),
                 Username = Text("username"),
@@ -64,6 +68,16 @@ public static class UserFiles
                 DisplayName = Text("displayName"),
                 Disabled = json.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False,
             };
+            if (json.TryGetProperty("links", out var links))
+            {
+                if (links.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{path}, line {number}: links must be an array of {{handler, issuer, subject}}");
+                foreach (var link in links.EnumerateArray())
+                {
+                    string Part(string name) => link.ValueKind == JsonValueKind.Object && link.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+                    user.Links.Add(new UserLink { Handler = Part("handler"), Issuer = Part("issuer"), Subject = Part("subject") });
+                }
+            }
+            yield return user;
         }
     }
 }

@@ -125,24 +125,26 @@ public sealed class AdminCommandTests : IAsyncLifetime
     [Fact]
     public async Task Disabling_a_user_refuses_its_next_exchange()
     {
-        var token = await DevToken("alice-ext-1");
+        var token = await DevToken("dora-" + Guid.NewGuid().ToString("N"));
         string[] exchange = ["exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service", "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", token];
-        Assert.Equal(0, (await CliFixture.Run(exchange)).ExitCode);
+        var first = await CliFixture.Run(exchange);
+        Assert.Equal(0, first.ExitCode);
 
-        await Admin("users", "disable", "u-alice");
+        await Admin("users", "disable", UserOf(first.Output));
         var refused = await CliFixture.Run(exchange);
 
         Assert.Contains("invalid_grant", refused.Error);
     }
 
     [Fact]
-    public async Task Users_import_from_csv_creates_thousands_reports_conflicts_and_maps_exchanges()
+    public async Task Users_import_from_csv_creates_thousands_reports_conflicts_and_links_exchanges()
     {
         var csv = Path.ChangeExtension(file, ".csv");
+        var devIssuer = new JsonWebToken(await DevToken("any")).Issuer;
         await File.WriteAllLinesAsync(csv, [
-            "id,username,email,federationId,displayName,enabled",
-            .. Enumerable.Range(0, 2000).Select(i => $"u-imp-{i},imp{i}@example.com,imp{i}@example.com,imp-ext-{i},\"Imported, {i}\",true"),
-            "u-taken,taken,alice@example.com,taken-ext,Taken,true",
+            "id,username,email,federationId,displayName,enabled,linkHandler,linkIssuer,linkSubject",
+            .. Enumerable.Range(0, 2000).Select(i => $"u-imp-{i},imp{i}@example.com,imp{i}@example.com,imp-ext-{i},\"Imported, {i}\",true,dev-idp,{devIssuer},imp-ext-{i}"),
+            "u-taken,taken,alice@example.com,taken-ext,Taken,true,,,",
         ]);
         try
         {
@@ -265,6 +267,54 @@ public sealed class AdminCommandTests : IAsyncLifetime
         Assert.True(exitCode == 0, error);
         return JsonDocument.Parse(output).RootElement.GetProperty("access_token").GetString()!;
     }
+
+    [Fact]
+    public async Task Users_links_lists_unlink_removes_and_import_links_an_identity()
+    {
+        var subject = "linked-" + Guid.NewGuid().ToString("N");
+        var token = await DevToken(subject);
+        var issuer = new JsonWebToken(token).Issuer;
+        string[] exchange = ["exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service", "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", token];
+        var created = UserOf((await CliFixture.Run(exchange)).Output);
+
+        var links = await Admin("users", "links", created);
+        var unlinked = await Admin("users", "unlink", created, "--handler", "dev-idp", "--issuer", issuer, "--subject", subject);
+        var again = await Admin("users", "unlink", created, "--handler", "dev-idp", "--issuer", issuer, "--subject", subject);
+        var afterUnlink = await Admin("users", "links", created);
+        var recreated = UserOf((await CliFixture.Run(exchange)).Output);
+
+        Assert.True(links.ExitCode == 0, links.Error);
+        Assert.Contains("created by handler dev-idp", links.Output);
+        Assert.Contains($"dev-idp\t{issuer}\t{subject}", links.Output);
+        Assert.Contains($"update    user {created}", unlinked.Output);
+        Assert.Contains("NotFound", again.Error);
+        Assert.DoesNotContain(subject, afterUnlink.Output);
+        Assert.NotEqual(created, recreated);
+
+        // An administrator links the identity to a user of their choice (here: over another user's link: refused).
+        var jsonl = Path.ChangeExtension(file, ".jsonl");
+        var other = "other-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllLinesAsync(jsonl, [
+            $"{{\"id\":\"u-chosen\",\"links\":[{{\"handler\":\"dev-idp\",\"issuer\":\"{issuer}\",\"subject\":\"{other}\"}}]}}",
+            $"{{\"id\":\"u-thief\",\"links\":[{{\"handler\":\"dev-idp\",\"issuer\":\"{issuer}\",\"subject\":\"{subject}\"}}]}}",
+        ]);
+        try
+        {
+            var imported = await Admin("users", "import", jsonl);
+            var chosen = await CliFixture.Run(["exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "orders-service", "--client-secret", OrdersSecret, "--handler", "dev-idp", "--subject-token", await DevToken(other)]);
+
+            Assert.Contains("2 users: 1 created, 0 updated, 0 unchanged, 1 failed", imported.Output);
+            Assert.Contains($"is linked to user {recreated}", imported.Output);
+            Assert.Equal("u-chosen", UserOf(chosen.Output));
+        }
+        finally
+        {
+            File.Delete(jsonl);
+        }
+    }
+
+    private static string UserOf(string exchangeOutput) =>
+        new JsonWebToken(JsonDocument.Parse(exchangeOutput).RootElement.GetProperty("access_token").GetString()).Subject;
 
     private Task<string> DevToken(string subject) => DevToken(server, subject);
 
