@@ -125,7 +125,7 @@ public sealed class AdminAuthorityServer : IAsyncDisposable
             jwks: { uri: {{jwks.JwksUri}} }
             audiences: [token-exchange]
             algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId }
+            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
             apps:
               - { clientId: ops-console, default: true, allowUserCreation: true }
               - { clientId: partner-portal, default: true, allowUserCreation: true }

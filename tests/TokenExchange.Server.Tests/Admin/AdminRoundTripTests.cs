@@ -70,7 +70,9 @@ public sealed class AdminRoundTripTests : IAsyncLifetime
                 maxTokenLifetime: "2.00:00:00"
                 authorizedParties: [orders-web, mobile]
                 timeout: "00:00:02.5000000"
-                userMapping: { claim: preferred_username, attribute: email }
+                userMapping: { claim: preferred_username, attribute: email, linkExisting: true }
+                verifiedClaims: [preferred_username]
+                userAttributes: { username: preferred_username, email: email, federationId: oid, displayName: name }
                 apps:
                   - { clientId: secret-app, default: true, allowUserCreation: true, runAs: integration-user }
                   - { clientId: batch-job }

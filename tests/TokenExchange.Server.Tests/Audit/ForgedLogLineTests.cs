@@ -40,7 +40,8 @@ public sealed class ForgedLogLineTests
         {
             builder.Logging.AddProvider(logs);
             builder.Logging.AddFilter(Grains.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
-        }, "--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "false");
+        }, ["--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "false",
+            .. ClusterCertificateFiles.ForTests.Arguments]);
 
         var subjectToken = idp.Token();
         using var http = new HttpClient { BaseAddress = server.HttpAddress };

@@ -47,7 +47,7 @@ public sealed class EmbeddedWorld : IAsyncDisposable
                 allowedScopes: [api, offline_access]
                 refreshTokens: { enabled: true }
               - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api], accessToken: { format: opaque } }
-              - { clientId: resource-api, clientSecret: {{ResourceSecret}}, tokenExchange: { enabled: false } }
+              - { clientId: resource-api, clientSecret: {{ResourceSecret}}, tokenExchange: { enabled: false }, introspection: { audiences: [opaque-service] } }
             handlers:
               - name: partner
                 acceptedTokenTypes: [jwt]

@@ -90,7 +90,7 @@ public sealed class StartupFailureTests
     public async Task An_unreachable_postgres_is_one_line_without_the_password()
     {
         using var server = new ServerProcessRun(["--postgres", "Host=127.0.0.1;Port=1;Username=tx;Password=not-to-be-shown;Timeout=2",
-            "--key-encryption-key", Convert.ToBase64String(new byte[32])]);
+            "--key-encryption-key", Convert.ToBase64String(new byte[32]), .. ClusterCertificateFiles.ForTests.Arguments]);
 
         var exitCode = await server.RunToExitAsync();
 
@@ -106,7 +106,7 @@ public sealed class StartupFailureTests
         await File.WriteAllTextAsync(config, "apps: []\n");
         try
         {
-            string[] Arguments(string key) => ["--config", config, "--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", key];
+            string[] Arguments(string key) => ["--config", config, "--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", key, .. ClusterCertificateFiles.ForTests.Arguments];
             using (var first = new ServerProcessRun(Arguments(NewKey())))
             {
                 await first.StartAsync();
