@@ -17,8 +17,13 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// Redeems a refresh token of a family: the current one rotates (a new token, the old one spent);
     /// a spent one means the family leaked, and the whole family is revoked.
     /// </summary>
-    /// <remarks>Scopes asked for beyond those the family was granted are refused before anything rotates.</remarks>
-    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes);
+    /// <remarks>
+    /// Scopes asked for beyond those the family was granted are refused before anything rotates. Idempotent
+    /// per <paramref name="requestId"/> (chosen by the redeeming silo, never by a client): a repeat of the
+    /// redemption that spent the token rotates again instead of revoking the family, so a silo that died
+    /// before answering costs nothing.
+    /// </remarks>
+    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, TimeSpan lifetime, string[] requestedScopes, string requestId);
 
     /// <summary>Ends every refresh token of this session, and the opaque access tokens issued until now.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
@@ -51,6 +56,12 @@ public sealed record SubjectUserRequest
     /// <summary>When set, a refresh token family is started for the user in the same call.</summary>
     [Id(4)] public RefreshGrant? Refresh { get; init; }
     [Id(5)] public TimeSpan RefreshLifetime { get; init; }
+
+    /// <summary>
+    /// Set by the silo that sends the request (never by a client) when it starts a refresh token family:
+    /// the same id again is a repeat of a call whose answer was lost, and gets the same family.
+    /// </summary>
+    [Id(6)] public string? RequestId { get; init; }
 }
 
 /// <summary>A subject as the handler's validation found it.</summary>

@@ -44,7 +44,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
                     ? new RefreshGrant { ClientId = exchange.App.ClientId, HandlerName = Definition.Name, Scopes = exchange.Scopes, Audiences = exchange.Audiences }
                     : null,
                 RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
-            }).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             if (resolution.Error is { } refused)
             {
                 span.Fail(refused.Code);
@@ -57,7 +57,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         var expires = actor?.ExpiresAt is { } actorExpires && (subject!.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject!.ExpiresAt;
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = minter.Mint(exchange, user, expires, act, refresh);
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject), sessions).ConfigureAwait(false), user.Id);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject), sessions, cancellationToken).ConfigureAwait(false), user.Id);
     }
 
     /// <summary>The subject token, then the actor token if any, each as strictly; one span, one timing.</summary>

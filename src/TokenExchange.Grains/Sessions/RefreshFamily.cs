@@ -13,4 +13,10 @@ public sealed class RefreshFamily
     [Id(3)] public DateTimeOffset CurrentExpiresAt { get; set; }
     [Id(4)] public HashSet<string> SpentHashes { get; set; } = [];
     [Id(5)] public bool Revoked { get; set; }
+
+    /// <summary>The request (an id the issuing silo chose) that got the current token: a repeat of it is answered again, not refused.</summary>
+    [Id(6)] public string? IssuedFor { get; set; }
+
+    /// <summary>The hash of the token that request spent to get the current one; null when the request started the family.</summary>
+    [Id(7)] public string? IssuedFrom { get; set; }
 }

@@ -40,13 +40,13 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()));
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken);
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext())) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 
