@@ -32,7 +32,8 @@ public sealed class ClusterOfSilos : IAsyncDisposable
 
     /// <param name="count">How many silos.</param>
     /// <param name="postgres">A database to use; by default a fresh one on the shared test server.</param>
-    public static async Task<ClusterOfSilos> StartAsync(int count, string? postgres = null)
+    /// <param name="extraArguments">More server options for every silo.</param>
+    public static async Task<ClusterOfSilos> StartAsync(int count, string? postgres = null, IReadOnlyList<string>? extraArguments = null)
     {
         var database = postgres is null ? await PostgresDatabase.CreateAsync() : null;
         var connection = postgres ?? database!.ConnectionString;
@@ -67,7 +68,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
             admin:
               key: {{AdminKey}}
             """);
-        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection)).ToArray();
+        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection) { ExtraArguments = extraArguments ?? [] }).ToArray();
         var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos);
         try
         {

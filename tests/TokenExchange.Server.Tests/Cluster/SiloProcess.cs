@@ -33,6 +33,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public Uri Grpc => new($"http://127.0.0.1:{GrpcPort}");
     public bool IsRunning => process is { HasExited: false };
 
+    /// <summary>More server options for this silo (a drill's --drain-delay), after the usual ones.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The exit code of the last run, once it has ended.</summary>
+    public int? ExitCode => process is { HasExited: true } ended ? ended.ExitCode : null;
+
     public string Log
     {
         get { lock (log) return log.ToString(); }
@@ -84,6 +90,7 @@ public sealed class SiloProcess : IAsyncDisposable
         "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
         "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
         "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString(),
+        .. ExtraArguments,
     ];
 
     private async Task StartOnceAsync()
@@ -121,6 +128,16 @@ public sealed class SiloProcess : IAsyncDisposable
             Kill();
         }
     }
+
+    /// <summary>SIGTERM without waiting: the silo drains and leaves while the caller watches (<see cref="WaitForExitAsync"/>).</summary>
+    public void Terminate()
+    {
+        if (process is not { HasExited: false } running) return;
+        using var kill = Process.Start("kill", ["-TERM", running.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => process?.WaitForExitAsync(cancellationToken) ?? Task.CompletedTask;
 
     private async Task WaitUntilReadyAsync(TimeSpan limit)
     {
