@@ -19,7 +19,7 @@ public sealed class TokenExchangeSiloOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
-    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
     public JwksCachePolicy Jwks { get; set; } = new();
 

@@ -12,8 +12,11 @@ namespace TokenExchange.Server.Tests.Cluster;
 /// </summary>
 public static class Drill
 {
-    /// <summary>At least 500 requests a second, as the issue asks; the stream's own figures are in the report.</summary>
-    public const double Rate = 500;
+    /// <summary>
+    /// 500 exchanges a second. TX_DRILL_RATE sets another rate for a run by hand on a machine too busy to
+    /// serve 500 (the drills then measure the machine, not the failover); CI runs the default.
+    /// </summary>
+    public static readonly double Rate = double.TryParse(Environment.GetEnvironmentVariable("TX_DRILL_RATE"), CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : 500;
 
     public const int Subjects = 600;
 
@@ -30,11 +33,23 @@ public static class Drill
         var users = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, requests.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, requests.Length), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
             {
                 var client = new Protos.V1.TokenExchange.TokenExchangeClient(channels[i % channels.Length]);
-                var response = await client.ExchangeAsync(requests[i].Request, deadline: DateTime.UtcNow.AddSeconds(30));
-                users[requests[i].Subject] = new JsonWebToken(response.AccessToken).Subject;
+                // Warming is not measured: on a loaded machine a silo's first JWKS fetch may time out; try again.
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        var response = await client.ExchangeAsync(requests[i].Request, deadline: DateTime.UtcNow.AddSeconds(30));
+                        users[requests[i].Subject] = new JsonWebToken(response.AccessToken).Subject;
+                        return;
+                    }
+                    catch (global::Grpc.Core.RpcException e) when (e.StatusCode is global::Grpc.Core.StatusCode.Unavailable or global::Grpc.Core.StatusCode.DeadlineExceeded && attempt < 5)
+                    {
+                        await Task.Delay(500);
+                    }
+                }
             });
         }
         finally

@@ -14,7 +14,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private ClusterOfSilos cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3);
+    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3, extraArguments: ["--Logging:LogLevel:Orleans.Runtime.MembershipService", "Information"]);
 
     public async Task DisposeAsync() => await cluster.DisposeAsync();
 
@@ -32,6 +32,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3));
         var killedAt = stream.Now;
         victim.Kill();
+        output.WriteLine($"killed at {DateTime.UtcNow:HH:mm:ss.fff}");
         await Task.Delay(TimeSpan.FromSeconds(10));
         await stream.StopAsync();
 

@@ -70,7 +70,7 @@ public sealed class OpenModelStream : IAsyncDisposable
         try
         {
             var channel = channels.GetOrAdd(silo, s => GrpcChannel.ForAddress(s.Grpc));
-            await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+            await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(request, deadline: DateTime.UtcNow.AddSeconds(15));
         }
         catch (RpcException e)
         {

@@ -162,7 +162,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (log) log.AppendLine(line);
+        lock (log) log.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(line);
     }
 
     public async ValueTask DisposeAsync()

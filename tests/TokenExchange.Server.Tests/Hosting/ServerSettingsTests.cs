@@ -36,6 +36,10 @@ public sealed class ServerSettingsTests
     [InlineData("--rate-limit-per-address", "-1")]
     [InlineData("--rate-limit-per-address", "lots")]
     [InlineData("--audit", "syslog")]
+    [InlineData("--drain-delay", "-00:00:01")]
+    [InlineData("--drain-delay", "soon")]
+    [InlineData("--request-timeout", "00:00:00")]
+    [InlineData("--request-timeout", "00:05:00")]
     [InlineData("--audit", "postgres")]
     public void Bad_values_get_a_message_that_names_the_option(string option, string value)
     {
@@ -76,6 +80,17 @@ public sealed class ServerSettingsTests
 
         Assert.Equal((250, true), (settings.RateLimitPerAddress, settings.AuditToPostgres));
         Assert.Equal((0, false), (defaults.RateLimitPerAddress, defaults.AuditToPostgres));
+    }
+
+    [Fact]
+    public void A_cluster_drains_for_five_seconds_by_default_the_embedded_node_not_at_all_and_both_are_configurable()
+    {
+        var kek = Convert.ToBase64String(new byte[32]);
+        Assert.Equal(TimeSpan.Zero, Parse().DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), Parse("--postgres", "Host=db;Username=tx;Database=tx", "--key-encryption-key", kek).DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), Parse("--drain-delay", "00:00:02").DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), Parse().RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), Parse("--request-timeout", "00:00:03").RequestTimeout);
     }
 
     private static ServerSettings Parse(params string[] args) =>
