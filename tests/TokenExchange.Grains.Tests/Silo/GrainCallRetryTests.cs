@@ -52,6 +52,17 @@ public sealed class GrainCallRetryTests
     }
 
     [Fact]
+    public async Task A_rejection_because_the_grains_storage_failed_is_not_repeated()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<OrleansMessageRejectionException>(() => Retry().CallAsync<string>(
+            () => { attempts++; throw Rejection("Failed to activate grain. Orleans.Runtime.OrleansException: Error from storage provider AdoNetGrainStorage", null); }, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
     public async Task Other_failures_are_not_repeated()
     {
         var attempts = 0;
