@@ -2,14 +2,17 @@ namespace TokenExchange.Server.Tests.Cluster;
 
 /// <summary>
 /// A load balancer as Kubernetes' Services behave: it polls each silo's /readyz every
-/// <see cref="Period"/> and sends requests, round robin, only to silos that answered ready.
+/// <see cref="Period"/> and sends requests, round robin, only to ready silos. A silo that answers unready
+/// (503) is out at once; one that does not answer (a slow machine, a closed port) after two polls in a row,
+/// as a readiness probe's failureThreshold does.
 /// </summary>
 public sealed class ReadinessBalancer : IAsyncDisposable
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
     private readonly SiloProcess[] silos;
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly Dictionary<SiloProcess, int> unanswered = [];
     private readonly CancellationTokenSource stop = new();
     private readonly Task polling;
     private volatile SiloProcess[] ready;
@@ -36,7 +39,8 @@ public sealed class ReadinessBalancer : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             var answers = await Task.WhenAll(silos.Select(ReadyAsync));
-            ready = [.. silos.Where((_, i) => answers[i])];
+            for (var i = 0; i < silos.Length; i++) unanswered[silos[i]] = answers[i] is null ? unanswered.GetValueOrDefault(silos[i]) + 1 : 0;
+            ready = [.. silos.Where((silo, i) => answers[i] ?? (ready.Contains(silo) && unanswered[silo] < 2))];
             try
             {
                 await Task.Delay(Period, stop.Token);
@@ -47,9 +51,9 @@ public sealed class ReadinessBalancer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> ReadyAsync(SiloProcess silo)
+    /// <summary>True or false as the silo answered; null when it did not answer.</summary>
+    private async Task<bool?> ReadyAsync(SiloProcess silo)
     {
-        if (!silo.IsRunning) return false;
         try
         {
             using var response = await http.GetAsync(new Uri(silo.Http, "/readyz"), stop.Token);
@@ -57,7 +61,7 @@ public sealed class ReadinessBalancer : IAsyncDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            return null;
         }
     }
 

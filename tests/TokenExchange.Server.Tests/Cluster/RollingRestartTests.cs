@@ -41,7 +41,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             exitCodes.Add(silo.ExitCode);
             await silo.StartAsync();
             while (!balancer.IsReady(silo)) await Task.Delay(ReadinessBalancer.Period);
-            steps.Add($"silo {silo.Name}: SIGTERM at {stoppedAt.TotalSeconds:F1} s, exited {(exitedAt - stoppedAt).TotalSeconds:F1} s later (code {silo.ExitCode?.ToString() ?? "?"}), ready again at {stream.Now.TotalSeconds:F1} s");
+            steps.Add($"silo {silo.Name}: SIGTERM at {stoppedAt.TotalSeconds:F1} s, exited {(exitedAt - stoppedAt).TotalSeconds:F1} s later (code {exitCodes[^1]?.ToString() ?? "?"}), ready again at {stream.Now.TotalSeconds:F1} s");
         }
         await Task.Delay(TimeSpan.FromSeconds(2));
         await stream.StopAsync();
