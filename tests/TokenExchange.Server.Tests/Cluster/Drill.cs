@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;
@@ -19,6 +20,25 @@ public static class Drill
     public static readonly double Rate = double.TryParse(Environment.GetEnvironmentVariable("TX_DRILL_RATE"), CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : 500;
 
     public const int Subjects = 600;
+
+    /// <summary>
+    /// A drill's cluster runs on a PostgreSQL server of its own: on the shared one, other tests' connections
+    /// can use up its slots just as a failover reactivates hundreds of grains, and the drill would measure
+    /// that. Each silo's pool stays within the private server's 100 connections.
+    /// </summary>
+    public static async Task<(PrivatePostgres Postgres, ClusterOfSilos Cluster)> StartClusterAsync(int silos, IReadOnlyList<string>? extraArguments = null)
+    {
+        var postgres = await PrivatePostgres.StartAsync();
+        try
+        {
+            return (postgres, await ClusterOfSilos.StartAsync(silos, postgres.ConnectionString + ";Maximum Pool Size=30", extraArguments));
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
+            throw;
+        }
+    }
 
     public static (string Subject, Protos.V1.ExchangeRequest Request)[] Requests(ClusterOfSilos cluster, string prefix, int count = Subjects) =>
         [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}").Select(s => (s, cluster.Request(s)))];

@@ -14,9 +14,15 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private ClusterOfSilos cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3, extraArguments: ["--Logging:LogLevel:Orleans.Runtime.MembershipService", "Information"]);
+    private TokenExchange.Testing.PrivatePostgres postgres = null!;
 
-    public async Task DisposeAsync() => await cluster.DisposeAsync();
+    public async Task InitializeAsync() => (postgres, cluster) = await Drill.StartClusterAsync(3, extraArguments: ["--Logging:LogLevel:Orleans.Runtime.MembershipService", "Information"]);
+
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await postgres.DisposeAsync();
+    }
 
     [Fact]
     public async Task Survivors_fail_no_exchange_when_a_silo_is_killed_and_the_silo_rejoins_after_a_restart()

@@ -16,9 +16,15 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
 
     private ClusterOfSilos cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(3, extraArguments: ["--drain-delay", DrainDelay.ToString()]);
+    private TokenExchange.Testing.PrivatePostgres postgres = null!;
 
-    public async Task DisposeAsync() => await cluster.DisposeAsync();
+    public async Task InitializeAsync() => (postgres, cluster) = await Drill.StartClusterAsync(3, extraArguments: ["--drain-delay", DrainDelay.ToString()]);
+
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await postgres.DisposeAsync();
+    }
 
     [Fact]
     public async Task No_exchange_fails_while_every_silo_is_restarted_in_turn()
