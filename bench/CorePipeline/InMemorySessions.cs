@@ -14,7 +14,7 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
 {
     private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
 
-    public async Task<UserResolution> ResolveUserAsync(SubjectUserRequest request)
+    public async Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
     {
         var key = SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
         if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
@@ -25,7 +25,7 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
         return resolution;
     }
 
-    public Task StoreAsync(string handleKey, OpaqueAccessToken token) =>
+    public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("the benchmark's app issues JWT access tokens, never opaque ones");
 }
 

@@ -20,8 +20,11 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// <remarks>
     /// Scopes asked for beyond those the family was granted are refused before anything rotates. The new token
     /// lives the policy's lifetime, but never past the family's absolute lifetime nor its grant's NotAfter.
+    /// Idempotent per <paramref name="requestId"/> (chosen by the redeeming silo, never by a client): a repeat of
+    /// the redemption that spent the token rotates again instead of revoking the family, so a silo that died
+    /// before answering costs nothing.
     /// </remarks>
-    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes);
+    [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId);
 
     /// <summary>Ends every refresh token of this session, and the opaque access tokens issued until now.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
@@ -63,6 +66,12 @@ public sealed record SubjectUserRequest
 
     /// <summary>How long the family started may last, however often it rotates (the app's absolute lifetime).</summary>
     [Id(6)] public TimeSpan RefreshAbsoluteLifetime { get; init; }
+
+    /// <summary>
+    /// Set by the silo that sends the request (never by a client) when it starts a refresh token family:
+    /// the same id again is a repeat of a call whose answer was lost, and gets the same family.
+    /// </summary>
+    [Id(7)] public string? RequestId { get; init; }
 }
 
 /// <summary>A subject as the handler's validation found it.</summary>

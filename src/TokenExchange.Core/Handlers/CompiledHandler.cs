@@ -44,7 +44,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
                 Refresh = exchange.IssueRefreshToken ? RefreshGrantFor(exchange, act, expires) : null,
                 RefreshLifetime = exchange.App.RefreshTokens.Lifetime,
                 RefreshAbsoluteLifetime = exchange.App.RefreshTokens.EffectiveAbsoluteLifetime,
-            }).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             if (resolution.Error is { } refused)
             {
                 span.Fail(refused.Code);
@@ -57,7 +57,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
         var sessionKey = SubjectSessionKey.For(Definition.Name, subject.Issuer, subject.Subject);
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = minter.Mint(exchange, user, expires, act, refresh, SubjectSessionKey.SessionId(sessionKey));
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, sessionKey, sessions).ConfigureAwait(false), user.Id);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, exchange.App, user.Id, sessionKey, sessions, cancellationToken).ConfigureAwait(false), user.Id);
     }
 
     /// <summary>

@@ -17,14 +17,14 @@ public static class OpaqueAccessTokens
 
     public static string HandleKey(string token) => "at/" + OpaqueTokens.Hash(token);
 
-    public static async Task<IssuedTokens> ApplyPolicyAsync(IssuedTokens tokens, AppDefinition app, string userId, string sessionKey, IOpaqueTokenStore store)
+    public static async Task<IssuedTokens> ApplyPolicyAsync(IssuedTokens tokens, AppDefinition app, string userId, string sessionKey, IOpaqueTokenStore store, CancellationToken cancellationToken = default)
     {
         if (app.AccessToken.Format != Format || tokens.TokenType != "Bearer") return tokens;
         var jwt = new JsonWebToken(tokens.AccessToken);
         var claims = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
         var handle = OpaqueTokens.New();
         await store.StoreAsync(HandleKey(handle), new OpaqueAccessToken(claims, app.ClientId, userId,
-            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), SessionKey: sessionKey)).ConfigureAwait(false);
+            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), SessionKey: sessionKey), cancellationToken).ConfigureAwait(false);
         return tokens with { AccessToken = handle };
     }
 }

@@ -18,4 +18,10 @@ public sealed class RefreshFamily
 
     /// <summary>When the exchange that started the family happened; null only in state stored before it was recorded.</summary>
     [Id(6)] public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>The request (an id the issuing silo chose) that got the current token: a repeat of it is answered again, not refused.</summary>
+    [Id(7)] public string? IssuedFor { get; set; }
+
+    /// <summary>The hash of the token that request spent to get the current one; null when the request started the family.</summary>
+    [Id(8)] public string? IssuedFrom { get; set; }
 }

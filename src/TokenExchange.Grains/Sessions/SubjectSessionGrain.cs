@@ -53,23 +53,26 @@ public sealed class SubjectSessionGrain(
     {
         var resolution = await Resolve(request);
         if (resolution.User is null || request.Refresh is not { } grant) return resolution;
-        var (token, expiresAt) = await StartFamily(grant, request.RefreshLifetime, request.RefreshAbsoluteLifetime);
+        var (token, expiresAt) = await StartFamily(grant, request.RefreshLifetime, request.RefreshAbsoluteLifetime, request.RequestId);
         return resolution with { RefreshToken = token, RefreshExpiresAt = expiresAt };
     }
 
-    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes)
+    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId)
     {
         var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
         if (family is null || family.Revoked) return Refused("the refresh token is revoked");
-        if (family.SpentHashes.Contains(tokenHash))
+        // The same redemption again (its silo died or left before the answer arrived): the token it got was
+        // never delivered, so it is replaced by another, and nothing is revoked.
+        var repeat = family.IssuedFor == requestId && family.IssuedFrom == tokenHash;
+        if (!repeat && family.SpentHashes.Contains(tokenHash))
         {
             // A spent token came back: someone holds a copy. End the family, the legitimate holder included.
             family.Revoked = true;
             await state.WriteStateAsync();
             return Refused("the refresh token was already used; its family is revoked", "refresh token reuse detected");
         }
-        if (family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
-        if (family.CurrentExpiresAt <= time.GetUtcNow()) return Refused("the refresh token has expired");
+        if (!repeat && family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
+        if (!repeat && family.CurrentExpiresAt <= time.GetUtcNow()) return Refused("the refresh token has expired");
         // A family stored before families had a start counts its absolute lifetime from its first redemption now.
         family.StartedAt ??= time.GetUtcNow();
         if (LastInstant(family, policy) <= time.GetUtcNow())
@@ -81,7 +84,12 @@ public sealed class SubjectSessionGrain(
         if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
 
         var token = OpaqueTokens.New();
-        family.SpentHashes.Add(family.CurrentHash);
+        if (!repeat)
+        {
+            family.SpentHashes.Add(family.CurrentHash);
+            family.IssuedFrom = family.CurrentHash;
+            family.IssuedFor = requestId;
+        }
         family.CurrentHash = OpaqueTokens.Hash(token);
         family.CurrentExpiresAt = Earliest(time.GetUtcNow() + policy.Lifetime, LastInstant(family, policy));
         await state.WriteStateAsync();
@@ -116,18 +124,31 @@ public sealed class SubjectSessionGrain(
         return Task.FromResult(expires > time.GetUtcNow() ? expires : (DateTimeOffset?)null);
     }
 
-    private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime)
+    private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime, string? requestId)
     {
         var token = OpaqueTokens.New();
         var now = time.GetUtcNow();
+        var policy = new RefreshTokenPolicy { Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime };
+        if (requestId is not null && state.State.Families.FirstOrDefault(f => f.IssuedFor == requestId && f.IssuedFrom is null && !f.Revoked) is { } started)
+        {
+            // The exchange that started this family again (its answer was lost): the same family, a fresh token
+            // in place of the undelivered one, rather than a second family.
+            started.CurrentHash = OpaqueTokens.Hash(token);
+            started.StartedAt ??= now;
+            started.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(started, policy));
+            await state.WriteStateAsync();
+            await RegisterHandle(token, started);
+            return (token, started.CurrentExpiresAt);
+        }
         var family = new RefreshFamily
         {
             Id = Guid.NewGuid().ToString("N"),
             Grant = grant,
             CurrentHash = OpaqueTokens.Hash(token),
             StartedAt = now,
+            IssuedFor = requestId,
         };
-        family.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(family, new RefreshTokenPolicy { Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime }));
+        family.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(family, policy));
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
         state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
         if (state.State.Families.Count >= MaxFamilies) state.State.Families.RemoveRange(0, state.State.Families.Count - MaxFamilies + 1);

@@ -55,7 +55,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         {
             try
             {
-                outcome = await refreshGrant.RefreshAsync(request).WaitAsync(cancellationToken);
+                outcome = await refreshGrant.RefreshAsync(request, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

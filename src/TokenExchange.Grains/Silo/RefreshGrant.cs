@@ -10,10 +10,13 @@ namespace TokenExchange.Grains.Silo;
 /// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
 /// A delegated family's access tokens carry its <c>act</c> chain again and never outlive its NotAfter; the
 /// family itself ends at its absolute lifetime, however often it rotated.
+/// Grain calls are retried when their silo died or is leaving (<see cref="GrainCallRetry"/>); the redemption
+/// is idempotent per request (an id this silo chooses for the request), so a repeat rotates the family
+/// once, not twice, and is never mistaken for a reuse of a spent token.
 /// </summary>
-public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Handlers.ISubjectSessions store)
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Handlers.ISubjectSessions store, GrainCallRetry retry)
 {
-    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request)
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(request.ClientId)) return ExchangeOutcome.Failure(Errors.InvalidRequest("client_id is required"));
         if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
@@ -25,7 +28,8 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
         if (clientError is not null) return ExchangeOutcome.Failure(clientError);
 
-        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken)).Get();
+        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
+        var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
         if (handle is null || handle.ClientId != app!.ClientId)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
         if (!app.RefreshTokens.Enabled)
@@ -35,7 +39,9 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (enablement is null)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
 
-        var result = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes);
+        var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+        var requestId = Guid.NewGuid().ToString("N");
+        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
@@ -61,6 +67,6 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         };
         var user = result.User!;
         var tokens = minter.Mint(exchange, user, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), SubjectSessionKey.SessionId(handle.SessionKey), grant.NotAfter);
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store), user.Id);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store, cancellationToken), user.Id);
     }
 }

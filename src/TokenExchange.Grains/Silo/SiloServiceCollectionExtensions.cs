@@ -60,6 +60,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
         services.AddSingleton<TokenMinter>();
         services.AddSingleton<ExchangeAuthorizer>();
+        services.AddSingleton<GrainCallRetry>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();

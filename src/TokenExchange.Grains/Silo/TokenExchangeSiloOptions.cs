@@ -12,6 +12,15 @@ public sealed class TokenExchangeSiloOptions
 
     public ExchangeLimits Limits { get; set; } = new();
 
+    /// <summary>
+    /// How long a request's grain calls may take, retries after a silo died included (the server's
+    /// --request-timeout; a sooner gRPC deadline wins). Longer than membership takes to declare a killed
+    /// silo dead, so an exchange outlives a failover.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+
     public JwksCachePolicy Jwks { get; set; } = new();
 
     public Limits.RateLimitOptions RateLimits { get; set; } = new();

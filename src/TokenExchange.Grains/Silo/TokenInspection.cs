@@ -15,24 +15,27 @@ namespace TokenExchange.Grains.Silo;
 /// revoke it, and only that app may introspect its refresh tokens. An access token introspects as active only
 /// for the app it was issued to and for the resource servers of its audiences (<see cref="IntrospectionPolicies"/>),
 /// and only while its user is enabled and neither the user nor its subject was revoked since it was issued.
+/// Every grain call here is a read or an
+/// idempotent revocation, retried when its silo died or is leaving (<see cref="GrainCallRetry"/>); a cluster
+/// that still cannot answer is temporarily_unavailable.
 /// </summary>
-public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits)
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits, GrainCallRetry retry)
 {
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
     /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
-    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
     {
         var startedAt = Stopwatch.GetTimestamp();
         // Introspecting a token that is not active is ordinary use: only the request budgets apply.
         var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false) is { } limited
             ? (null, limited)
-            : await IntrospectCoreAsync(clientId, secret, token, certificate);
+            : await Mapped(IntrospectCoreAsync(clientId, secret, token, certificate, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
         return (claims, error);
     }
 
-    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate)
+    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
     {
         var (app, error) = Authenticate(clientId, secret, certificate);
         if (error is not null) return (null, error);
@@ -56,27 +59,28 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             var owner = jwt.TryGetPayloadValue<string>("client_id", out var issuedTo) ? issuedTo : null;
             if (!IntrospectionPolicies.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
             var sessionId = jwt.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
-            if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero))) return (inactive, null);
+            if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), cancellationToken)) return (inactive, null);
             var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
             foreach (var (name, value) in result.Claims) claims[name] = value;
             return (claims, null);
         }
 
-        if (await grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get() is { } opaque)
+        if (await retry.CallAsync(grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get, cancellationToken) is { } opaque)
         {
             var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
             if (!IntrospectionPolicies.MayIntrospect(app!, opaque.ClientId, IntrospectionPolicies.Audiences(claims.GetValueOrDefault("aud"))))
                 return (inactive, null);
-            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt))
+            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt, cancellationToken))
                 return (inactive, null);
             claims["active"] = true;
             claims["token_type"] = "Bearer";
             return (claims, null);
         }
 
-        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
+        var handle = await retry.CallAsync(grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get, cancellationToken);
         if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
-        var expires = await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens);
+        var refreshSession = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+        var expires = await retry.CallAsync(() => refreshSession.InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens), cancellationToken);
         return expires is { } exp
             ? (new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = exp.ToUnixTimeSeconds(), ["iss"] = issuer.Value }, null)
             : (inactive, null);
@@ -86,14 +90,14 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     /// An access token is active only while its user exists and is enabled, and neither the user nor its subject
     /// session (by key for opaque tokens, by the JWT's sid) was revoked at or after it was issued.
     /// </summary>
-    private async Task<bool> StillValidAsync(string? userId, string? sessionId, string? sessionKey, DateTimeOffset issuedAt)
+    private async Task<bool> StillValidAsync(string? userId, string? sessionId, string? sessionKey, DateTimeOffset issuedAt, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(userId)) return false;
         var user = grains.GetGrain<IUserGrain>(userId);
-        var record = user.Get();
-        var userRevokedAt = user.GetTokensRevokedAt();
-        var sessionRevokedAt = sessionKey is not null ? grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt()
-            : sessionId is not null ? grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt()
+        var record = retry.CallAsync(user.Get, cancellationToken);
+        var userRevokedAt = retry.CallAsync(user.GetTokensRevokedAt, cancellationToken);
+        var sessionRevokedAt = sessionKey is not null ? retry.CallAsync(grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt, cancellationToken)
+            : sessionId is not null ? retry.CallAsync(grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt, cancellationToken)
             : Task.FromResult<DateTimeOffset?>(null);
         return await record is { Enabled: true } && !(await userRevokedAt >= issuedAt) && !(await sessionRevokedAt >= issuedAt);
     }
@@ -102,16 +106,16 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
     /// are no error; JWTs cannot be revoked.
     /// </summary>
-    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null)
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
     {
         var startedAt = Stopwatch.GetTimestamp();
         var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false)
-            ?? await RevokeCoreAsync(clientId, secret, token, certificate);
+            ?? await Mapped(RevokeCoreAsync(clientId, secret, token, certificate, cancellationToken), e => (OAuthError?)e);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;
     }
 
-    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate)
+    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
     {
         var (app, error) = Authenticate(clientId, secret, certificate);
         if (error is not null) return error;
@@ -120,15 +124,31 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             return new OAuthError("unsupported_token_type", "JWT access tokens cannot be revoked; they expire");
         if (token.Length > 512) return null;
         var opaque = grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token));
-        if (await opaque.Get() is { } access)
+        if (await retry.CallAsync(opaque.Get, cancellationToken) is { } access)
         {
-            if (access.ClientId == app!.ClientId) await opaque.Revoke();
+            if (access.ClientId == app!.ClientId) await retry.CallAsync(opaque.Revoke, cancellationToken);
             return null;
         }
-        var handle = await grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get();
+        var handle = await retry.CallAsync(grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get, cancellationToken);
         if (handle is not null && handle.ClientId == app!.ClientId)
-            await grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey).RevokeFamily(handle.FamilyId);
+        {
+            var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+            await retry.CallAsync(() => session.RevokeFamily(handle.FamilyId), cancellationToken);
+        }
         return null;
+    }
+
+    /// <summary>A cluster that could not answer (a silo gone past the deadline, storage down) is the client's temporarily_unavailable, not a crash of the request.</summary>
+    private static async Task<T> Mapped<T>(Task<T> operation, Func<OAuthError, T> failed)
+    {
+        try
+        {
+            return await operation;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return failed(Grains.Handlers.OrleansFailures.ToOAuthError(e));
+        }
     }
 
     /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>

@@ -10,6 +10,8 @@ namespace TokenExchange.Server.Grpc;
 /// exchanges complete (so out of order), and at most <see cref="MaxInFlight"/> messages are between being
 /// read and having their answer written. With that many, reading stops until an answer is written: the
 /// client's writes then wait on HTTP/2 flow control, and the server's memory per stream stays bounded.
+/// When the silo leaves (its drain delay is over), it stops reading, answers every message it has read, and
+/// ends the call with Unavailable: the client sends what is left to another silo.
 /// </summary>
 public sealed class ExchangeStreamPump(
     Func<Protos.V1.ExchangeRequest, CancellationToken, Task<ExchangeOutcome>> exchange,
@@ -29,25 +31,35 @@ public sealed class ExchangeStreamPump(
     // The reader counts as one until the client ends its half of the stream; the last one out completes the answers.
     private int pending = 1;
 
-    public async Task RunAsync(IAsyncStreamReader<ExchangeStreamRequest> requests, IServerStreamWriter<ExchangeStreamResponse> responses, CancellationToken callCancelled)
+    public async Task RunAsync(IAsyncStreamReader<ExchangeStreamRequest> requests, IServerStreamWriter<ExchangeStreamResponse> responses, CancellationToken callCancelled, CancellationToken leaving = default)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, leaving);
         var writing = WriteAsync(responses, stop);
-        var reading = ReadAsync(requests, stop.Token);
-        await Task.WhenAll(reading, writing);
+        var reading = ReadAsync(requests, stopReading.Token, stop.Token);
+        var clientDone = await reading;
+        await writing;
+        if (!clientDone && leaving.IsCancellationRequested)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the silo is leaving the cluster; every message read was answered, send the others again"));
     }
 
-    private async Task ReadAsync(IAsyncStreamReader<ExchangeStreamRequest> requests, CancellationToken cancellationToken)
+    /// <summary>Reads until the client ends its half (true) or the silo leaves (false); exchanges run until the call ends.</summary>
+    private async Task<bool> ReadAsync(IAsyncStreamReader<ExchangeStreamRequest> requests, CancellationToken reading, CancellationToken exchanging)
     {
         try
         {
-            while (await requests.MoveNext(cancellationToken))
+            while (await requests.MoveNext(reading))
             {
                 var message = requests.Current;
-                await slots.WaitAsync(cancellationToken);
+                await slots.WaitAsync(exchanging); // a message read is answered, even when the silo leaves meanwhile
                 Interlocked.Increment(ref pending);
-                _ = AnswerAsync(message, cancellationToken);
+                _ = AnswerAsync(message, exchanging);
             }
+            return true;
+        }
+        catch (OperationCanceledException) when (reading.IsCancellationRequested && !exchanging.IsCancellationRequested)
+        {
+            return false;
         }
         finally
         {

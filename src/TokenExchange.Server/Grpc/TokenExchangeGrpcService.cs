@@ -8,7 +8,7 @@ using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates, Hosting.GracefulLeave leave, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
 {
     public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context) =>
         Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())), context.CancellationToken));
@@ -24,7 +24,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         return new ExchangeStreamPump(
             (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate), cancellationToken),
             ToProto,
-            logger).RunAsync(requestStream, responseStream, context.CancellationToken);
+            logger).RunAsync(requestStream, responseStream, context.CancellationToken, leave.Drained);
     }
 
     public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
@@ -40,13 +40,13 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()));
+        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken);
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext())) is { } error
+        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 

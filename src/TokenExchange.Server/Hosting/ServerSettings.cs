@@ -106,6 +106,23 @@ public sealed record ServerSettings
     /// <summary>Where the audit trail goes besides the log: nowhere else (false), or the PostgreSQL audit table.</summary>
     public bool AuditToPostgres { get; init; }
 
+    /// <summary>How long a request's grain calls may take, retries after a silo died or left included (see GracefulLeave, GrainCallRetry).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TokenExchange.Grains.Silo.TokenExchangeSiloOptions.DefaultRequestTimeout;
+
+    /// <summary>
+    /// After SIGTERM, how long the silo reports unready but keeps serving new requests, so load balancers stop
+    /// sending it any before it leaves; default 5 s in a cluster, none for the embedded single node.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
+
+    public static readonly TimeSpan DefaultClusterDrainDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The longest a graceful stop takes after the drain delay: in-flight requests finish and the silo
+    /// leaves the cluster (hands its grains back) within this, or the process ends anyway.
+    /// </summary>
+    public static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(25);
+
     public bool IsEmbedded => Postgres is null;
 
     /// <summary>The embedded mode on its local database (not <see cref="Ephemeral"/>).</summary>
@@ -155,6 +172,8 @@ public sealed record ServerSettings
         ["--trusted-proxies"] = "trustedProxies",
         ["--data"] = "data",
         ["--ephemeral"] = "ephemeral",
+        ["--request-timeout"] = "requestTimeout",
+        ["--drain-delay"] = "drainDelay",
     };
 
     /// <summary>What the container image prints when started without a configuration: how to start a dev node instead.</summary>
@@ -230,6 +249,8 @@ public sealed record ServerSettings
                 "postgres" => postgres is not null ? true : throw new ArgumentException("--audit postgres needs --postgres (the audit table lives in the cluster's database)"),
                 var other => throw new ArgumentException($"--audit: '{other}' is not log or postgres"),
             },
+            RequestTimeout = LongDuration(configuration["requestTimeout"], "--request-timeout", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)) ?? defaults.RequestTimeout,
+            DrainDelay = LongDuration(configuration["drainDelay"], "--drain-delay", TimeSpan.Zero, TimeSpan.FromMinutes(5)) ?? (postgres is null ? TimeSpan.Zero : DefaultClusterDrainDelay),
             Plugins = configuration["plugins"] is { Length: > 0 } plugins
                 ? Directory.Exists(plugins) ? Path.GetFullPath(plugins) : throw new ArgumentException($"--plugins: folder '{plugins}' does not exist")
                 : null,

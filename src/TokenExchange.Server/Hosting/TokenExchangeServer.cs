@@ -125,7 +125,13 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.KeyEncryptionKey = settings.KeyEncryptionKey ?? embedded?.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;
             options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
+            options.RequestTimeout = settings.RequestTimeout;
         });
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<GracefulLeave>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulLeave>());
+        // The drain delay, then in-flight requests and the silo's leave, before the process gives up waiting.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.DrainDelay + ServerSettings.LeaveTimeout);
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
         if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
         builder.Services.AddTokenExchangeTelemetry(settings);

@@ -19,7 +19,7 @@ public static class TokenManagementEndpoints
         {
             var (form, client, secret, usedBasic, error, status) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic, status);
-            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http));
+            var (claims, refused) = await inspection.IntrospectAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http), http.RequestAborted);
             if (refused is not null) return OAuthResponses.Error(http, refused, usedBasic);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Json(claims);
@@ -29,7 +29,7 @@ public static class TokenManagementEndpoints
         {
             var (form, client, secret, usedBasic, error, status) = await ReadAsync(http);
             if (error is not null) return OAuthResponses.Error(http, error, usedBasic, status);
-            return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http)) is { } refused
+            return await inspection.RevokeAsync(client, secret, form!["token"].ToString(), http.Connection.RemoteIpAddress?.ToString(), certificates.Read(http), http.RequestAborted) is { } refused
                 ? OAuthResponses.Error(http, refused, usedBasic)
                 : Results.Ok();
         }).DisableAntiforgery();

@@ -472,13 +472,13 @@ public sealed class IntrospectionImplementationTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request)
+        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Calls++;
             return Task.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));
         }
 
-        public Task StoreAsync(string handleKey, OpaqueAccessToken token) => throw new InvalidOperationException("no tokens are issued here");
+        public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => throw new InvalidOperationException("no tokens are issued here");
     }
 
     private sealed class RefusingHandler : HttpMessageHandler

@@ -39,7 +39,8 @@ public sealed class ClusterOfSilos : IAsyncDisposable
 
     /// <param name="count">How many silos.</param>
     /// <param name="postgres">A database to use; by default a fresh one on the shared test server.</param>
-    public static async Task<ClusterOfSilos> StartAsync(int count, string? postgres = null)
+    /// <param name="extraArguments">More server options for every silo.</param>
+    public static async Task<ClusterOfSilos> StartAsync(int count, string? postgres = null, IReadOnlyList<string>? extraArguments = null)
     {
         var database = postgres is null ? await PostgresDatabase.CreateAsync() : null;
         var connection = postgres ?? database!.ConnectionString;
@@ -76,7 +77,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
               key: {{AdminKey}}
             """);
         var certificate = ClusterCertificateFiles.NewCluster();
-        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection, certificate.Arguments)).ToArray();
+        var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection, certificate.Arguments) { ExtraArguments = extraArguments ?? [] }).ToArray();
         var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos, certificate) { ConnectionString = connection };
         try
         {

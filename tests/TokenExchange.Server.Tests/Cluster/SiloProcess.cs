@@ -36,6 +36,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public bool IsRunning => process is { HasExited: false };
     public int ProcessId => process?.Id ?? throw new InvalidOperationException($"silo {Name} was not started");
 
+    /// <summary>More server options for this silo (a drill's --drain-delay), after the usual ones.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The exit code of the last run, once it has ended.</summary>
+    public int? ExitCode => process is { HasExited: true } ended ? ended.ExitCode : null;
+
     public string Log
     {
         get { lock (log) return log.ToString(); }
@@ -87,6 +93,7 @@ public sealed class SiloProcess : IAsyncDisposable
         "--issuer", ClusterOfSilos.Issuer, "--cluster-id", "test", "--service-id", "test",
         "--http", $"http://127.0.0.1:{HttpPort}", "--grpc", $"http://127.0.0.1:{GrpcPort}",
         "--silo-port", SiloPort.ToString(), .. clusterTransport,
+        .. ExtraArguments,
     ];
 
     private async Task StartOnceAsync()
@@ -146,6 +153,16 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM without waiting: the silo drains and leaves while the caller watches (<see cref="WaitForExitAsync"/>).</summary>
+    public void Terminate()
+    {
+        if (process is not { HasExited: false } running) return;
+        using var kill = Process.Start("kill", ["-TERM", running.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => process?.WaitForExitAsync(cancellationToken) ?? Task.CompletedTask;
+
     private async Task WaitUntilReadyAsync(TimeSpan limit)
     {
         using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(2) };
@@ -169,7 +186,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (log) log.AppendLine(line);
+        lock (log) log.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(line);
     }
 
     public async ValueTask DisposeAsync()

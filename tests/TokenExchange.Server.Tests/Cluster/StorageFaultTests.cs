@@ -1,6 +1,6 @@
+using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Google.Rpc;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Testing;
 using Xunit.Abstractions;
@@ -8,20 +8,24 @@ using Xunit.Abstractions;
 namespace TokenExchange.Server.Tests.Cluster;
 
 /// <summary>
-/// PostgreSQL stops mid-run (a private server, so other tests are not disturbed). Exchanges whose state is
-/// in memory keep working; the rest fail as temporarily_unavailable, never as a server error; after
-/// PostgreSQL returns, the cluster recovers without restarts and nothing was half-written.
+/// PostgreSQL stops for 10 s under a steady open-model stream of warm subjects (a private server, so other
+/// tests are not disturbed). Warm subjects keep getting tokens, not one fails: their state is in memory.
+/// New subjects, whose state must be read and written, get temporarily_unavailable, and succeed once
+/// PostgreSQL is back. Then every silo is killed and restarted, so every answer comes from storage: each
+/// subject acknowledged before, during or after the outage maps to the user it was given.
 /// </summary>
 [Collection(RealProcessCollection.Name)]
 public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+
     private PrivatePostgres postgres = null!;
     private ClusterOfSilos cluster = null!;
 
     public async Task InitializeAsync()
     {
         postgres = await PrivatePostgres.StartAsync();
-        cluster = await ClusterOfSilos.StartAsync(2, postgres.ConnectionString);
+        cluster = await ClusterOfSilos.StartAsync(3, postgres.ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -31,52 +35,79 @@ public sealed class StorageFaultTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Exchanges_survive_or_fail_as_temporarily_unavailable_and_recover_when_postgres_returns()
+    public async Task Warm_subjects_keep_getting_tokens_new_ones_are_temporarily_unavailable_and_nothing_acknowledged_is_lost()
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Silos[0].Grpc);
-        var client = new Protos.V1.TokenExchange.TokenExchangeClient(channel);
-        var warm = Enumerable.Range(0, 20).Select(i => $"warm-{i}").ToArray();
-        foreach (var subject in warm) await client.ExchangeAsync(cluster.Request(subject));
+        var requests = Drill.Requests(cluster, "warm");
+        var users = await Drill.WarmAsync(cluster, requests);
+        var channels = cluster.Silos.Select(s => GrpcChannel.ForAddress(s.Grpc)).ToArray();
+        var next = 0;
+        await using var stream = OpenModelStream.Start(Drill.Rate, requests, () => cluster.Silos[(int)((uint)Interlocked.Increment(ref next) % cluster.Silos.Length)]);
 
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await postgres.StopServerAsync();
-        var warmOutcomes = new List<string>();
-        foreach (var subject in warm) warmOutcomes.Add(await Outcome(client, subject));
-        var newSubject = "cold-" + Guid.NewGuid().ToString("N");
-        var coldOutcome = await Outcome(client, newSubject);
-        output.WriteLine($"during the outage: warm subjects {string.Join(", ", warmOutcomes.GroupBy(o => o).Select(g => $"{g.Key} x{g.Count()}"))}; new subject: {coldOutcome}");
-
-        Assert.All(warmOutcomes, o => Assert.Contains(o, new[] { "ok", "temporarily_unavailable" }));
-        Assert.True(coldOutcome is "ok" or "temporarily_unavailable", $"new subject during the outage: {coldOutcome}\n{cluster.Logs()}");
-
-        await postgres.StartServerAsync();
-        var recovered = DateTime.UtcNow;
-        string? userId = null;
-        while (DateTime.UtcNow - recovered < TimeSpan.FromSeconds(30) && userId is null)
+        var downAt = stream.Now;
+        // New subjects, one every 250 ms through each silo in turn, while PostgreSQL is down.
+        var coldOutcomes = new List<(string Subject, string Outcome)>();
+        for (var i = 0; stream.Now - downAt < Outage; i++)
         {
-            try
+            var subject = $"cold-{i}-{Guid.NewGuid():N}";
+            coldOutcomes.Add((subject, await OutcomeAsync(channels[i % channels.Length], subject)));
+            await Task.Delay(250);
+        }
+        var upAt = stream.Now;
+        await postgres.StartServerAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stream.StopAsync();
+
+        // Once PostgreSQL is back, every new subject gets its user, the cluster recovering by itself.
+        var recovery = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var (subject, _) in coldOutcomes)
+        {
+            while (true)
             {
-                userId = new JsonWebToken((await client.ExchangeAsync(cluster.Request(newSubject), deadline: DateTime.UtcNow.AddSeconds(10))).AccessToken).Subject;
-            }
-            catch (RpcException)
-            {
+                var outcome = await OutcomeAsync(channels[0], subject);
+                if (outcome.StartsWith("ok:", StringComparison.Ordinal))
+                {
+                    users[subject] = outcome[3..];
+                    break;
+                }
+                Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(30), $"{subject} still fails 30 s after PostgreSQL returned: {outcome}\n{cluster.Logs()}");
                 await Task.Delay(250);
             }
         }
-        output.WriteLine($"recovered {(DateTime.UtcNow - recovered).TotalSeconds:F1} s after PostgreSQL returned");
+        var recovered = recovery.Elapsed;
 
-        Assert.NotNull(userId);
-        using var other = GrpcChannel.ForAddress(cluster.Silos[1].Grpc);
-        var again = await new Protos.V1.TokenExchange.TokenExchangeClient(other).ExchangeAsync(cluster.Request(newSubject));
-        Assert.Equal(userId, new JsonWebToken(again.AccessToken).Subject);
-        Assert.All(cluster.Silos, s => Assert.True(s.IsRunning));
+        var during = stream.Between(downAt, upAt);
+        Drill.Report(output, "postgres-outage", [
+            $"PostgreSQL stopped for {(upAt - downAt).TotalSeconds:F1} s under {stream.Rate}/s (open model) of {requests.Length} warm subjects to 3 silos",
+            $"warm subjects while PostgreSQL was down: {OpenModelStream.Describe(during)}",
+            $"warm subjects, whole run: {OpenModelStream.Describe(stream.Outcomes)}",
+            $"new subjects while PostgreSQL was down: {string.Join(", ", coldOutcomes.GroupBy(o => o.Outcome.StartsWith("ok:", StringComparison.Ordinal) ? "ok" : o.Outcome).Select(g => $"{g.Key} x{g.Count()}"))}",
+            $"every new subject got its user {recovered.TotalSeconds:F1} s after PostgreSQL returned",
+        ]);
+
+        var failed = stream.Outcomes.Where(o => !o.Succeeded).ToArray();
+        Assert.True(failed.Length == 0, $"{failed.Length} exchanges of warm subjects failed: {string.Join(", ", failed.Take(5))}\n{cluster.Logs()}");
+        Assert.True(during.Length >= 0.9 * stream.Rate * Outage.TotalSeconds, $"only {during.Length} warm requests while PostgreSQL was down");
+        Assert.NotEmpty(coldOutcomes);
+        Assert.All(coldOutcomes, o => Assert.Equal("temporarily_unavailable", o.Outcome));
+
+        // Nothing acknowledged is lost: after kill -9 of every silo, state comes from PostgreSQL alone.
+        foreach (var silo in cluster.Silos) silo.Kill();
+        await cluster.Silos[0].StartAsync();
+        await Task.WhenAll(cluster.Silos.Skip(1).Select(s => s.StartAsync()));
+        var again = await Drill.WarmAsync(cluster, [.. users.Keys.Select(s => (s, cluster.Request(s)))]);
+        Assert.All(users, acknowledged => Assert.Equal(acknowledged.Value, again[acknowledged.Key]));
+        foreach (var channel in channels) channel.Dispose();
     }
 
-    private async Task<string> Outcome(Protos.V1.TokenExchange.TokenExchangeClient client, string subject)
+    /// <summary>"ok:" and the user id, or the OAuth error code.</summary>
+    private async Task<string> OutcomeAsync(GrpcChannel channel, string subject)
     {
         try
         {
-            await client.ExchangeAsync(cluster.Request(subject), deadline: DateTime.UtcNow.AddSeconds(30));
-            return "ok";
+            var response = await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(cluster.Request(subject), deadline: DateTime.UtcNow.AddSeconds(30));
+            return "ok:" + new JsonWebToken(response.AccessToken).Subject;
         }
         catch (RpcException e)
         {

@@ -36,6 +36,10 @@ public sealed class ServerSettingsTests
     [InlineData("--rate-limit-per-address", "-1")]
     [InlineData("--rate-limit-per-address", "lots")]
     [InlineData("--audit", "syslog")]
+    [InlineData("--drain-delay", "-00:00:01")]
+    [InlineData("--drain-delay", "soon")]
+    [InlineData("--request-timeout", "00:00:00")]
+    [InlineData("--request-timeout", "00:05:00")]
     [InlineData("--audit", "postgres")]
     [InlineData("--trusted-proxies", "10.0.0.0/33")]
     [InlineData("--trusted-proxies", "10.0.0.0/8,proxy.internal")]
@@ -90,6 +94,17 @@ public sealed class ServerSettingsTests
         Assert.Equal(["10.0.0.0/8", "192.0.2.7/32", "fd00::/8", "172.16.0.0/12"], settings.TrustedProxies.Select(n => n.ToString()));
         Assert.Equal(["2001:db8::1/128"], fromEnvironment.TrustedProxies.Select(n => n.ToString()));
         Assert.Empty(Parse().TrustedProxies);
+    }
+
+    [Fact]
+    public void A_cluster_drains_for_five_seconds_by_default_the_embedded_node_not_at_all_and_both_are_configurable()
+    {
+        var kek = Convert.ToBase64String(new byte[32]);
+        Assert.Equal(TimeSpan.Zero, Parse().DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), Parse("--postgres", "Host=db;Username=tx;Database=tx", "--key-encryption-key", kek, "--insecure-cluster-transport", "true").DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(2), Parse("--drain-delay", "00:00:02").DrainDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), Parse().RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), Parse("--request-timeout", "00:00:03").RequestTimeout);
     }
 
     private static ServerSettings Parse(params string[] args) =>

@@ -148,6 +148,24 @@ public sealed class ManifestTests
         Assert.Equal("true", Env(container)["TX_KUBERNETES"]);
     }
 
+    /// <summary>
+    /// Kubernetes sends SIGTERM after the preStop hook, and kills the pod when the grace period ends: the
+    /// server's drain delay and its leave (in-flight requests, the graceful exit from the cluster) must fit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task The_grace_period_covers_the_drain_delay_and_the_leave_and_no_prestop_hook_delays_sigterm(string overlay)
+    {
+        var (container, template) = Silo(await RenderAsync(overlay));
+        var drainDelay = TimeSpan.Parse(Env(container)["TX_DRAINDELAY"], System.Globalization.CultureInfo.InvariantCulture);
+        var grace = TimeSpan.FromSeconds(int.Parse(Scalar(template, "spec", "terminationGracePeriodSeconds")!));
+
+        Assert.Null(Node(container, "lifecycle", "preStop"));
+        Assert.True(drainDelay >= ServerSettings.DefaultClusterDrainDelay, $"a drain delay of {drainDelay} gives load balancers too little time");
+        Assert.True(grace >= drainDelay + ServerSettings.LeaveTimeout + TimeSpan.FromSeconds(5),
+            $"terminationGracePeriodSeconds {grace.TotalSeconds} < drain delay {drainDelay.TotalSeconds} s + leave {ServerSettings.LeaveTimeout.TotalSeconds} s + 5 s");
+    }
+
     [Theory]
     [MemberData(nameof(Overlays))]
     public async Task The_silos_may_watch_and_delete_pods_as_orleans_kubernetes_hosting_needs(string overlay)

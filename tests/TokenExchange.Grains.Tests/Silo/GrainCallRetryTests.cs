@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Handlers;
+using TokenExchange.Grains.Silo;
+
+namespace TokenExchange.Grains.Tests.Silo;
+
+/// <summary>
+/// Which failed grain calls are repeated (their silo died or is leaving) and which are not, and that the
+/// request's deadline ends the repeating with an answer the front door reports as temporarily_unavailable.
+/// </summary>
+public sealed class GrainCallRetryTests
+{
+    private static readonly SiloAddress Survivor = SiloAddress.New(IPAddress.Loopback, 11111, 1);
+    private static readonly SiloAddress Victim = SiloAddress.New(IPAddress.Loopback, 11112, 1);
+
+    private readonly Membership membership = new();
+
+    private GrainCallRetry Retry(TimeSpan? requestTimeout = null) =>
+        new(membership, Options.Create(new TokenExchangeSiloOptions { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) }), TimeProvider.System, NullLogger<GrainCallRetry>.Instance);
+
+    public static TheoryData<string> SiloGone => new() { "unavailable", "rejected", "connection", "inconsistent" };
+
+    private static Exception Failure(string kind) => kind switch
+    {
+        "unavailable" => new SiloUnavailableException(),
+        "rejected" => Rejection("the silo is shutting down", null),
+        "connection" => Rejection("Exception while sending message", new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect")),
+        "inconsistent" => new Orleans.Storage.InconsistentStateException("etag mismatch"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Orleans makes these itself (their constructors are internal), as a silo that rejects a message does.</summary>
+    private static OrleansMessageRejectionException Rejection(string message, Exception? inner) =>
+        (OrleansMessageRejectionException)Activator.CreateInstance(typeof(OrleansMessageRejectionException),
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance, null,
+            inner is null ? [message] : [message, inner], null)!;
+
+    [Theory]
+    [MemberData(nameof(SiloGone))]
+    public async Task A_call_that_failed_because_its_silo_is_gone_is_repeated_until_it_succeeds(string kind)
+    {
+        var attempts = 0;
+
+        var result = await Retry().CallAsync(() => ++attempts < 3 ? Task.FromException<string>(Failure(kind)) : Task.FromResult("answer"), CancellationToken.None);
+
+        Assert.Equal("answer", result);
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public async Task A_rejection_because_the_grains_storage_failed_is_not_repeated()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<OrleansMessageRejectionException>(() => Retry().CallAsync<string>(
+            () => { attempts++; throw Rejection("Failed to activate grain. Orleans.Runtime.OrleansException: Error from storage provider AdoNetGrainStorage", null); }, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task Other_failures_are_not_repeated()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Retry().CallAsync<string>(() => { attempts++; throw new InvalidOperationException("a bug"); }, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_response_timeout_is_repeated_only_when_a_silo_was_declared_dead_meanwhile()
+    {
+        var attempts = 0;
+        await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync<string>(() => { attempts++; throw new TimeoutException(); }, CancellationToken.None));
+        Assert.Equal(1, attempts);
+
+        attempts = 0;
+        var result = await Retry().CallAsync(() =>
+        {
+            if (++attempts > 1) return Task.FromResult("answer");
+            membership.Declare(Victim, SiloStatus.Dead);
+            return Task.FromException<string>(new TimeoutException());
+        }, CancellationToken.None);
+        Assert.Equal("answer", result);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task When_the_request_timeout_passes_the_last_failure_is_the_answer_and_it_is_temporarily_unavailable()
+    {
+        var attempts = 0;
+        var started = DateTime.UtcNow;
+
+        var failure = await Assert.ThrowsAsync<SiloUnavailableException>(() =>
+            Retry(TimeSpan.FromMilliseconds(300)).CallAsync<string>(() => { attempts++; throw new SiloUnavailableException(); }, CancellationToken.None));
+
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+        Assert.True(attempts > 1);
+        Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
+    }
+
+    [Fact]
+    public async Task A_call_that_hangs_is_abandoned_at_the_callers_deadline_as_temporarily_unavailable()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var hanging = new TaskCompletionSource<string>();
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync(() => hanging.Task, deadline.Token));
+
+        Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
+    }
+
+    /// <summary>Membership as a test declares it: two silos, one of which may be declared dead.</summary>
+    private sealed class Membership : IClusterMembershipService
+    {
+        public ClusterMembershipSnapshot CurrentSnapshot { get; private set; } = Snapshot(1, SiloStatus.Active);
+
+        public void Declare(SiloAddress silo, SiloStatus status) => CurrentSnapshot = Snapshot(CurrentSnapshot.Version.Value + 1, status);
+
+        private static ClusterMembershipSnapshot Snapshot(long version, SiloStatus victim) => new(
+            ImmutableDictionary<SiloAddress, ClusterMember>.Empty
+                .Add(Survivor, new ClusterMember(Survivor, SiloStatus.Active, "survivor"))
+                .Add(Victim, new ClusterMember(Victim, victim, "victim")),
+            new MembershipVersion(version));
+
+        public IAsyncEnumerable<ClusterMembershipSnapshot> MembershipUpdates => throw new NotSupportedException();
+
+        public ValueTask Refresh(MembershipVersion minimumVersion = default, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public Task<bool> TryKill(SiloAddress siloAddress) => Task.FromResult(false);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using TokenExchange.Protos.V1;
+using Xunit.Abstractions;
+
+namespace TokenExchange.Server.Tests.Cluster;
+
+/// <summary>
+/// SIGTERM to a silo serving unary exchanges and an ExchangeStream: readiness (/readyz and gRPC health)
+/// turns false at once; new exchanges, unary and on the stream, are still served for the drain delay; the
+/// stream then answers every message it read and ends with Unavailable; the process exits 0.
+/// </summary>
+[Collection(RealProcessCollection.Name)]
+public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
+
+    private ClusterOfSilos cluster = null!;
+
+    public async Task InitializeAsync() => cluster = await ClusterOfSilos.StartAsync(1, extraArguments: ["--drain-delay", DrainDelay.ToString()]);
+
+    public async Task DisposeAsync() => await cluster.DisposeAsync();
+
+    [Fact]
+    public async Task A_terminated_silo_turns_unready_at_once_serves_through_its_drain_delay_finishes_its_streams_and_exits_cleanly()
+    {
+        var silo = cluster.Silos[0];
+        var requests = Drill.Requests(cluster, "leave", 50);
+        await Drill.WarmAsync(cluster, requests);
+        using var channel = GrpcChannel.ForAddress(silo.Grpc);
+        using var http = new HttpClient { BaseAddress = silo.Http, Timeout = TimeSpan.FromSeconds(2) };
+        var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+
+        await using var unary = OpenModelStream.Start(100, requests, () => silo);
+        using var call = new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeStream();
+        var sentAt = new ConcurrentDictionary<ulong, TimeSpan>();
+        var answers = new ConcurrentDictionary<ulong, string?>();
+        var sending = Task.Run(async () =>
+        {
+            for (ulong id = 0; ; id++)
+            {
+                sentAt[id] = unary.Now;
+                try
+                {
+                    await call.RequestStream.WriteAsync(new ExchangeStreamRequest { Id = id, Request = requests[(int)(id % (ulong)requests.Length)].Request });
+                }
+                catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+                {
+                    sentAt.TryRemove(id, out _);
+                    return; // the call is over
+                }
+                await Task.Delay(10);
+            }
+        });
+        var receiving = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var answer in call.ResponseStream.ReadAllAsync()) answers[answer.Id] = answer.Error?.Error;
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
+        });
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var terminatedAt = unary.Now;
+        silo.Terminate();
+        var unready = Stopwatch.StartNew();
+        while ((await http.GetAsync("/readyz")).StatusCode != HttpStatusCode.ServiceUnavailable)
+        {
+            Assert.True(unready.Elapsed < TimeSpan.FromSeconds(1), "still ready 1 s after SIGTERM");
+            await Task.Delay(20);
+        }
+        var unreadyAfter = unready.Elapsed;
+        var grpcHealth = (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2))).Status;
+        using (var limit = new CancellationTokenSource(DrainDelay + TimeSpan.FromSeconds(30))) await silo.WaitForExitAsync(limit.Token);
+        var exitedAfter = unary.Now - terminatedAt;
+        var streamStatus = await receiving;
+        await sending;
+        await unary.StopAsync();
+
+        // Everything due until shortly before the drain delay ended was served.
+        var drained = terminatedAt + DrainDelay - TimeSpan.FromMilliseconds(500);
+        var unaryDuringDrain = unary.Between(terminatedAt, drained);
+        var streamedBeforeDrained = sentAt.Where(s => s.Value < drained).Select(s => s.Key).ToArray();
+        output.WriteLine($"unready {unreadyAfter.TotalMilliseconds:F0} ms after SIGTERM (gRPC health {grpcHealth}); exited {exitedAfter.TotalSeconds:F1} s after it with code {silo.ExitCode}");
+        output.WriteLine($"unary during the drain delay: {OpenModelStream.Describe(unaryDuringDrain)}; after it: {OpenModelStream.Describe(unary.Between(drained, unary.Now))}");
+        output.WriteLine($"stream: {sentAt.Count} messages sent, {answers.Count} answered ({answers.Count(a => a.Value is not null)} with an error), ended with {streamStatus}");
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, grpcHealth);
+        Assert.True(unaryDuringDrain.Length >= 100 * (DrainDelay.TotalSeconds - 1), $"only {unaryDuringDrain.Length} unary exchanges during the drain delay");
+        Assert.All(unaryDuringDrain, o => Assert.True(o.Succeeded, $"{o}"));
+        Assert.All(streamedBeforeDrained, id => Assert.True(answers.TryGetValue(id, out var error) && error is null, $"stream message {id} got {(answers.TryGetValue(id, out var e) ? e : "no answer")}"));
+        Assert.All(answers, a => Assert.Null(a.Value));
+        Assert.Equal(StatusCode.Unavailable, streamStatus);
+        Assert.Equal(0, silo.ExitCode);
+        Assert.True(exitedAfter >= DrainDelay, $"exited {exitedAfter.TotalSeconds:F1} s after SIGTERM, before its drain delay of {DrainDelay.TotalSeconds} s ended");
+    }
+}
