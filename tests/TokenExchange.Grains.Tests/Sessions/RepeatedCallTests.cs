@@ -1,3 +1,4 @@
+using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Tokens;
 using static TokenExchange.Grains.Tests.TestDefinitions;
@@ -14,6 +15,7 @@ namespace TokenExchange.Grains.Tests.Sessions;
 public sealed class RepeatedCallTests(ClusterFixture cluster)
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private static readonly RefreshTokenPolicy Policy = new() { Enabled = true, Lifetime = Lifetime };
 
     [Fact]
     public async Task An_exchange_repeated_with_its_request_id_starts_one_family_and_only_the_last_token_is_valid()
@@ -51,8 +53,8 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
         var family = await FamilyOf(issued);
         var redemption = Guid.NewGuid().ToString("N");
 
-        var lost = await session.Redeem(family, OpaqueTokens.Hash(issued), Lifetime, [], redemption);
-        var repeated = await session.Redeem(family, OpaqueTokens.Hash(issued), Lifetime, [], redemption);
+        var lost = await session.Redeem(family, OpaqueTokens.Hash(issued), Policy, [], redemption);
+        var repeated = await session.Redeem(family, OpaqueTokens.Hash(issued), Policy, [], redemption);
 
         Assert.Null(lost.Error);
         Assert.True(repeated.Error is null, repeated.Error?.ToString());
@@ -60,7 +62,7 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
         Assert.False(await Active(session, lost.Token!));
         Assert.True(await Active(session, repeated.Token!));
         // The family lives on: the token the repeat delivered redeems as usual.
-        var next = await session.Redeem(family, OpaqueTokens.Hash(repeated.Token!), Lifetime, [], Guid.NewGuid().ToString("N"));
+        var next = await session.Redeem(family, OpaqueTokens.Hash(repeated.Token!), Policy, [], Guid.NewGuid().ToString("N"));
         Assert.Null(next.Error);
     }
 
@@ -70,9 +72,9 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
         var (session, request) = Session("reuse");
         var issued = (await session.ResolveUser(request with { RequestId = Guid.NewGuid().ToString("N") })).RefreshToken!;
         var family = await FamilyOf(issued);
-        var rotated = await session.Redeem(family, OpaqueTokens.Hash(issued), Lifetime, [], Guid.NewGuid().ToString("N"));
+        var rotated = await session.Redeem(family, OpaqueTokens.Hash(issued), Policy, [], Guid.NewGuid().ToString("N"));
 
-        var replay = await session.Redeem(family, OpaqueTokens.Hash(issued), Lifetime, [], Guid.NewGuid().ToString("N"));
+        var replay = await session.Redeem(family, OpaqueTokens.Hash(issued), Policy, [], Guid.NewGuid().ToString("N"));
 
         Assert.Equal(OAuthErrorCodes.InvalidGrant, replay.Error?.Code);
         Assert.False(await Active(session, rotated.Token!));
@@ -97,5 +99,5 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
         (await cluster.Grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get())!.FamilyId;
 
     private async Task<bool> Active(ISubjectSessionGrain session, string token) =>
-        await session.InspectRefreshToken(await FamilyOf(token), OpaqueTokens.Hash(token)) is not null;
+        await session.InspectRefreshToken(await FamilyOf(token), OpaqueTokens.Hash(token), Policy) is not null;
 }
