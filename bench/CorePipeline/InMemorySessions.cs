@@ -20,7 +20,8 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
         if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
         var (mapping, error) = await handlers(request.HandlerName).MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
         if (error is not null) return new UserResolution(null, error);
-        var resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation);
+        var identity = new ExternalIdentity(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
+        var resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation, identity);
         if (resolution.User is { } user) users[key] = user;
         return resolution;
     }
@@ -29,25 +30,36 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
         throw new InvalidOperationException("the benchmark's app issues JWT access tokens, never opaque ones");
 }
 
-/// <summary>The user directory in memory: users by id, and the unique attribute indexes.</summary>
+/// <summary>The user directory in memory: users by id, the unique attribute indexes and the identity links.</summary>
 public sealed class InMemoryUserDirectory : IUserDirectory
 {
     private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(UserAttribute, string), string> index = new();
+    private readonly ConcurrentDictionary<ExternalIdentity, string> links = new();
 
     public Task<string?> FindIdAsync(UserAttribute attribute, string value) =>
         Task.FromResult(index.TryGetValue((attribute, value), out var id) ? id : null);
 
+    public Task<string?> FindLinkedAsync(ExternalIdentity identity) => Task.FromResult(links.GetValueOrDefault(identity));
+
     public Task<UserRecord?> GetAsync(string userId) => Task.FromResult(users.GetValueOrDefault(userId));
 
-    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user)
+    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link)
     {
         foreach (var attribute in Enum.GetValues<UserAttribute>())
         {
             if (user.Get(attribute) is { } value && !index.TryAdd((attribute, value), user.Id))
                 return Task.FromResult<(UserRecord?, string?)>((null, $"{attribute} is already used"));
         }
+        if (!links.TryAdd(link, user.Id)) return Task.FromResult<(UserRecord?, string?)>((null, "the identity is linked already"));
         users[user.Id] = user;
         return Task.FromResult<(UserRecord?, string?)>((user, null));
+    }
+
+    public Task<string?> LinkAsync(string userId, ExternalIdentity identity, bool onePerHandler)
+    {
+        if (onePerHandler && links.Any(l => l.Value == userId && l.Key.Handler == identity.Handler && l.Key != identity))
+            return Task.FromResult<string?>("the user is linked to another identity of this handler");
+        return Task.FromResult(links.GetOrAdd(identity, userId) == userId ? null : "the identity is linked to another user");
     }
 }
