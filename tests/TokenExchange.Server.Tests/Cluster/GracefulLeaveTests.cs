@@ -61,11 +61,11 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetim
             try
             {
                 await foreach (var answer in call.ResponseStream.ReadAllAsync()) answers[answer.Id] = answer.Error?.Error;
-                return StatusCode.OK;
+                return (Code: StatusCode.OK, Detail: "");
             }
             catch (RpcException e)
             {
-                return e.StatusCode;
+                return (Code: e.StatusCode, Detail: e.Status.Detail);
             }
         });
 
@@ -92,14 +92,22 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetim
         var streamedBeforeDrained = sentAt.Where(s => s.Value < drained).Select(s => s.Key).ToArray();
         output.WriteLine($"unready {unreadyAfter.TotalMilliseconds:F0} ms after SIGTERM (gRPC health {grpcHealth}); exited {exitedAfter.TotalSeconds:F1} s after it with code {silo.ExitCode}");
         output.WriteLine($"unary during the drain delay: {OpenModelStream.Describe(unaryDuringDrain)}; after it: {OpenModelStream.Describe(unary.Between(drained, unary.Now))}");
-        output.WriteLine($"stream: {sentAt.Count} messages sent, {answers.Count} answered ({answers.Count(a => a.Value is not null)} with an error), ended with {streamStatus}");
+        output.WriteLine($"stream: {sentAt.Count} messages sent, {answers.Count} answered ({answers.Count(a => a.Value is not null)} with an error), ended with {streamStatus.Code} ({streamStatus.Detail})");
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, grpcHealth);
         Assert.True(unaryDuringDrain.Length >= 100 * (DrainDelay.TotalSeconds - 1), $"only {unaryDuringDrain.Length} unary exchanges during the drain delay");
         Assert.All(unaryDuringDrain, o => Assert.True(o.Succeeded, $"{o}"));
         Assert.All(streamedBeforeDrained, id => Assert.True(answers.TryGetValue(id, out var error) && error is null, $"stream message {id} got {(answers.TryGetValue(id, out var e) ? e : "no answer")}"));
         Assert.All(answers, a => Assert.Null(a.Value));
-        Assert.Equal(StatusCode.Unavailable, streamStatus);
+        // The server ends the call with Unavailable. A client still writing at that moment may instead see the
+        // HTTP/2 reset that follows the server's trailers (Kestrel resets a stream whose request half is still
+        // open) or the connection's close as the process exits; .NET's client then reports Internal ("the HTTP/2
+        // server reset the stream", "the response ended prematurely"). Either way the call ended without an
+        // answer lost: every message read was answered, as asserted above, and the silo exited cleanly.
+        Assert.True(streamStatus.Code == StatusCode.Unavailable
+            || (streamStatus.Code == StatusCode.Internal && (streamStatus.Detail.Contains("reset the stream", StringComparison.Ordinal)
+                || streamStatus.Detail.Contains("ended prematurely", StringComparison.Ordinal))),
+            $"the stream ended with {streamStatus.Code}: {streamStatus.Detail}");
         Assert.Equal(0, silo.ExitCode);
         Assert.True(exitedAfter >= DrainDelay, $"exited {exitedAfter.TotalSeconds:F1} s after SIGTERM, before its drain delay of {DrainDelay.TotalSeconds} s ended");
     }
