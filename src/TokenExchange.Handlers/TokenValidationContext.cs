@@ -4,7 +4,11 @@ namespace TokenExchange.Handlers;
 public sealed class TokenValidationContext
 {
     /// <summary>The client id of the app that presented the token.</summary>
-    public required string AppName { get; init; }
+    public required string ClientId { get; init; }
+
+    /// <summary>The client id, under the name version 1 of this library gave it.</summary>
+    [Obsolete("Use ClientId: this property always held the app's client id, not its name.")]
+    public string AppName { get => ClientId; init => ClientId = value; }
 
     /// <summary>The kind of app (connected_app, external_client_app).</summary>
     public required string AppKind { get; init; }

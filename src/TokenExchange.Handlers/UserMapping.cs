@@ -8,7 +8,12 @@ public sealed class UserMappingContext
     /// <summary>Whether this app's enablement lets exchanges create users (a described new user is refused otherwise).</summary>
     public required bool AllowUserCreation { get; init; }
 
-    public required string AppName { get; init; }
+    /// <summary>The client id of the app that presented the token.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>The client id, under the name version 1 of this library gave it.</summary>
+    [Obsolete("Use ClientId: this property always held the app's client id, not its name.")]
+    public string AppName { get => ClientId; init => ClientId = value; }
 
     /// <summary>The cluster's user directory, to look users up in.</summary>
     public required IHandlerUserDirectory Users { get; init; }

@@ -17,7 +17,7 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
     {
         var (result, error) = await Run("validate", token => handler.ValidateTokenAsync(new TokenValidationContext
         {
-            AppName = exchange.App.ClientId,
+            ClientId = exchange.App.ClientId,
             AppKind = exchange.App.Kind,
             Token = exchange.SubjectToken,
             TokenType = exchange.SubjectTokenType,
@@ -52,7 +52,7 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
         {
             Validation = validation,
             AllowUserCreation = request.AllowUserCreation,
-            AppName = request.AppName,
+            ClientId = request.AppName,
             Users = users,
             Services = services,
             CancellationToken = token,
