@@ -12,8 +12,6 @@ public readonly record struct OptionText(string Option, string Text)
     /// <summary>"--option: 'text' <paramref name="why"/>".</summary>
     public ArgumentException Error(string why) => new($"{Option}: '{Text}' {why}");
 
-    public string Raw() => Text;
-
     /// <summary>The text, or null when it is empty (the option left at its default).</summary>
     public string? NonEmpty() => Text.Length > 0 ? Text : null;
 
