@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>
@@ -20,34 +18,25 @@ public sealed record ClusterTlsSettings
 
     /// <summary>
     /// The cluster TLS settings, or null when none are given. A cluster (PostgreSQL) refuses to start without
-    /// them unless <c>--insecure-cluster-transport true</c> says so explicitly.
+    /// them unless <c>--insecure-cluster-transport true</c> says so explicitly. The files are as given:
+    /// <see cref="ServerSettingsFiles"/> checks them.
     /// </summary>
-    public static ClusterTlsSettings? From(IConfiguration configuration, bool clusterMode, bool insecure)
+    internal static ClusterTlsSettings? From(GivenOptions given, bool clusterMode, bool insecure)
     {
-        var certificate = NonEmpty(configuration["clusterCert"]);
-        var key = NonEmpty(configuration["clusterKey"]);
-        var ca = NonEmpty(configuration["clusterCa"]);
+        var certificate = given.Get(ServerOptions.ClusterCert);
+        var key = given.Get(ServerOptions.ClusterKey);
+        var ca = given.Get(ServerOptions.ClusterCa);
         if (certificate is null)
         {
-            foreach (var (value, option) in new[] { (key, "--cluster-key"), (ca, "--cluster-ca") })
+            foreach (var (value, option) in new[] { (key, ServerOptions.ClusterKey), (ca, ServerOptions.ClusterCa) })
             {
-                if (value is not null) throw new ArgumentException($"{option} needs --cluster-cert (the cluster certificate)");
+                if (value is not null) throw new ArgumentException($"{option.Name} needs {ServerOptions.ClusterCert.Name} (the cluster certificate)");
             }
             if (clusterMode && !insecure)
                 throw new ArgumentException("--cluster-cert is required with --postgres: silos talk over mutual TLS with the cluster certificate (--cluster-cert, --cluster-key, --cluster-ca; see README, Cluster network), or give --insecure-cluster-transport true to run without it");
             return null;
         }
         if (insecure) throw new ArgumentException("--insecure-cluster-transport true contradicts --cluster-cert: give one or the other");
-        return new ClusterTlsSettings
-        {
-            CertificatePath = ExistingFile(certificate, "--cluster-cert"),
-            KeyPath = key is null ? null : ExistingFile(key, "--cluster-key"),
-            CaPath = ca is null ? null : ExistingFile(ca, "--cluster-ca"),
-        };
+        return new ClusterTlsSettings { CertificatePath = certificate, KeyPath = key, CaPath = ca };
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static string ExistingFile(string path, string option) =>
-        File.Exists(path) ? Path.GetFullPath(path) : throw new ArgumentException($"{option}: file '{path}' does not exist");
 }

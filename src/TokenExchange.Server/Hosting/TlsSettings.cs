@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 
 namespace TokenExchange.Server.Hosting;
 
@@ -30,20 +29,23 @@ public sealed record TlsSettings
     public const string AllowMode = "allow";
     public const string NoneMode = "none";
 
-    /// <summary>The TLS settings, or null when no <c>--tls-cert</c> is given (plain HTTP and HTTP/2 cleartext).</summary>
-    public static TlsSettings? From(IConfiguration configuration)
+    /// <summary>
+    /// The TLS settings, or null when no <c>--tls-cert</c> is given (plain HTTP and HTTP/2 cleartext). The files
+    /// are as given: <see cref="ServerSettingsFiles"/> checks them.
+    /// </summary>
+    internal static TlsSettings? From(GivenOptions given)
     {
-        var certificate = NonEmpty(configuration["tlsCert"]);
-        var key = NonEmpty(configuration["tlsKey"]);
-        var password = NonEmpty(configuration["tlsCertPassword"]);
-        var mode = NonEmpty(configuration["tlsClientCertificates"]);
-        var clientCa = NonEmpty(configuration["tlsClientCa"]);
-        var reload = NonEmpty(configuration["tlsReloadPeriod"]);
+        var certificate = given.Get(ServerOptions.TlsCert);
+        var key = given.Get(ServerOptions.TlsKey);
+        var password = given.Get(ServerOptions.TlsCertPassword);
+        var mode = given.Get(ServerOptions.TlsClientCertificates);
+        var clientCa = given.Get(ServerOptions.TlsClientCa);
+        var reload = given.Get(ServerOptions.TlsReloadPeriod);
         if (certificate is null)
         {
-            foreach (var (value, option) in new[] { (key, "--tls-key"), (password, "--tls-cert-password"), (mode, "--tls-client-certificates"), (clientCa, "--tls-client-ca"), (reload, "--tls-reload-period") })
+            foreach (var (value, option) in new[] { (key, ServerOptions.TlsKey), (password, ServerOptions.TlsCertPassword), (mode, ServerOptions.TlsClientCertificates), (clientCa, ServerOptions.TlsClientCa), (reload, ServerOptions.TlsReloadPeriod) })
             {
-                if (value is not null) throw new ArgumentException($"{option} needs --tls-cert (the server certificate)");
+                if (value is not null) throw new ArgumentException($"{option.Name} needs {ServerOptions.TlsCert.Name} (the server certificate)");
             }
             return null;
         }
@@ -53,12 +55,12 @@ public sealed record TlsSettings
             throw new ArgumentException("--tls-client-ca needs --tls-client-certificates allow (a CA bundle is for client certificates)");
         return new TlsSettings
         {
-            CertificatePath = ExistingFile(certificate, "--tls-cert"),
-            KeyPath = key is null ? null : ExistingFile(key, "--tls-key"),
+            CertificatePath = certificate,
+            KeyPath = key,
             CertificatePassword = password,
             // A client CA bundle means client certificates are wanted.
             AllowClientCertificates = mode == AllowMode || (mode is null && clientCa is not null),
-            ClientCaPath = clientCa is null ? null : ExistingFile(clientCa, "--tls-client-ca"),
+            ClientCaPath = clientCa,
             ReloadPeriod = reload is null ? TimeSpan.FromMinutes(1)
                 : TimeSpan.TryParse(reload, CultureInfo.InvariantCulture, out var period) && period >= TimeSpan.FromSeconds(1) && period <= TimeSpan.FromDays(1) ? period
                 : throw new ArgumentException($"--tls-reload-period: '{reload}' is not a duration (hh:mm:ss) between 1 second and 1 day"),
@@ -72,9 +74,4 @@ public sealed record TlsSettings
         builder.Append($"AllowClientCertificates = {AllowClientCertificates}, ClientCaPath = {ClientCaPath}, ReloadPeriod = {ReloadPeriod}");
         return true;
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static string ExistingFile(string path, string option) =>
-        File.Exists(path) ? Path.GetFullPath(path) : throw new ArgumentException($"{option}: file '{path}' does not exist");
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenExchange.Configuration;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Silo;
@@ -28,15 +24,15 @@ namespace TokenExchange.Server.Hosting;
 public sealed class TokenExchangeServer : IAsyncDisposable
 {
     private readonly WebApplication app;
-    private readonly ListenEndpoints endpoints;
+    private readonly FrontDoorListeners listeners;
     private readonly EmbeddedState? embedded;
 
     private readonly ClusterCertificate? clusterCertificate;
 
-    private TokenExchangeServer(WebApplication app, ServerSettings settings, ListenEndpoints endpoints, EmbeddedState? embedded, ClusterCertificate? clusterCertificate)
+    private TokenExchangeServer(WebApplication app, ServerSettings settings, FrontDoorListeners listeners, EmbeddedState? embedded, ClusterCertificate? clusterCertificate)
     {
         this.app = app;
-        this.endpoints = endpoints;
+        this.listeners = listeners;
         this.embedded = embedded;
         this.clusterCertificate = clusterCertificate;
         Settings = settings;
@@ -46,10 +42,10 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>The HTTP front door's address (actual port, also when configured as 0).</summary>
-    public Uri HttpAddress => endpoints.Address(endpoints.Http);
+    public Uri HttpAddress => listeners.HttpAddress;
 
     /// <summary>The gRPC front door's address (HTTP/2 cleartext, or over TLS with --tls-cert).</summary>
-    public Uri GrpcAddress => endpoints.Address(endpoints.Grpc);
+    public Uri GrpcAddress => listeners.GrpcAddress;
 
     public string Issuer => Services.GetRequiredService<ClusterIssuer>().Value;
 
@@ -82,31 +78,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     private static TokenExchangeServer Create(WebApplicationBuilder builder, ServerSettings settings, string configPath, ClusterDefinitions definitions,
         EmbeddedState? embedded, Action<WebApplicationBuilder>? customize)
     {
-
         var certificate = settings.LoadServerCertificate();
         var clusterCertificate = settings.ClusterTls is { } clusterTls ? ClusterCertificate.Load(clusterTls, TimeProvider.System) : null;
-        var endpoints = new ListenEndpoints(settings.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Listen(ServerSettings.EndPoint(settings.Http), listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.UseServerCertificate(certificate);
-                FrontDoorListenerFeature.TagAs(listen, FrontDoor.Http);
-                endpoints.Http = listen;
-            });
-            kestrel.Listen(ServerSettings.EndPoint(settings.Grpc), listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                listen.UseServerCertificate(certificate);
-                FrontDoorListenerFeature.TagAs(listen, FrontDoor.Grpc);
-                endpoints.Grpc = listen;
-            });
-        });
-        // Each route answers only on its own listener (Setup, dashboard, dev issuer... never on the gRPC port).
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
+        var listeners = FrontDoorListeners.Configure(builder, settings, certificate);
         builder.Services.AddTokenExchangeTls(certificate);
 
         var issuer = settings.Issuer ?? (settings.Http.Port != 0 ? settings.Http.GetLeftPart(UriPartial.Authority) : null);
@@ -170,7 +144,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapDiscoveryEndpoints();
         if (settings.DevIssuer) app.MapDevIssuerEndpoints();
         app.MapSetupPages();
-        return new TokenExchangeServer(app, settings, endpoints, embedded, clusterCertificate);
+        return new TokenExchangeServer(app, settings, listeners, embedded, clusterCertificate);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -243,15 +217,4 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     /// <summary>The configuration file: relative to the working directory, else to the installed server.</summary>
     private static string ResolveConfigPath(string path) =>
         File.Exists(path) || Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
-
-    private sealed class ListenEndpoints(string scheme)
-    {
-        public ListenOptions? Http { get; set; }
-        public ListenOptions? Grpc { get; set; }
-
-        public Uri Address(ListenOptions? listen) =>
-            listen?.IPEndPoint is { } endPoint
-                ? new Uri($"{scheme}://{(endPoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]" : endPoint.Address.ToString())}:{endPoint.Port}")
-                : throw new InvalidOperationException("the server is not listening yet");
-    }
 }
