@@ -1,3 +1,5 @@
+using TokenExchange.Tokens;
+
 namespace TokenExchange.Grains;
 
 /// <summary>
@@ -12,12 +14,3 @@ public interface IOpaqueAccessTokenGrain : IGrainWithStringKey
     [Alias("Revoke")] Task Revoke();
 }
 
-[GenerateSerializer, Immutable, Alias("tx.OpaqueAccessToken")]
-public sealed record OpaqueAccessToken(
-    [property: Id(0)] string ClaimsJson,
-    [property: Id(1)] string ClientId,
-    [property: Id(2)] string UserId,
-    [property: Id(3)] DateTimeOffset IssuedAt,
-    [property: Id(4)] DateTimeOffset ExpiresAt,
-    [property: Id(5)] bool Revoked = false,
-    [property: Id(6)] string? SessionKey = null);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Handlers;

@@ -1,5 +1,5 @@
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Handlers;
 

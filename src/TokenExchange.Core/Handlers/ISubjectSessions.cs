@@ -1,4 +1,4 @@
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Handlers;
 

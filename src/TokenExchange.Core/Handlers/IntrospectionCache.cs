@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Handlers;
 

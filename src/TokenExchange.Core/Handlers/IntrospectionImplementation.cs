@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 using static TokenExchange.Handlers.RuleBasedUserMapping;
 
 namespace TokenExchange.Handlers;

@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 using static TokenExchange.Handlers.RuleBasedUserMapping;
 
 namespace TokenExchange.Handlers;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Handlers;
 

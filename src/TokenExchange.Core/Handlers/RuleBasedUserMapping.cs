@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Handlers;
 

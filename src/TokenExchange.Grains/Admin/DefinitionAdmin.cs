@@ -3,6 +3,7 @@ using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Grains.Admin;
 

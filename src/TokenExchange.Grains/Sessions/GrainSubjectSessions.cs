@@ -1,5 +1,7 @@
 using TokenExchange.Grains.Silo;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Sessions;
 

@@ -4,6 +4,7 @@ using TokenExchange.Exchange;
 using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using TokenExchange.Users;
 

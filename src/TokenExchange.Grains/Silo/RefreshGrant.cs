@@ -1,5 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Silo;

@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Sessions;
 using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Users;

@@ -3,6 +3,7 @@ using Orleans.Serialization;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Abstractions.Tests.Serialization;
 

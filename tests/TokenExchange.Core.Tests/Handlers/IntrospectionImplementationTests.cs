@@ -8,8 +8,9 @@ using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Core.Tests.Handlers;
 

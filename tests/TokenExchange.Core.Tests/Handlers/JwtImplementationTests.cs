@@ -2,8 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

@@ -6,8 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Clients;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Properties;

@@ -1,7 +1,8 @@
+using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 

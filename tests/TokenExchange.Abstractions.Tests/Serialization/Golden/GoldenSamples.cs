@@ -1,6 +1,8 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Abstractions.Tests.Serialization.Golden;
 

@@ -1,39 +1,38 @@
 namespace TokenExchange.Definitions;
 
 /// <summary>What a jwt handler trusts: the IdP's issuer, its keys, the audiences and algorithms it accepts.</summary>
-[GenerateSerializer, Immutable, Alias("tx.JwtTrust")]
 public sealed record JwtTrust
 {
-    [Id(0)] public string? Issuer { get; init; }
+    public string? Issuer { get; init; }
 
     /// <summary>The IdP's JWKS endpoint; fetched, cached and refreshed on an unknown kid.</summary>
-    [Id(1)] public string? JwksUri { get; init; }
+    public string? JwksUri { get; init; }
 
     /// <summary>Inline JWKS document (JSON), as an alternative to <see cref="JwksUri"/>.</summary>
-    [Id(2)] public string? InlineJwks { get; init; }
+    public string? InlineJwks { get; init; }
 
-    [Id(3)] public string[] Audiences { get; init; } = [];
+    public string[] Audiences { get; init; } = [];
 
-    [Id(4)] public string[] Algorithms { get; init; } = ["ES256", "RS256"];
+    public string[] Algorithms { get; init; } = ["ES256", "RS256"];
 
-    [Id(5)] public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Trust the cluster's built-in dev issuer (issuer and keys), for the embedded default only.</summary>
-    [Id(6)] public bool DevIssuer { get; init; }
+    public bool DevIssuer { get; init; }
 
     /// <summary>Least time between two JWKS fetches; null takes the cluster's default.</summary>
-    [Id(7)] public TimeSpan? JwksRefreshCooldown { get; init; }
+    public TimeSpan? JwksRefreshCooldown { get; init; }
 
     /// <summary>
     /// The longest lifetime a subject token may have: exp - iat, or without iat exp - now (plus the clock skew).
     /// Bounds how long a stolen long-lived IdP token can be turned into ours.
     /// </summary>
-    [Id(8)] public TimeSpan MaxTokenLifetime { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan MaxTokenLifetime { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>
     /// When not empty, the IdP clients a subject token may have been issued to: its azp (OIDC) and its client_id
     /// (RFC 9068), whichever it carries, must each be one of these, and it must carry one. Against a confused
     /// deputy exchanging a token that was issued to someone else.
     /// </summary>
-    [Id(9)] public string[] AuthorizedParties { get; init; } = [];
+    public string[] AuthorizedParties { get; init; } = [];
 }

@@ -1,68 +1,66 @@
 namespace TokenExchange.Definitions;
 
 /// <summary>A registered client app (Salesforce: connected app / external client app).</summary>
-[GenerateSerializer, Immutable, Alias("tx.AppDefinition")]
 public sealed record AppDefinition
 {
-    [Id(0)] public required string ClientId { get; init; }
+    public required string ClientId { get; init; }
 
     /// <summary>Hashes of the app's secrets (see ClientSecretHasher); never the secrets themselves.</summary>
-    [Id(1)] public string[] SecretHashes { get; init; } = [];
+    public string[] SecretHashes { get; init; } = [];
 
-    [Id(2)] public bool TokenExchangeEnabled { get; init; }
+    public bool TokenExchangeEnabled { get; init; }
 
     /// <summary>Whether a token exchange must present a client secret.</summary>
-    [Id(3)] public bool RequireSecret { get; init; } = true;
+    public bool RequireSecret { get; init; } = true;
 
-    [Id(4)] public string[] AllowedScopes { get; init; } = [];
+    public string[] AllowedScopes { get; init; } = [];
 
-    [Id(5)] public string[] AllowedAudiences { get; init; } = [];
+    public string[] AllowedAudiences { get; init; } = [];
 
-    [Id(6)] public AccessTokenPolicy AccessToken { get; init; } = new();
+    public AccessTokenPolicy AccessToken { get; init; } = new();
 
     /// <summary>The kind of app, passed to handlers (Salesforce: connected app or external client app).</summary>
-    [Id(7)] public string Kind { get; init; } = AppKinds.ConnectedApp;
+    public string Kind { get; init; } = AppKinds.ConnectedApp;
 
-    [Id(8)] public string? Label { get; init; }
+    public string? Label { get; init; }
 
-    [Id(9)] public RefreshTokenPolicy RefreshTokens { get; init; } = new();
+    public RefreshTokenPolicy RefreshTokens { get; init; } = new();
 
     /// <summary>How the app authenticates at the token endpoint (<see cref="ClientAuthMethods"/>): a secret, or a TLS client certificate.</summary>
-    [Id(10)] public string TokenEndpointAuthMethod { get; init; } = ClientAuthMethods.ClientSecretBasic;
+    public string TokenEndpointAuthMethod { get; init; } = ClientAuthMethods.ClientSecretBasic;
 
     /// <summary>The certificate that authenticates an app whose method is one of RFC 8705's.</summary>
-    [Id(11)] public TlsClientAuthPolicy? TlsClientAuth { get; init; }
+    public TlsClientAuthPolicy? TlsClientAuth { get; init; }
 
     /// <summary>The app's request budgets on each silo; none by default.</summary>
-    [Id(12)] public RateLimitPolicy RateLimits { get; init; } = new();
+    public RateLimitPolicy RateLimits { get; init; } = new();
 
     /// <summary>
     /// For the secret whose hash has the same index in <see cref="SecretHashes"/>: its last characters, shown
     /// instead of the secret (the Setup page); empty where unknown (a hash given in configuration).
     /// </summary>
-    [Id(13)] public string[] SecretHints { get; init; } = [];
+    public string[] SecretHints { get; init; } = [];
 
     /// <summary>What the app may introspect besides the tokens issued to it: tokens for the audiences it serves as a resource server.</summary>
-    [Id(14)] public IntrospectionPolicy Introspection { get; init; } = new();
+    public IntrospectionPolicy Introspection { get; init; } = new();
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>
-[GenerateSerializer, Immutable, Alias("tx.RefreshTokenPolicy")]
 public sealed record RefreshTokenPolicy
 {
     /// <summary>The absolute lifetime when none is given: 30 days, or the token lifetime where that is longer.</summary>
     public static readonly TimeSpan DefaultAbsoluteLifetime = TimeSpan.FromDays(30);
 
-    [Id(0)] public bool Enabled { get; init; }
+    public bool Enabled { get; init; }
 
     /// <summary>How long one refresh token lives; each rotation issues a new one, for at most this long.</summary>
-    [Id(1)] public TimeSpan Lifetime { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>
     /// How long a family lasts from the exchange that started it, however often it rotates: no token of it
     /// lives beyond. Configuration refuses one shorter than <see cref="Lifetime"/>.
     /// </summary>
-    [Id(2)] public TimeSpan AbsoluteLifetime { get; init; } = DefaultAbsoluteLifetime;
+    public TimeSpan AbsoluteLifetime { get; init; } = DefaultAbsoluteLifetime;
 
     /// <summary>
     /// The absolute lifetime in force, never shorter than one token's lifetime (an app stored before the
@@ -75,11 +73,10 @@ public sealed record RefreshTokenPolicy
 /// RFC 7662: an app introspects the tokens issued to it, and the tokens meant for the audiences it serves
 /// as a resource server; any other token answers inactive.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.IntrospectionPolicy")]
 public sealed record IntrospectionPolicy
 {
     /// <summary>Audiences (<c>aud</c> values) this app serves: it may introspect tokens issued for any of them.</summary>
-    [Id(0)] public string[] Audiences { get; init; } = [];
+    public string[] Audiences { get; init; } = [];
 }
 
 public static class AppKinds

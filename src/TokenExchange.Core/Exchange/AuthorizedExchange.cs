@@ -6,30 +6,29 @@ namespace TokenExchange.Exchange;
 /// A request that passed the front door: the app is authenticated, the handler chosen and enabled
 /// for it, and the targets (scopes, audiences) decided. What remains is the handler's work.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.AuthorizedExchange")]
 public sealed record AuthorizedExchange
 {
-    [Id(0)] public required AppDefinition App { get; init; }
-    [Id(1)] public required HandlerAppEnablement Enablement { get; init; }
-    [Id(7)] public required string HandlerName { get; init; }
-    [Id(2)] public required string SubjectToken { get; init; }
-    [Id(3)] public required string SubjectTokenType { get; init; }
-    [Id(4)] public required string RequestedTokenType { get; init; }
-    [Id(5)] public string[] Scopes { get; init; } = [];
-    [Id(6)] public string[] Audiences { get; init; } = [];
+    public required AppDefinition App { get; init; }
+    public required HandlerAppEnablement Enablement { get; init; }
+    public required string HandlerName { get; init; }
+    public required string SubjectToken { get; init; }
+    public required string SubjectTokenType { get; init; }
+    public required string RequestedTokenType { get; init; }
+    public string[] Scopes { get; init; } = [];
+    public string[] Audiences { get; init; } = [];
 
     /// <summary>The actor token (delegation, RFC 8693 section 4.1), validated as strictly as the subject token.</summary>
-    [Id(8)] public string? ActorToken { get; init; }
-    [Id(9)] public string? ActorTokenType { get; init; }
+    public string? ActorToken { get; init; }
+    public string? ActorTokenType { get; init; }
 
     /// <summary>A refresh token is issued too (the app allows them, and offline_access or the refresh token type was asked for).</summary>
-    [Id(10)] public bool IssueRefreshToken { get; init; }
+    public bool IssueRefreshToken { get; init; }
 
     /// <summary>
     /// The <c>x5t#S256</c> of the client certificate the app authenticated with (RFC 8705); the access token is
     /// bound to it by a <c>cnf</c> claim. Null for apps that authenticate with a secret.
     /// </summary>
-    [Id(11)] public string? CertificateThumbprint { get; init; }
+    public string? CertificateThumbprint { get; init; }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

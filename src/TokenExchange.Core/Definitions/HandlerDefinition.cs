@@ -1,45 +1,44 @@
 namespace TokenExchange.Definitions;
 
 /// <summary>A token exchange handler definition (Salesforce: OauthTokenExchangeHandler).</summary>
-[GenerateSerializer, Immutable, Alias("tx.HandlerDefinition")]
 public sealed record HandlerDefinition
 {
-    [Id(0)] public required string Name { get; init; }
-    [Id(1)] public string? Label { get; init; }
-    [Id(2)] public string? Description { get; init; }
+    public required string Name { get; init; }
+    public string? Label { get; init; }
+    public string? Description { get; init; }
 
     /// <summary>
     /// The implementation: <c>jwt</c> and <c>introspection</c> are built in; anything else names a .NET type deriving from
     /// TokenExchangeHandler, as <c>Namespace.Type, Assembly</c>, loaded from the plugins folder.
     /// </summary>
-    [Id(3)] public string Implementation { get; init; } = HandlerImplementations.Jwt;
+    public string Implementation { get; init; } = HandlerImplementations.Jwt;
 
-    [Id(4)] public bool Enabled { get; init; } = true;
+    public bool Enabled { get; init; } = true;
 
     /// <summary>Accepted subject token types, as full RFC 8693 URNs.</summary>
-    [Id(5)] public string[] AcceptedTokenTypes { get; init; } = [];
+    public string[] AcceptedTokenTypes { get; init; } = [];
 
-    [Id(6)] public JwtTrust Trust { get; init; } = new();
+    public JwtTrust Trust { get; init; } = new();
 
-    [Id(7)] public UserMappingRule UserMapping { get; init; } = new();
+    public UserMappingRule UserMapping { get; init; } = new();
 
-    [Id(8)] public HandlerAppEnablement[] Apps { get; init; } = [];
+    public HandlerAppEnablement[] Apps { get; init; } = [];
 
     /// <summary>Settings for a custom implementation (its YAML settings: map), passed to it as they are.</summary>
-    [Id(9)] public Dictionary<string, string> Settings { get; init; } = [];
+    public Dictionary<string, string> Settings { get; init; } = [];
 
     /// <summary>Time budget of each call into the implementation; past it the exchange is temporarily_unavailable.</summary>
-    [Id(10)] public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The IdP's introspection (or userinfo) endpoint of an <c>introspection</c> handler; null for the others.</summary>
-    [Id(11)] public IntrospectionTrust? Introspection { get; init; }
+    public IntrospectionTrust? Introspection { get; init; }
 
     /// <summary>
     /// Development only: lets <see cref="JwtTrust.JwksUri"/> and the introspection endpoint be plain http:// to a
     /// host that is not loopback. Off by default, since over http anyone on the path can swap the IdP's keys or
     /// answers and so mint subjects at will.
     /// </summary>
-    [Id(12)] public bool AllowInsecureHttp { get; init; }
+    public bool AllowInsecureHttp { get; init; }
 
     /// <summary>The built-in <c>jwt</c> implementation.</summary>
     public bool IsBuiltIn => Implementation == HandlerImplementations.Jwt;

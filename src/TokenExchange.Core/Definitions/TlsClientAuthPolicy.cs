@@ -5,17 +5,16 @@ namespace TokenExchange.Definitions;
 /// certificate from the configured CA whose subject DN or DNS subject alternative name is the registered
 /// one; with <c>self_signed_tls_client_auth</c> a certificate whose thumbprint is registered.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.TlsClientAuthPolicy")]
 public sealed record TlsClientAuthPolicy
 {
     /// <summary><c>tls_client_auth</c>: the expected subject DN, in .NET's format (normalised on load).</summary>
-    [Id(0)] public string? SubjectDn { get; init; }
+    public string? SubjectDn { get; init; }
 
     /// <summary><c>tls_client_auth</c>: an expected DNS subject alternative name, instead of the subject DN.</summary>
-    [Id(1)] public string? SanDns { get; init; }
+    public string? SanDns { get; init; }
 
     /// <summary><c>self_signed_tls_client_auth</c>: the registered certificates' <c>x5t#S256</c> thumbprints (base64url).</summary>
-    [Id(2)] public string[] Thumbprints { get; init; } = [];
+    public string[] Thumbprints { get; init; } = [];
 }
 
 /// <summary>Token endpoint authentication methods (RFC 7591 names).</summary>

@@ -5,18 +5,17 @@ namespace TokenExchange.Exchange;
 /// The front door fills it in: the TLS handshake proved the caller holds the certificate's key, and
 /// <see cref="IssuedByTrustedCa"/> says whether it chains to the configured client CA bundle.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.ClientCertificate")]
 public sealed record ClientCertificate
 {
     /// <summary>The certificate's SHA-256 thumbprint, base64url: RFC 8705's <c>x5t#S256</c>.</summary>
-    [Id(0)] public required string Thumbprint { get; init; }
+    public required string Thumbprint { get; init; }
 
     /// <summary>The subject distinguished name, as .NET formats it (<c>CN=orders, O=Example</c>).</summary>
-    [Id(1)] public required string SubjectDn { get; init; }
+    public required string SubjectDn { get; init; }
 
     /// <summary>The subject alternative names of type DNS.</summary>
-    [Id(2)] public string[] DnsNames { get; init; } = [];
+    public string[] DnsNames { get; init; } = [];
 
     /// <summary>It chains to the configured client CA bundle, is within its validity period and allows client authentication.</summary>
-    [Id(3)] public bool IssuedByTrustedCa { get; init; }
+    public bool IssuedByTrustedCa { get; init; }
 }

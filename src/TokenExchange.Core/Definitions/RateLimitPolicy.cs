@@ -4,20 +4,19 @@ namespace TokenExchange.Definitions;
 /// An app's request budgets on each silo (not cluster-wide: with N silos behind an even load balancer the
 /// app gets up to N times these). Zero turns a budget off.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.RateLimitPolicy")]
 public sealed record RateLimitPolicy
 {
     /// <summary>Sustained requests per second of the app (exchange, refresh, introspection, revocation).</summary>
-    [Id(0)] public int RequestsPerSecond { get; init; }
+    public int RequestsPerSecond { get; init; }
 
     /// <summary>Requests the app may make at once after being idle; zero means one second's worth.</summary>
-    [Id(1)] public int Burst { get; init; }
+    public int Burst { get; init; }
 
     /// <summary>
     /// Subject tokens the handler may refuse per minute for one app and client address; once spent, that
     /// app and address are refused before their tokens are validated, until the budget refills.
     /// </summary>
-    [Id(2)] public int InvalidTokensPerMinute { get; init; }
+    public int InvalidTokensPerMinute { get; init; }
 
     public int EffectiveBurst => Burst > 0 ? Burst : RequestsPerSecond;
 }

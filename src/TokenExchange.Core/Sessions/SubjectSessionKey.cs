@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Sessions;
 
 /// <summary>The grain key of a subject session: handler, issuer and subject, each escaped, joined by '|'.</summary>
 public static class SubjectSessionKey

@@ -6,36 +6,33 @@ namespace TokenExchange.Definitions;
 /// existing user only when <see cref="LinkExisting"/> says so, and only on a verified value; otherwise a
 /// new user is created (where the app allows) with the attributes <see cref="UserAttributes"/> declares.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.UserMappingRule")]
 public sealed record UserMappingRule
 {
-    [Id(0)] public string Claim { get; init; } = "sub";
-    [Id(1)] public UserAttribute Attribute { get; init; } = UserAttribute.FederationId;
+    public string Claim { get; init; } = "sub";
+    public UserAttribute Attribute { get; init; } = UserAttribute.FederationId;
 
     /// <summary>Whether a subject without a link may be linked to an existing user by <see cref="Claim"/>.</summary>
-    [Id(2)] public bool LinkExisting { get; init; }
+    public bool LinkExisting { get; init; }
 
     /// <summary>
     /// Claims the handler's IdP verifies (it lets nobody choose their value): only they may map onto an existing
     /// user or become a created user's email. <c>sub</c> is always verified, <c>email</c> when <c>email_verified</c> is true.
     /// </summary>
-    [Id(3)] public string[] VerifiedClaims { get; init; } = [];
+    public string[] VerifiedClaims { get; init; } = [];
 
     /// <summary>Which claim gives a created user which attribute; nothing else is taken from the token.</summary>
-    [Id(4)] public UserAttributeClaims UserAttributes { get; init; } = new();
+    public UserAttributeClaims UserAttributes { get; init; } = new();
 }
 
 /// <summary>The claims a handler declares for a created user's attributes; null: the attribute stays unset.</summary>
-[GenerateSerializer, Immutable, Alias("tx.UserAttributeClaims")]
 public sealed record UserAttributeClaims
 {
-    [Id(0)] public string? Username { get; init; }
-    [Id(1)] public string? Email { get; init; }
-    [Id(2)] public string? FederationId { get; init; }
-    [Id(3)] public string? DisplayName { get; init; }
+    public string? Username { get; init; }
+    public string? Email { get; init; }
+    public string? FederationId { get; init; }
+    public string? DisplayName { get; init; }
 }
 
-[GenerateSerializer, Alias("tx.UserAttribute")]
 public enum UserAttribute
 {
     FederationId,

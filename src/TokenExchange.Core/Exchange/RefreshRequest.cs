@@ -1,20 +1,19 @@
 namespace TokenExchange.Exchange;
 
 /// <summary>A refresh token grant (RFC 6749 section 6), as parsed by either front door.</summary>
-[GenerateSerializer, Immutable, Alias("tx.RefreshRequest")]
 public sealed record RefreshRequest
 {
-    [Id(0)] public string? ClientId { get; init; }
-    [Id(1)] public string? ClientSecret { get; init; }
-    [Id(2)] public string? RefreshToken { get; init; }
+    public string? ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? RefreshToken { get; init; }
 
     /// <summary>Narrower scopes than the refresh token was issued with; empty keeps them all.</summary>
-    [Id(3)] public string[] Scopes { get; init; } = [];
+    public string[] Scopes { get; init; } = [];
 
-    [Id(4)] public string? ClientAddress { get; init; }
+    public string? ClientAddress { get; init; }
 
     /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
-    [Id(5)] public ClientCertificate? ClientCertificate { get; init; }
+    public ClientCertificate? ClientCertificate { get; init; }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

@@ -1,26 +1,25 @@
 namespace TokenExchange.Exchange;
 
 /// <summary>One token exchange request, as parsed by either front door (gRPC or HTTP).</summary>
-[GenerateSerializer, Immutable, Alias("tx.ExchangeRequest")]
 public sealed record ExchangeRequest
 {
-    [Id(0)] public string? ClientId { get; init; }
-    [Id(1)] public string? ClientSecret { get; init; }
-    [Id(2)] public string? SubjectToken { get; init; }
-    [Id(3)] public string? SubjectTokenType { get; init; }
-    [Id(4)] public string? ActorToken { get; init; }
-    [Id(5)] public string? ActorTokenType { get; init; }
-    [Id(6)] public string? RequestedTokenType { get; init; }
-    [Id(7)] public string[] Scopes { get; init; } = [];
-    [Id(8)] public string[] Audiences { get; init; } = [];
-    [Id(9)] public string[] Resources { get; init; } = [];
-    [Id(10)] public string? TokenHandler { get; init; }
+    public string? ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? SubjectToken { get; init; }
+    public string? SubjectTokenType { get; init; }
+    public string? ActorToken { get; init; }
+    public string? ActorTokenType { get; init; }
+    public string? RequestedTokenType { get; init; }
+    public string[] Scopes { get; init; } = [];
+    public string[] Audiences { get; init; } = [];
+    public string[] Resources { get; init; } = [];
+    public string? TokenHandler { get; init; }
 
     /// <summary>The address of the caller, for audit.</summary>
-    [Id(11)] public string? ClientAddress { get; init; }
+    public string? ClientAddress { get; init; }
 
     /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
-    [Id(12)] public ClientCertificate? ClientCertificate { get; init; }
+    public ClientCertificate? ClientCertificate { get; init; }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

@@ -1,16 +1,15 @@
 namespace TokenExchange.Definitions;
 
 /// <summary>How an app's access tokens are issued.</summary>
-[GenerateSerializer, Immutable, Alias("tx.AccessTokenPolicy")]
 public sealed record AccessTokenPolicy
 {
     /// <summary><c>jwt</c> (RFC 9068), or <c>opaque</c>: a random handle that resource servers introspect.</summary>
-    [Id(0)] public string Format { get; init; } = AccessTokenFormats.Jwt;
+    public string Format { get; init; } = AccessTokenFormats.Jwt;
 
-    [Id(1)] public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>When false (the default) an issued token never outlives the subject token it came from.</summary>
-    [Id(2)] public bool MayOutliveSubjectToken { get; init; }
+    public bool MayOutliveSubjectToken { get; init; }
 }
 
 public static class AccessTokenFormats

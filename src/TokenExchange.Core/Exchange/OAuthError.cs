@@ -6,12 +6,11 @@ namespace TokenExchange.Exchange;
 /// set only on a refusal by a rate limit: HTTP answers it with 429 and Retry-After, gRPC with
 /// ResourceExhausted and a RetryInfo detail.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("tx.OAuthError")]
 public sealed record OAuthError(
-    [property: Id(0)] string Code,
-    [property: Id(1)] string Description,
-    [property: Id(2)] string? Reason = null,
-    [property: Id(3)] TimeSpan? RetryAfter = null);
+    string Code,
+    string Description,
+    string? Reason = null,
+    TimeSpan? RetryAfter = null);
 
 /// <summary>The OAuth error codes of RFC 6749 section 5.2 and RFC 8693 section 2.2.2.</summary>
 public static class OAuthErrorCodes
