@@ -1,7 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
 using TokenExchange.Sessions;

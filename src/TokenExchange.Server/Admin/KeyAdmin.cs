@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using TokenExchange.Grains;
 using TokenExchange.Grains.Keys;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 using TokenExchange.Protos.V1;
 
 namespace TokenExchange.Server.Admin;

@@ -1,7 +1,7 @@
+using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Users;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 

@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Silo;
