@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
-using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using TokenExchange.Users;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenExchange.Abstractions;
 using TokenExchange.Grains.Keys;
-using TokenExchange.Grains;
 
 namespace TokenExchange.Silo;
 

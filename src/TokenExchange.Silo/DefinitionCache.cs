@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
+using TokenExchange.Abstractions;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
 using TokenExchange.Silo.Handlers;
 
 namespace TokenExchange.Silo;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
-using TokenExchange.Grains;
 
 namespace TokenExchange.Silo;
 

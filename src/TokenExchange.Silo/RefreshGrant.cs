@@ -1,6 +1,6 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -16,7 +16,7 @@ namespace TokenExchange.Silo;
 /// is idempotent per request (an id this silo chooses for the request), so a repeat rotates the family
 /// once, not twice, and is never mistaken for a reuse of a spent token.
 /// </summary>
-public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Handlers.ISubjectSessions store, GrainCallRetry retry)
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Core.Handlers.ISubjectSessions store, GrainCallRetry retry)
 {
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default)
     {

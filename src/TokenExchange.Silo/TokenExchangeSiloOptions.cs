@@ -1,7 +1,7 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
 using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Silo;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Abstractions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Limits;
 using TokenExchange.Tokens;

@@ -1,6 +1,6 @@
 using TokenExchange.Tokens;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// One opaque access token, keyed by its SHA-256 (<c>at/HEX</c>). It holds the claims the token stands for

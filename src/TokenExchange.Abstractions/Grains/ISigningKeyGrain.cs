@@ -1,6 +1,6 @@
 using TokenExchange.Tokens;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// The cluster's signing keys, encrypted at rest; every silo loads them and signs with the current one.

@@ -3,7 +3,7 @@ using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// Per (handler, issuer, subject): the mapped user, cached. The only cross-silo call of an exchange,

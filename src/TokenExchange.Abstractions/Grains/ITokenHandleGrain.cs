@@ -1,6 +1,6 @@
 using TokenExchange.Sessions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// One issued refresh token, keyed by the SHA-256 of the token (<c>rt/HEX</c>): the token itself is never

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// This silo's compiled handlers, rebuilt from each new definition snapshot. A handler whose trust

@@ -5,13 +5,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
-using static TokenExchange.Handlers.RuleBasedUserMapping;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The built-in <c>introspection</c> handler, for opaque subject tokens: asks the IdP's RFC 7662

@@ -1,3 +1,4 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Sessions;
 using TokenExchange.Users;

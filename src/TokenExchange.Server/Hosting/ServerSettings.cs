@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using TokenExchange.Grains;
+using TokenExchange.Abstractions;
 
 namespace TokenExchange.Server.Hosting;
 

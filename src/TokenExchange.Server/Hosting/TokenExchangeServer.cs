@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenExchange.Configuration;
-using TokenExchange.Grains;
 using TokenExchange.Silo;
 using TokenExchange.Silo.Limits;
 using TokenExchange.Server.Admin;

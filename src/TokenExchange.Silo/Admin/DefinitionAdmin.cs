@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Silo.Admin;

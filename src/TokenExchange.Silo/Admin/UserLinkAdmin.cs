@@ -1,6 +1,6 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
-using TokenExchange.Grains;
 
 namespace TokenExchange.Silo.Admin;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
-using TokenExchange.Handlers;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo.Handlers;

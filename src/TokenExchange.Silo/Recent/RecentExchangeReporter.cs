@@ -1,8 +1,8 @@
 using HdrHistogram;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TokenExchange.Abstractions;
 using TokenExchange.Grains.Recent;
-using TokenExchange.Grains;
 
 namespace TokenExchange.Silo.Recent;
 

@@ -1,5 +1,5 @@
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
+using TokenExchange.Abstractions;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Silo;
 using TokenExchange.Tokens;

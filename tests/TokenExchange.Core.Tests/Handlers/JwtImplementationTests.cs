@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;

@@ -4,9 +4,9 @@ using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Clients;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Testing;
 

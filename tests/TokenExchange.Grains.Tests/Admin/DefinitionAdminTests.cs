@@ -1,5 +1,6 @@
 using Xunit.Sdk;
 using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;

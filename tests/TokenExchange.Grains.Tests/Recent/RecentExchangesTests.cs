@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Recent;
 using TokenExchange.Silo.Events;

@@ -1,4 +1,5 @@
 using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;

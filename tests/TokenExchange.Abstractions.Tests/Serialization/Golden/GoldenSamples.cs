@@ -1,6 +1,5 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
