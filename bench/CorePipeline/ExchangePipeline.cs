@@ -3,10 +3,10 @@ using Bench.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Configuration;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Handlers;
 using TokenExchange.Tokens;
 
 namespace Bench.CorePipeline;

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
 using TokenExchange.Users;
 
 namespace Bench.CorePipeline;

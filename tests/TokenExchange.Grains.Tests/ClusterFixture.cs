@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Grains.Tests;
 

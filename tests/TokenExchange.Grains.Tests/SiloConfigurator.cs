@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Tests;
@@ -15,7 +15,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.AddMemoryGrainStorage(StorageNames.Definitions);
         siloBuilder.AddMemoryGrainStorage(StorageNames.Sessions);
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
-        siloBuilder.Services.AddSingleton<Grains.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
+        siloBuilder.Services.AddSingleton<TokenExchange.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
         siloBuilder.AddIncomingGrainCallFilter<FailingWrites>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {

@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>The durable definition of one app, keyed by client id.</summary>
 [Alias("tx.IAppGrain")]

@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// The list of defined apps and handlers with a version that changes on every definition change.

@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>The durable definition of one handler, keyed by handler name.</summary>
 [Alias("tx.IHandlerDefinitionGrain")]

@@ -1,4 +1,6 @@
-namespace TokenExchange.Grains;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// One opaque access token, keyed by its SHA-256 (<c>at/HEX</c>). It holds the claims the token stands for
@@ -12,12 +14,3 @@ public interface IOpaqueAccessTokenGrain : IGrainWithStringKey
     [Alias("Revoke")] Task Revoke();
 }
 
-[GenerateSerializer, Immutable, Alias("tx.OpaqueAccessToken")]
-public sealed record OpaqueAccessToken(
-    [property: Id(0)] string ClaimsJson,
-    [property: Id(1)] string ClientId,
-    [property: Id(2)] string UserId,
-    [property: Id(3)] DateTimeOffset IssuedAt,
-    [property: Id(4)] DateTimeOffset ExpiresAt,
-    [property: Id(5)] bool Revoked = false,
-    [property: Id(6)] string? SessionKey = null);

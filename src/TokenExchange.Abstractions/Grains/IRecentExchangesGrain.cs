@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// The cluster's recent token operations for the Setup page's live view: every silo adds what it saw every

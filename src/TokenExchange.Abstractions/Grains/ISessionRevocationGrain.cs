@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// When a subject session was revoked (<c>txctl revoke --subject</c>), keyed by the session id that the

@@ -1,4 +1,6 @@
-namespace TokenExchange.Grains;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// The cluster's signing keys, encrypted at rest; every silo loads them and signs with the current one.
@@ -42,11 +44,3 @@ public sealed record SigningKeySet(
     [property: Id(0)] long Version,
     [property: Id(1)] SigningKeyEntry[] Keys);
 
-/// <summary>One key: its private JWK encrypted with the key-encryption key, and when it signs and retires.</summary>
-[GenerateSerializer, Immutable, Alias("tx.SigningKeyEntry")]
-public sealed record SigningKeyEntry(
-    [property: Id(0)] string KeyId,
-    [property: Id(1)] string ProtectedJwk,
-    [property: Id(2)] DateTimeOffset CreatedAt,
-    [property: Id(3)] DateTimeOffset ActivatesAt,
-    [property: Id(4)] DateTimeOffset? RetiresAt);

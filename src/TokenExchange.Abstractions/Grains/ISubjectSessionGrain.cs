@@ -1,8 +1,9 @@
 using Orleans.Concurrency;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// Per (handler, issuer, subject): the mapped user, cached. The only cross-silo call of an exchange,
@@ -48,62 +49,3 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
 
-/// <summary>What the handler asks of a subject session: the user for this validated subject.</summary>
-[GenerateSerializer, Immutable, Alias("tx.SubjectUserRequest")]
-public sealed record SubjectUserRequest
-{
-    [Id(0)] public required string HandlerName { get; init; }
-    [Id(1)] public required string AppName { get; init; }
-
-    /// <summary>Whether the app's enablement of the handler lets this exchange create a user.</summary>
-    [Id(2)] public bool AllowUserCreation { get; init; }
-
-    [Id(3)] public required ValidatedSubject Subject { get; init; }
-
-    /// <summary>When set, a refresh token family is started for the user in the same call.</summary>
-    [Id(4)] public RefreshGrant? Refresh { get; init; }
-    [Id(5)] public TimeSpan RefreshLifetime { get; init; }
-
-    /// <summary>How long the family started may last, however often it rotates (the app's absolute lifetime).</summary>
-    [Id(6)] public TimeSpan RefreshAbsoluteLifetime { get; init; }
-
-    /// <summary>
-    /// Set by the silo that sends the request (never by a client) when it starts a refresh token family:
-    /// the same id again is a repeat of a call whose answer was lost, and gets the same family.
-    /// </summary>
-    [Id(7)] public string? RequestId { get; init; }
-}
-
-/// <summary>A subject as the handler's validation found it.</summary>
-[GenerateSerializer, Immutable, Alias("tx.ValidatedSubject")]
-public sealed record ValidatedSubject
-{
-    [Id(0)] public required string Subject { get; init; }
-    [Id(1)] public required string Issuer { get; init; }
-    [Id(2)] public Dictionary<string, string> Claims { get; init; } = [];
-    [Id(3)] public string? Username { get; init; }
-    [Id(4)] public string? Email { get; init; }
-    [Id(5)] public string? DisplayName { get; init; }
-    [Id(6)] public string? FederationId { get; init; }
-    [Id(7)] public DateTimeOffset? ExpiresAt { get; init; }
-
-    /// <summary>Whether the IdP says the email is verified: a JSON true only (never the string "true").</summary>
-    [Id(8)] public bool EmailVerified { get; init; }
-}
-
-[GenerateSerializer, Immutable, Alias("tx.UserResolution")]
-public sealed record UserResolution(
-    [property: Id(0)] UserRecord? User,
-    [property: Id(1)] OAuthError? Error,
-    [property: Id(2)] bool Created = false)
-{
-    /// <summary>The refresh token issued with the user, when one was asked for.</summary>
-    [Id(3)] public string? RefreshToken { get; init; }
-    [Id(4)] public DateTimeOffset RefreshExpiresAt { get; init; }
-
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append($"User = {User?.Id}, Error = {Error?.Code}, Created = {Created}, RefreshToken = {Redacted.Mark(RefreshToken)}, RefreshExpiresAt = {RefreshExpiresAt:O}");
-        return true;
-    }
-}

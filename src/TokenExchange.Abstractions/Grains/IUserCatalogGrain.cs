@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// One bucket of the list of user ids (key: <c>users/NNNN</c>), so users can be listed without a grain that

@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>One local user, keyed by user id.</summary>
 [Alias("tx.IUserGrain")]

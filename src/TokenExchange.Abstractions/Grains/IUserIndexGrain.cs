@@ -1,4 +1,4 @@
-namespace TokenExchange.Grains;
+namespace TokenExchange.Abstractions;
 
 /// <summary>
 /// One value of one user attribute (key: <c>attribute/value</c>), or one external identity's link (key:

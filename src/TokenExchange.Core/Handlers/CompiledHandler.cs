@@ -2,10 +2,11 @@ using System.Diagnostics;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// A handler definition made ready to run: its implementation (built-in or an operator's), and for a

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
+using TokenExchange.Handlers;
 using TokenExchange.Tokens;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>Builds <see cref="CompiledHandler"/>s from definitions, with what they need from the silo.</summary>
 public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksCachePolicy jwksPolicy, HandlerTypeCatalog plugins, TimeProvider time, ILoggerFactory loggers, TokenExchangeMetrics metrics)

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using TokenExchange.Handlers;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// Operators' handler types, loaded at start-up from a plugins folder: every <c>*.dll</c> there (or in

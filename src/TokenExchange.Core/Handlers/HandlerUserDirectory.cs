@@ -1,7 +1,8 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>The cluster's user directory as handlers see it (lookups only; creation is the cluster's).</summary>
 public sealed class HandlerUserDirectory(IUserDirectory directory) : IHandlerUserDirectory

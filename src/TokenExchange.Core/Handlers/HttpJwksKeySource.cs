@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Diagnostics;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// An IdP's JWKS fetched over HTTP and cached. Refetched when a token names an unknown kid (key rotation

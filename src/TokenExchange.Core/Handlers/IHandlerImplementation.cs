@@ -1,7 +1,8 @@
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The two operations of a handler (docs/spec.md, section 5) as the cluster runs them: failures come back as the

@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>Where a jwt handler gets the IdP's public keys from.</summary>
 public interface IKeySource

@@ -1,6 +1,6 @@
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>The subject sessions, as a handler's exchange needs them: the user for a validated subject.</summary>
 public interface ISubjectSessions : Tokens.IOpaqueTokenStore

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using TokenExchange.Definitions;
-using TokenExchange.Grains;
-using static TokenExchange.Handlers.RuleBasedUserMapping;
+using TokenExchange.Sessions;
+using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The IdP's JSON answer as a subject or a refusal: RFC 7662 section 2.2's <c>active</c> (a userinfo answer is

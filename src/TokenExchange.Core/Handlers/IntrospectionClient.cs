@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// Asks the IdP about one token over HTTP: RFC 7662 introspection (POST, our client credentials as HTTP Basic)

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The built-in <c>introspection</c> handler, for opaque subject tokens: asks the IdP's RFC 7662

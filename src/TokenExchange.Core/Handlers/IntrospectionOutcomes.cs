@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The ways an introspection call ends, each counted, logged and given the time it may be cached: an active

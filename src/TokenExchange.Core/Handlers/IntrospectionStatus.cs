@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Exchange;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// What the IdP's HTTP status says before its body is read. A userinfo endpoint's 401/403 refuses the token

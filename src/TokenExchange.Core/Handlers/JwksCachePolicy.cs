@@ -1,4 +1,4 @@
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>How an IdP's JWKS is cached.</summary>
 public sealed record JwksCachePolicy

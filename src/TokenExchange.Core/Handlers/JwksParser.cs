@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 public static class JwksParser
 {

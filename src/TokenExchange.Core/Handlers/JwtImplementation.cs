@@ -1,9 +1,10 @@
+using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
-using static TokenExchange.Handlers.RuleBasedUserMapping;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The built-in <c>jwt</c> handler: validation by <see cref="JwtSubjectTokenValidator"/>, user mapping by

@@ -2,9 +2,10 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// An operator's <see cref="TokenExchangeHandler"/>, run within its time budget: one that throws fails

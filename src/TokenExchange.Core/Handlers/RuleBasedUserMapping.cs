@@ -1,8 +1,9 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// The built-in handlers' user mapping, run for a subject that has no link yet. Only where the rule says

@@ -1,6 +1,6 @@
 using Microsoft.IdentityModel.Tokens;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>Keys fixed in configuration (an inline JWKS) or held in memory (the dev issuer).</summary>
 public sealed class StaticKeySource(IReadOnlyList<SecurityKey> keys) : IKeySource

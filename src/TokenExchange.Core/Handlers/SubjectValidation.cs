@@ -1,7 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Exchange;
 
-namespace TokenExchange.Handlers;
+namespace TokenExchange.Core.Handlers;
 
 /// <summary>What a handler's validation of a subject token found (docs/spec.md, section 5).</summary>
 public sealed record SubjectValidation

@@ -1,4 +1,3 @@
-using TokenExchange.Grains;
 
 namespace TokenExchange.Tokens;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 using TokenExchange.Handlers;
 
 namespace TokenExchange.Users;

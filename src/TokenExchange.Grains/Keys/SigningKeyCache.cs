@@ -1,3 +1,4 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Grains.Keys;

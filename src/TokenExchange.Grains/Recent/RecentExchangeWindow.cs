@@ -1,4 +1,5 @@
 using HdrHistogram;
+using TokenExchange.Abstractions;
 
 namespace TokenExchange.Grains.Recent;
 

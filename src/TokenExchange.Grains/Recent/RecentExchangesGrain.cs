@@ -1,3 +1,5 @@
+using TokenExchange.Abstractions;
+
 namespace TokenExchange.Grains.Recent;
 
 /// <summary>One activation for the cluster, kept in memory: a live view may forget on a restart.</summary>

@@ -1,3 +1,6 @@
+using TokenExchange.Abstractions;
+using TokenExchange.Tokens;
+
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>An opaque access token's claims, keyed by the handle's hash; looked up for any presented token, so kept briefly like <see cref="TokenHandleGrain"/>.</summary>

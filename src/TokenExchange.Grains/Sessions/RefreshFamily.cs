@@ -1,3 +1,5 @@
+using TokenExchange.Sessions;
+
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>

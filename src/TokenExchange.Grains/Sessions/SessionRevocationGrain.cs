@@ -1,3 +1,5 @@
+using TokenExchange.Abstractions;
+
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>

@@ -1,9 +1,10 @@
+using TokenExchange.Abstractions;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Handlers;
 using TokenExchange.Grains.Users;
-using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using TokenExchange.Users;
 

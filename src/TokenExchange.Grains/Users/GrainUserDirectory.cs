@@ -1,4 +1,6 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
+using TokenExchange.Sessions;
 using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Users;

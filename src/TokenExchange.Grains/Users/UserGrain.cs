@@ -1,3 +1,4 @@
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 
 namespace TokenExchange.Grains.Users;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Server.Admin;
 

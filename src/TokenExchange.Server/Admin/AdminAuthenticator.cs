@@ -57,7 +57,7 @@ public sealed class AdminAuthenticator(
         if (credential.Count(c => c == '.') == 2) return await VerifyTokenAsync(credential, what, address);
         if (authority.KeyHashes.Count == 0 || !ClientSecretHasher.Verify(credential, authority.KeyHashes))
             return Refuse(AdminCredentialFailure.Invalid, "admin credentials are not valid", "admin key does not match", what, address, null);
-        return AdminVerdict.Allow("key:" + Grains.Silo.Events.TokenEvents.TokenHash(credential), null);
+        return AdminVerdict.Allow("key:" + TokenExchange.Silo.Events.TokenEvents.TokenHash(credential), null);
     }
 
     /// <summary>

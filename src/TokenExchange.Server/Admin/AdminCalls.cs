@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
-using TokenExchange.Grains.Admin;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Server.Admin;
 

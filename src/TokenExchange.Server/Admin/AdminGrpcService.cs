@@ -1,8 +1,8 @@
 using Grpc.Core;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo.Events;
 using TokenExchange.Protos.V1;
 using TokenExchange.Storage;
 using Change = TokenExchange.Protos.V1.Change;

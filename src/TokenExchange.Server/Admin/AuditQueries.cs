@@ -1,6 +1,6 @@
 using System.Globalization;
 using Grpc.Core;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 using TokenExchange.Protos.V1;
 using TokenExchange.Storage;
 

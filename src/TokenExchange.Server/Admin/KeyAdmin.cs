@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using TokenExchange.Grains;
+using TokenExchange.Abstractions;
 using TokenExchange.Grains.Keys;
-using TokenExchange.Grains.Silo;
 using TokenExchange.Protos.V1;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Admin;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Protos.V1;
 
 namespace TokenExchange.Server.Admin;

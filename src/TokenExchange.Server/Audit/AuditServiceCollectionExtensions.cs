@@ -1,5 +1,5 @@
 using Npgsql;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 using TokenExchange.Storage;
 
 namespace TokenExchange.Server.Audit;

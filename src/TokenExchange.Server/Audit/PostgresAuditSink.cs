@@ -1,6 +1,6 @@
 using TokenExchange.Diagnostics;
 using System.Threading.Channels;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 using TokenExchange.Storage;
 
 namespace TokenExchange.Server.Audit;

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using ClientCertificate = TokenExchange.Exchange.ClientCertificate;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Tls;
 using CoreRequest = TokenExchange.Exchange.ExchangeRequest;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenExchange.Grains.Keys;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Health;
 

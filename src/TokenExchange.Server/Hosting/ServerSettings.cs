@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using TokenExchange.Grains;
+using TokenExchange.Abstractions;
 
 namespace TokenExchange.Server.Hosting;
 
@@ -106,7 +106,7 @@ public sealed record ServerSettings
     public bool AuditToPostgres { get; init; }
 
     /// <summary>How long a request's grain calls may take, retries after a silo died or left included (see GracefulLeave, GrainCallRetry).</summary>
-    public TimeSpan RequestTimeout { get; init; } = TokenExchange.Grains.Silo.TokenExchangeSiloOptions.DefaultRequestTimeout;
+    public TimeSpan RequestTimeout { get; init; } = TokenExchange.Silo.TokenExchangeSiloOptions.DefaultRequestTimeout;
 
     /// <summary>
     /// After SIGTERM, how long the silo reports unready but keeps serving new requests, so load balancers stop

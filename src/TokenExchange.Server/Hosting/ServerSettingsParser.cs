@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using TokenExchange.Grains;
+using TokenExchange.Abstractions;
 using O = TokenExchange.Server.Hosting.ServerOptions;
 
 namespace TokenExchange.Server.Hosting;

@@ -1,7 +1,6 @@
 using TokenExchange.Configuration;
-using TokenExchange.Grains;
-using TokenExchange.Grains.Silo;
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo;
+using TokenExchange.Silo.Limits;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Audit;
 using TokenExchange.Server.Embedded;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Http;
 

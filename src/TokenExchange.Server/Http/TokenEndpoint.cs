@@ -1,5 +1,5 @@
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Silo;
+using TokenExchange.Silo;
 using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Http;

@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Server.Setup;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Orleans.Dashboard;
-using TokenExchange.Grains.Recent;
+using TokenExchange.Silo.Recent;
 
 namespace TokenExchange.Server.Setup;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Core.Tests.Exchange;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Diagnostics;
-using TokenExchange.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

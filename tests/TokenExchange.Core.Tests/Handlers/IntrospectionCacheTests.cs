@@ -1,4 +1,5 @@
-using TokenExchange.Handlers;
+using TokenExchange.Core.Handlers;
+
 
 namespace TokenExchange.Core.Tests.Handlers;
 

@@ -4,12 +4,13 @@ using System.Text;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Core.Tests.Handlers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
-using TokenExchange.Handlers;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

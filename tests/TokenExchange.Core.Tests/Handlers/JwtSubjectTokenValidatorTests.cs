@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
-using TokenExchange.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

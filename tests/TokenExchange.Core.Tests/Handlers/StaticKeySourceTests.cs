@@ -1,4 +1,4 @@
-using TokenExchange.Handlers;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

@@ -4,10 +4,10 @@ using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Clients;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
-using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Properties;

@@ -1,4 +1,3 @@
-using TokenExchange.Grains;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Core.Tests.Tokens;

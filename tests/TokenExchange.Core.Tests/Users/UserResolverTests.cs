@@ -1,7 +1,7 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Users;
 
 namespace TokenExchange.Core.Tests.Users;

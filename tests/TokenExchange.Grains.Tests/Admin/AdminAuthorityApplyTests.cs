@@ -1,5 +1,5 @@
 using TokenExchange.Configuration;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Grains.Tests.Admin;
 

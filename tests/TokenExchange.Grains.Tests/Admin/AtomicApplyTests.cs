@@ -1,8 +1,9 @@
+using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
 using TokenExchange.Grains.Users;
-using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Grains.Tests.Admin;
 

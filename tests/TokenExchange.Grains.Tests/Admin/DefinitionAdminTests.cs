@@ -1,11 +1,12 @@
+using Xunit.Sdk;
+using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Admin;
-using TokenExchange.Grains.Silo;
 using TokenExchange.Grains.Users;
-using Xunit.Sdk;
-using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Grains.Tests.Admin;
 

@@ -1,6 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
-using TokenExchange.Grains.Keys;
 using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
+using TokenExchange.Grains.Keys;
 
 namespace TokenExchange.Grains.Tests.Keys;
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Recent;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
+using TokenExchange.Silo.Recent;
 
 namespace TokenExchange.Grains.Tests.Recent;
 

@@ -1,7 +1,8 @@
-using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
-using TokenExchange.Grains.Silo;
 using static TokenExchange.Grains.Tests.TestDefinitions;
+using TokenExchange.Abstractions;
+using TokenExchange.Definitions;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Grains.Tests.Silo;
 

@@ -1,6 +1,6 @@
+using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Users;
 

@@ -55,7 +55,7 @@ public sealed class AdminAuthorityServer : IAsyncDisposable
         {
             builder.Services.AddKeyedSingleton<TimeProvider>(AdminAuthenticator.ClockKey, clock);
             builder.Logging.AddProvider(logs);
-            builder.Logging.AddFilter(Grains.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
+            builder.Logging.AddFilter(TokenExchange.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
         }, "--issuer", Issuer);
         return new AdminAuthorityServer(idp, jwks, server, clock, logs);
     }
@@ -93,7 +93,7 @@ public sealed class AdminAuthorityServer : IAsyncDisposable
 
     /// <summary>The audit log's refused admin sign-ins so far.</summary>
     public IReadOnlyList<string> RefusedSignIns() =>
-        [.. Logs.Lines.Where(l => l.Category == Grains.Silo.Events.AuditLogSink.Category && l.Message.Contains("admin sign-in refused", StringComparison.Ordinal)).Select(l => l.Message)];
+        [.. Logs.Lines.Where(l => l.Category == TokenExchange.Silo.Events.AuditLogSink.Category && l.Message.Contains("admin sign-in refused", StringComparison.Ordinal)).Select(l => l.Message)];
 
     public async ValueTask DisposeAsync()
     {

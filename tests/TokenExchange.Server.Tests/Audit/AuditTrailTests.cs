@@ -41,11 +41,11 @@ public sealed class AuditTrailTests
         Assert.Equal(["admin", "exchange", "exchange", "introspect", "refresh", "revoke"], rows.Select(r => r.Operation).Order());
         var exchange = rows.Single(r => r is { Operation: "exchange", Outcome: "ok" });
         Assert.Equal(("orders-service", "partner", "u-alice", "127.0.0.1"), (exchange.ClientId, exchange.Handler, exchange.UserId, exchange.ClientAddress));
-        Assert.Equal(Grains.Silo.Events.TokenEvents.TokenHash(subjectToken), exchange.TokenHash);
+        Assert.Equal(TokenExchange.Silo.Events.TokenEvents.TokenHash(subjectToken), exchange.TokenHash);
         var refused = rows.Single(r => r is { Operation: "exchange", Outcome: "refused" });
         Assert.Equal("invalid_request", refused.ErrorCode);
         var admin = rows.Single(r => r.Operation == "admin");
-        Assert.Equal("key:" + Grains.Silo.Events.TokenEvents.TokenHash(AdminKey), admin.Actor);
+        Assert.Equal("key:" + TokenExchange.Silo.Events.TokenEvents.TokenHash(AdminKey), admin.Actor);
         Assert.Equal("disable-app: update handler secondary", admin.Detail);
         Assert.Equal(("orders-service", "secondary"), (admin.ClientId, admin.Handler));
         Assert.All(rows, r => Assert.False(string.IsNullOrEmpty(r.Silo)));
@@ -62,15 +62,15 @@ public sealed class AuditTrailTests
         await using var server = await LoopbackServer.StartAsync(Config(idp, jwks), builder =>
         {
             builder.Logging.AddProvider(logs);
-            builder.Logging.AddFilter(Grains.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
+            builder.Logging.AddFilter(TokenExchange.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
         });
 
         var subjectToken = idp.Token();
         var (accessToken, refreshToken) = await Run(server, subjectToken);
 
-        var audit = logs.Lines.Where(l => l.Category == Grains.Silo.Events.AuditLogSink.Category).Select(l => l.Message).ToList();
+        var audit = logs.Lines.Where(l => l.Category == TokenExchange.Silo.Events.AuditLogSink.Category).Select(l => l.Message).ToList();
         Assert.Equal(6, audit.Count);
-        Assert.Contains(audit, line => line.StartsWith("exchange outcome=ok", StringComparison.Ordinal) && line.Contains("token=" + Grains.Silo.Events.TokenEvents.TokenHash(subjectToken)));
+        Assert.Contains(audit, line => line.StartsWith("exchange outcome=ok", StringComparison.Ordinal) && line.Contains("token=" + TokenExchange.Silo.Events.TokenEvents.TokenHash(subjectToken)));
         Assert.Contains(audit, line => line.StartsWith("admin outcome=ok actor=key:", StringComparison.Ordinal) && line.Contains("disable-app: update handler secondary"));
         Assert.All(audit, line => Assert.Contains("silo=", line));
         foreach (var secret in new[] { subjectToken, accessToken, refreshToken, Secret, AdminKey })

@@ -39,7 +39,7 @@ public sealed class ForgedLogLineTests
         await using var server = await LoopbackServer.StartAsync(Config(idp, jwks), builder =>
         {
             builder.Logging.AddProvider(logs);
-            builder.Logging.AddFilter(Grains.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
+            builder.Logging.AddFilter(TokenExchange.Silo.Events.AuditLogSink.Category, LogLevel.Debug);
         }, ["--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "false",
             .. ClusterCertificateFiles.ForTests.Arguments]);
 
@@ -64,7 +64,7 @@ public sealed class ForgedLogLineTests
 
         // Each gRPC call is recorded, with its client_id escaped; the HTTP requests were refused before any record.
         var rows = await UntilRows(server.Services.GetRequiredService<AuditTable>(), 3 * Breaks.Length);
-        var audit = logs.Lines.Where(l => l.Category == Grains.Silo.Events.AuditLogSink.Category).Select(l => l.Message).ToList();
+        var audit = logs.Lines.Where(l => l.Category == TokenExchange.Silo.Events.AuditLogSink.Category).Select(l => l.Message).ToList();
         Assert.Equal(3 * Breaks.Length, audit.Count(line => line.Contains(Forgery, StringComparison.Ordinal)));
         foreach (var escaped in new[] { @"client=x\nFORGED", @"client=x\r\nFORGED", @"client=x\0FORGED", @"client=x\u001b[1A\u001b[2KFORGED", @"client=x\u2028FORGED" })
             Assert.Equal(3, audit.Count(line => line.Contains(escaped, StringComparison.Ordinal)));

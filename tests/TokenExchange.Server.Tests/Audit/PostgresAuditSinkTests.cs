@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 using TokenExchange.Server.Audit;
 using TokenExchange.Storage;
 

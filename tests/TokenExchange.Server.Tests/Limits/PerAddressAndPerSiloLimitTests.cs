@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TokenExchange.Grains.Silo;
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo;
+using TokenExchange.Silo.Limits;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
 

@@ -5,7 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo.Limits;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
@@ -132,7 +132,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     /// <summary>Until this silo's definition cache has orders-service with the given burst (it follows within a refresh).</summary>
     private async Task UntilLimits(int burst)
     {
-        var cache = server.Services.GetRequiredService<Grains.Silo.DefinitionCache>();
+        var cache = server.Services.GetRequiredService<TokenExchange.Silo.DefinitionCache>();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (cache.Snapshot.Apps["orders-service"].RateLimits.EffectiveBurst != burst)
         {

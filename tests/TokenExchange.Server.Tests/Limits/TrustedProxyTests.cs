@@ -3,7 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo.Limits;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;

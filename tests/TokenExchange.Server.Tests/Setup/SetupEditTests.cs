@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using static Microsoft.Playwright.Assertions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
-using static Microsoft.Playwright.Assertions;
+using TokenExchange.Silo.Admin;
+using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Server.Tests.Setup;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,5 @@
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;

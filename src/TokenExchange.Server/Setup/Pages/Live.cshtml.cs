@@ -1,6 +1,6 @@
-using TokenExchange.Grains;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Abstractions;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

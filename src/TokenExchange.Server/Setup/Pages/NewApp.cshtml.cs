@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using TokenExchange.Clients;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;

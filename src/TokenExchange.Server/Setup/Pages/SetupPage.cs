@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;

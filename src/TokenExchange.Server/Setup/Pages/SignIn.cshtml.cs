@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using TokenExchange.Grains.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;

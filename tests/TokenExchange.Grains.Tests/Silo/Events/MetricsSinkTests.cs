@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Grains.Tests.Silo.Events;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Grains.Tests.Silo.Events;
 

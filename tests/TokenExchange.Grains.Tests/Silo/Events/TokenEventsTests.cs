@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Silo.Events;
+using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Grains.Tests.Silo.Events;
 

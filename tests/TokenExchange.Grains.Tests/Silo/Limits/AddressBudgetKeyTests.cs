@@ -1,4 +1,4 @@
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Grains.Tests.Silo.Limits;
 

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Definitions;
-using TokenExchange.Grains.Silo.Limits;
+using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Grains.Tests.Silo.Limits;
 

@@ -1,0 +1,19 @@
+namespace TokenExchange.Definitions;
+
+/// <summary>How an app's access tokens are issued.</summary>
+public sealed record AccessTokenPolicy
+{
+    /// <summary><c>jwt</c> (RFC 9068), or <c>opaque</c>: a random handle that resource servers introspect.</summary>
+    public string Format { get; init; } = AccessTokenFormats.Jwt;
+
+    public TimeSpan Lifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>When false (the default) an issued token never outlives the subject token it came from.</summary>
+    public bool MayOutliveSubjectToken { get; init; }
+}
+
+public static class AccessTokenFormats
+{
+    public const string Jwt = "jwt";
+    public const string Opaque = "opaque";
+}

@@ -1,0 +1,30 @@
+namespace TokenExchange.Exchange;
+
+/// <summary>One token exchange request, as parsed by either front door (gRPC or HTTP).</summary>
+public sealed record ExchangeRequest
+{
+    public string? ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? SubjectToken { get; init; }
+    public string? SubjectTokenType { get; init; }
+    public string? ActorToken { get; init; }
+    public string? ActorTokenType { get; init; }
+    public string? RequestedTokenType { get; init; }
+    public string[] Scopes { get; init; } = [];
+    public string[] Audiences { get; init; } = [];
+    public string[] Resources { get; init; } = [];
+    public string? TokenHandler { get; init; }
+
+    /// <summary>The address of the caller, for audit.</summary>
+    public string? ClientAddress { get; init; }
+
+    /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
+    public ClientCertificate? ClientCertificate { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, ActorToken = {Redacted.Mark(ActorToken)}, ");
+        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}");
+        return true;
+    }
+}

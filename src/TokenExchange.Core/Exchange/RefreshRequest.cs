@@ -1,0 +1,23 @@
+namespace TokenExchange.Exchange;
+
+/// <summary>A refresh token grant (RFC 6749 section 6), as parsed by either front door.</summary>
+public sealed record RefreshRequest
+{
+    public string? ClientId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? RefreshToken { get; init; }
+
+    /// <summary>Narrower scopes than the refresh token was issued with; empty keeps them all.</summary>
+    public string[] Scopes { get; init; } = [];
+
+    public string? ClientAddress { get; init; }
+
+    /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
+    public ClientCertificate? ClientCertificate { get; init; }
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}");
+        return true;
+    }
+}

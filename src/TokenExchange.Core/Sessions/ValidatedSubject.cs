@@ -1,0 +1,20 @@
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+
+namespace TokenExchange.Sessions;
+
+/// <summary>A subject as the handler's validation found it.</summary>
+public sealed record ValidatedSubject
+{
+    public required string Subject { get; init; }
+    public required string Issuer { get; init; }
+    public Dictionary<string, string> Claims { get; init; } = [];
+    public string? Username { get; init; }
+    public string? Email { get; init; }
+    public string? DisplayName { get; init; }
+    public string? FederationId { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Whether the IdP says the email is verified: a JSON true only (never the string "true").</summary>
+    public bool EmailVerified { get; init; }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using TokenExchange.Diagnostics;
+using TokenExchange.Exchange;
+using TokenExchange.Silo.Handlers;
+using TokenExchange.Silo.Events;
+using TokenExchange.Silo.Limits;
+
+namespace TokenExchange.Silo;
+
+/// <summary>
+/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, authorize the
+/// request against this silo's cached definitions, run the chosen handler on this silo, and
+/// record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
+/// trace context the caller sent).
+/// </summary>
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)
+{
+    public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
+    {
+        using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
+        var startedAt = Stopwatch.GetTimestamp();
+        var snapshot = definitions.Snapshot;
+        var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        string? handlerName = null;
+        ExchangeOutcome outcome;
+        if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
+        {
+            outcome = ExchangeOutcome.Failure(limited);
+        }
+        else
+        {
+            var authorization = authorizer.Authorize(request, snapshot);
+            handlerName = authorization.Exchange?.HandlerName;
+            outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(authorization.Exchange!, cancellationToken);
+            // The handler answers invalid_request only for a subject or actor token it refused.
+            if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
+        }
+        events.Record(TokenOperation.Exchange, startedAt, request.ClientId, handlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress);
+        Describe(span, snapshot, request.ClientId, handlerName, outcome.Error);
+        return outcome;
+    }
+
+    /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken)
+    {
+        using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Refresh);
+        var startedAt = Stopwatch.GetTimestamp();
+        var app = RateLimits.ChargeableApp(definitions.Snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        ExchangeOutcome outcome;
+        if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
+        {
+            outcome = ExchangeOutcome.Failure(limited);
+        }
+        else
+        {
+            try
+            {
+                outcome = await refreshGrant.RefreshAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcome = ExchangeOutcome.Failure(OrleansFailures.ToOAuthError(e));
+            }
+            // A refused refresh token spends like a refused subject token: guessing them is the same attack.
+            if (outcome.Error is { Code: OAuthErrorCodes.InvalidGrant }) limits.InvalidToken(app, request.ClientAddress);
+        }
+        events.Record(TokenOperation.Refresh, startedAt, request.ClientId, null, outcome.Error, outcome.UserId, request.RefreshToken, request.ClientAddress);
+        Describe(span, definitions.Snapshot, request.ClientId, null, outcome.Error);
+        return outcome;
+    }
+
+    /// <summary>The span's tags, as bounded as the metrics' (a span is exported as widely).</summary>
+    private static void Describe(Activity? span, TokenExchange.Definitions.DefinitionSnapshot snapshot, string? clientId, string? handler, OAuthError? error)
+    {
+        if (span is null || !span.IsAllDataRequested) return;
+        span.SetTag("tokenexchange.app", MetricsSink.App(snapshot, clientId, error?.Code));
+        span.SetTag("tokenexchange.handler", MetricsSink.Handler(snapshot, handler));
+        if (error is not null) span.Fail(MetricsSink.Error(error.Code)!);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenExchange.Silo.Handlers;
+
+namespace TokenExchange.Silo;
+
+/// <summary>
+/// Runs a grain call of a request and repeats it when it failed because its silo died or is leaving
+/// (<see cref="OrleansFailures.IsSiloGone"/>; a response timeout only when a silo has been declared dead
+/// since the attempt began), with a short backoff, until it succeeds or the request's deadline passes:
+/// the caller's token (the gRPC deadline, the HTTP client going away) or
+/// <see cref="TokenExchangeSiloOptions.RequestTimeout"/> after the first attempt, whichever comes first.
+/// Orleans fails a call to a silo the moment membership declares that silo dead, and the next attempt
+/// activates the grain on a survivor; until then attempts fail fast (the connection is refused).
+/// Only idempotent calls may come through here: every subject-session operation is (see
+/// <see cref="Sessions.SubjectSessionGrain"/>). When the deadline passes, the last failure is thrown, which
+/// the front door answers with temporarily_unavailable.
+/// </summary>
+public sealed class GrainCallRetry(IClusterMembershipService membership, IOptions<TokenExchangeSiloOptions> options, TimeProvider time, ILogger<GrainCallRetry> logger)
+{
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(400);
+
+    public async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var budget = new CancellationTokenSource(options.Value.RequestTimeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var backoff = FirstBackoff;
+        for (var attempt = 1; ; attempt++)
+        {
+            var membershipBefore = membership.CurrentSnapshot;
+            Exception failure;
+            try
+            {
+                return await call().WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // The call is abandoned (a silo that died with it is not declared dead yet): the deadline wins.
+                throw new TimeoutException($"no answer from the cluster within the request's deadline ({attempt} attempts)");
+            }
+            catch (Exception e) when (OrleansFailures.IsSiloGone(e) || (OrleansFailures.IsTimeout(e) && SiloDiedSince(membershipBefore)))
+            {
+                failure = e;
+            }
+            logger.LogDebug("Grain call attempt {Attempt} failed ({Error}); retrying in {Backoff} ms", attempt, failure.GetType().Name, backoff.TotalMilliseconds);
+            try
+            {
+                await Task.Delay(backoff, time, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+            backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+        }
+    }
+
+    public Task CallAsync(Func<Task> call, CancellationToken cancellationToken) =>
+        CallAsync(async () => { await call().ConfigureAwait(false); return true; }, cancellationToken);
+
+    private bool SiloDiedSince(ClusterMembershipSnapshot before)
+    {
+        var now = membership.CurrentSnapshot;
+        return now.Version > before.Version && now.Members.Values.Any(m => m.Status == SiloStatus.Dead && before.GetSiloStatus(m.SiloAddress) != SiloStatus.Dead);
+    }
+}

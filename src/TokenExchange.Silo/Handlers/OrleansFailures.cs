@@ -1,0 +1,57 @@
+using Orleans.Runtime;
+using TokenExchange.Exchange;
+
+namespace TokenExchange.Silo.Handlers;
+
+/// <summary>Maps a failure of the cluster itself (a grain call, storage) to the OAuth error a client sees.</summary>
+public static class OrleansFailures
+{
+    /// <summary>
+    /// A silo that is gone, a call that timed out, or storage that does not answer (anywhere in the
+    /// exception's chain) is temporary: the client may retry. Anything else is a server error.
+    /// </summary>
+    public static OAuthError ToOAuthError(Exception e) => Chain(e).FirstOrDefault(IsTemporary) is { } cause
+        ? Errors.TemporarilyUnavailable("the cluster is temporarily unable to complete the exchange", cause.GetType().Name)
+        : Errors.ServerError(e.GetType().Name);
+
+    /// <summary>
+    /// The call failed because the silo that hosted (or was to host) the grain died or is leaving: the silo
+    /// is known dead, the message was rejected (a silo shutting down rejects what it can no longer run),
+    /// the connection to it failed, or the write lost to a second activation of the grain (for a moment
+    /// after a silo dies there may be two). Once membership has moved the grain, the same call succeeds
+    /// on a new activation, so it is worth repeating where repeating is safe. A rejection because the grain's
+    /// storage failed (PostgreSQL down) is not: repeating it would only add load until the deadline.
+    /// </summary>
+    public static bool IsSiloGone(Exception e) =>
+        Chain(e).Any(c =>
+            c is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+                or Orleans.Networking.Shared.SocketConnectionException or System.Net.Sockets.SocketException
+                or Orleans.Storage.InconsistentStateException)
+        && !Chain(e).Any(IsStorageFailure);
+
+    // Orleans reports a grain that could not activate because its storage failed as a rejection whose text
+    // names the storage provider (the storage exception itself is not always carried along).
+    private static bool IsStorageFailure(Exception e) =>
+        e is System.Data.Common.DbException || e.Message.Contains("Error from storage provider", StringComparison.Ordinal);
+
+    /// <summary>A call that got no answer in Orleans' response timeout.</summary>
+    public static bool IsTimeout(Exception e) => Chain(e).Any(c => c is TimeoutException);
+
+    private static bool IsTemporary(Exception e) =>
+        e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
+            or System.Data.Common.DbException or Orleans.Storage.InconsistentStateException
+            or System.Net.Sockets.SocketException or Orleans.Runtime.Messaging.ConnectionFailedException
+            or Orleans.Networking.Shared.SocketConnectionException;
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain)) yield return inner;
+            }
+        }
+    }
+}

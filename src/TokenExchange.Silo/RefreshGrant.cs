@@ -1,0 +1,74 @@
+using TokenExchange.Abstractions;
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using TokenExchange.Sessions;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Silo;
+
+/// <summary>
+/// The refresh token grant: the token's family rotates in its subject session, and every refresh checks
+/// again that the client is still allowed, the handler still enabled for it, and the user still active.
+/// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
+/// A delegated family's access tokens carry its <c>act</c> chain again and never outlive its NotAfter; the
+/// family itself ends at its absolute lifetime, however often it rotated.
+/// Grain calls are retried when their silo died or is leaving (<see cref="GrainCallRetry"/>); the redemption
+/// is idempotent per request (an id this silo chooses for the request), so a repeat rotates the family
+/// once, not twice, and is never mistaken for a reuse of a spent token.
+/// </summary>
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Core.Handlers.ISubjectSessions store, GrainCallRetry retry)
+{
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(request.ClientId)) return ExchangeOutcome.Failure(Errors.InvalidRequest("client_id is required"));
+        if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
+            return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
+        var snapshot = definitions.Snapshot;
+        var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
+        if (clientError is { Code: OAuthErrorCodes.UnauthorizedClient })
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
+        if (clientError is not null) return ExchangeOutcome.Failure(clientError);
+
+        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
+        var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
+        if (handle is null || handle.ClientId != app!.ClientId)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
+        if (!app.RefreshTokens.Enabled)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
+        var handler = snapshot.Handlers.GetValueOrDefault(handle.HandlerName);
+        var enablement = handler is { Enabled: true } ? Array.Find(handler.Apps, e => e.ClientId == app.ClientId) : null;
+        if (enablement is null)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
+
+        var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+        var requestId = Guid.NewGuid().ToString("N");
+        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
+        if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
+
+        var grant = result.Grant!;
+        var scopes = request.Scopes.Length > 0 ? request.Scopes.Distinct(StringComparer.Ordinal).ToArray() : grant.Scopes.Where(app.AllowedScopes.Contains).ToArray();
+        if (scopes.Any(s => !grant.Scopes.Contains(s) || !app.AllowedScopes.Contains(s)))
+            return ExchangeOutcome.Failure(Errors.InvalidScope("a requested scope is no longer allowed for this client"));
+        var audiences = grant.Audiences.Where(a => a == app.ClientId || app.AllowedAudiences.Contains(a)).ToArray();
+        if (audiences.Length == 0)
+            return ExchangeOutcome.Failure(Errors.InvalidTarget("the refresh token's audiences are no longer allowed for this client"));
+
+        var exchange = new AuthorizedExchange
+        {
+            App = app,
+            Enablement = enablement,
+            HandlerName = handle.HandlerName,
+            SubjectToken = "",
+            SubjectTokenType = TokenTypes.RefreshToken,
+            RequestedTokenType = TokenTypes.AccessToken,
+            Scopes = scopes,
+            Audiences = audiences,
+            // The refreshed access token is bound to the certificate the app authenticated with now (RFC 8705 section 3).
+            CertificateThumbprint = ExchangeAuthorizer.CertificateBinding(app, request.ClientCertificate),
+        };
+        var user = result.User!;
+        var tokens = minter.Mint(exchange, user, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), SubjectSessionKey.SessionId(handle.SessionKey), grant.NotAfter);
+        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store, cancellationToken), user.Id);
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenExchange.Core.Handlers;
+using TokenExchange.Diagnostics;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Keys;
+using TokenExchange.Grains.Sessions;
+using TokenExchange.Grains.Users;
+using TokenExchange.Silo.Handlers;
+using TokenExchange.Silo.Sessions;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Silo;
+
+public static class SiloServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the token exchange services of one silo. The host provides the <see cref="ClusterIssuer"/>
+    /// and grain storage named by <see cref="StorageNames"/>.
+    /// </summary>
+    public static IServiceCollection AddTokenExchangeSilo(this IServiceCollection services, Action<TokenExchangeSiloOptions> configure)
+    {
+        services.Configure(configure);
+        // Per-subject grains leave memory after GrainLifetimes.SubjectSession idle, unless the host set an age.
+        services.Configure<Orleans.Configuration.GrainCollectionOptions>(options =>
+        {
+            foreach (var grainClass in Grains.Sessions.GrainLifetimes.PerSubjectGrainClasses)
+                options.ClassSpecificCollectionAge.TryAdd(grainClass.FullName!, Grains.Sessions.GrainLifetimes.SubjectSession);
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<TokenExchangeMetrics>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Limits);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.Jwks);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.EnableDevIssuer
+            ? new DevIssuerHolder(ActivatorUtilities.CreateInstance<DevIssuer>(sp))
+            : new DevIssuerHolder(null));
+        services.AddSingleton(sp =>
+        {
+            var catalog = HandlerTypeCatalog.Load(sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.PluginsFolder);
+            foreach (var problem in catalog.LoadProblems) sp.GetRequiredService<ILoggerFactory>().CreateLogger<HandlerTypeCatalog>().LogError("Plugin not loaded: {Problem}", problem);
+            return catalog;
+        });
+        services.AddSingleton(sp => new HandlerCompiler(
+            IdpHttpClient.Create(),
+            sp.GetRequiredService<DevIssuerHolder>().Issuer,
+            sp.GetRequiredService<JwksCachePolicy>(),
+            sp.GetRequiredService<HandlerTypeCatalog>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TokenExchangeMetrics>()));
+        services.AddSingleton<HandlerRuntime>();
+        services.AddSingleton<HandlerExecutor>();
+        services.AddSingleton<DefinitionCache>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
+            ? KeyProtector.FromBase64(kek)
+            : KeyProtector.Generate());
+        services.AddSingleton<SigningKeyCache>();
+        services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
+        services.AddSingleton<TokenMinter>();
+        services.AddSingleton<ExchangeAuthorizer>();
+        services.AddSingleton<GrainCallRetry>();
+        services.AddSingleton<RefreshTokenGrant>();
+        services.AddSingleton<TokenInspection>();
+        services.AddSingleton<Events.TokenEvents>();
+        services.AddSingleton<Events.ITokenEventSink, Events.AuditLogSink>();
+        services.AddSingleton(sp => new Limits.RateLimits(
+            sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.RateLimits,
+            sp.GetKeyedService<TimeProvider>(Limits.RateLimits.ClockKey) ?? sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<TokenExchangeMetrics>()));
+        services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
+        services.AddSingleton<ExchangeFrontDoor>();
+        services.AddSingleton<GrainUserDirectory>();
+        services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
+        services.AddSingleton<DefinitionWriter>();
+        services.AddSingleton<Admin.DefinitionAdmin>();
+        services.AddSingleton<Admin.UserLinkAdmin>();
+        services.AddSingleton<ClusterStartup>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterStartup>());
+        return services;
+    }
+}
+
+/// <summary>The dev issuer when enabled; a holder so that "not enabled" is explicit in DI.</summary>
+public sealed record DevIssuerHolder(DevIssuer? Issuer);

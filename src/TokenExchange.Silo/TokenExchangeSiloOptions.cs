@@ -1,0 +1,52 @@
+using TokenExchange.Abstractions;
+using TokenExchange.Configuration;
+using TokenExchange.Core.Handlers;
+using TokenExchange.Exchange;
+using TokenExchange.Silo.Limits;
+
+namespace TokenExchange.Silo;
+
+/// <summary>What a silo of the token exchange cluster needs to know beyond Orleans' own options.</summary>
+public sealed class TokenExchangeSiloOptions
+{
+    /// <summary>How often the silo checks for definition changes; changes reach every silo within about this long.</summary>
+    public TimeSpan DefinitionRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public ExchangeLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// How long a request's grain calls may take, retries after a silo died included (the server's
+    /// --request-timeout; a sooner gRPC deadline wins). Longer than membership takes to declare a killed
+    /// silo dead, so an exchange outlives a failover.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
+
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+
+    public JwksCachePolicy Jwks { get; set; } = new();
+
+    public Limits.RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>Definitions applied when the silo starts (the configuration file), if any.</summary>
+    public ClusterDefinitions? Seed { get; set; }
+
+    /// <summary>
+    /// The key-encryption key of the signing keys at rest (base64 of 32 bytes). Null generates one for this
+    /// process, which only suits state that does not outlive it (the embedded default).
+    /// </summary>
+    public string? KeyEncryptionKey { get; set; }
+
+    public KeyRotationPolicy KeyRotation { get; set; } = KeyRotationPolicy.Default;
+
+    /// <summary>How often a silo asks whether a scheduled key rotation is due.</summary>
+    public TimeSpan KeyRotationCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where operators' handler assemblies are loaded from; null for none.</summary>
+    public string? PluginsFolder { get; set; }
+
+    /// <summary>Run the built-in dev issuer (embedded default, tests).</summary>
+    public bool EnableDevIssuer { get; set; }
+
+    /// <summary>The dev issuer's key when the operator gives one (a load generator holds it too); null: the cluster's own.</summary>
+    public TokenExchange.Tokens.SigningKey? DevIssuerKey { get; set; }
+}

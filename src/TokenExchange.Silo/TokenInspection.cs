@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Abstractions;
+using TokenExchange.Exchange;
+using TokenExchange.Silo.Events;
+using TokenExchange.Silo.Limits;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Silo;
+
+/// <summary>
+/// RFC 7662 introspection and RFC 7009 revocation of this cluster's own tokens, for authenticated apps.
+/// JWT access tokens are checked against the cluster's keys (they cannot be revoked: they expire);
+/// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
+/// revoke it, and only that app may introspect its refresh tokens. An access token introspects as active only
+/// for the app it was issued to and for the resource servers of its audiences (<see cref="IntrospectionPolicies"/>),
+/// and only while its user is enabled and neither the user nor its subject was revoked since it was issued.
+/// Every grain call here is a read or an
+/// idempotent revocation, retried when its silo died or is leaving (<see cref="GrainCallRetry"/>); a cluster
+/// that still cannot answer is temporarily_unavailable.
+/// </summary>
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits, GrainCallRetry retry)
+{
+    private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
+
+    /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        // Introspecting a token that is not active is ordinary use: only the request budgets apply.
+        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false) is { } limited
+            ? (null, limited)
+            : await Mapped(IntrospectCoreAsync(clientId, secret, token, certificate, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
+        events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
+        return (claims, error);
+    }
+
+    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
+    {
+        var (app, error) = Authenticate(clientId, secret, certificate);
+        if (error is not null) return (null, error);
+        if (string.IsNullOrEmpty(token)) return (null, Errors.InvalidRequest("token is required"));
+        var inactive = new Dictionary<string, object> { ["active"] = false };
+        if (token.Length > 16 * 1024) return (inactive, null);
+
+        if (token.Count(c => c == '.') == 2)
+        {
+            var result = await Tokens.ValidateTokenAsync(token, new TokenValidationParameters
+            {
+                ValidIssuer = issuer.Value,
+                ValidateAudience = false,
+                IssuerSigningKeys = keys.Ring.Keys.Select(k => (SecurityKey)k.SecurityKey),
+                ValidAlgorithms = SigningKey.Algorithms,
+                // Access tokens only (RFC 9068 typ): the cluster's ID tokens are signed by the same keys but are no access tokens.
+                ValidTypes = [TokenMinter.AccessTokenJwtType],
+                LifetimeValidator = (notBefore, expires, _, _) => expires is { } exp && exp > time.GetUtcNow().UtcDateTime,
+            });
+            if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return (inactive, null);
+            var owner = jwt.TryGetPayloadValue<string>("client_id", out var issuedTo) ? issuedTo : null;
+            if (!IntrospectionPolicies.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
+            var sessionId = jwt.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
+            if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), cancellationToken)) return (inactive, null);
+            var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
+            foreach (var (name, value) in result.Claims) claims[name] = value;
+            return (claims, null);
+        }
+
+        if (await retry.CallAsync(grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get, cancellationToken) is { } opaque)
+        {
+            var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
+            if (!IntrospectionPolicies.MayIntrospect(app!, opaque.ClientId, IntrospectionPolicies.Audiences(claims.GetValueOrDefault("aud"))))
+                return (inactive, null);
+            if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt, cancellationToken))
+                return (inactive, null);
+            claims["active"] = true;
+            claims["token_type"] = "Bearer";
+            return (claims, null);
+        }
+
+        var handle = await retry.CallAsync(grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get, cancellationToken);
+        if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
+        var refreshSession = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+        var expires = await retry.CallAsync(() => refreshSession.InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens), cancellationToken);
+        return expires is { } exp
+            ? (new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = exp.ToUnixTimeSeconds(), ["iss"] = issuer.Value }, null)
+            : (inactive, null);
+    }
+
+    /// <summary>
+    /// An access token is active only while its user exists and is enabled, and neither the user nor its subject
+    /// session (by key for opaque tokens, by the JWT's sid) was revoked at or after it was issued.
+    /// </summary>
+    private async Task<bool> StillValidAsync(string? userId, string? sessionId, string? sessionKey, DateTimeOffset issuedAt, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(userId)) return false;
+        var user = grains.GetGrain<IUserGrain>(userId);
+        var record = retry.CallAsync(user.Get, cancellationToken);
+        var userRevokedAt = retry.CallAsync(user.GetTokensRevokedAt, cancellationToken);
+        var sessionRevokedAt = sessionKey is not null ? retry.CallAsync(grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt, cancellationToken)
+            : sessionId is not null ? retry.CallAsync(grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt, cancellationToken)
+            : Task.FromResult<DateTimeOffset?>(null);
+        return await record is { Enabled: true } && !(await userRevokedAt >= issuedAt) && !(await sessionRevokedAt >= issuedAt);
+    }
+
+    /// <summary>
+    /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
+    /// are no error; JWTs cannot be revoked.
+    /// </summary>
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false)
+            ?? await Mapped(RevokeCoreAsync(clientId, secret, token, certificate, cancellationToken), e => (OAuthError?)e);
+        events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
+        return error;
+    }
+
+    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
+    {
+        var (app, error) = Authenticate(clientId, secret, certificate);
+        if (error is not null) return error;
+        if (string.IsNullOrEmpty(token)) return Errors.InvalidRequest("token is required");
+        if (token.Count(c => c == '.') == 2)
+            return new OAuthError("unsupported_token_type", "JWT access tokens cannot be revoked; they expire");
+        if (token.Length > 512) return null;
+        var opaque = grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token));
+        if (await retry.CallAsync(opaque.Get, cancellationToken) is { } access)
+        {
+            if (access.ClientId == app!.ClientId) await retry.CallAsync(opaque.Revoke, cancellationToken);
+            return null;
+        }
+        var handle = await retry.CallAsync(grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get, cancellationToken);
+        if (handle is not null && handle.ClientId == app!.ClientId)
+        {
+            var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
+            await retry.CallAsync(() => session.RevokeFamily(handle.FamilyId), cancellationToken);
+        }
+        return null;
+    }
+
+    /// <summary>A cluster that could not answer (a silo gone past the deadline, storage down) is the client's temporarily_unavailable, not a crash of the request.</summary>
+    private static async Task<T> Mapped<T>(Task<T> operation, Func<OAuthError, T> failed)
+    {
+        try
+        {
+            return await operation;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return failed(Handlers.OrleansFailures.ToOAuthError(e));
+        }
+    }
+
+    /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
+    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, ClientCertificate? certificate) =>
+        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
+}
