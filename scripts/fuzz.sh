@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of one target with SharpFuzz and afl++ (README "Fuzzing").
 #   scripts/fuzz.sh TARGET MINUTES     TARGET: form | jwt | config | grpc
+# Replay one input:  dotnet fuzz/TokenExchange.Fuzz/bin/Release/net10.0/TokenExchange.Fuzz.dll TARGET < FILE
 # Builds fuzz/TokenExchange.Fuzz (Release), instruments a copy of the assemblies under test, runs afl-fuzz
 # (nice'd) for MINUTES from the seeds in fuzz/corpus/TARGET, then lists the findings and replays each one to
 # show its exception. Output: artifacts/fuzz/TARGET/ (not in git). Exits non-zero on any crash or hang.
@@ -32,7 +33,8 @@ if [ ! -x "$tools/sharpfuzz" ]; then
 fi
 
 project="$root/fuzz/TokenExchange.Fuzz"
-nice -n 10 dotnet build "$project" -c Release -nologo -v quiet
+# TX_FUZZ_NO_BUILD=1 reuses the last Release build (one build for several targets).
+[ "${TX_FUZZ_NO_BUILD:-}" = 1 ] || nice -n 10 dotnet build "$project" -c Release -nologo -v quiet
 built="$project/bin/Release/net10.0"
 
 # A fresh copy each run: sharpfuzz instruments in place, and refuses an assembly instrumented already.
@@ -51,7 +53,7 @@ dictionary=()
 echo "fuzzing $target for $minutes min (instrumented: $assemblies)"
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   nice -n 10 afl-fuzz -i "$root/fuzz/corpus/$target" -o "$work/findings" -t 5000 -m none -V $((minutes * 60)) "${dictionary[@]}" \
-  -- dotnet "$work/bin/TokenExchange.Fuzz.dll" "$target" > "$work/afl.log" 2>&1 || {
+  -- "$(command -v dotnet)" "$work/bin/TokenExchange.Fuzz.dll" "$target" > "$work/afl.log" 2>&1 || {
     echo "afl-fuzz failed; its log:" >&2; tail -40 "$work/afl.log" >&2; exit 1; }
 
 stats="$work/findings/default/fuzzer_stats"

@@ -25,13 +25,14 @@ public static class Program
             Console.Error.WriteLine($"usage: TokenExchange.Fuzz <{string.Join('|', Targets.Keys)}>  (input on standard input)");
             return 2;
         }
-        var target = create();
+        // Created inside the fuzzed action: instrumented code may run only once SharpFuzz has set up the coverage map.
+        IFuzzTarget? target = null;
         var replaying = Environment.GetEnvironmentVariable("__AFL_SHM_ID") is null;
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
-            var outcome = target.Run(buffer.ToArray());
+            var outcome = (target ??= create()).Run(buffer.ToArray());
             if (replaying) Console.WriteLine(outcome);
         });
         return 0;
