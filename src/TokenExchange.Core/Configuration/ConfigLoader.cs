@@ -2,6 +2,7 @@ using TokenExchange.Definitions;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.Serialization.NodeDeserializers;
 
 namespace TokenExchange.Configuration;
 
@@ -13,8 +14,11 @@ namespace TokenExchange.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
+    // No empty list items: `apps: [~]` is a YAML error with its line, not a null that a later step trips over
+    // (found by fuzzing, README "Fuzzing"; empty keys: EmptyValues).
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithNodeDeserializer(lists => new NonNullItemsDeserializer(lists), where => where.InsteadOf<CollectionNodeDeserializer>())
         .Build();
 
     public static ClusterDefinitions LoadFile(string path)
@@ -64,11 +68,19 @@ public static class ConfigLoader
     {
         try
         {
-            return Yaml.Deserialize<ConfigFileModel?>(yaml) ?? new ConfigFileModel();
+            var model = Yaml.Deserialize<ConfigFileModel?>(yaml) ?? new ConfigFileModel();
+            return EmptyValues.In(model).ToList() is { Count: > 0 } empty ? throw new ConfigException(empty) : model;
         }
         catch (YamlException e)
         {
             throw new ConfigException([$"line {e.Start.Line}, column {e.Start.Column}: {(e.InnerException ?? e).Message}"]);
+        }
+        // YamlDotNet's scanner and parser throw these, not a YamlException, on some malformed input (a global tag
+        // that is not a URI, tokens after the end of a document, an escape of a surrogate code point): found by
+        // fuzzing. The model is plain properties, so nothing else in this call throws them.
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ConfigException([$"the file is not well-formed YAML: {e.Message}"]);
         }
     }
 }

@@ -26,7 +26,20 @@ public static class IdpEndpoints
     private static bool IsLoopback(Uri uri) =>
         uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
             ? IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)
-            : uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+            : IdnHost(uri)?.Equals("localhost", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>The host in ASCII, or null for a host that IDNA refuses (Uri.TryCreate accepts some that IdnHost then throws on; found by fuzzing).</summary>
+    private static string? IdnHost(Uri uri)
+    {
+        try
+        {
+            return uri.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+    }
 
     // The URL itself is not repeated: it may carry credentials (user:password@host).
     private static string Problem(string handler, string field) =>

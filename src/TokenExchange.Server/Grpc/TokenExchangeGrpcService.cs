@@ -28,15 +28,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     }
 
     public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
-        Response(await frontDoor.RefreshAsync(new Exchange.RefreshRequest
-        {
-            ClientId = request.ClientId,
-            ClientSecret = request.ClientSecret,
-            RefreshToken = request.RefreshToken,
-            Scopes = [.. request.Scope],
-            ClientAddress = ClientAddress(context),
-            ClientCertificate = certificates.Read(context.GetHttpContext()),
-        }, context.CancellationToken));
+        Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())), context.CancellationToken));
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
@@ -52,7 +44,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     private static string? ClientAddress(ServerCallContext context) => context.GetHttpContext().Connection.RemoteIpAddress?.ToString();
 
-    private static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate) => new()
+    /// <summary>The proto message as the exchange's request (internal: the fuzz harness feeds it parsed fuzzer bytes).</summary>
+    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate) => new()
     {
         ClientId = request.ClientId,
         ClientSecret = request.ClientSecret,
@@ -65,6 +58,16 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         Audiences = [.. request.Audience],
         Resources = [.. request.Resource],
         TokenHandler = request.TokenHandler,
+        ClientAddress = clientAddress,
+        ClientCertificate = certificate,
+    };
+
+    internal static Exchange.RefreshRequest ToCore(RefreshRequest request, string? clientAddress, ClientCertificate? certificate) => new()
+    {
+        ClientId = request.ClientId,
+        ClientSecret = request.ClientSecret,
+        RefreshToken = request.RefreshToken,
+        Scopes = [.. request.Scope],
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
     };

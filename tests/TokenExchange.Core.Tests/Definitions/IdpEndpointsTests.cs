@@ -46,6 +46,21 @@ public sealed class IdpEndpointsTests
         Assert.DoesNotContain(uri, problem);
     }
 
+    /// <summary>
+    /// Found by the config fuzz target (README "Fuzzing"): a host that Uri.TryCreate accepts but IDNA refuses made
+    /// the loopback check throw UriFormatException out of the loader. Such a host is no loopback name.
+    /// </summary>
+    [Theory]
+    [InlineData("http://127.0.0.1\uFFFD/jwks")]
+    [InlineData("http://localhost\uFFFD/jwks")]
+    public void A_plain_http_jwks_uri_whose_host_idna_refuses_is_refused_at_load(string uri)
+    {
+        Assert.False(IdpEndpoints.IsSecure(uri));
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(JwtHandler(uri)));
+
+        Assert.Contains("handlers[0]: handler 'partner': jwks.uri must be https://", Assert.Single(e.Problems), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_plain_http_introspection_endpoint_to_another_host_is_refused_at_load()
     {
