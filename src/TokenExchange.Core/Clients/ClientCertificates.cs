@@ -51,6 +51,7 @@ public sealed class ClientCertificates(X509Certificate2Collection trustedCas, Ti
         }
         finally
         {
+            // Stryker disable once Statement : disposing frees the chain's native certificate copies; no result depends on it.
             foreach (var element in chain.ChainElements) element.Certificate.Dispose();
         }
     }
