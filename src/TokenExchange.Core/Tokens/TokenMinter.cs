@@ -29,7 +29,6 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         var now = time.GetUtcNow();
         var policy = exchange.App.AccessToken;
         var expires = now + policy.Lifetime;
-        // Stryker disable once Equality : at cap == expires, taking the cap or keeping expires is the same instant.
         if (!policy.MayOutliveSubjectToken && subjectExpires is { } cap && cap < expires) expires = cap;
         if (notAfter is { } limit && limit < expires) expires = limit;
         var expiresIn = (long)Math.Max(0, Math.Floor((expires - now).TotalSeconds));

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
@@ -292,6 +293,22 @@ public sealed class JwtSubjectTokenValidatorRuleTests
 
         await Accepted(Signed(Payload()), validator: Validator(keys: keys));
         Assert.Equal([idp.EcKey.KeyId], keys.Asked);
+    }
+
+    [Fact]
+    public async Task A_keys_certificate_validity_is_not_checked_the_handlers_trust_settings_are_the_trust()
+    {
+        // A JWKS key may carry an x5c certificate; the key is trusted because the handler's settings name it,
+        // so an expired certificate around it does not refuse the token.
+        using var rsa = RSA.Create(2048);
+        using var certificate = new CertificateRequest("CN=idp-signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddYears(-3), DateTimeOffset.UtcNow.AddYears(-2));
+        var key = new X509SecurityKey(certificate);
+        var token = new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(Payload()), new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+        var validator = new JwtSubjectTokenValidator(idp.Issuer, [TestIdp.DefaultAudience], ["RS256"], TimeSpan.FromSeconds(Skew), new RecordingKeySource(key), time,
+            TimeSpan.FromSeconds(MaxLifetime));
+
+        await Accepted(token, validator: validator);
     }
 
     // --- Attacker-chosen values are clipped and made printable in the audit reason ---
