@@ -296,6 +296,16 @@ public sealed class JwtSubjectTokenValidatorRuleTests
     }
 
     [Fact]
+    public async Task A_token_of_an_allowed_algorithm_with_its_signature_stripped_is_a_signature_failure()
+    {
+        // "ES256" in the header and an empty signature: the algorithm check passes, so the signature rule must refuse it.
+        var signed = Signed(Payload());
+        var stripped = signed[..(signed.LastIndexOf('.') + 1)];
+
+        await Refused(stripped, JwtSubjectTokenValidator.SignatureFailure);
+    }
+
+    [Fact]
     public async Task A_keys_certificate_validity_is_not_checked_the_handlers_trust_settings_are_the_trust()
     {
         // A JWKS key may carry an x5c certificate; the key is trusted because the handler's settings name it,
