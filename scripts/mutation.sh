@@ -33,6 +33,10 @@ for config in "$root"/tests/*/stryker-config.json; do
     status=1
     continue
   fi
+  # Stryker keeps the project's built assembly as *.stryker-unchanged in the test project's output and puts it
+  # back when it is done, but does not renew a copy left by an earlier run: without this, the next run would put
+  # back a stale build for the next `dotnet test --no-build`.
+  rm -f "$project_dir"/bin/*/*/*.stryker-unchanged
   echo "Stryker ran $(( $(date +%s) - started )) s for $name"
   python3 "$root/scripts/mutation-scores.py" "$config" "$out/$name/reports/mutation-report.json" "$threshold" || status=1
 done
