@@ -23,6 +23,7 @@ public sealed class JwtSubjectTokenValidator
     /// <summary>Claims only an ID token carries (OIDC Core 2, 3.3.2.11, and FAPI's s_hash).</summary>
     private static readonly string[] IdTokenClaims = ["nonce", "at_hash", "c_hash", "s_hash"];
 
+    // Stryker disable once Boolean : inbound claim mapping renames the claims of the result's ClaimsIdentity, which is never read (claims come from the JsonWebToken).
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     private readonly string issuer;
@@ -88,9 +89,8 @@ public sealed class JwtSubjectTokenValidator
             IssuerSigningKeys = candidates,
             TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
             RequireSignedTokens = true,
-            // Lifetime is checked below against the injected clock, after the signature.
+            // Lifetime (exp required) is checked below against the injected clock, after the signature.
             ValidateLifetime = false,
-            RequireExpirationTime = false,
             ValidateIssuerSigningKey = false,
         }).ConfigureAwait(false);
         if (!result.IsValid) return Fail(Describe(result.Exception));

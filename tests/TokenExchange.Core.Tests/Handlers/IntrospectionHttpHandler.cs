@@ -39,14 +39,15 @@ internal sealed class IntrospectionHttpHandler : HttpMessageHandler
             request.RequestUri!,
             request.Headers.Authorization?.ToString(),
             request.Content?.Headers.ContentType?.MediaType,
-            request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
+            request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken),
+            request.Headers.Accept.ToString());
         lock (Received) Received.Add(received);
         firstRequest.TrySetResult();
         if (Gate is { } gate) await gate.Task.WaitAsync(cancellationToken);
         return Answer(received);
     }
 
-    internal sealed record Request(HttpMethod Method, Uri Uri, string? Authorization, string? ContentType, string? Body)
+    internal sealed record Request(HttpMethod Method, Uri Uri, string? Authorization, string? ContentType, string? Body, string Accept)
     {
         /// <summary>The form fields of the body.</summary>
         public Dictionary<string, string> Form => (Body ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries)
