@@ -167,13 +167,12 @@ public sealed class AdminRoundTripTests : IAsyncLifetime
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.ApplyAsync(new ApplyRequest
         {
-            Document = """
-                apps: [ { clientId: atomic-app, clientSecret: atomic-secret-0123456789, tokenExchange: { enabled: true } } ]
-                handlers: [ { name: dev, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], userMapping: { attribute: username }, apps: [ { clientId: atomic-app } ] } ]
-                users:
-                  - { id: u-kelvin, email: "\u212Aate@example.com" }
-                  - { id: u-kate, email: kate@example.com }
-                """,
+            Document = TestConfig.Create()
+                .App("atomic-app", a => a.Secret("atomic-secret-0123456789").Exchange())
+                .DevIssuerHandler("dev", h => h.Accepts("jwt").Audiences("token-exchange").UserMapping(attribute: "username").Enable("atomic-app"))
+                .User("u-kelvin", u => u.Email("\u212Aate@example.com")) // KELVIN SIGN: the same email as kate's once normalized
+                .User("u-kate", u => u.Email("kate@example.com"))
+                .ToYaml(),
         }, Auth).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);

@@ -15,8 +15,7 @@ public sealed class AppTokenPolicyRoundTripTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await server.StartAsync();
+        server = await LoopbackServer.StartAsync(configYaml: null);
     }
 
     public async Task DisposeAsync()
