@@ -27,6 +27,8 @@ public sealed class AdminRoundTripTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // YAML as operators write it, not TestConfig: every field in every spelling (quoted look-alikes of
+        // booleans and null, a label with spaces and a colon, escapes) is what this round trip is about.
         server = await LoopbackServer.StartAsync($$"""
             apps:
               - clientId: secret-app
@@ -147,6 +149,7 @@ public sealed class AdminRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task A_masked_value_with_nothing_stored_to_keep_is_refused_with_the_reason()
     {
+        // The document as txctl get shows it (secrets: 1, a masked setting): that form is under test.
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.ApplyAsync(new ApplyRequest
         {
             Document = """

@@ -53,7 +53,7 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetim
                     sentAt.TryRemove(id, out _);
                     return; // the call is over
                 }
-                await Task.Delay(10);
+                await Task.Delay(10); // pacing: a message every 10 ms on the stream
             }
         });
         var receiving = Task.Run(async () =>
