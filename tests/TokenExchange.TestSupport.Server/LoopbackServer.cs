@@ -10,18 +10,18 @@ namespace TokenExchange.Testing;
 /// </summary>
 public static class LoopbackServer
 {
-    public static readonly string[] EphemeralPorts =
+    private static readonly string[] EphemeralPorts =
         ["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0"];
 
     /// <summary>
     /// The embedded mode in memory: each test server has state of its own and leaves nothing behind (the
     /// durable default would share, and lock, the user's data folder).
     /// </summary>
-    public static readonly string[] InMemory = ["--ephemeral", "true"];
+    private static readonly string[] InMemory = ["--ephemeral", "true"];
 
     /// <summary>
-    /// Starts a server on <paramref name="configYaml"/> (null: none, or the file <paramref name="args"/> name
-    /// with <c>--config</c>). The file is read when the server is created, so it is deleted as soon as the
+    /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml,
+    /// or the file <paramref name="args"/> name with <c>--config</c>). The file is read when the server is created, so it is deleted as soon as the
     /// server runs. Embedded servers keep their state in memory unless <paramref name="args"/> name a --data
     /// folder or PostgreSQL.
     /// </summary>

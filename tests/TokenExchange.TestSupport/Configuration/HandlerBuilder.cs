@@ -5,12 +5,11 @@ namespace TokenExchange.Testing;
 /// <summary>One handler of a <see cref="TestConfig"/>: what <c>handlers:</c> holds for a name.</summary>
 public sealed class HandlerBuilder
 {
+    private readonly Node node = new();
     private readonly List<Node> enablements = [];
     private readonly Node settings = new();
 
     internal HandlerBuilder(string name) => node.Set("name", name);
-
-    private readonly Node node = new();
 
     internal Node Node => node
         .Set("settings", settings.IsEmpty ? null : settings)

@@ -17,7 +17,6 @@ public sealed class TestConfig
     private readonly List<Node> apps = [];
     private readonly List<Node> handlers = [];
     private readonly List<Node> users = [];
-    private readonly Node server = new();
 
     private TestConfig()
     {
@@ -63,13 +62,6 @@ public sealed class TestConfig
         return this;
     }
 
-    /// <summary>A key of the <c>server:</c> section, which the host reads as a setting.</summary>
-    public TestConfig Server(string key, string value)
-    {
-        server.Set(key, value);
-        return this;
-    }
-
     /// <summary>The configuration as the YAML the server's loader reads.</summary>
     public string ToYaml()
     {
@@ -77,8 +69,7 @@ public sealed class TestConfig
             .Set("admin", admin.IsEmpty ? null : admin)
             .Set("apps", apps.Count == 0 ? null : apps)
             .Set("handlers", handlers.Count == 0 ? null : handlers)
-            .Set("users", users.Count == 0 ? null : users)
-            .Set("server", server.IsEmpty ? null : server);
+            .Set("users", users.Count == 0 ? null : users);
         return Yaml.Serialize(document);
     }
 
