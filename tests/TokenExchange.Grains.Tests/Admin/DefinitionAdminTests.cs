@@ -4,6 +4,7 @@ using TokenExchange.Exchange;
 using TokenExchange.Grains.Admin;
 using TokenExchange.Grains.Silo;
 using TokenExchange.Grains.Users;
+using TokenExchange.Testing;
 using Xunit.Sdk;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 

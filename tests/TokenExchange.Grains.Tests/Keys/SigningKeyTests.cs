@@ -1,5 +1,6 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Grains.Keys;
+using TokenExchange.Testing;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Keys;

@@ -1,6 +1,7 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Users;
+using TokenExchange.Testing;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Hosting;
-using TokenExchange.Server.Tests.Audit;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Admin;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Admin;
 

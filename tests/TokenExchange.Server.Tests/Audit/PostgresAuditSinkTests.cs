@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TokenExchange.Grains.Silo.Events;
 using TokenExchange.Server.Audit;
 using TokenExchange.Storage;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Audit;
 

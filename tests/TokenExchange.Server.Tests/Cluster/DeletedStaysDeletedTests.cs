@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Cluster;
 

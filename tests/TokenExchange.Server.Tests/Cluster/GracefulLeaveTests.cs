@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;

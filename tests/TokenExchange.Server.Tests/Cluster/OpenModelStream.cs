@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Cluster;
 

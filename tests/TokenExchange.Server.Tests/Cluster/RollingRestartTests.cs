@@ -1,3 +1,4 @@
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;

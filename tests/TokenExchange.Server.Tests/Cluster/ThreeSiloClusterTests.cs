@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;

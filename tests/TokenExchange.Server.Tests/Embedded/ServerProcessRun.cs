@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Embedded;
 

@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenExchange.Server.Health;
-using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Tests.Cluster;
 using TokenExchange.Testing;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;

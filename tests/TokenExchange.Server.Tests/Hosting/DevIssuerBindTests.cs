@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Server.Hosting;
-using TokenExchange.Server.Tests.Audit;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TokenExchange.Server.Tests.Cluster;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Http;
 

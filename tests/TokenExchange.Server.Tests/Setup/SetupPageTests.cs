@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using TokenExchange.Grains.Admin;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
+using TokenExchange.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace TokenExchange.Server.Tests.Setup;

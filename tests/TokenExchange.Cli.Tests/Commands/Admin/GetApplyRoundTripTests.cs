@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Admin;
 
