@@ -1,4 +1,5 @@
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests;
 
@@ -9,8 +10,7 @@ public sealed class CliFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await Server.StartAsync();
+        Server = await LoopbackServer.StartAsync(configYaml: null);
     }
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

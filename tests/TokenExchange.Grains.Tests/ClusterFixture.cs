@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using TokenExchange.Exchange;
 using TokenExchange.Silo;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Grains.Tests;
 

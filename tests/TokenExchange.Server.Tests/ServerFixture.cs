@@ -32,53 +32,38 @@ public sealed class ServerFixture : IAsyncLifetime, IServerAddresses
         await Jwks.DisposeAsync();
     }
 
-    private string Config(Uri jwks) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{OrdersSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api, openid]
-            allowedAudiences: [{{OrdersAudience}}]
-            accessToken: { format: jwt, lifetime: 00:05:00 }
-          - clientId: billing-service
-            clientSecret: {{BillingSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-          - clientId: reports-service
-            clientSecret: reports-secret-0123456789abcdef
-            tokenExchange: { enabled: false, requireSecret: true }
-            allowedScopes: [api]
-        handlers:
-          - name: partner-idp
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}}, refreshCooldown: 00:00:01 }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-              - { clientId: billing-service, default: true, allowUserCreation: false }
-          - name: billing-only
-            implementation: jwt
-            acceptedTokenTypes: [jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}} }
-            audiences: [token-exchange]
-            apps:
-              - { clientId: billing-service }
-          - name: dev-idp
-            devIssuer: true
-            acceptedTokenTypes: [access_token, jwt, id_token]
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, allowUserCreation: true }
-        users:
-          - { id: u-alice, username: alice@example.com, email: alice@example.com, federationId: alice-ext-1, displayName: Alice }
-          - { id: u-dave, username: dave@example.com, federationId: dave-ext-1, enabled: false }
-        """;
+    private string Config(Uri jwks) => TestConfig.Create()
+        .App("orders-service", a => a
+            .Secret(OrdersSecret)
+            .Exchange(requireSecret: true)
+            .Scopes("api", "openid")
+            .Audiences(OrdersAudience)
+            .AccessToken(format: "jwt", lifetime: "00:05:00"))
+        .App("billing-service", a => a.Secret(BillingSecret).Exchange(requireSecret: true).Scopes("api"))
+        .App("reports-service", a => a.Secret("reports-secret-0123456789abcdef").Exchange(enabled: false, requireSecret: true).Scopes("api"))
+        .JwtHandler("partner-idp", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks, refreshCooldown: "00:00:01")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+            .Enable("orders-service", isDefault: true, allowUserCreation: true)
+            .Enable("billing-service", isDefault: true))
+        .JwtHandler("billing-only", h => h
+            .Accepts("jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks)
+            .Audiences("token-exchange")
+            .Enable("billing-service"))
+        .DevIssuerHandler("dev-idp", h => h
+            .Accepts("access_token", "jwt", "id_token")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", allowUserCreation: true))
+        .User("u-alice", u => u.Username("alice@example.com").Email("alice@example.com").FederationId("alice-ext-1").DisplayName("Alice"))
+        .User("u-dave", u => u.Username("dave@example.com").FederationId("dave-ext-1").Disabled())
+        .ToYaml();
 }
 
 [CollectionDefinition(Name)]

@@ -1,5 +1,3 @@
-using Xunit.Sdk;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
@@ -7,6 +5,9 @@ using TokenExchange.Exchange;
 using TokenExchange.Grains.Users;
 using TokenExchange.Silo.Admin;
 using TokenExchange.Silo;
+using TokenExchange.Testing;
+using Xunit.Sdk;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Admin;
 

@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Testing;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Grains.Keys;

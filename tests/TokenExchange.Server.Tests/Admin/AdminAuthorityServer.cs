@@ -6,7 +6,6 @@ using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Hosting;
-using TokenExchange.Server.Tests.Audit;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Admin;
@@ -102,36 +101,21 @@ public sealed class AdminAuthorityServer : IAsyncDisposable
         await jwks.DisposeAsync();
     }
 
-    private static string Config(TestIdp idp, JwksServer jwks) => $$"""
-        admin:
-          key: {{AdminKey}}
-          clients: [ops-console]
-          users: [u-admin, u-ops]
-        apps:
-          - clientId: ops-console
-            clientSecret: {{OpsSecret}}
-            tokenExchange: { enabled: true }
-            allowedScopes: [api, tokenexchange.admin]
-            allowedAudiences: [{{Issuer}}]
-          - clientId: partner-portal
-            clientSecret: {{PartnerSecret}}
-            tokenExchange: { enabled: true }
-            allowedScopes: [api, tokenexchange.admin]
-            allowedAudiences: [{{Issuer}}]
-        handlers:
-          - name: partner
-            acceptedTokenTypes: [jwt]
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-            apps:
-              - { clientId: ops-console, default: true, allowUserCreation: true }
-              - { clientId: partner-portal, default: true, allowUserCreation: true }
-        users:
-          - { id: u-admin, username: admin@example.com, federationId: admin-ext }
-          - { id: u-ops, username: ops@example.com, federationId: ops-ext }
-          - { id: u-alice, username: alice@example.com, federationId: alice-ext }
-        """;
+    private static string Config(TestIdp idp, JwksServer jwks) => TestConfig.Create()
+        .Admin(key: AdminKey, clients: ["ops-console"], users: ["u-admin", "u-ops"])
+        .App("ops-console", a => a.Secret(OpsSecret).Exchange().Scopes("api", "tokenexchange.admin").Audiences(Issuer))
+        .App("partner-portal", a => a.Secret(PartnerSecret).Exchange().Scopes("api", "tokenexchange.admin").Audiences(Issuer))
+        .JwtHandler("partner", h => h
+            .Accepts("jwt")
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+            .Enable("ops-console", isDefault: true, allowUserCreation: true)
+            .Enable("partner-portal", isDefault: true, allowUserCreation: true))
+        .User("u-admin", u => u.Username("admin@example.com").FederationId("admin-ext"))
+        .User("u-ops", u => u.Username("ops@example.com").FederationId("ops-ext"))
+        .User("u-alice", u => u.Username("alice@example.com").FederationId("alice-ext"))
+        .ToYaml();
 }

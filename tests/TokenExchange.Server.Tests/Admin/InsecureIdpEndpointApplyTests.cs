@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Admin;
 
@@ -14,24 +15,21 @@ public sealed class InsecureIdpEndpointApplyTests
 {
     private const string AdminKey = "insecure-idp-admin-key-0123456789abcdef";
 
-    private const string Config = $$"""
-        apps:
-          - { clientId: orders-service, clientSecret: orders-secret-0123456789abcdef, tokenExchange: { enabled: true } }
-        handlers:
-          - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true } ] }
-        admin: { key: {{AdminKey}} }
-        """;
+    private static readonly string Config = TestConfig.Create()
+        .App("orders-service", a => a.Secret("orders-secret-0123456789abcdef").Exchange())
+        .DevIssuerHandler("dev-idp", h => h.Accepts("jwt").Audiences("token-exchange").Enable("orders-service", isDefault: true))
+        .Admin(key: AdminKey)
+        .ToYaml();
 
-    private static string Document(string name, string jwks, bool allowInsecureHttp = false) => $$"""
-        handlers:
-          - name: {{name}}
-            issuer: https://idp.partner.example
-            jwks: { uri: {{jwks}} }
-            acceptedTokenTypes: [jwt]
-            audiences: [token-exchange]
-            allowInsecureHttp: {{(allowInsecureHttp ? "true" : "false")}}
-            apps: [ { clientId: orders-service } ]
-        """;
+    private static string Document(string name, string jwks, bool allowInsecureHttp = false) => TestConfig.Create()
+        .JwtHandler(name, h => h
+            .Issuer("https://idp.partner.example")
+            .Jwks(jwks)
+            .Accepts("jwt")
+            .Audiences("token-exchange")
+            .AllowInsecureHttp(allowInsecureHttp)
+            .Enable("orders-service"))
+        .ToYaml();
 
     [Fact]
     public async Task Apply_refuses_a_plain_http_jwks_uri_and_accepts_https_loopback_and_the_development_flag()

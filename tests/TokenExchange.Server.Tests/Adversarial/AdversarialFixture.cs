@@ -73,78 +73,62 @@ public sealed class AdversarialFixture : IAsyncLifetime, IServerAddresses
         Scope = { "api" },
     };
 
-    private string Config(Uri jwks) => $$"""
-        admin: { key: {{AdminKey}} }
-        apps:
-          - clientId: orders-service
-            clientSecret: {{OrdersSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api, openid, offline_access]
-            allowedAudiences: [{{OrdersAudience}}]
-            accessToken: { format: jwt, lifetime: 00:05:00 }
-            refreshTokens: { enabled: true }
-          - clientId: billing-service
-            clientSecret: {{BillingSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-        handlers:
-          - name: partner
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt, id_token]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}}, refreshCooldown: 01:00:00 }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            clockSkew: 00:00:30
-            maxTokenLifetime: {{MaxTokenLifetime}}
-            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-              - { clientId: billing-service, default: true, allowUserCreation: false }
-          - name: orders-web-only
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}}, refreshCooldown: 01:00:00 }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            authorizedParties: [{{OrdersIdpClient}}]
-            apps:
-              - { clientId: orders-service, allowUserCreation: true }
-          - name: by-email
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}}, refreshCooldown: 01:00:00 }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: email, attribute: email, linkExisting: true }
-            apps:
-              - { clientId: orders-service, allowUserCreation: false }
-          - name: other-idp
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{OtherIdp.Issuer}}
-            jwks: {{OtherIdp.Jwks()}}
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId }
-            apps:
-              - { clientId: orders-service, allowUserCreation: true }
-              - { clientId: billing-service, allowUserCreation: false }
-          - name: billing-only
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}} }
-            audiences: [token-exchange]
-            apps:
-              - { clientId: billing-service }
-        users:
-          - { id: u-alice, username: alice@example.com, federationId: alice-ext-1 }
-          - { id: u-dave, username: dave@example.com, email: dave@example.com, federationId: dave-ext-1, enabled: false }
-          - { id: u-erin, username: erin@example.com, email: erin@example.com, federationId: erin-ext-1 }
-        """;
+    private string Config(Uri jwks) => TestConfig.Create()
+        .Admin(key: AdminKey)
+        .App("orders-service", a => a
+            .Secret(OrdersSecret)
+            .Exchange(requireSecret: true)
+            .Scopes("api", "openid", "offline_access")
+            .Audiences(OrdersAudience)
+            .AccessToken(format: "jwt", lifetime: "00:05:00")
+            .RefreshTokens())
+        .App("billing-service", a => a.Secret(BillingSecret).Exchange(requireSecret: true).Scopes("api"))
+        .JwtHandler("partner", h => h
+            .Accepts("access_token", "jwt", "id_token")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks, refreshCooldown: "01:00:00")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .ClockSkew("00:00:30")
+            .MaxTokenLifetime(MaxTokenLifetime)
+            .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+            .Enable("orders-service", isDefault: true, allowUserCreation: true)
+            .Enable("billing-service", isDefault: true))
+        .JwtHandler("orders-web-only", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks, refreshCooldown: "01:00:00")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .AuthorizedParties(OrdersIdpClient)
+            .Enable("orders-service", allowUserCreation: true))
+        .JwtHandler("by-email", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks, refreshCooldown: "01:00:00")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "email", attribute: "email", linkExisting: true)
+            .Enable("orders-service"))
+        .JwtHandler("other-idp", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(OtherIdp.Issuer)
+            .InlineJwks(OtherIdp.Jwks())
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "sub", attribute: "federationId")
+            .Enable("orders-service", allowUserCreation: true)
+            .Enable("billing-service"))
+        .JwtHandler("billing-only", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks)
+            .Audiences("token-exchange")
+            .Enable("billing-service"))
+        .User("u-alice", u => u.Username("alice@example.com").FederationId("alice-ext-1"))
+        .User("u-dave", u => u.Username("dave@example.com").Email("dave@example.com").FederationId("dave-ext-1").Disabled())
+        .User("u-erin", u => u.Username("erin@example.com").Email("erin@example.com").FederationId("erin-ext-1"))
+        .ToYaml();
 }
 
 [CollectionDefinition(Name)]

@@ -110,46 +110,28 @@ public sealed class AuditTrailTests
         return (accessToken, refreshToken);
     }
 
-    private static async Task<IReadOnlyList<AuditRow>> UntilRows(AuditTable table, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var rows = await table.QueryAsync(new AuditFilter { Limit = 100 }, CancellationToken.None);
-            if (rows.Count >= count) return rows;
-            Assert.True(DateTime.UtcNow < deadline, $"{rows.Count} of {count} audit rows written within 15 s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<IReadOnlyList<AuditRow>> UntilRows(AuditTable table, int count) =>
+        Poll.UntilAsync(() => table.QueryAsync(new AuditFilter { Limit = 100 }, CancellationToken.None), rows => rows.Count >= count,
+            TimeSpan.FromSeconds(15), $"{count} audit rows written", step: TimeSpan.FromMilliseconds(50));
 
-    private static string Config(TestIdp idp, JwksServer jwks) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{Secret}}
-            tokenExchange: { enabled: true }
-            allowedScopes: [api, offline_access]
-            refreshTokens: { enabled: true }
-        handlers:
-          - name: partner
-            acceptedTokenTypes: [jwt]
-            userMapping: { linkExisting: true }
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-          - name: secondary
-            acceptedTokenTypes: [jwt]
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, allowUserCreation: true }
-        users:
-          - { id: u-alice, federationId: alice-ext-1 }
-        admin:
-          key: {{AdminKey}}
-        """;
+    private static string Config(TestIdp idp, JwksServer jwks) => TestConfig.Create()
+        .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens())
+        .JwtHandler("partner", h => h
+            .Accepts("jwt")
+            .UserMapping(linkExisting: true)
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", isDefault: true, allowUserCreation: true))
+        .JwtHandler("secondary", h => h
+            .Accepts("jwt")
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", allowUserCreation: true))
+        .User("u-alice", u => u.FederationId("alice-ext-1"))
+        .Admin(key: AdminKey)
+        .ToYaml();
 }

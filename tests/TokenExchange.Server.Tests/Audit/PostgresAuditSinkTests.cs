@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TokenExchange.Silo.Events;
 using TokenExchange.Server.Audit;
 using TokenExchange.Storage;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Audit;
 
@@ -54,11 +55,7 @@ public sealed class PostgresAuditSinkTests
         await sink.StartAsync(CancellationToken.None);
 
         sink.Record(Event(1));
-        for (var i = 0; sink.Dropped == 0; i++)
-        {
-            Assert.True(i < 1000, "the failed write was not counted within 10 s");
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => sink.Dropped > 0, TimeSpan.FromSeconds(10), "the failed write to be counted as dropped", step: TimeSpan.FromMilliseconds(10));
         sink.Record(Event(2));
 
         Assert.Equal("u-2", Assert.Single(await written.Task.WaitAsync(TimeSpan.FromSeconds(10))).UserId);

@@ -47,35 +47,26 @@ public sealed class ClusterOfSilos : IAsyncDisposable
         var idp = new TestIdp("https://idp.cluster.test");
         var jwks = await JwksServer.StartAsync(idp);
         var configPath = Path.Combine(Path.GetTempPath(), $"tx-cluster-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(configPath, $$"""
-            apps:
-              - clientId: orders-service
-                clientSecret: {{Secret}}
-                tokenExchange: { enabled: true }
-                allowedScopes: [api]
-            handlers:
-              - name: partner
-                acceptedTokenTypes: [jwt]
-                userMapping: { linkExisting: true }
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}} }
-                audiences: [token-exchange]
-                algorithms: [ES256]
-                apps:
-                  - { clientId: orders-service, default: true, allowUserCreation: true }
-              - name: secondary
-                acceptedTokenTypes: [jwt]
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}} }
-                audiences: [token-exchange]
-                algorithms: [ES256]
-                apps:
-                  - { clientId: orders-service, allowUserCreation: true }
-            users:
-              - { id: u-alice, federationId: alice-ext-1 }
-            admin:
-              key: {{AdminKey}}
-            """);
+        await File.WriteAllTextAsync(configPath, TestConfig.Create()
+            .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api"))
+            .JwtHandler("partner", h => h
+                .Accepts("jwt")
+                .UserMapping(linkExisting: true)
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri)
+                .Audiences("token-exchange")
+                .Algorithms("ES256")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true))
+            .JwtHandler("secondary", h => h
+                .Accepts("jwt")
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri)
+                .Audiences("token-exchange")
+                .Algorithms("ES256")
+                .Enable("orders-service", allowUserCreation: true))
+            .User("u-alice", u => u.FederationId("alice-ext-1"))
+            .Admin(key: AdminKey)
+            .ToYaml());
         var certificate = ClusterCertificateFiles.NewCluster();
         var silos = Enumerable.Range(0, count).Select(i => new SiloProcess(((char)('A' + i)).ToString(), configPath, connection, certificate.Arguments) { ExtraArguments = extraArguments ?? [] }).ToArray();
         var cluster = new ClusterOfSilos(database, jwks, idp, configPath, silos, certificate) { ConnectionString = connection };

@@ -48,14 +48,13 @@ public sealed class ClusterTransportTests(ClusterTransportTests.Fixture fixture)
         intruder.Launch();
         var statuses = new HashSet<int>();
         var everReady = false;
-        int? exitCode = null;
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (exitCode is null && DateTime.UtcNow < deadline)
+        // Sampled until the intruder exits: each look waits up to half a second for its exit.
+        var exitCode = await Poll.LastAsync(async () =>
         {
             statuses.UnionWith(await MembershipStatusesAsync(intruder.SiloPort));
             everReady |= await IsReadyAsync(intruder.Http);
-            exitCode = await intruder.WaitForExitAsync(TimeSpan.FromMilliseconds(500));
-        }
+            return await intruder.WaitForExitAsync(TimeSpan.FromMilliseconds(500));
+        }, code => code is not null, TimeSpan.FromMinutes(2), step: TimeSpan.Zero);
 
         Assert.True(exitCode is not null and not 0, $"the intruder should have been declared dead and stopped:\n{intruder.Log}");
         Assert.DoesNotContain(Active, statuses);

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Cluster;
 
@@ -51,17 +52,13 @@ public sealed class DeletedStaysDeletedTests : IAsyncLifetime
         {
             var applied = await new Protos.V1.Admin.AdminClient(channel).ApplyAsync(new ApplyRequest
             {
-                Document = $$"""
-                    apps: [ { clientId: orders-service, clientSecret: {{ClusterOfSilos.Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api] } ]
-                    """,
+                Document = TestConfig.Create().App("orders-service", a => a.Secret(ClusterOfSilos.Secret).Exchange().Scopes("api")).ToYaml(),
             }, Auth);
             Assert.Equal("create", Assert.Single(applied.Changes).Action);
             await new Protos.V1.Admin.AdminClient(channel).EnableAppAsync(
                 new EnableAppRequest { Handler = "partner", ClientId = "orders-service", Default = true, AllowUserCreation = true }, Auth);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        (ExchangeResponse? Response, RpcException? Failure) again;
-        while ((again = await Exchange(cluster.Silos[0], "after-apply")).Failure is not null && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var again = await Poll.LastAsync(() => Exchange(cluster.Silos[0], "after-apply"), r => r.Failure is null, TimeSpan.FromSeconds(10), step: TimeSpan.FromMilliseconds(100));
         Assert.Null(again.Failure);
     }
 

@@ -67,7 +67,7 @@ public static class Drill
                     }
                     catch (global::Grpc.Core.RpcException e) when (e.StatusCode is global::Grpc.Core.StatusCode.Unavailable or global::Grpc.Core.StatusCode.DeadlineExceeded && attempt < 5)
                     {
-                        await Task.Delay(500);
+                        await Task.Delay(500); // backoff between bounded retries (5) of one request, not a wait for a condition
                     }
                 }
             });

@@ -35,11 +35,11 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
         var next = 0;
         await using var stream = OpenModelStream.Start(Drill.Rate, requests, () => survivors[Interlocked.Increment(ref next) % 2]);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // real time: three seconds of traffic before the kill, the baseline compared below
         var killedAt = stream.Now;
         victim.Kill();
         output.WriteLine($"killed at {DateTime.UtcNow:HH:mm:ss.fff}");
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(10)); // real time: the ten seconds after the kill that the outcomes below are judged over
         await stream.StopAsync();
 
         var before = stream.Between(TimeSpan.Zero, killedAt);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Cluster;
 
@@ -88,8 +89,7 @@ public sealed class OpenModelStream : IAsyncDisposable
     {
         await stop.CancelAsync();
         await pacing;
-        var deadline = Stopwatch.StartNew();
-        while (Volatile.Read(ref outstanding) > 0 && deadline.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(20);
+        await Poll.LastAsync(() => Task.FromResult(Volatile.Read(ref outstanding)), count => count == 0, TimeSpan.FromSeconds(15));
     }
 
     /// <summary>The outcomes of the requests due in [from, to).</summary>

@@ -1,3 +1,4 @@
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;
@@ -37,7 +38,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         await using var stream = OpenModelStream.Start(Drill.Rate, requests, balancer.Route);
         var steps = new List<string>();
         var exitCodes = new List<int?>();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // real time: two seconds of steady traffic before the first restart, as a baseline
         foreach (var silo in cluster.Silos)
         {
             var stoppedAt = stream.Now;
@@ -46,10 +47,10 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
             var exitedAt = stream.Now;
             exitCodes.Add(silo.ExitCode);
             await silo.StartAsync();
-            while (!balancer.IsReady(silo)) await Task.Delay(ReadinessBalancer.Period);
+            await Poll.UntilAsync(() => balancer.IsReady(silo), TimeSpan.FromSeconds(60), $"the balancer to see silo {silo.Name} ready", step: ReadinessBalancer.Period);
             steps.Add($"silo {silo.Name}: SIGTERM at {stoppedAt.TotalSeconds:F1} s, exited {(exitedAt - stoppedAt).TotalSeconds:F1} s later (code {exitCodes[^1]?.ToString() ?? "?"}), ready again at {stream.Now.TotalSeconds:F1} s");
         }
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // real time: traffic continues two seconds after the last silo is back
         await stream.StopAsync();
 
         var all = stream.Outcomes;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Cluster;
 
@@ -166,21 +167,19 @@ public sealed class SiloProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync(TimeSpan limit)
     {
         using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
+        await Poll.UntilAsync(async () =>
         {
             if (process!.HasExited) throw new InvalidOperationException($"silo {Name} exited with {process.ExitCode}:\n{Log}");
             try
             {
                 using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                return false;
             }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"silo {Name} was not ready within {limit}:\n{Log}");
+        }, limit, $"silo {Name} to be ready (/readyz)", step: TimeSpan.FromMilliseconds(200), detail: () => Log);
     }
 
     private void Append(string? line)

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
+using TokenExchange.Testing;
 using Xunit.Abstractions;
 
 namespace TokenExchange.Server.Tests.Cluster;
@@ -63,20 +64,18 @@ public sealed class ThreeSiloClusterTests(ThreeSiloClusterTests.Fixture fixture,
             new Metadata { { "authorization", "Bearer " + ClusterOfSilos.AdminKey } });
         var changed = Stopwatch.StartNew();
 
-        StatusCode? status = null;
-        while (changed.Elapsed < TimeSpan.FromSeconds(5))
+        var status = await Poll.LastAsync<StatusCode?>(async () =>
         {
             try
             {
                 await Exchange(c, cluster.Request("alice-ext-1", handler: "secondary"));
+                return null;
             }
             catch (RpcException e)
             {
-                status = e.StatusCode;
-                break;
+                return e.StatusCode;
             }
-            await Task.Delay(20);
-        }
+        }, s => s is not null, TimeSpan.FromSeconds(5));
 
         // How soon is a figure to report, not a bound to assert: silos poll the registry every 250 ms, and on this
         // shared machine a loaded CI run has taken 1.2 s where an idle one takes a few hundred milliseconds.

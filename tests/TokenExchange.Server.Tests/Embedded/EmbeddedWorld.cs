@@ -39,36 +39,27 @@ public sealed class EmbeddedWorld : IAsyncDisposable
         var jwks = await JwksServer.StartAsync(idp);
         var folder = Directory.CreateTempSubdirectory("tx-embedded-").FullName;
         var world = new EmbeddedWorld(jwks, idp, folder);
-        await File.WriteAllTextAsync(world.ConfigPath, $$"""
-            apps:
-              - clientId: orders-service
-                clientSecret: {{Secret}}
-                tokenExchange: { enabled: true }
-                allowedScopes: [api, offline_access]
-                refreshTokens: { enabled: true }
-              - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api], accessToken: { format: opaque } }
-              - { clientId: resource-api, clientSecret: {{ResourceSecret}}, tokenExchange: { enabled: false }, introspection: { audiences: [opaque-service] } }
-            handlers:
-              - name: partner
-                acceptedTokenTypes: [jwt]
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}} }
-                audiences: [token-exchange]
-                algorithms: [ES256]
-                apps:
-                  - { clientId: orders-service, default: true, allowUserCreation: true }
-                  - { clientId: opaque-service, default: true, allowUserCreation: true }
-              - name: secondary
-                acceptedTokenTypes: [jwt]
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}} }
-                audiences: [token-exchange]
-                algorithms: [ES256]
-                apps:
-                  - { clientId: orders-service, allowUserCreation: true }
-            admin:
-              key: {{AdminKey}}
-            """);
+        await File.WriteAllTextAsync(world.ConfigPath, TestConfig.Create()
+            .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens())
+            .App("opaque-service", a => a.Secret(Secret).Exchange().Scopes("api").AccessToken(format: "opaque"))
+            .App("resource-api", a => a.Secret(ResourceSecret).Exchange(enabled: false).Introspects("opaque-service"))
+            .JwtHandler("partner", h => h
+                .Accepts("jwt")
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri)
+                .Audiences("token-exchange")
+                .Algorithms("ES256")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                .Enable("opaque-service", isDefault: true, allowUserCreation: true))
+            .JwtHandler("secondary", h => h
+                .Accepts("jwt")
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri)
+                .Audiences("token-exchange")
+                .Algorithms("ES256")
+                .Enable("orders-service", allowUserCreation: true))
+            .Admin(key: AdminKey)
+            .ToYaml());
         return world;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Embedded;
 
@@ -54,21 +55,19 @@ public sealed class ServerProcessRun : IDisposable
     {
         Launch();
         using var http = new HttpClient { BaseAddress = Http, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        await Poll.UntilAsync(async () =>
         {
             if (process!.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode}:\n{Log}");
             try
             {
                 using var response = await http.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                return false;
             }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"the server was not ready within 90 s:\n{Log}");
+        }, TimeSpan.FromSeconds(90), "the server to be ready (/readyz)", step: TimeSpan.FromMilliseconds(100), detail: () => Log);
     }
 
     /// <summary>Runs the server expecting it to stop by itself (a start-up failure); its exit code.</summary>

@@ -18,22 +18,16 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         jwks = await JwksServer.StartAsync(idp);
-        var config = $$"""
-            apps:
-              - clientId: orders-service
-                clientSecret: {{ServerFixture.OrdersSecret}}
-                tokenExchange: { enabled: true }
-                allowedScopes: [api]
-            handlers:
-              - name: rotating-idp
-                acceptedTokenTypes: [jwt]
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}}, refreshCooldown: 00:00:01 }
-                audiences: [token-exchange]
-                algorithms: [ES256]
-                apps:
-                  - { clientId: orders-service, default: true, allowUserCreation: true }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a.Secret(ServerFixture.OrdersSecret).Exchange().Scopes("api"))
+            .JwtHandler("rotating-idp", h => h
+                .Accepts("jwt")
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri, refreshCooldown: "00:00:01")
+                .Audiences("token-exchange")
+                .Algorithms("ES256")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true))
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config, "--dev-issuer", "false");
         clients = new Clients(new FixtureView(server));
     }
@@ -45,10 +39,20 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
         var fetchesBefore = jwks.Fetches;
 
         idp.Rotate();
-        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the handler's refresh cooldown (1 s) must pass first
-        var after = await clients.Grpc.ExchangeAsync(Request(idp.Token("rotation-subject")));
+        // Refused until the handler's refresh cooldown (1 s) has passed; then one fetch brings the new key.
+        var after = await Poll.UntilAsync<Protos.V1.ExchangeResponse?>(async () =>
+        {
+            try
+            {
+                return await clients.Grpc.ExchangeAsync(Request(idp.Token("rotation-subject")));
+            }
+            catch (global::Grpc.Core.RpcException)
+            {
+                return null;
+            }
+        }, r => r is not null, TimeSpan.FromSeconds(10), "an exchange of a token signed with the IdP's new key", step: TimeSpan.FromMilliseconds(100));
 
-        Assert.Equal(new JsonWebToken(before.AccessToken).Subject, new JsonWebToken(after.AccessToken).Subject);
+        Assert.Equal(new JsonWebToken(before.AccessToken).Subject, new JsonWebToken(after!.AccessToken).Subject);
         Assert.Equal(fetchesBefore + 1, jwks.Fetches);
     }
 

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.EndToEnd;
 
@@ -26,43 +27,34 @@ public sealed class IntrospectionHandlerTests : IAsyncLifetime
     {
         idp = await IntrospectionIdp.StartAsync();
         var introspect = new Uri(idp.BaseAddress, "/introspect");
-        var config = $$"""
-            apps:
-              - { clientId: orders-service, clientSecret: {{OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-              - { clientId: billing-service, clientSecret: {{BillingSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-            handlers:
-              - name: opaque-idp
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "{{introspect}}", clientId: {{IntrospectionIdp.ClientId}}, clientSecret: {{IntrospectionIdp.ClientSecret}} }
-                userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-                apps:
-                  - { clientId: orders-service, default: true, allowUserCreation: true }
-                  - { clientId: billing-service, default: true, allowUserCreation: false }
-              - name: opaque-down
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "{{IntrospectionIdp.Unreachable()}}", clientId: {{IntrospectionIdp.ClientId}}, clientSecret: {{IntrospectionIdp.ClientSecret}} }
-                apps: [ { clientId: orders-service, allowUserCreation: true } ]
-              - name: opaque-slow
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                timeout: "00:00:00.300"
-                introspection: { endpoint: "{{new Uri(idp.BaseAddress, "/slow")}}", clientId: {{IntrospectionIdp.ClientId}}, clientSecret: {{IntrospectionIdp.ClientSecret}} }
-                apps: [ { clientId: orders-service, allowUserCreation: true } ]
-              - name: opaque-wrong-credentials
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "{{introspect}}", clientId: {{IntrospectionIdp.ClientId}}, clientSecret: not-our-secret }
-                apps: [ { clientId: orders-service, allowUserCreation: true } ]
-              - name: opaque-userinfo
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "{{new Uri(idp.BaseAddress, "/userinfo")}}", userinfo: true, issuer: "https://userinfo-idp.example" }
-                apps: [ { clientId: orders-service, allowUserCreation: true } ]
-            users:
-              - { id: u-alice, username: alice@example.com, federationId: alice-ext-1 }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a.Secret(OrdersSecret).Exchange().Scopes("api"))
+            .App("billing-service", a => a.Secret(BillingSecret).Exchange().Scopes("api"))
+            .IntrospectionHandler("opaque-idp", h => h
+                .Accepts("access_token")
+                .Introspection(introspect.ToString(), clientId: IntrospectionIdp.ClientId, clientSecret: IntrospectionIdp.ClientSecret)
+                .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+                .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                .Enable("billing-service", isDefault: true))
+            .IntrospectionHandler("opaque-down", h => h
+                .Accepts("access_token")
+                .Introspection(IntrospectionIdp.Unreachable().ToString(), clientId: IntrospectionIdp.ClientId, clientSecret: IntrospectionIdp.ClientSecret)
+                .Enable("orders-service", allowUserCreation: true))
+            .IntrospectionHandler("opaque-slow", h => h
+                .Accepts("access_token")
+                .Timeout("00:00:00.300")
+                .Introspection(new Uri(idp.BaseAddress, "/slow").ToString(), clientId: IntrospectionIdp.ClientId, clientSecret: IntrospectionIdp.ClientSecret)
+                .Enable("orders-service", allowUserCreation: true))
+            .IntrospectionHandler("opaque-wrong-credentials", h => h
+                .Accepts("access_token")
+                .Introspection(introspect.ToString(), clientId: IntrospectionIdp.ClientId, clientSecret: "not-our-secret")
+                .Enable("orders-service", allowUserCreation: true))
+            .IntrospectionHandler("opaque-userinfo", h => h
+                .Accepts("access_token")
+                .Introspection(new Uri(idp.BaseAddress, "/userinfo").ToString(), userinfo: true, issuer: "https://userinfo-idp.example")
+                .Enable("orders-service", allowUserCreation: true))
+            .User("u-alice", u => u.Username("alice@example.com").FederationId("alice-ext-1"))
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.EndToEnd;
 
@@ -103,26 +104,24 @@ public sealed class RefreshLifetimeTests(RefreshLifetimeTests.Server fixture) : 
 
         public async Task InitializeAsync()
         {
-            var config = $$"""
-                apps:
-                  - clientId: orders-service
-                    clientSecret: {{Secret}}
-                    tokenExchange: { enabled: true }
-                    allowedScopes: [api, offline_access]
-                    accessToken: { lifetime: "00:05:00" }
-                    refreshTokens: { enabled: true, lifetime: "01:00:00" }
-                  - clientId: short-family
-                    clientSecret: {{Secret}}
-                    tokenExchange: { enabled: true }
-                    allowedScopes: [api, offline_access]
-                    refreshTokens: { enabled: true, lifetime: "00:01:00", absoluteLifetime: "00:02:00" }
-                handlers:
-                  - name: dev-idp
-                    devIssuer: true
-                    acceptedTokenTypes: [jwt]
-                    audiences: [token-exchange]
-                    apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: short-family, default: true, allowUserCreation: true } ]
-                """;
+            var config = TestConfig.Create()
+                .App("orders-service", a => a
+                    .Secret(Secret)
+                    .Exchange()
+                    .Scopes("api", "offline_access")
+                    .AccessToken(lifetime: "00:05:00")
+                    .RefreshTokens(lifetime: "01:00:00"))
+                .App("short-family", a => a
+                    .Secret(Secret)
+                    .Exchange()
+                    .Scopes("api", "offline_access")
+                    .RefreshTokens(lifetime: "00:01:00", absoluteLifetime: "00:02:00"))
+                .DevIssuerHandler("dev-idp", h => h
+                    .Accepts("jwt")
+                    .Audiences("token-exchange")
+                    .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                    .Enable("short-family", isDefault: true, allowUserCreation: true))
+                .ToYaml();
             server = await LoopbackServer.StartAsync(config, builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
             channel = GrpcChannel.ForAddress(server.GrpcAddress);
         }

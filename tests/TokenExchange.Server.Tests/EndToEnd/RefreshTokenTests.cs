@@ -4,9 +4,11 @@ using Duende.IdentityModel.Client;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.EndToEnd;
 
@@ -21,19 +23,21 @@ public sealed class RefreshTokenTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var config = $$"""
-            apps:
-              - clientId: orders-service
-                clientSecret: {{Secret}}
-                tokenExchange: { enabled: true }
-                allowedScopes: [api, openid, offline_access]
-                allowedAudiences: [https://orders.example]
-                refreshTokens: { enabled: true, lifetime: "01:00:00" }
-              - { clientId: no-refresh, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access] }
-            handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: no-refresh, default: true, allowUserCreation: true } ] }
-            admin: { key: {{AdminKey}} }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a
+                .Secret(Secret)
+                .Exchange()
+                .Scopes("api", "openid", "offline_access")
+                .Audiences("https://orders.example")
+                .RefreshTokens(lifetime: "01:00:00"))
+            .App("no-refresh", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access"))
+            .DevIssuerHandler("dev-idp", h => h
+                .Accepts("jwt")
+                .Audiences("token-exchange")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                .Enable("no-refresh", isDefault: true, allowUserCreation: true))
+            .Admin(key: AdminKey)
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
@@ -134,19 +138,16 @@ public sealed class RefreshTokenTests : IAsyncLifetime
                 await admin.SetUserEnabledAsync(new SetUserEnabledRequest { Id = userId, Enabled = false }, credentials);
                 break;
             case "handler disabled for the app":
-                await admin.DisableAppAsync(new DisableAppRequest { Handler = "dev-idp", ClientId = "orders-service" }, credentials);
-                await Task.Delay(600); // the silo's definition cache follows within a quarter second
+                await AdminChange(async () => [await admin.DisableAppAsync(new DisableAppRequest { Handler = "dev-idp", ClientId = "orders-service" }, credentials)]);
                 break;
             case "user revoked":
                 await admin.RevokeUserAsync(new RevokeUserRequest { Id = userId }, credentials);
                 break;
             case "refresh tokens disabled for the app":
-                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: false, exchange: true) }, credentials);
-                await Task.Delay(600);
+                await AdminChange(async () => (await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: false, exchange: true) }, credentials)).Changes);
                 break;
             case "token exchange disabled for the app":
-                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: false) }, credentials);
-                await Task.Delay(600);
+                await AdminChange(async () => (await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: false) }, credentials)).Changes);
                 break;
         }
 
@@ -159,26 +160,36 @@ public sealed class RefreshTokenTests : IAsyncLifetime
             // The other tests share this server's handler.
             if (change == "handler disabled for the app")
             {
-                await admin.EnableAppAsync(new EnableAppRequest { Handler = "dev-idp", ClientId = "orders-service", Default = true, AllowUserCreation = true }, credentials);
-                await Task.Delay(600);
+                await AdminChange(async () => [await admin.EnableAppAsync(new EnableAppRequest { Handler = "dev-idp", ClientId = "orders-service", Default = true, AllowUserCreation = true }, credentials)]);
             }
             if (change.EndsWith("for the app", StringComparison.Ordinal))
             {
-                await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: true) }, credentials);
-                await Task.Delay(600);
+                await AdminChange(async () => (await admin.ApplyAsync(new ApplyRequest { Document = OrdersApp(refresh: true, exchange: true) }, credentials)).Changes);
             }
         }
     }
 
-    private static string OrdersApp(bool refresh, bool exchange) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{Secret}}
-            tokenExchange: { enabled: {{exchange.ToString().ToLowerInvariant()}} }
-            allowedScopes: [api, openid, offline_access]
-            allowedAudiences: [https://orders.example]
-            refreshTokens: { enabled: {{refresh.ToString().ToLowerInvariant()}}, lifetime: "01:00:00" }
-        """;
+    /// <summary>
+    /// Makes an admin change and, if it changed anything, waits until this silo's definition cache holds it
+    /// (the cache follows the registry's version within about a quarter second).
+    /// </summary>
+    private async Task AdminChange(Func<Task<IEnumerable<Change>>> change)
+    {
+        var definitions = server.Services.GetRequiredService<TokenExchange.Silo.DefinitionCache>();
+        var before = definitions.Snapshot.Version;
+        var changes = await change();
+        if (changes.All(c => c.Action == "unchanged")) return;
+        await Poll.UntilAsync(() => definitions.Snapshot.Version > before, TimeSpan.FromSeconds(10), "the silo's definition cache to follow the admin change");
+    }
+
+    private static string OrdersApp(bool refresh, bool exchange) => TestConfig.Create()
+        .App("orders-service", a => a
+            .Secret(Secret)
+            .Exchange(enabled: exchange)
+            .Scopes("api", "openid", "offline_access")
+            .Audiences("https://orders.example")
+            .RefreshTokens(enabled: refresh, lifetime: "01:00:00"))
+        .ToYaml();
 
     private async Task<ExchangeResponse> Exchange(string subject, params string[] scopes) =>
         await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(await ExchangeRequest(subject, scopes));

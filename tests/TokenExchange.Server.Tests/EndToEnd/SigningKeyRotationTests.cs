@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.EndToEnd;
 
@@ -18,13 +19,11 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var config = $$"""
-            apps:
-              - { clientId: orders-service, clientSecret: {{ServerFixture.OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-            handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ] }
-            admin: { key: {{AdminKey}} }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a.Secret(ServerFixture.OrdersSecret).Exchange().Scopes("api"))
+            .DevIssuerHandler("dev-idp", h => h.Accepts("jwt").Audiences("token-exchange").Enable("orders-service", isDefault: true, allowUserCreation: true))
+            .Admin(key: AdminKey)
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config, "--key-activation-delay", "00:00:01", "--key-retention", "00:10:00");
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
@@ -48,8 +47,8 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
         Assert.Equal(before.Kid, justAfter.Kid); // not signing before its activation delay
         Assert.Equal(2, (await Discovery()).SigningKeys.Count); // but published at once
 
-        await Task.Delay(TimeSpan.FromSeconds(1.3));
-        var later = await Exchange();
+        // The new key signs once its activation delay (1 s) has passed and the silo's key cache rebuilt its ring.
+        var later = await Poll.UntilAsync(Exchange, t => t.Kid == newKid, TimeSpan.FromSeconds(10), "a token signed with the new key", step: TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(newKid, later.Kid);
         var jwks = await Discovery();

@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenExchange.Server.Health;
-using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Tests.Cluster;
 using TokenExchange.Testing;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
@@ -22,7 +21,7 @@ public sealed class ReadinessTests
     public async Task Not_ready_before_the_silo_is_active_and_its_signing_keys_are_loaded_nor_once_it_stops()
     {
         var gate = new SiloStartGate();
-        await using var server = TokenExchangeServer.Create([.. LoopbackServer.EphemeralPorts, .. LoopbackServer.InMemory],
+        await using var server = LoopbackServer.Create([],
             builder => builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(gate));
         var starting = server.StartAsync();
         await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));
@@ -62,9 +61,8 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(HealthEndpoints.LivePath)).StatusCode);
 
         await postgres.StartServerAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        HttpStatusCode status;
-        while ((status = (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline) await Task.Delay(200);
+        var status = await Poll.LastAsync(async () => (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode, s => s == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), step: TimeSpan.FromMilliseconds(200));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
     }

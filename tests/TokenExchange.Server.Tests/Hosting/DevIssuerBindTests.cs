@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Server.Hosting;
-using TokenExchange.Server.Tests.Audit;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 
@@ -42,20 +42,8 @@ public sealed class DevIssuerBindTests
         Assert.DoesNotContain(logs.Lines, l => l.Message.Contains("DEV ISSUER ENABLED", StringComparison.Ordinal));
     }
 
-    private static async Task<TokenExchangeServer> StartAsync(CapturedLogs logs, params string[] args)
-    {
-        var server = TokenExchangeServer.Create([.. args, "--grpc", "http://127.0.0.1:0", "--silo-port", "0"], builder => builder.Logging.AddProvider(logs));
-        try
-        {
-            await server.StartAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    private static Task<TokenExchangeServer> StartAsync(CapturedLogs logs, params string[] args) =>
+        LoopbackServer.StartAsync(null, builder => builder.Logging.AddProvider(logs), args);
 
     /// <summary>POST /dev-issuer/token over loopback, whatever address the front door is bound to.</summary>
     private static async Task<HttpStatusCode> MintAsync(TokenExchangeServer server)

@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

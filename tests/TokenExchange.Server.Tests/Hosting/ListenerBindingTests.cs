@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Tests.Tls;
+using TokenExchange.Testing;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;
 
 namespace TokenExchange.Server.Tests.Hosting;

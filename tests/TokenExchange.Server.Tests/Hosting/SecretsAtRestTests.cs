@@ -24,12 +24,10 @@ public sealed class SecretsAtRestTests
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var keyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var server = await LoopbackServer.StartAsync($$"""
-            apps:
-              - { clientId: at-rest-app, clientSecret: {{ClientSecret}}, tokenExchange: { enabled: true } }
-            admin:
-              key: {{AdminKey}}
-            """, ["--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", keyEncryptionKey,
+        await using var server = await LoopbackServer.StartAsync(TestConfig.Create()
+            .App("at-rest-app", a => a.Secret(ClientSecret).Exchange())
+            .Admin(key: AdminKey)
+            .ToYaml(), ["--postgres", database.ConnectionString, "--migrate", "true", "--key-encryption-key", keyEncryptionKey,
             .. ClusterCertificateFiles.ForTests.Arguments]);
         var ring = server.Services.GetRequiredService<ISigningKeySource>().Ring;
         var privateScalar = JsonDocument.Parse(ring.Current.ToPrivateJwk()).RootElement.GetProperty("d").GetString()!;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TokenExchange.Server.Tests.Cluster;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 
@@ -54,21 +55,19 @@ public sealed class ServerCommand : IAsyncDisposable
     public async Task WaitUntilReadyAsync(Uri http)
     {
         using var client = new HttpClient { BaseAddress = http, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
+        await Poll.UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"the server exited with {process.ExitCode}:\n{string.Join('\n', Output.Concat(Errors))}");
             try
             {
                 using var response = await client.GetAsync("/readyz");
-                if (response.IsSuccessStatusCode) return;
+                return response.IsSuccessStatusCode;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                return false;
             }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"the server was not ready within 90 seconds:\n{string.Join('\n', Output.Concat(Errors))}");
+        }, TimeSpan.FromSeconds(90), "the server to be ready (/readyz)", step: TimeSpan.FromMilliseconds(200), detail: () => string.Join('\n', Output.Concat(Errors)));
     }
 
     private static void Append(List<string> lines, string? line)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 
@@ -47,9 +48,7 @@ public sealed class SessionIdleTimeoutTests
         Assert.True(await SessionCount(management) > 0, "the exchange activated no subject session");
 
         // Bounded wait for an eventual condition: 10 s idle, checked every 5 s quantum, well within a minute.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await SessionCount(management) > 0 && DateTime.UtcNow < deadline) await Task.Delay(1000);
-        Assert.Equal(0, await SessionCount(management));
+        Assert.Equal(0, await Poll.LastAsync(() => SessionCount(management), count => count == 0, TimeSpan.FromSeconds(60), step: TimeSpan.FromSeconds(1)));
     }
 
     private static async Task<int> SessionCount(IManagementGrain management) =>

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Http;
 
@@ -15,15 +16,17 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var config = $$"""
-            apps:
-              - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], refreshTokens: { enabled: true } }
-              - { clientId: resource-api, clientSecret: resource-secret-0123456789, tokenExchange: { enabled: false }, introspection: { audiences: [orders-service, opaque-service] } }
-              - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, offline_access], accessToken: { format: opaque }, refreshTokens: { enabled: true } }
-            handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true }, { clientId: opaque-service, default: true, allowUserCreation: true } ] }
-            admin: { key: {{AdminKey}} }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens())
+            .App("resource-api", a => a.Secret("resource-secret-0123456789").Exchange(enabled: false).Introspects("orders-service", "opaque-service"))
+            .App("opaque-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").AccessToken(format: "opaque").RefreshTokens())
+            .DevIssuerHandler("dev-idp", h => h
+                .Accepts("jwt")
+                .Audiences("token-exchange")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                .Enable("opaque-service", isDefault: true, allowUserCreation: true))
+            .Admin(key: AdminKey)
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config);
     }
 
@@ -135,8 +138,9 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
     {
         var tokens = await Exchange(ttl: "00:00:02"); // issued tokens never outlive the subject token
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var expired = await Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789");
+        // A real expiry in the server's own clock: polled (bounded) instead of sleeping past it.
+        var expired = await Poll.UntilAsync(() => Introspect(tokens.AccessToken!, "resource-api", "resource-secret-0123456789"), r => !r.IsActive,
+            TimeSpan.FromSeconds(10), "the access token (2 s lifetime) to be inactive", step: TimeSpan.FromMilliseconds(100));
 
         Assert.InRange(tokens.ExpiresIn, 0, 2);
         Assert.False(expired.IsActive);

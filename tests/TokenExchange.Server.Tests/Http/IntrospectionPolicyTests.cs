@@ -5,6 +5,7 @@ using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Http;
 
@@ -120,24 +121,20 @@ public sealed class IntrospectionPolicyTests(IntrospectionPolicyTests.Server fix
 
         public async Task InitializeAsync()
         {
-            var config = $$"""
-                apps:
-                  - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api, openid], allowedAudiences: [{{OrdersAudience}}] }
-                  - { clientId: opaque-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api], allowedAudiences: [{{OrdersAudience}}], accessToken: { format: opaque } }
-                  - { clientId: other-app, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-                  - { clientId: orders-api, clientSecret: {{Secret}}, tokenExchange: { enabled: false }, introspection: { audiences: [{{OrdersAudience}}] } }
-                  - { clientId: billing-api, clientSecret: {{Secret}}, tokenExchange: { enabled: false }, introspection: { audiences: [https://billing.example] } }
-                handlers:
-                  - name: dev-idp
-                    devIssuer: true
-                    acceptedTokenTypes: [jwt]
-                    audiences: [token-exchange]
-                    apps:
-                      - { clientId: orders-service, default: true, allowUserCreation: true }
-                      - { clientId: opaque-service, default: true, allowUserCreation: true }
-                      - { clientId: other-app, default: true, allowUserCreation: true }
-                admin: { key: {{AdminKey}} }
-                """;
+            var config = TestConfig.Create()
+                .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api", "openid").Audiences(OrdersAudience))
+                .App("opaque-service", a => a.Secret(Secret).Exchange().Scopes("api").Audiences(OrdersAudience).AccessToken(format: "opaque"))
+                .App("other-app", a => a.Secret(Secret).Exchange().Scopes("api"))
+                .App("orders-api", a => a.Secret(Secret).Exchange(enabled: false).Introspects(OrdersAudience))
+                .App("billing-api", a => a.Secret(Secret).Exchange(enabled: false).Introspects("https://billing.example"))
+                .DevIssuerHandler("dev-idp", h => h
+                    .Accepts("jwt")
+                    .Audiences("token-exchange")
+                    .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                    .Enable("opaque-service", isDefault: true, allowUserCreation: true)
+                    .Enable("other-app", isDefault: true, allowUserCreation: true))
+                .Admin(key: AdminKey)
+                .ToYaml();
             server = await LoopbackServer.StartAsync(config);
             channel = GrpcChannel.ForAddress(server.GrpcAddress);
         }

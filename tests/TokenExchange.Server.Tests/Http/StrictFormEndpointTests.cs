@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Http;
 
@@ -29,13 +30,11 @@ public sealed class StrictFormEndpointTests(StrictFormEndpointTests.Server serve
 
         public async Task InitializeAsync()
         {
-            Node = await LoopbackServer.StartAsync($$"""
-                apps:
-                  - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-                  - { clientId: billing-service, clientSecret: billing-secret-0123456789abcdef, tokenExchange: { enabled: true }, allowedScopes: [api] }
-                handlers:
-                  - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ] }
-                """);
+            Node = await LoopbackServer.StartAsync(TestConfig.Create()
+                .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api"))
+                .App("billing-service", a => a.Secret("billing-secret-0123456789abcdef").Exchange().Scopes("api"))
+                .DevIssuerHandler("dev-idp", h => h.Accepts("jwt").Audiences("token-exchange").Enable("orders-service", isDefault: true, allowUserCreation: true))
+                .ToYaml());
             using var http = new HttpClient { BaseAddress = Node.HttpAddress };
             using var minted = await http.PostAsync("/dev-issuer/token", new FormUrlEncodedContent([new("sub", "strict-form-subject")]));
             SubjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

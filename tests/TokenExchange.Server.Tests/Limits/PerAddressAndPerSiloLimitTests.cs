@@ -22,7 +22,7 @@ public sealed class PerAddressAndPerSiloLimitTests
         var idp = new TestIdp("https://idp.address.test");
         await using var jwks = await JwksServer.StartAsync(idp);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var server = await LoopbackServer.StartAsync(Config(idp, jwks, "{ }"),
+        await using var server = await LoopbackServer.StartAsync(Config(idp, jwks, a => a.RateLimits()),
             builder => builder.Services.AddKeyedSingleton<TimeProvider>(RateLimits.ClockKey, clock), "--rate-limit-per-address", "2");
         using var first = new ClientsFrom(server, "127.0.0.1");
         using var second = new ClientsFrom(server, "127.0.0.2");
@@ -54,7 +54,7 @@ public sealed class PerAddressAndPerSiloLimitTests
         await using var jwks = await JwksServer.StartAsync(idp);
         await using var database = await PostgresDatabase.CreateAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var config = Config(idp, jwks, "{ requestsPerSecond: 1, burst: 2 }");
+        var config = Config(idp, jwks, a => a.RateLimits(requestsPerSecond: 1, burst: 2));
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         string[] args = ["--postgres", database.ConnectionString, "--key-encryption-key", kek, "--issuer", "http://sts.silos.test", "--dev-issuer", "false",
             .. ClusterCertificateFiles.ForTests.Arguments];
@@ -83,28 +83,18 @@ public sealed class PerAddressAndPerSiloLimitTests
     private static async Task UntilKnown(TokenExchangeServer silo, string clientId)
     {
         var cache = silo.Services.GetRequiredService<DefinitionCache>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!cache.Snapshot.Apps.ContainsKey(clientId))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the second silo did not see {clientId} within 30 s");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => cache.Snapshot.Apps.ContainsKey(clientId), TimeSpan.FromSeconds(30), $"the second silo to see {clientId}",
+            step: TimeSpan.FromMilliseconds(50));
     }
 
-    private static string Config(TestIdp idp, JwksServer jwks, string limits) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{OrdersSecret}}
-            tokenExchange: { enabled: true }
-            rateLimits: {{limits}}
-        handlers:
-          - name: partner
-            acceptedTokenTypes: [jwt]
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-        """;
+    private static string Config(TestIdp idp, JwksServer jwks, Func<AppBuilder, AppBuilder> limits) => TestConfig.Create()
+        .App("orders-service", a => limits(a.Secret(OrdersSecret).Exchange()))
+        .JwtHandler("partner", h => h
+            .Accepts("jwt")
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", isDefault: true, allowUserCreation: true))
+        .ToYaml();
 }

@@ -33,7 +33,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         jwks = await JwksServer.StartAsync(idp);
-        server = await LoopbackServer.StartAsync(Config(ordersLimits: "{ requestsPerSecond: 2, burst: 3, invalidTokensPerMinute: 2 }"),
+        server = await LoopbackServer.StartAsync(Config(ordersLimits: a => a.RateLimits(requestsPerSecond: 2, burst: 3, invalidTokensPerMinute: 2)),
             builder => builder.Services.AddKeyedSingleton<TimeProvider>(RateLimits.ClockKey, clock));
         first = new ClientsFrom(server, "127.0.0.1");
         second = new ClientsFrom(server, "127.0.0.2");
@@ -115,7 +115,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
         var admin = new Protos.V1.Admin.AdminClient(channel);
         var credentials = new Metadata { { "authorization", "Bearer " + AdminKey } };
-        await admin.ApplyAsync(new ApplyRequest { Document = AppsDocument("{ requestsPerSecond: 1, burst: 1 }") }, credentials);
+        await admin.ApplyAsync(new ApplyRequest { Document = AppsDocument(a => a.RateLimits(requestsPerSecond: 1, burst: 1)).ToYaml() }, credentials);
 
         await UntilLimits(burst: 1);
         Assert.Equal(HttpStatusCode.OK, (await first.Exchange("orders-service", OrdersSecret, idp.Token())).StatusCode);
@@ -124,7 +124,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await first.Exchange("orders-service", OrdersSecret, idp.Token())).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await first.Exchange("orders-service", OrdersSecret, idp.Token())).StatusCode);
 
-        await admin.ApplyAsync(new ApplyRequest { Document = AppsDocument("{ }") }, credentials);
+        await admin.ApplyAsync(new ApplyRequest { Document = AppsDocument(a => a.RateLimits()).ToYaml() }, credentials);
         await UntilLimits(burst: 0);
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await first.Exchange("orders-service", OrdersSecret, idp.Token())).StatusCode);
     }
@@ -133,12 +133,8 @@ public sealed class RateLimitTests : IAsyncLifetime
     private async Task UntilLimits(int burst)
     {
         var cache = server.Services.GetRequiredService<TokenExchange.Silo.DefinitionCache>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (cache.Snapshot.Apps["orders-service"].RateLimits.EffectiveBurst != burst)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the silo did not see orders-service with burst {burst} within 10 s");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => cache.Snapshot.Apps["orders-service"].RateLimits.EffectiveBurst == burst, TimeSpan.FromSeconds(10),
+            $"the silo to see orders-service with burst {burst}");
     }
 
     [Fact]
@@ -163,31 +159,19 @@ public sealed class RateLimitTests : IAsyncLifetime
         lock (counted) Assert.Equal([(1L, "orders-service", RateLimits.AppKind)], counted);
     }
 
-    private string Config(string ordersLimits) => $$"""
-        {{AppsDocument(ordersLimits)}}
-        handlers:
-          - name: partner
-            acceptedTokenTypes: [jwt]
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-              - { clientId: billing-service, default: true, allowUserCreation: true }
-        admin:
-          key: {{AdminKey}}
-        """;
+    private string Config(Func<AppBuilder, AppBuilder> ordersLimits) => AppsDocument(ordersLimits)
+        .JwtHandler("partner", h => h
+            .Accepts("jwt")
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", isDefault: true, allowUserCreation: true)
+            .Enable("billing-service", isDefault: true, allowUserCreation: true))
+        .Admin(key: AdminKey)
+        .ToYaml();
 
-    private static string AppsDocument(string ordersLimits) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{OrdersSecret}}
-            tokenExchange: { enabled: true }
-            rateLimits: {{ordersLimits}}
-          - clientId: billing-service
-            clientSecret: {{BillingSecret}}
-            tokenExchange: { enabled: true }
-            rateLimits: { requestsPerSecond: 2, burst: 3 }
-        """;
+    private static TestConfig AppsDocument(Func<AppBuilder, AppBuilder> ordersLimits) => TestConfig.Create()
+        .App("orders-service", a => ordersLimits(a.Secret(OrdersSecret).Exchange()))
+        .App("billing-service", a => a.Secret(BillingSecret).Exchange().RateLimits(requestsPerSecond: 2, burst: 3));
 }

@@ -25,7 +25,7 @@ public sealed class TrustedProxyTests
     [Fact]
     public async Task X_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored()
     {
-        await using var server = await Start("{ }", "--trusted-proxies", "10.0.0.0/8, 192.0.2.7", "--rate-limit-per-address", "2");
+        await using var server = await Start(a => a.RateLimits(), "--trusted-proxies", "10.0.0.0/8, 192.0.2.7", "--rate-limit-per-address", "2");
 
         // Each request claims another caller, but the peer (127.0.0.1) is not trusted: all spend its one budget.
         Assert.Equal(HttpStatusCode.OK, await server.Http("198.51.100.1", idp.Token()));
@@ -37,7 +37,7 @@ public sealed class TrustedProxyTests
     [Fact]
     public async Task From_a_trusted_proxy_the_real_callers_address_budget_is_charged()
     {
-        await using var server = await Start("{ }", "--trusted-proxies", "127.0.0.0/8", "--rate-limit-per-address", "1");
+        await using var server = await Start(a => a.RateLimits(), "--trusted-proxies", "127.0.0.0/8", "--rate-limit-per-address", "1");
 
         Assert.Equal(HttpStatusCode.OK, await server.Http("198.51.100.1", idp.Token()));
         Assert.Equal(HttpStatusCode.TooManyRequests, await server.Http("198.51.100.1", idp.Token()));
@@ -55,7 +55,7 @@ public sealed class TrustedProxyTests
     [Fact]
     public async Task Two_callers_behind_one_proxy_do_not_share_the_invalid_token_budget()
     {
-        await using var server = await Start("{ invalidTokensPerMinute: 2 }", "--trusted-proxies", "127.0.0.1");
+        await using var server = await Start(a => a.RateLimits(invalidTokensPerMinute: 2), "--trusted-proxies", "127.0.0.1");
 
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.BadRequest, await server.Http("198.51.100.1", idp.TamperedToken()));
         Assert.Equal(HttpStatusCode.TooManyRequests, await server.Http("198.51.100.1", idp.Token()));
@@ -69,7 +69,7 @@ public sealed class TrustedProxyTests
     [Fact]
     public async Task Two_ipv6_addresses_in_one_64_share_one_budget()
     {
-        await using var server = await Start("{ }", "--trusted-proxies", "127.0.0.0/8", "--rate-limit-per-address", "1");
+        await using var server = await Start(a => a.RateLimits(), "--trusted-proxies", "127.0.0.0/8", "--rate-limit-per-address", "1");
 
         Assert.Equal(HttpStatusCode.OK, await server.Http("2001:db8:1:2::1", idp.Token()));
         Assert.Equal(HttpStatusCode.TooManyRequests, await server.Http("2001:db8:1:2:ffff:ffff:ffff:fffe", idp.Token()));
@@ -80,7 +80,7 @@ public sealed class TrustedProxyTests
         Assert.Equal(StatusCode.OK, await server.Grpc("2001:db8:5:7::1", idp.Token()));
     }
 
-    private async Task<ProxiedServer> Start(string limits, params string[] args)
+    private async Task<ProxiedServer> Start(Func<AppBuilder, AppBuilder> limits, params string[] args)
     {
         var jwks = await JwksServer.StartAsync(idp);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -88,22 +88,16 @@ public sealed class TrustedProxyTests
         return new ProxiedServer(server, jwks);
     }
 
-    private string Config(JwksServer jwks, string limits) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{OrdersSecret}}
-            tokenExchange: { enabled: true }
-            rateLimits: {{limits}}
-        handlers:
-          - name: partner
-            acceptedTokenTypes: [jwt]
-            issuer: {{idp.Issuer}}
-            jwks: { uri: {{jwks.JwksUri}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-        """;
+    private string Config(JwksServer jwks, Func<AppBuilder, AppBuilder> limits) => TestConfig.Create()
+        .App("orders-service", a => limits(a.Secret(OrdersSecret).Exchange()))
+        .JwtHandler("partner", h => h
+            .Accepts("jwt")
+            .Issuer(idp.Issuer)
+            .Jwks(jwks.JwksUri)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", isDefault: true, allowUserCreation: true))
+        .ToYaml();
 
     /// <summary>Exchanges as a proxy would forward them: from 127.0.0.1, with X-Forwarded-For naming the caller.</summary>
     private sealed class ProxiedServer(TokenExchangeServer server, JwksServer jwks) : IAsyncDisposable

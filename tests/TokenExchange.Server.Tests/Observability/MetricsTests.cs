@@ -102,24 +102,17 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
         public async Task InitializeAsync()
         {
             jwks = await JwksServer.StartAsync(idp);
-            server = await LoopbackServer.StartAsync($$"""
-                apps:
-                  - clientId: {{App}}
-                    clientSecret: {{Secret}}
-                    tokenExchange: { enabled: true, requireSecret: true }
-                    allowedScopes: [api]
-                handlers:
-                  - name: {{Handler}}
-                    implementation: jwt
-                    acceptedTokenTypes: [jwt]
-                    issuer: {{idp.Issuer}}
-                    jwks: { uri: {{jwks.JwksUri}} }
-                    audiences: [token-exchange]
-                    userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-                    apps: [ { clientId: {{App}}, default: true } ]
-                users:
-                  - { id: {{UserId}}, username: alice@example.com, federationId: {{Subject}} }
-                """);
+            server = await LoopbackServer.StartAsync(TestConfig.Create()
+                .App(App, a => a.Secret(Secret).Exchange(requireSecret: true).Scopes("api"))
+                .JwtHandler(Handler, h => h
+                    .Accepts("jwt")
+                    .Issuer(idp.Issuer)
+                    .Jwks(jwks.JwksUri)
+                    .Audiences("token-exchange")
+                    .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+                    .Enable(App, isDefault: true))
+                .User(UserId, u => u.Username("alice@example.com").FederationId(Subject))
+                .ToYaml());
             using var clients = new Clients(this);
 
             // Five exchanges that succeed: three over gRPC, two over HTTP, all for one subject.

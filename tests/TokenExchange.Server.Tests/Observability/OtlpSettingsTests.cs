@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using TokenExchange.Diagnostics;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Observability;
 

@@ -35,33 +35,18 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
     public async Task InitializeAsync()
     {
         jwks = await JwksServer.StartAsync(idp);
-        var config = Path.Combine(Path.GetTempPath(), $"tx-trace-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(config, $$"""
-            apps:
-              - clientId: {{App}}
-                clientSecret: {{Secret}}
-                tokenExchange: { enabled: true, requireSecret: true }
-                allowedScopes: [api]
-            handlers:
-              - name: trace-idp
-                implementation: jwt
-                acceptedTokenTypes: [jwt]
-                issuer: {{idp.Issuer}}
-                jwks: { uri: {{jwks.JwksUri}} }
-                audiences: [token-exchange]
-                userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-                apps: [ { clientId: {{App}}, default: true, allowUserCreation: true } ]
-            """);
-        try
-        {
-            server = TokenExchangeServer.Create(["--config", config, .. LoopbackServer.EphemeralPorts, .. LoopbackServer.InMemory], builder =>
-                builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddInMemoryExporter(spans)));
-            await server.StartAsync();
-        }
-        finally
-        {
-            File.Delete(config);
-        }
+        var config = TestConfig.Create()
+            .App(App, a => a.Secret(Secret).Exchange(requireSecret: true).Scopes("api"))
+            .JwtHandler("trace-idp", h => h
+                .Accepts("jwt")
+                .Issuer(idp.Issuer)
+                .Jwks(jwks.JwksUri)
+                .Audiences("token-exchange")
+                .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+                .Enable(App, isDefault: true, allowUserCreation: true))
+            .ToYaml();
+        server = await LoopbackServer.StartAsync(config, builder =>
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddInMemoryExporter(spans)));
     }
 
     public async Task DisposeAsync()
@@ -145,13 +130,10 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
     /// <summary>The trace's spans once ASP.NET Core's server span (the last to end) is exported; bounded wait.</summary>
     private async Task<IReadOnlyList<Activity>> TraceAsync(ActivityTraceId traceId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var trace = spans.Snapshot().Where(s => s.TraceId == traceId).ToList();
-            if (trace.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore") || DateTime.UtcNow > deadline) return trace;
-            await Task.Delay(20);
-        }
+        return await Poll.LastAsync(
+            () => Task.FromResult(spans.Snapshot().Where(s => s.TraceId == traceId).ToList()),
+            trace => trace.Any(s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore"),
+            TimeSpan.FromSeconds(10));
     }
 
     private static (ActivityTraceId TraceId, ActivitySpanId SpanId, string Traceparent) NewTraceparent()

@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Plugins;
 
@@ -25,25 +26,23 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         partner = await PartnerApi.StartAsync();
-        var config = $$"""
-            apps:
-              - { clientId: orders-service, clientSecret: {{OrdersSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-              - { clientId: billing-service, clientSecret: {{BillingSecret}}, tokenExchange: { enabled: true }, allowedScopes: [api] }
-            handlers:
-              - name: partner
-                implementation: Partner.Handlers.PartnerApiHandler, PartnerHandler
-                acceptedTokenTypes: [access_token]
-                settings: { apiBase: "{{partner.BaseAddress}}", apiKey: {{PartnerApi.ApiKey}}, issuer: "https://partner.example" }
-                apps:
-                  - { clientId: orders-service, default: true, allowUserCreation: true }
-                  - { clientId: billing-service, default: true, allowUserCreation: false }
-              - { name: throwing, implementation: "TokenExchange.TestPlugins.ThrowingHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-              - { name: hanging, implementation: "TokenExchange.TestPlugins.HangingHandler, TokenExchange.TestPlugins", timeout: "00:00:00.300", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-              - { name: nonsense, implementation: "TokenExchange.TestPlugins.NonsenseHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-              - { name: refusing, implementation: "TokenExchange.TestPlugins.RefusingHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-              - { name: broken, implementation: "TokenExchange.TestPlugins.NoSuchHandler, TokenExchange.TestPlugins", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-            admin: { key: {{AdminKey}} }
-            """;
+        var config = TestConfig.Create()
+            .App("orders-service", a => a.Secret(OrdersSecret).Exchange().Scopes("api"))
+            .App("billing-service", a => a.Secret(BillingSecret).Exchange().Scopes("api"))
+            .PluginHandler("partner", "Partner.Handlers.PartnerApiHandler, PartnerHandler", h => h
+                .Accepts("access_token")
+                .Setting("apiBase", partner.BaseAddress.ToString())
+                .Setting("apiKey", PartnerApi.ApiKey)
+                .Setting("issuer", "https://partner.example")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true)
+                .Enable("billing-service", isDefault: true))
+            .PluginHandler("throwing", "TokenExchange.TestPlugins.ThrowingHandler, TokenExchange.TestPlugins", h => h.Accepts("access_token").Enable("orders-service"))
+            .PluginHandler("hanging", "TokenExchange.TestPlugins.HangingHandler, TokenExchange.TestPlugins", h => h.Timeout("00:00:00.300").Accepts("access_token").Enable("orders-service"))
+            .PluginHandler("nonsense", "TokenExchange.TestPlugins.NonsenseHandler, TokenExchange.TestPlugins", h => h.Accepts("access_token").Enable("orders-service"))
+            .PluginHandler("refusing", "TokenExchange.TestPlugins.RefusingHandler, TokenExchange.TestPlugins", h => h.Accepts("access_token").Enable("orders-service"))
+            .PluginHandler("broken", "TokenExchange.TestPlugins.NoSuchHandler, TokenExchange.TestPlugins", h => h.Accepts("access_token").Enable("orders-service"))
+            .Admin(key: AdminKey)
+            .ToYaml();
         server = await LoopbackServer.StartAsync(config, "--plugins", plugins.Path);
         channel = GrpcChannel.ForAddress(server.GrpcAddress);
     }
@@ -115,10 +114,9 @@ public sealed class CustomHandlerTests : IAsyncLifetime
     public async Task A_definition_naming_a_type_that_cannot_run_is_refused_when_applied(string implementation, string reason)
     {
         var admin = new Protos.V1.Admin.AdminClient(channel);
-        var document = $$"""
-            handlers:
-              - { name: new-handler, implementation: "{{implementation}}", acceptedTokenTypes: [access_token], apps: [ { clientId: orders-service } ] }
-            """;
+        var document = TestConfig.Create()
+            .PluginHandler("new-handler", implementation, h => h.Accepts("access_token").Enable("orders-service"))
+            .ToYaml();
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await admin.ApplyAsync(new ApplyRequest { Document = document },
             new Metadata { { "authorization", "Bearer " + AdminKey } }));

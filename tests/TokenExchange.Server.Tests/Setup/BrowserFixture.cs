@@ -67,42 +67,24 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
     public Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
 
-    private string Config(Uri jwks) => $$"""
-        admin:
-          key: {{AdminKey}}
-          clients: [ops-console]
-        apps:
-          - clientId: orders-service
-            label: Orders
-            clientSecret: orders-secret-0123456789abcdef
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-          - clientId: inventory-service
-            label: Inventory
-            clientSecret: {{InventorySecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-          - clientId: catalog-service
-            clientSecret: {{CatalogSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-        handlers:
-          - name: partner-idp
-            label: Partner IdP
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: { uri: {{jwks}} }
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-            apps:
-              - { clientId: orders-service, default: true, allowUserCreation: true }
-              - { clientId: catalog-service, allowUserCreation: false }
-        users:
-          - { id: u-alice, username: alice@example.com, email: alice@example.com, federationId: alice-ext-1, displayName: Alice }
-          - { id: u-bob, username: bob@example.com, federationId: bob-ext-1, displayName: Bob }
-        """;
+    private string Config(Uri jwks) => TestConfig.Create()
+        .Admin(key: AdminKey, clients: ["ops-console"])
+        .App("orders-service", a => a.Label("Orders").Secret("orders-secret-0123456789abcdef").Exchange(requireSecret: true).Scopes("api"))
+        .App("inventory-service", a => a.Label("Inventory").Secret(InventorySecret).Exchange(requireSecret: true).Scopes("api"))
+        .App("catalog-service", a => a.Secret(CatalogSecret).Exchange(requireSecret: true).Scopes("api"))
+        .JwtHandler("partner-idp", h => h
+            .Label("Partner IdP")
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .Jwks(jwks)
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+            .Enable("orders-service", isDefault: true, allowUserCreation: true)
+            .Enable("catalog-service"))
+        .User("u-alice", u => u.Username("alice@example.com").Email("alice@example.com").FederationId("alice-ext-1").DisplayName("Alice"))
+        .User("u-bob", u => u.Username("bob@example.com").FederationId("bob-ext-1").DisplayName("Bob"))
+        .ToYaml();
 
     private static string RepositoryRoot()
     {

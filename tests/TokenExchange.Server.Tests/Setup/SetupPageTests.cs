@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using TokenExchange.Silo.Admin;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
+using TokenExchange.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace TokenExchange.Server.Tests.Setup;
@@ -258,17 +259,8 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
     }
 
     /// <summary>Polls until <paramref name="done"/>, for at most ten seconds; the last result, or a failure naming what never happened.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var result = await attempt();
-            if (done(result)) return result;
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"within ten seconds, never: {what} (last: {result})");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done, string what) =>
+        Poll.UntilAsync(attempt, done, TimeSpan.FromSeconds(10), what, step: TimeSpan.FromMilliseconds(50));
 
     public void Dispose() => clients.Dispose();
 }

@@ -22,18 +22,16 @@ public sealed class HttpsFrontDoorTests : IDisposable
     private readonly TestPki pki = new();
     private readonly TestIdp idp = new("https://idp.https.example");
 
-    private string Config() => $$"""
-        apps:
-          - { clientId: orders-service, clientSecret: {{Secret}}, tokenExchange: { enabled: true }, allowedScopes: [api], allowedAudiences: [https://orders.example] }
-        handlers:
-          - name: idp
-            issuer: {{idp.Issuer}}
-            jwks: {{idp.Jwks()}}
-            acceptedTokenTypes: [jwt]
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ]
-        """;
+    private string Config() => TestConfig.Create()
+        .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api").Audiences("https://orders.example"))
+        .JwtHandler("idp", h => h
+            .Issuer(idp.Issuer)
+            .InlineJwks(idp.Jwks())
+            .Accepts("jwt")
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .Enable("orders-service", isDefault: true, allowUserCreation: true))
+        .ToYaml();
 
     private Task<TokenExchangeServer> StartAsync(params string[] tls) => LoopbackServer.StartAsync(Config(), tls);
 

@@ -27,45 +27,26 @@ public sealed class MutualTlsServer : IAsyncLifetime
         Pki.Dispose();
     }
 
-    private string Config() => $$"""
-        apps:
-          - clientId: mtls-app
-            tokenEndpointAuthMethod: tls_client_auth
-            tlsClientAuth: { subjectDn: "{{TestPki.ClientSubject}}" }
-            tokenExchange: { enabled: true }
-            allowedScopes: [api, offline_access]
-            allowedAudiences: [{{Audience}}]
-            refreshTokens: { enabled: true }
-          - clientId: san-app
-            tokenEndpointAuthMethod: tls_client_auth
-            tlsClientAuth: { sanDns: {{TestPki.ClientDns}} }
-            tokenExchange: { enabled: true }
-            allowedScopes: [api]
-            allowedAudiences: [{{Audience}}]
-          - clientId: self-signed-app
-            tokenEndpointAuthMethod: self_signed_tls_client_auth
-            tlsClientAuth: { certificateThumbprints: [{{TestCertificates.Thumbprint(Pki.SelfSigned)}}] }
-            tokenExchange: { enabled: true }
-            allowedScopes: [api]
-            allowedAudiences: [{{Audience}}]
-          - clientId: secret-app
-            clientSecret: {{SecretAppSecret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api]
-            allowedAudiences: [{{Audience}}]
-        handlers:
-          - name: idp
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{Idp.Issuer}}
-            jwks: {{Idp.Jwks()}}
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            userMapping: { claim: sub, attribute: federationId, linkExisting: true }
-            apps:
-              - { clientId: mtls-app, default: true, allowUserCreation: true }
-              - { clientId: san-app, default: true, allowUserCreation: true }
-              - { clientId: self-signed-app, default: true, allowUserCreation: true }
-              - { clientId: secret-app, default: true, allowUserCreation: true }
-        """;
+    private string Config() => TestConfig.Create()
+        .App("mtls-app", a => a
+            .TlsClientAuth(subjectDn: TestPki.ClientSubject)
+            .Exchange()
+            .Scopes("api", "offline_access")
+            .Audiences(Audience)
+            .RefreshTokens())
+        .App("san-app", a => a.TlsClientAuth(sanDns: TestPki.ClientDns).Exchange().Scopes("api").Audiences(Audience))
+        .App("self-signed-app", a => a.SelfSignedTlsClientAuth(TestCertificates.Thumbprint(Pki.SelfSigned)).Exchange().Scopes("api").Audiences(Audience))
+        .App("secret-app", a => a.Secret(SecretAppSecret).Exchange(requireSecret: true).Scopes("api").Audiences(Audience))
+        .JwtHandler("idp", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(Idp.Issuer)
+            .InlineJwks(Idp.Jwks())
+            .Audiences("token-exchange")
+            .Algorithms("ES256")
+            .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
+            .Enable("mtls-app", isDefault: true, allowUserCreation: true)
+            .Enable("san-app", isDefault: true, allowUserCreation: true)
+            .Enable("self-signed-app", isDefault: true, allowUserCreation: true)
+            .Enable("secret-app", isDefault: true, allowUserCreation: true))
+        .ToYaml();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Admin;
 
@@ -17,8 +18,7 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await server.StartAsync();
+        server = await LoopbackServer.StartAsync(configYaml: null);
     }
 
     public async Task DisposeAsync()
@@ -46,13 +46,9 @@ public sealed class AdminCommandTests : IAsyncLifetime
     [Fact]
     public async Task Apply_dry_runs_creates_is_idempotent_and_prunes()
     {
-        await File.WriteAllTextAsync(file, """
-            apps:
-              - clientId: billing-service
-                clientSecret: billing-secret-0123456789abcdef
-                tokenExchange: { enabled: true }
-                allowedScopes: [api]
-            """);
+        await File.WriteAllTextAsync(file, TestConfig.Create()
+            .App("billing-service", a => a.Secret("billing-secret-0123456789abcdef").Exchange().Scopes("api"))
+            .ToYaml());
 
         var dryRun = await Admin("apply", "-f", file, "--dry-run");
         var afterDryRun = await Admin("get", "app", "billing-service");
@@ -68,13 +64,11 @@ public sealed class AdminCommandTests : IAsyncLifetime
 
         // Prune with a document of everything but reports-service (handlers only enable orders-service).
         var (_, current, _) = await Admin("get", "handlers", "-o", "yaml");
-        await File.WriteAllTextAsync(file, """
-            apps:
-              - { clientId: orders-service, clientSecret: orders-secret-0123456789abcdef, tokenExchange: { enabled: true }, allowedScopes: [api, openid], allowedAudiences: [https://orders.example] }
-              - { clientId: billing-service, clientSecret: billing-secret-0123456789abcdef, tokenExchange: { enabled: true }, allowedScopes: [api] }
-            handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [access_token, jwt, id_token], audiences: [token-exchange], algorithms: [ES256], apps: [ { clientId: orders-service, allowUserCreation: true } ] }
-            """);
+        await File.WriteAllTextAsync(file, TestConfig.Create()
+            .App("orders-service", a => a.Secret("orders-secret-0123456789abcdef").Exchange().Scopes("api", "openid").Audiences("https://orders.example"))
+            .App("billing-service", a => a.Secret("billing-secret-0123456789abcdef").Exchange().Scopes("api"))
+            .DevIssuerHandler("dev-idp", h => h.Accepts("access_token", "jwt", "id_token").Audiences("token-exchange").Algorithms("ES256").Enable("orders-service", allowUserCreation: true))
+            .ToYaml());
         var pruned = await Admin("apply", "-f", file, "--prune");
 
         Assert.Contains("delete    app reports-service", pruned.Output);
@@ -86,12 +80,10 @@ public sealed class AdminCommandTests : IAsyncLifetime
     [Fact]
     public async Task An_apply_that_breaks_an_invariant_is_refused_whole_with_every_problem()
     {
-        await File.WriteAllTextAsync(file, """
-            apps:
-              - { clientId: new-app, clientSecret: new-app-secret-0123456789, tokenExchange: { enabled: true } }
-            handlers:
-              - { name: second-default, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: orders-service, default: true }, { clientId: ghost-app } ] }
-            """);
+        await File.WriteAllTextAsync(file, TestConfig.Create()
+            .App("new-app", a => a.Secret("new-app-secret-0123456789").Exchange())
+            .DevIssuerHandler("second-default", h => h.Accepts("jwt").Audiences("token-exchange").Enable("orders-service", isDefault: true).Enable("ghost-app"))
+            .ToYaml());
 
         var (exitCode, _, error) = await Admin("apply", "-f", file);
 
@@ -231,20 +223,16 @@ public sealed class AdminCommandTests : IAsyncLifetime
     {
         // A server of its own: admin authority comes from the server's configuration file (admin.clients), never from apply.
         const string issuer = "http://sts.cli-admin.test";
-        await File.WriteAllTextAsync(file, $$"""
-            admin: { key: {{AdminKey}}, clients: [ops-console] }
-            apps:
-              - { clientId: ops-console, clientSecret: ops-console-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{issuer}}"] }
-              - { clientId: partner-portal, clientSecret: partner-portal-secret-0123456789, tokenExchange: { enabled: true }, allowedScopes: [api, tokenexchange.admin], allowedAudiences: ["{{issuer}}"] }
-            handlers:
-              - name: ops-idp
-                devIssuer: true
-                acceptedTokenTypes: [access_token, jwt]
-                audiences: [token-exchange]
-                apps: [ { clientId: ops-console, default: true, allowUserCreation: true }, { clientId: partner-portal, default: true, allowUserCreation: true } ]
-            """);
-        await using var own = TokenExchangeServer.Create(["--config", file, "--issuer", issuer, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await own.StartAsync();
+        var config = TestConfig.Create()
+            .Admin(key: AdminKey, clients: ["ops-console"])
+            .App("ops-console", a => a.Secret("ops-console-secret-0123456789").Exchange().Scopes("api", "tokenexchange.admin").Audiences(issuer))
+            .App("partner-portal", a => a.Secret("partner-portal-secret-0123456789").Exchange().Scopes("api", "tokenexchange.admin").Audiences(issuer))
+            .DevIssuerHandler("ops-idp", h => h
+                .Accepts("access_token", "jwt")
+                .Audiences("token-exchange")
+                .Enable("ops-console", isDefault: true, allowUserCreation: true)
+                .Enable("partner-portal", isDefault: true, allowUserCreation: true));
+        await using var own = await LoopbackServer.StartAsync(config.ToYaml(), "--issuer", issuer);
         var adminToken = await AccessToken(own, "ops-console", "tokenexchange.admin");
         var plainToken = await AccessToken(own, "ops-console", "api");
         var otherAppsToken = await AccessToken(own, "partner-portal", "tokenexchange.admin");
@@ -330,14 +318,6 @@ public sealed class AdminCommandTests : IAsyncLifetime
         CliFixture.Run([.. args, "--server", server.GrpcAddress.ToString(), "--admin-key", AdminKey]);
 
     /// <summary>Definition changes reach the silo's cache within about a quarter second: poll, bounded.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (true)
-        {
-            var result = await attempt();
-            if (done(result) || DateTime.UtcNow > deadline) return result;
-            await Task.Delay(50);
-        }
-    }
+    private static Task<T> Eventually<T>(Func<Task<T>> attempt, Func<T, bool> done) =>
+        Poll.LastAsync(attempt, done, TimeSpan.FromSeconds(5), step: TimeSpan.FromMilliseconds(50));
 }

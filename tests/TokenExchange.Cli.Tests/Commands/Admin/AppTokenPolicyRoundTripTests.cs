@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Admin;
 
@@ -15,8 +16,7 @@ public sealed class AppTokenPolicyRoundTripTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await server.StartAsync();
+        server = await LoopbackServer.StartAsync(configYaml: null);
     }
 
     public async Task DisposeAsync()
@@ -28,14 +28,13 @@ public sealed class AppTokenPolicyRoundTripTests : IAsyncLifetime
     [Fact]
     public async Task Introspection_audiences_and_the_absolute_lifetime_round_trip_through_apply_and_get()
     {
-        await File.WriteAllTextAsync(file, """
-            apps:
-              - clientId: orders-api
-                clientSecret: orders-api-secret-0123456789abcdef
-                tokenExchange: { enabled: false }
-                refreshTokens: { enabled: true, lifetime: "02:00:00", absoluteLifetime: "7.00:00:00" }
-                introspection: { audiences: [https://orders.example, https://orders-v2.example] }
-            """);
+        await File.WriteAllTextAsync(file, TestConfig.Create()
+            .App("orders-api", a => a
+                .Secret("orders-api-secret-0123456789abcdef")
+                .Exchange(enabled: false)
+                .RefreshTokens(lifetime: "02:00:00", absoluteLifetime: "7.00:00:00")
+                .Introspects("https://orders.example", "https://orders-v2.example"))
+            .ToYaml());
 
         var applied = await Admin("apply", "-f", file);
         var (exitCode, json, error) = await Admin("get", "app", "orders-api", "-o", "json");

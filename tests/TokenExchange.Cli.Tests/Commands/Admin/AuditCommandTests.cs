@@ -21,10 +21,8 @@ public sealed class AuditCommandTests : IAsyncLifetime
     {
         database = await PostgresDatabase.CreateAsync();
         var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        server = TokenExchangeServer.Create(["--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0",
-            "--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres", "--key-encryption-key", kek, "--dev-issuer", "true",
-            .. ClusterCertificateFiles.ForTests.Arguments]);
-        await server.StartAsync();
+        server = await LoopbackServer.StartAsync(null, ["--postgres", database.ConnectionString, "--migrate", "true", "--audit", "postgres",
+            "--key-encryption-key", kek, "--dev-issuer", "true", .. ClusterCertificateFiles.ForTests.Arguments]);
     }
 
     public async Task DisposeAsync()
@@ -117,17 +115,8 @@ public sealed class AuditCommandTests : IAsyncLifetime
     }
 
     /// <summary>The audit table is written in the background: wait until it has this many events.</summary>
-    private async Task<List<JsonElement>> UntilEvents(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var events = await Query();
-            if (events.Count >= count) return events;
-            Assert.True(DateTime.UtcNow < deadline, $"{events.Count} of {count} audit events within 15 s");
-            await Task.Delay(50);
-        }
-    }
+    private Task<List<JsonElement>> UntilEvents(int count) =>
+        Poll.UntilAsync(() => Query(), events => events.Count >= count, TimeSpan.FromSeconds(15), $"{count} audit events", step: TimeSpan.FromMilliseconds(50));
 
     private Task<(int ExitCode, string Output, string Error)> Admin(params string[] args) =>
         Txctl([.. args, "--server", server.GrpcAddress.ToString(), "--admin-key", AdminKey]);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Admin;
 
@@ -11,45 +12,37 @@ namespace TokenExchange.Cli.Tests.Commands.Admin;
 public sealed class GetApplyRoundTripTests : IAsyncLifetime
 {
     private const string AdminKey = "roundtrip-admin-key-0123456789abcdef";
-    private readonly string config = Path.Combine(Path.GetTempPath(), $"tx-roundtrip-{Guid.NewGuid():N}.yaml");
     private readonly string file = Path.Combine(Path.GetTempPath(), $"tx-roundtrip-apply-{Guid.NewGuid():N}.yaml");
     private TokenExchangeServer server = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(config, $$"""
-            apps:
-              - clientId: orders-service
-                label: "yes"
-                clientSecret: orders-secret-0123456789abcdef
-                tokenExchange: { enabled: true }
-                allowedScopes: [api, "123"]
-                refreshTokens: { enabled: true, lifetime: "12:00:00" }
-                rateLimits: { requestsPerSecond: 50 }
-              - clientId: batch-job
-                tokenEndpointAuthMethod: self_signed_tls_client_auth
-                tlsClientAuth: { certificateThumbprints: [ AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8 ] }
-                tokenExchange: { enabled: true }
-                rateLimits: { requestsPerSecond: 10, burst: 20, invalidTokensPerMinute: 5 }
-            handlers:
-              - name: opaque-idp
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "https://idp.example/introspect", clientId: token-exchange, clientSecret: idp-secret-never-shown, maxCacheFor: "00:01:00" }
-                apps: [ { clientId: orders-service, default: true, allowUserCreation: true } ]
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], timeout: "00:00:01", apps: [ { clientId: batch-job } ] }
-            users:
-              - { id: u-alice, email: alice@example.com, federationId: alice-ext-1, displayName: "Alice: admin" }
-            admin: { key: {{AdminKey}} }
-            """);
-        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await server.StartAsync();
+        // Values a YAML writer must quote to keep them strings ("yes", "123", a colon) are in the round trip.
+        server = await LoopbackServer.StartAsync(TestConfig.Create()
+            .App("orders-service", a => a
+                .Label("yes")
+                .Secret("orders-secret-0123456789abcdef")
+                .Exchange()
+                .Scopes("api", "123")
+                .RefreshTokens(lifetime: "12:00:00")
+                .RateLimits(requestsPerSecond: 50))
+            .App("batch-job", a => a
+                .SelfSignedTlsClientAuth("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
+                .Exchange()
+                .RateLimits(requestsPerSecond: 10, burst: 20, invalidTokensPerMinute: 5))
+            .IntrospectionHandler("opaque-idp", h => h
+                .Accepts("access_token")
+                .Introspection("https://idp.example/introspect", clientId: "token-exchange", clientSecret: "idp-secret-never-shown", maxCacheFor: "00:01:00")
+                .Enable("orders-service", isDefault: true, allowUserCreation: true))
+            .DevIssuerHandler("dev-idp", h => h.Accepts("jwt").Audiences("token-exchange").Timeout("00:00:01").Enable("batch-job"))
+            .User("u-alice", u => u.Email("alice@example.com").FederationId("alice-ext-1").DisplayName("Alice: admin"))
+            .Admin(key: AdminKey)
+            .ToYaml());
     }
 
     public async Task DisposeAsync()
     {
         await server.DisposeAsync();
-        File.Delete(config);
         File.Delete(file);
     }
 
@@ -88,16 +81,13 @@ public sealed class GetApplyRoundTripTests : IAsyncLifetime
     {
         var appsBefore = (await Admin("get", "apps", "-o", "json")).Output;
         var handlersBefore = (await Admin("get", "handlers", "-o", "json")).Output;
-        await File.WriteAllTextAsync(file, """
-            apps:
-              - { clientId: orders-service, label: changed, clientSecret: orders-secret-0123456789abcdef, tokenExchange: { enabled: true } }
-              - { clientId: new-app, clientSecret: new-app-secret-0123456789, tokenExchange: { enabled: true } }
-            handlers:
-              - { name: dev-idp, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [token-exchange], apps: [ { clientId: new-app } ] }
-            users:
-              - { id: u-kelvin, email: "\u212Aate@example.com" }
-              - { id: u-kate, email: kate@example.com }
-            """);
+        await File.WriteAllTextAsync(file, TestConfig.Create()
+            .App("orders-service", a => a.Label("changed").Secret("orders-secret-0123456789abcdef").Exchange())
+            .App("new-app", a => a.Secret("new-app-secret-0123456789").Exchange())
+            .DevIssuerHandler("dev-idp", h => h.Accepts("jwt").Audiences("token-exchange").Enable("new-app"))
+            .User("u-kelvin", u => u.Email("\u212Aate@example.com")) // KELVIN SIGN: the same email as kate's once normalized
+            .User("u-kate", u => u.Email("kate@example.com"))
+            .ToYaml());
 
         var (exitCode, _, error) = await Admin("apply", "-f", file);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Admin;
 
@@ -15,41 +16,27 @@ public sealed class SecretsInOutputTests : IAsyncLifetime
     private const string PluginKey = "plugin-api-key-never-shown";
     private static readonly string[] Secrets = [AdminKey, AppSecret, IdpSecret, PluginKey, "sha256:"];
 
-    private readonly string config = Path.Combine(Path.GetTempPath(), $"tx-secrets-{Guid.NewGuid():N}.yaml");
     private TokenExchangeServer server = null!;
 
     public async Task InitializeAsync()
     {
-        await File.WriteAllTextAsync(config, $$"""
-            apps:
-              - { clientId: orders-service, clientSecret: {{AppSecret}}, tokenExchange: { enabled: true } }
-              - clientId: mtls-app
-                tokenEndpointAuthMethod: tls_client_auth
-                tlsClientAuth: { subjectDn: "CN=mtls-app, O=Example" }
-                tokenExchange: { enabled: true }
-            handlers:
-              - name: opaque-idp
-                implementation: introspection
-                acceptedTokenTypes: [access_token]
-                introspection: { endpoint: "https://idp.example/introspect", clientId: token-exchange, clientSecret: {{IdpSecret}} }
-                apps: [ { clientId: orders-service } ]
-              - name: partner
-                implementation: Partner.Handlers.Missing, Missing
-                acceptedTokenTypes: [access_token]
-                settings: { apiBase: "https://api.partner.example", apiKey: {{PluginKey}} }
-                apps: [ { clientId: orders-service } ]
-            admin:
-              key: {{AdminKey}}
-            """);
-        server = TokenExchangeServer.Create(["--config", config, "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await server.StartAsync();
+        server = await LoopbackServer.StartAsync(TestConfig.Create()
+            .App("orders-service", a => a.Secret(AppSecret).Exchange())
+            .App("mtls-app", a => a.TlsClientAuth(subjectDn: "CN=mtls-app, O=Example").Exchange())
+            .IntrospectionHandler("opaque-idp", h => h
+                .Accepts("access_token")
+                .Introspection("https://idp.example/introspect", clientId: "token-exchange", clientSecret: IdpSecret)
+                .Enable("orders-service"))
+            .PluginHandler("partner", "Partner.Handlers.Missing, Missing", h => h
+                .Accepts("access_token")
+                .Setting("apiBase", "https://api.partner.example")
+                .Setting("apiKey", PluginKey)
+                .Enable("orders-service"))
+            .Admin(key: AdminKey)
+            .ToYaml());
     }
 
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        File.Delete(config);
-    }
+    public async Task DisposeAsync() => await server.DisposeAsync();
 
     private async Task<string> Get(params string[] args)
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Cli.Tests.Commands.Bench;
 
@@ -37,11 +38,8 @@ public sealed class BenchServerFixture : IAsyncLifetime
         using var rsa = RSA.Create(2048);
         await File.WriteAllTextAsync(IdpKey, rsa.ExportPkcs8PrivateKeyPem());
         var publicJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = KeyFileKid });
-        var config = Path.Combine(folder, "config.yaml");
-        await File.WriteAllTextAsync(config, Config(JsonSerializer.Serialize(new { kty = "RSA", kid = KeyFileKid, n = publicJwk.N, e = publicJwk.E })));
-        Server = TokenExchangeServer.Create(["--config", config, "--dev-issuer-key", DevIssuerKey,
-            "--http", "http://127.0.0.1:0", "--grpc", "http://127.0.0.1:0", "--silo-port", "0", "--ephemeral", "true"]);
-        await Server.StartAsync();
+        var idpJwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = "RSA", kid = KeyFileKid, n = publicJwk.N, e = publicJwk.E } } });
+        Server = await LoopbackServer.StartAsync(Config(idpJwks), "--dev-issuer-key", DevIssuerKey);
     }
 
     public async Task DisposeAsync()
@@ -56,35 +54,18 @@ public sealed class BenchServerFixture : IAsyncLifetime
          "--client-id", "orders-service", "--client-secret", Secret, "--handler", "dev-idp", "--scope", "api",
          "--subject-key", DevIssuerKey, "--quiet"];
 
-    private static string Config(string idpJwk) => $$"""
-        apps:
-          - clientId: orders-service
-            clientSecret: {{Secret}}
-            tokenExchange: { enabled: true, requireSecret: true }
-            allowedScopes: [api, openid]
-            accessToken: { format: jwt, lifetime: 00:05:00 }
-        handlers:
-          - name: dev-idp
-            devIssuer: true
-            acceptedTokenTypes: [access_token, jwt]
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps: [ { clientId: orders-service, allowUserCreation: true } ]
-          - name: dev-idp-no-create
-            devIssuer: true
-            acceptedTokenTypes: [access_token, jwt]
-            audiences: [token-exchange]
-            algorithms: [ES256]
-            apps: [ { clientId: orders-service, allowUserCreation: false } ]
-          - name: bench-idp
-            implementation: jwt
-            acceptedTokenTypes: [access_token, jwt]
-            issuer: {{KeyFileIssuer}}
-            jwks: { keys: [ {{idpJwk}} ] }
-            audiences: [{{KeyFileAudience}}]
-            algorithms: [RS256]
-            apps: [ { clientId: orders-service, allowUserCreation: true } ]
-        """;
+    private static string Config(string idpJwks) => TestConfig.Create()
+        .App("orders-service", a => a.Secret(Secret).Exchange(requireSecret: true).Scopes("api", "openid").AccessToken(format: "jwt", lifetime: "00:05:00"))
+        .DevIssuerHandler("dev-idp", h => h.Accepts("access_token", "jwt").Audiences("token-exchange").Algorithms("ES256").Enable("orders-service", allowUserCreation: true))
+        .DevIssuerHandler("dev-idp-no-create", h => h.Accepts("access_token", "jwt").Audiences("token-exchange").Algorithms("ES256").Enable("orders-service"))
+        .JwtHandler("bench-idp", h => h
+            .Accepts("access_token", "jwt")
+            .Issuer(KeyFileIssuer)
+            .InlineJwks(idpJwks)
+            .Audiences(KeyFileAudience)
+            .Algorithms("RS256")
+            .Enable("orders-service", allowUserCreation: true))
+        .ToYaml();
 }
 
 [CollectionDefinition(Name)]
