@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Grains.Silo.Events;
 using TokenExchange.Grains.Silo.Limits;
 using TokenExchange.Tokens;
@@ -153,5 +154,5 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
     /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
     private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, ClientCertificate? certificate) =>
-        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
+        ClientAuthentication.Authenticate(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
 }
