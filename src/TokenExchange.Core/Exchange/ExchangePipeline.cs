@@ -18,8 +18,8 @@ namespace TokenExchange.Exchange;
 /// into its OAuth error. The subject session, the exchange's one grain call, is reached through
 /// <see cref="ISubjectSessions"/>.
 /// </para>
-/// Stateless and shared by every request: rules are static and allocate nothing on success where the request
-/// gives nothing to copy.
+/// Stateless and shared by every request: the rules are static functions, without LINQ or closures on the
+/// exchange's path.
 /// </summary>
 public sealed class ExchangePipeline(ExchangeLimits limits)
 {
@@ -39,23 +39,23 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
 
         // 1. Authenticate the client.
         var (app, unauthenticated) = ClientAuthentication.Authenticate(definitions, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
-        if (unauthenticated is not null) return unauthenticated;
+        if (app is null) return unauthenticated!;
         // 2. Token exchange is enabled for it.
-        if (TokenExchangeEnabled.Check(app!) is { } disabled) return disabled;
+        if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
         // 3. Choose the handler: named or the app's default, enabled for the app, enabled itself.
-        if (HandlerChoice.Choose(definitions, app!, request.TokenHandler, out var handler, out var enablement) is { } noHandler) return noHandler;
+        if (HandlerChoice.Choose(definitions, app, request.TokenHandler, out var handler, out var enablement) is { } noHandler) return noHandler;
         // 4. Token types: the handler accepts the subject's and the actor's; the requested one may be issued.
         if (AcceptedTokenTypes.Check(handler, subjectTokenType, actorTokenType) is { } unaccepted) return unaccepted;
-        if (RequestedTokenType.Check(app!, request.RequestedTokenType, out var requestedTokenType) is { } notIssued) return notIssued;
+        if (RequestedTokenType.Check(app, request.RequestedTokenType, out var requestedTokenType) is { } notIssued) return notIssued;
         // 5. Scopes.
-        if (GrantedScopes.Grant(app!, request.Scopes, out var scopes) is { } scopeRefused) return scopeRefused;
+        if (GrantedScopes.Grant(app, request.Scopes, out var scopes) is { } scopeRefused) return scopeRefused;
         if (RequestedTokenType.CheckOpenId(requestedTokenType, scopes) is { } noOpenId) return noOpenId;
         // 6. Targets: audiences and resources.
-        if (Targets.Resolve(app!, request.Audiences, request.Resources, out var audiences) is { } targetRefused) return targetRefused;
+        if (Targets.Resolve(app, request.Audiences, request.Resources, out var audiences) is { } targetRefused) return targetRefused;
 
         return new AuthorizedExchange
         {
-            App = app!,
+            App = app,
             Enablement = enablement,
             HandlerName = handler.Name,
             SubjectToken = request.SubjectToken!,
@@ -65,8 +65,8 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
             Audiences = audiences,
             ActorToken = actorTokenType is null ? null : request.ActorToken,
             ActorTokenType = actorTokenType,
-            IssueRefreshToken = RequestedTokenType.IssuesRefreshToken(app!, requestedTokenType, scopes),
-            CertificateThumbprint = ClientAuthentication.CertificateBinding(app!, request.ClientCertificate),
+            IssueRefreshToken = RequestedTokenType.IssuesRefreshToken(app, requestedTokenType, scopes),
+            CertificateThumbprint = ClientAuthentication.CertificateBinding(app, request.ClientCertificate),
         };
     }
 

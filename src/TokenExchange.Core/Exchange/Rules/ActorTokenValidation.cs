@@ -15,7 +15,7 @@ public static class ActorTokenValidation
     public static Task<(ValidatedSubject? Actor, OAuthError? Error)> ValidateAsync(IHandlerImplementation handler, AuthorizedExchange exchange, CancellationToken cancellationToken) =>
         exchange.ActorToken is { } actorToken ? ValidateActorAsync(handler, exchange, actorToken, cancellationToken) : NoActor;
 
-    /// <summary>The earlier of the subject and actor token's expiry: no token issued for the pair outlives either.</summary>
+    /// <summary>The earlier of the subject and actor token's expiry: no token issued for the pair outlives either; on a tie, the subject's.</summary>
     public static DateTimeOffset? EarlierExpiry(ValidatedSubject subject, ValidatedSubject? actor) =>
         actor?.ExpiresAt is { } actorExpires && (subject.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject.ExpiresAt;
 

@@ -9,10 +9,10 @@ public static class KnownTokenTypes
 {
     public static OAuthError? Check(ExchangeRequest request, out string subjectTokenType, out string? actorTokenType)
     {
-        var subject = TokenTypes.Normalize(request.SubjectTokenType);
-        subjectTokenType = subject ?? "";
+        // Null only where it is refused right below.
+        subjectTokenType = TokenTypes.Normalize(request.SubjectTokenType)!;
         actorTokenType = TokenTypes.Normalize(request.ActorTokenType);
-        if (subject is null) return Errors.InvalidRequest("subject_token_type is not a supported token type");
+        if (subjectTokenType is null) return Errors.InvalidRequest("subject_token_type is not a supported token type");
         if (string.IsNullOrEmpty(request.ActorToken) != string.IsNullOrEmpty(request.ActorTokenType))
             return Errors.InvalidRequest("actor_token and actor_token_type go together");
         if (!string.IsNullOrEmpty(request.ActorTokenType) && actorTokenType is null)

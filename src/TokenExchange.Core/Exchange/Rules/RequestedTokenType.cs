@@ -12,7 +12,8 @@ public static class RequestedTokenType
 {
     public static OAuthError? Check(AppDefinition app, string? requested, out string tokenType)
     {
-        tokenType = (string.IsNullOrEmpty(requested) ? TokenTypes.AccessToken : TokenTypes.Normalize(requested)) ?? "";
+        // Null only for a type it refuses.
+        tokenType = string.IsNullOrEmpty(requested) ? TokenTypes.AccessToken : TokenTypes.Normalize(requested)!;
         if (tokenType is TokenTypes.AccessToken or TokenTypes.Jwt or TokenTypes.IdToken) return null;
         if (tokenType == TokenTypes.RefreshToken && app.RefreshTokens.Enabled) return null;
         return Errors.InvalidRequest("requested_token_type is not one this client may be issued");

@@ -13,6 +13,7 @@ public sealed class AcceptedTokenTypesTests
     {
         Assert.Null(AcceptedTokenTypes.Check(JwtOnly, TokenTypes.Jwt, null));
         Assert.Null(AcceptedTokenTypes.Check(JwtOnly, TokenTypes.Jwt, TokenTypes.IdToken));
+        Assert.Null(AcceptedTokenTypes.Check(JwtOnly, TokenTypes.IdToken, TokenTypes.Jwt));
     }
 
     [Fact]

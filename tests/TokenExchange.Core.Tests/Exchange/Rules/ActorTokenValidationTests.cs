@@ -72,4 +72,14 @@ public sealed class ActorTokenValidationTests
         Assert.Equal(Noon, ActorTokenValidation.EarlierExpiry(alice, FakeHandlerImplementation.Subject("service", Noon.AddSeconds(1))));
         Assert.Equal(Noon, ActorTokenValidation.EarlierExpiry(FakeHandlerImplementation.Subject("alice"), FakeHandlerImplementation.Subject("service", Noon)));
     }
+
+    [Fact]
+    public void On_a_tie_the_subjects_expiry_stands()
+    {
+        var sameInstantElsewhere = Noon.ToOffset(TimeSpan.FromHours(1));
+
+        var expiry = ActorTokenValidation.EarlierExpiry(FakeHandlerImplementation.Subject("alice", Noon), FakeHandlerImplementation.Subject("service", sameInstantElsewhere));
+
+        Assert.Equal(TimeSpan.Zero, expiry!.Value.Offset);
+    }
 }

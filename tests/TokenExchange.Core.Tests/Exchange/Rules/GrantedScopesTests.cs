@@ -64,6 +64,14 @@ public sealed class GrantedScopesTests
     }
 
     [Fact]
+    public void A_refresh_may_ask_again_for_the_first_scope_it_was_issued()
+    {
+        Assert.Null(GrantedScopes.Narrow(Orders, ["api", "api"], ["api", "openid"], out var granted));
+
+        Assert.Equal(["api"], granted);
+    }
+
+    [Fact]
     public void A_refresh_asking_beyond_the_issued_scopes_is_refused()
     {
         AssertError(GrantedScopes.Narrow(Orders, ["api", "offline_access"], ["api"], out _), OAuthErrorCodes.InvalidScope, NoLongerAllowed);

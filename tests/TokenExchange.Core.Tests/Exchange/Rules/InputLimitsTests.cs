@@ -98,6 +98,34 @@ public sealed class InputLimitsTests
         AssertError(Check(WithRepeated(name, ["a", null!])), OAuthErrorCodes.InvalidRequest, $"{name} has an empty or overlong value");
     }
 
+    /// <summary>Every parameter in the order they are checked, with a value over its limit.</summary>
+    private static readonly (string Name, Func<ExchangeRequest, ExchangeRequest> Oversize)[] InOrder =
+    [
+        ("client_id", r => r with { ClientId = Text(MaxParameter + 1) }),
+        ("client_secret", r => r with { ClientSecret = Text(MaxParameter + 1) }),
+        ("subject_token_type", r => r with { SubjectTokenType = Text(MaxParameter + 1) }),
+        ("actor_token_type", r => r with { ActorTokenType = Text(MaxParameter + 1) }),
+        ("requested_token_type", r => r with { RequestedTokenType = Text(MaxParameter + 1) }),
+        ("token_handler", r => r with { TokenHandler = Text(MaxParameter + 1) }),
+        ("scope", r => r with { Scopes = [Text(MaxParameter + 1)] }),
+        ("audience", r => r with { Audiences = [Text(MaxParameter + 1)] }),
+        ("resource", r => r with { Resources = [Text(MaxParameter + 1)] }),
+    ];
+
+    public static TheoryData<int> Positions() => [.. Enumerable.Range(0, InOrder.Length)];
+
+    [Theory]
+    [MemberData(nameof(Positions))]
+    public void With_every_parameter_from_one_on_oversized_that_one_is_named(int position)
+    {
+        var request = InOrder.Skip(position).Aggregate(Request(), (r, p) => p.Oversize(r));
+
+        var error = Check(request);
+
+        Assert.NotNull(error);
+        Assert.StartsWith(InOrder[position].Name + " ", error.Description, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_first_parameter_over_its_limit_is_named()
     {

@@ -23,11 +23,14 @@ public sealed class ParameterCharactersTests
         Assert.Null(ParameterCharacters.Check(new ExchangeRequest()));
     }
 
-    public static TheoryData<string> Parameters() =>
+    /// <summary>Every parameter, in the order they are checked.</summary>
+    private static readonly string[] Names =
     [
         "client_id", "client_secret", "subject_token_type", "actor_token_type", "requested_token_type", "token_handler",
         "subject_token", "actor_token", "scope", "audience", "resource",
     ];
+
+    public static TheoryData<string> Parameters() => [.. Names];
 
     private static ExchangeRequest With(string name, string value) => name switch
     {
@@ -54,6 +57,33 @@ public sealed class ParameterCharactersTests
         AssertError(error, OAuthErrorCodes.InvalidRequest, ParameterText.Refusal(name));
         Assert.DoesNotContain("bad", error!.Description, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(Positions))]
+    public void With_every_parameter_from_one_on_unclean_that_one_is_named(int position)
+    {
+        var request = Names.Skip(position).Aggregate(Request(), Spoil);
+
+        AssertError(ParameterCharacters.Check(request), OAuthErrorCodes.InvalidRequest, ParameterText.Refusal(Names[position]));
+    }
+
+    public static TheoryData<int> Positions() => [.. Enumerable.Range(0, Names.Length)];
+
+    private static ExchangeRequest Spoil(ExchangeRequest request, string name) => name switch
+    {
+        "client_id" => request with { ClientId = Unclean },
+        "client_secret" => request with { ClientSecret = Unclean },
+        "subject_token_type" => request with { SubjectTokenType = Unclean },
+        "actor_token_type" => request with { ActorTokenType = Unclean },
+        "requested_token_type" => request with { RequestedTokenType = Unclean },
+        "token_handler" => request with { TokenHandler = Unclean },
+        "subject_token" => request with { SubjectToken = Unclean },
+        "actor_token" => request with { ActorToken = Unclean },
+        "scope" => request with { Scopes = [Unclean] },
+        "audience" => request with { Audiences = [Unclean] },
+        "resource" => request with { Resources = [Unclean] },
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
 
     [Fact]
     public void The_first_unclean_parameter_is_named()

@@ -47,6 +47,7 @@ public sealed class RequestedTokenTypeTests
     {
         AssertError(RequestedTokenType.CheckOpenId(TokenTypes.IdToken, ["api"]), OAuthErrorCodes.InvalidRequest, "an id_token is issued only when the openid scope is requested");
         Assert.Null(RequestedTokenType.CheckOpenId(TokenTypes.IdToken, ["api", "openid"]));
+        Assert.Null(RequestedTokenType.CheckOpenId(TokenTypes.IdToken, ["openid"]));
         Assert.Null(RequestedTokenType.CheckOpenId(TokenTypes.AccessToken, ["api"]));
     }
 
@@ -55,6 +56,7 @@ public sealed class RequestedTokenTypeTests
     {
         Assert.True(RequestedTokenType.IssuesRefreshToken(WithRefresh, TokenTypes.RefreshToken, []));
         Assert.True(RequestedTokenType.IssuesRefreshToken(WithRefresh, TokenTypes.AccessToken, ["api", "offline_access"]));
+        Assert.True(RequestedTokenType.IssuesRefreshToken(WithRefresh, TokenTypes.AccessToken, ["offline_access"]));
         Assert.False(RequestedTokenType.IssuesRefreshToken(WithRefresh, TokenTypes.AccessToken, ["api"]));
     }
 
