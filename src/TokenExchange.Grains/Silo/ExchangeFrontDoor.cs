@@ -8,9 +8,9 @@ using TokenExchange.Grains.Silo.Limits;
 namespace TokenExchange.Grains.Silo;
 
 /// <summary>
-/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, authorize the
-/// request against this silo's cached definitions, run the chosen handler on this silo, and
-/// record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
+/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, run the exchange's rules
+/// (<see cref="ExchangePipeline"/>: authorize against this silo's cached definitions, then the chosen handler on
+/// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
 public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)

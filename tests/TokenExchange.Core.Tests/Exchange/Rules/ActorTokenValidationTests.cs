@@ -1,5 +1,7 @@
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
+using TokenExchange.Grains;
+using TokenExchange.Handlers;
 using static TokenExchange.Core.Tests.Exchange.Rules.RuleFixtures;
 
 namespace TokenExchange.Core.Tests.Exchange.Rules;
@@ -51,6 +53,32 @@ public sealed class ActorTokenValidationTests
     }
 
     [Fact]
+    public async Task A_handler_answering_later_is_awaited_without_the_callers_synchronization_context()
+    {
+        // Core is a library: its continuations never queue onto a host's context (a UI or a plugin host's), where they could deadlock.
+        var answer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callersContext = new CountingContext();
+        Task<(ValidatedSubject? Actor, OAuthError? Error)> validating;
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(callersContext);
+        try
+        {
+            validating = ActorTokenValidation.ValidateAsync(new Later(answer.Task), WithActor(), CancellationToken.None);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        answer.SetResult((FakeHandlerImplementation.Subject("service"), null));
+        var (actor, error) = await validating;
+
+        Assert.Null(error);
+        Assert.Equal("service", actor!.Subject);
+        Assert.Equal(0, callersContext.Posts);
+    }
+
+    [Fact]
     public void Without_an_actor_the_subjects_expiry_holds()
     {
         Assert.Equal(Noon, ActorTokenValidation.EarlierExpiry(FakeHandlerImplementation.Subject("alice", Noon), null));
@@ -81,5 +109,26 @@ public sealed class ActorTokenValidationTests
         var expiry = ActorTokenValidation.EarlierExpiry(FakeHandlerImplementation.Subject("alice", Noon), FakeHandlerImplementation.Subject("service", sameInstantElsewhere));
 
         Assert.Equal(TimeSpan.Zero, expiry!.Value.Offset);
+    }
+
+    private sealed class Later(Task<(ValidatedSubject?, OAuthError?)> answer) : IHandlerImplementation
+    {
+        public Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) => answer;
+
+        public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("not a mapping test");
+    }
+
+    private sealed class CountingContext : SynchronizationContext
+    {
+        private int posts;
+
+        public int Posts => Volatile.Read(ref posts);
+
+        public override void Post(SendOrPostCallback callback, object? state)
+        {
+            Interlocked.Increment(ref posts);
+            base.Post(callback, state);
+        }
     }
 }
