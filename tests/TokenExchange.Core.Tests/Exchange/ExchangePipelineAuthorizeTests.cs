@@ -506,4 +506,13 @@ public sealed class ExchangePipelineAuthorizeTests
     {
         Assert.Equal("partner-idp", Authorized(Request() with { TokenHandler = "" }).HandlerName);
     }
+
+    [Fact]
+    public void An_empty_actor_token_and_type_mean_no_actor()
+    {
+        var exchange = Authorized(Request() with { ActorToken = "", ActorTokenType = "" });
+
+        Assert.Null(exchange.ActorToken);
+        Assert.Null(exchange.ActorTokenType);
+    }
 }

@@ -146,6 +146,102 @@ public sealed class ExchangePipelineTests : IDisposable
         Assert.NotNull(Assert.Single(sessions.Asked).Refresh);
     }
 
+    [Fact]
+    public async Task A_refused_subject_token_and_a_refused_session_mark_their_spans_failed()
+    {
+        var stopped = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TokenExchangeTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (stopped) stopped.Add(activity); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        implementation.Answers["subject.token.value"] = (null, Errors.InvalidRequest("subject_token is expired"));
+        implementation.Answers["other.subject.token"] = (FakeHandlerImplementation.Subject("bob"), null);
+        sessions.Refusal = Errors.InvalidGrant("no user maps to the subject");
+
+        // Tests run in parallel: this test's spans are the children of a root of its own.
+        using var root = new System.Diagnostics.Activity("exchange-pipeline-test").Start();
+        await Run(Authorized());
+        await Run(Authorized() with { SubjectToken = "other.subject.token" });
+
+        System.Diagnostics.Activity[] spans;
+        lock (stopped) spans = [.. stopped.Where(a => a.RootId == root.RootId)];
+        var validations = spans.Where(a => a.OperationName == TokenExchangeTelemetry.Spans.Validate).ToArray();
+        Assert.Equal(2, validations.Length);
+        Assert.Equal(OAuthErrorCodes.InvalidRequest, validations[0].GetTagItem("tokenexchange.error"));
+        Assert.Null(validations[1].GetTagItem("tokenexchange.error"));
+        var session = Assert.Single(spans, a => a.OperationName == TokenExchangeTelemetry.Spans.Session);
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, session.GetTagItem("tokenexchange.error"));
+    }
+
+    [Fact]
+    public async Task No_step_resumes_on_the_callers_synchronization_context()
+    {
+        // Core is a library: its continuations never queue onto a host's context, where they could deadlock. Each
+        // answer below is given only once the pipeline awaits it (a completion runs the awaiting step inline).
+        var subjectAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
+        var actorAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
+        var userAnswer = new TaskCompletionSource<UserResolution>();
+        var stored = new TaskCompletionSource();
+        var later = new LaterHandler(subjectAnswer.Task, actorAnswer.Task);
+        var laterSessions = new LaterSessions(userAnswer.Task, stored.Task);
+        var opaque = App() with { AccessToken = new AccessTokenPolicy { Format = OpaqueAccessTokens.Format } };
+        var exchange = Authorized(opaque) with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.AccessToken };
+        var callersContext = new CountingContext();
+        var previous = SynchronizationContext.Current;
+        Task<ExchangeOutcome> running;
+        SynchronizationContext.SetSynchronizationContext(callersContext);
+        try
+        {
+            running = pipeline.ExchangeAsync(exchange, new CompiledHandler(new HandlerDefinition { Name = "partner-idp" }, later, new TokenExchangeMetrics(meters)),
+                laterSessions, minter, CancellationToken.None);
+            subjectAnswer.SetResult((FakeHandlerImplementation.Subject("alice"), null));
+            actorAnswer.SetResult((FakeHandlerImplementation.Subject("service"), null));
+            userAnswer.SetResult(new UserResolution(Alice, null));
+            stored.SetResult();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
+
+        var outcome = await running;
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(0, callersContext.Posts);
+    }
+
+    private sealed class LaterHandler(Task<(ValidatedSubject?, OAuthError?)> subject, Task<(ValidatedSubject?, OAuthError?)> actor) : IHandlerImplementation
+    {
+        public Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) =>
+            exchange.SubjectToken == "actor.token.value" ? actor : subject;
+
+        public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("not a mapping test");
+    }
+
+    private sealed class LaterSessions(Task<UserResolution> user, Task stored) : ISubjectSessions
+    {
+        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken) => user;
+
+        public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => stored;
+    }
+
+    private sealed class CountingContext : SynchronizationContext
+    {
+        private int posts;
+
+        public int Posts => Volatile.Read(ref posts);
+
+        public override void Post(SendOrPostCallback callback, object? state)
+        {
+            Interlocked.Increment(ref posts);
+            base.Post(callback, state);
+        }
+    }
+
     private sealed class Sessions : ISubjectSessions
     {
         public List<SubjectUserRequest> Asked { get; } = [];
