@@ -180,7 +180,8 @@ public sealed class ExchangePipelineTests : IDisposable
     public async Task No_step_resumes_on_the_callers_synchronization_context()
     {
         // Core is a library: its continuations never queue onto a host's context, where they could deadlock. Each
-        // answer below is given only once the pipeline awaits it (a completion runs the awaiting step inline).
+        // answer below is given only once the pipeline awaits it (a completion runs the awaiting step inline), and
+        // under another context than the one the step awaited under, so a step that kept its context would post to it.
         var subjectAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
         var actorAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
         var userAnswer = new TaskCompletionSource<UserResolution>();
@@ -189,17 +190,22 @@ public sealed class ExchangePipelineTests : IDisposable
         var laterSessions = new LaterSessions(userAnswer.Task, stored.Task);
         var opaque = App() with { AccessToken = new AccessTokenPolicy { Format = OpaqueAccessTokens.Format } };
         var exchange = Authorized(opaque) with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.AccessToken };
-        var callersContext = new CountingContext();
+        var one = new CountingContext();
+        var other = new CountingContext();
         var previous = SynchronizationContext.Current;
         Task<ExchangeOutcome> running;
-        SynchronizationContext.SetSynchronizationContext(callersContext);
         try
         {
+            SynchronizationContext.SetSynchronizationContext(one);
             running = pipeline.ExchangeAsync(exchange, new CompiledHandler(new HandlerDefinition { Name = "partner-idp" }, later, new TokenExchangeMetrics(meters)),
                 laterSessions, minter, CancellationToken.None);
+            SynchronizationContext.SetSynchronizationContext(other);
             subjectAnswer.SetResult((FakeHandlerImplementation.Subject("alice"), null));
+            SynchronizationContext.SetSynchronizationContext(one);
             actorAnswer.SetResult((FakeHandlerImplementation.Subject("service"), null));
+            SynchronizationContext.SetSynchronizationContext(other);
             userAnswer.SetResult(new UserResolution(Alice, null));
+            SynchronizationContext.SetSynchronizationContext(one);
             stored.SetResult();
         }
         finally
@@ -210,7 +216,7 @@ public sealed class ExchangePipelineTests : IDisposable
         var outcome = await running;
 
         Assert.Null(outcome.Error);
-        Assert.Equal(0, callersContext.Posts);
+        Assert.Equal(0, one.Posts + other.Posts);
     }
 
     private sealed class LaterHandler(Task<(ValidatedSubject?, OAuthError?)> subject, Task<(ValidatedSubject?, OAuthError?)> actor) : IHandlerImplementation
