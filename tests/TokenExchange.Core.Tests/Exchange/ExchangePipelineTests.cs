@@ -176,48 +176,48 @@ public sealed class ExchangePipelineTests : IDisposable
         Assert.Equal(OAuthErrorCodes.InvalidGrant, session.GetTagItem("tokenexchange.error"));
     }
 
-    [Fact]
-    public async Task No_step_resumes_on_the_callers_synchronization_context()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task No_step_resumes_on_the_callers_synchronization_context(int answeringLater)
     {
-        // Core is a library: its continuations never queue onto a host's context, where they could deadlock. Each
-        // answer below is given only once the pipeline awaits it (a completion runs the awaiting step inline), and
-        // under another context than the one the step awaited under, so a step that kept its context would post to it.
-        var subjectAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
-        var actorAnswer = new TaskCompletionSource<(ValidatedSubject?, OAuthError?)>();
-        var userAnswer = new TaskCompletionSource<UserResolution>();
-        var stored = new TaskCompletionSource();
-        var later = new LaterHandler(subjectAnswer.Task, actorAnswer.Task);
-        var laterSessions = new LaterSessions(userAnswer.Task, stored.Task);
+        // Core is a library: its continuations never queue onto a host's context, where they could deadlock. The
+        // steps before the one answering later answer at once, so that step awaits on the caller's thread and context.
+        var answers = new[] { new TaskCompletionSource(), new TaskCompletionSource(), new TaskCompletionSource(), new TaskCompletionSource() };
+        for (var step = 0; step < answers.Length; step++)
+        {
+            if (step != answeringLater) answers[step].SetResult();
+        }
+        var later = new LaterHandler(Then<(ValidatedSubject?, OAuthError?)>(answers[0].Task, (FakeHandlerImplementation.Subject("alice"), null)), Then<(ValidatedSubject?, OAuthError?)>(answers[1].Task, (FakeHandlerImplementation.Subject("service"), null)));
+        var laterSessions = new LaterSessions(Then(answers[2].Task, new UserResolution(Alice, null)), answers[3].Task);
         var opaque = App() with { AccessToken = new AccessTokenPolicy { Format = OpaqueAccessTokens.Format } };
         var exchange = Authorized(opaque) with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.AccessToken };
-        var one = new CountingContext();
-        var other = new CountingContext();
+        var callersContext = new CountingContext();
         var previous = SynchronizationContext.Current;
         Task<ExchangeOutcome> running;
+        SynchronizationContext.SetSynchronizationContext(callersContext);
         try
         {
-            SynchronizationContext.SetSynchronizationContext(one);
             running = pipeline.ExchangeAsync(exchange, new CompiledHandler(new HandlerDefinition { Name = "partner-idp" }, later, new TokenExchangeMetrics(meters)),
                 laterSessions, minter, CancellationToken.None);
-            SynchronizationContext.SetSynchronizationContext(other);
-            subjectAnswer.SetResult((FakeHandlerImplementation.Subject("alice"), null));
-            SynchronizationContext.SetSynchronizationContext(one);
-            actorAnswer.SetResult((FakeHandlerImplementation.Subject("service"), null));
-            SynchronizationContext.SetSynchronizationContext(other);
-            userAnswer.SetResult(new UserResolution(Alice, null));
-            SynchronizationContext.SetSynchronizationContext(one);
-            stored.SetResult();
         }
         finally
         {
             SynchronizationContext.SetSynchronizationContext(previous);
         }
+        answers[answeringLater].SetResult();
 
         var outcome = await running;
 
         Assert.Null(outcome.Error);
-        Assert.Equal(0, one.Posts + other.Posts);
+        Assert.Equal(0, callersContext.Posts);
     }
+
+    /// <summary>The value once <paramref name="answered"/> completes: at once when it has (a completed task), else later.</summary>
+    private static Task<T> Then<T>(Task answered, T value) =>
+        answered.IsCompleted ? Task.FromResult(value) : answered.ContinueWith(_ => value, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private sealed class LaterHandler(Task<(ValidatedSubject?, OAuthError?)> subject, Task<(ValidatedSubject?, OAuthError?)> actor) : IHandlerImplementation
     {
