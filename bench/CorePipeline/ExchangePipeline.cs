@@ -8,17 +8,18 @@ using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Tokens;
+using CoreExchangePipeline = TokenExchange.Exchange.ExchangePipeline;
 
 namespace Bench.CorePipeline;
 
 /// <summary>
-/// One exchange through the Core code the server runs, without Orleans and without the wire:
-/// ExchangeAuthorizer.Authorize, the compiled jwt handler (subject token validation), the subject
-/// session's user resolution (in memory), TokenMinter. Configured from the runner's own bench YAML.
+/// One exchange through the Core code the server runs, without Orleans and without the wire: Core's
+/// ExchangePipeline (its rules, the compiled jwt handler's subject token validation, the subject session's user
+/// resolution in memory, TokenMinter). Configured from the runner's own bench YAML.
 /// </summary>
 public sealed class ExchangePipeline
 {
-    private readonly ExchangeAuthorizer authorizer = new(new ExchangeLimits());
+    private readonly CoreExchangePipeline rules = new(new ExchangeLimits());
     private readonly DefinitionSnapshot definitions;
     private readonly CompiledHandler handler;
     private readonly InMemorySessions sessions;
@@ -57,13 +58,13 @@ public sealed class ExchangePipeline
         Scopes = [Config.Scope],
     };
 
-    public Authorization Authorize(ExchangeRequest request) => authorizer.Authorize(request, definitions);
+    public Authorization Authorize(ExchangeRequest request) => rules.Authorize(request, definitions);
 
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request)
     {
         var authorization = Authorize(request);
         if (authorization.Error is { } refused) return ExchangeOutcome.Failure(refused);
-        return await handler.ExchangeAsync(authorization.Exchange!, sessions, minter, CancellationToken.None);
+        return await rules.ExchangeAsync(authorization.Exchange!, handler, sessions, minter, CancellationToken.None);
     }
 
     public ValueTask<SubjectValidation> ValidateAsync(ExchangeRequest request) => validator.ValidateAsync(request.SubjectToken!, request.SubjectTokenType ?? TokenTypes.AccessToken, CancellationToken.None);

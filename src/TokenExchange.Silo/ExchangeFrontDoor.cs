@@ -8,12 +8,12 @@ using TokenExchange.Silo.Limits;
 namespace TokenExchange.Silo;
 
 /// <summary>
-/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, authorize the
-/// request against this silo's cached definitions, run the chosen handler on this silo, and
-/// record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
+/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, run the exchange's rules
+/// (<see cref="ExchangePipeline"/>: authorize against this silo's cached definitions, then the chosen handler on
+/// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAuthorizer authorizer, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangeAutho
         }
         else
         {
-            var authorization = authorizer.Authorize(request, snapshot);
+            var authorization = pipeline.Authorize(request, snapshot);
             handlerName = authorization.Exchange?.HandlerName;
             outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(authorization.Exchange!, cancellationToken);
             // The handler answers invalid_request only for a subject or actor token it refused.

@@ -2,6 +2,7 @@ using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo;
@@ -10,6 +11,7 @@ namespace TokenExchange.Silo;
 /// The refresh token grant: the token's family rotates in its subject session, and every refresh checks
 /// again that the client is still allowed, the handler still enabled for it, and the user still active.
 /// Scopes and targets only narrow: never wider than the token was issued with, nor than the app allows now.
+/// The checks it shares with the exchange are the exchange's own rules (<see cref="ExchangePipeline"/>).
 /// A delegated family's access tokens carry its <c>act</c> chain again and never outlive its NotAfter; the
 /// family itself ends at its absolute lifetime, however often it rotated.
 /// Grain calls are retried when their silo died or is leaving (<see cref="GrainCallRetry"/>); the redemption
@@ -24,11 +26,11 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
             return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
         var snapshot = definitions.Snapshot;
-        var (app, clientError) = ExchangeAuthorizer.AuthenticateClient(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
-        // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
-        if (clientError is { Code: OAuthErrorCodes.UnauthorizedClient })
-            return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
+        var (app, clientError) = ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
         if (clientError is not null) return ExchangeOutcome.Failure(clientError);
+        // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
+        if (TokenExchangeEnabled.Check(app!) is not null)
+            return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
 
         var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
         var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
@@ -36,8 +38,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
         if (!app.RefreshTokens.Enabled)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
-        var handler = snapshot.Handlers.GetValueOrDefault(handle.HandlerName);
-        var enablement = handler is { Enabled: true } ? Array.Find(handler.Apps, e => e.ClientId == app.ClientId) : null;
+        var enablement = HandlerChoice.EnablementFor(snapshot.Handlers.GetValueOrDefault(handle.HandlerName), app.ClientId);
         if (enablement is null)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
 
@@ -47,12 +48,8 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
-        var scopes = request.Scopes.Length > 0 ? request.Scopes.Distinct(StringComparer.Ordinal).ToArray() : grant.Scopes.Where(app.AllowedScopes.Contains).ToArray();
-        if (scopes.Any(s => !grant.Scopes.Contains(s) || !app.AllowedScopes.Contains(s)))
-            return ExchangeOutcome.Failure(Errors.InvalidScope("a requested scope is no longer allowed for this client"));
-        var audiences = grant.Audiences.Where(a => a == app.ClientId || app.AllowedAudiences.Contains(a)).ToArray();
-        if (audiences.Length == 0)
-            return ExchangeOutcome.Failure(Errors.InvalidTarget("the refresh token's audiences are no longer allowed for this client"));
+        if (GrantedScopes.Narrow(app, request.Scopes, grant.Scopes, out var scopes) is { } scopeRefused) return ExchangeOutcome.Failure(scopeRefused);
+        if (Targets.Narrow(app, grant.Audiences, out var audiences) is { } targetRefused) return ExchangeOutcome.Failure(targetRefused);
 
         var exchange = new AuthorizedExchange
         {
@@ -65,10 +62,10 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             Scopes = scopes,
             Audiences = audiences,
             // The refreshed access token is bound to the certificate the app authenticated with now (RFC 8705 section 3).
-            CertificateThumbprint = ExchangeAuthorizer.CertificateBinding(app, request.ClientCertificate),
+            CertificateThumbprint = ClientAuthentication.CertificateBinding(app, request.ClientCertificate),
         };
         var user = result.User!;
-        var tokens = minter.Mint(exchange, user, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), SubjectSessionKey.SessionId(handle.SessionKey), grant.NotAfter);
-        return ExchangeOutcome.Success(await OpaqueAccessTokens.ApplyPolicyAsync(tokens, app, user.Id, handle.SessionKey, store, cancellationToken), user.Id);
+        var tokens = await Minting.IssueAsync(minter, store, exchange, user, handle.SessionKey, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), grant.NotAfter, cancellationToken);
+        return ExchangeOutcome.Success(tokens, user.Id);
     }
 }

@@ -60,7 +60,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<SigningKeyCache>();
         services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
         services.AddSingleton<TokenMinter>();
-        services.AddSingleton<ExchangeAuthorizer>();
+        services.AddSingleton<ExchangePipeline>();
         services.AddSingleton<GrainCallRetry>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();

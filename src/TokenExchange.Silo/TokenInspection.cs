@@ -5,6 +5,7 @@ using TokenExchange.Abstractions;
 using TokenExchange.Exchange;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Limits;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo;
@@ -154,5 +155,5 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
     /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
     private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, ClientCertificate? certificate) =>
-        ExchangeAuthorizer.AuthenticateApp(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
+        ClientAuthentication.Authenticate(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
 }

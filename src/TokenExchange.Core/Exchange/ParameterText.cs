@@ -18,4 +18,16 @@ public static class ParameterText
     }
 
     public static string Refusal(string parameter) => $"{parameter} contains control characters, line separators or invalid UTF-8";
+
+    /// <summary>A short, printable form of a client-supplied value, to echo in a description: at most 64 characters, control characters as '?'.</summary>
+    public static string Printable(string value)
+    {
+        var clipped = value.Length > MaxEcho ? value[..MaxEcho] + "…" : value;
+        return string.Create(clipped.Length, clipped, static (printable, text) =>
+        {
+            for (var i = 0; i < text.Length; i++) printable[i] = char.IsControl(text[i]) ? '?' : text[i];
+        });
+    }
+
+    private const int MaxEcho = 64;
 }

@@ -6,12 +6,12 @@ using TokenExchange.Tokens;
 namespace TokenExchange.Silo.Handlers;
 
 /// <summary>
-/// Runs an authorized exchange on this silo's compiled handler, in the front door's own task. It was a
-/// [StatelessWorker] grain: the grain added a message, a copy and a scheduling hop per exchange and nothing
-/// else, since a compiled handler is immutable and safe to share. The subject session call inside stays the
+/// Runs an authorized exchange's remaining rules (<see cref="ExchangePipeline.ExchangeAsync"/>) with this silo's
+/// compiled handler, in the front door's own task. It was a [StatelessWorker] grain: the grain added a message,
+/// a copy and a scheduling hop per exchange and nothing else, since a compiled handler is immutable and safe to share. The subject session call inside stays the
 /// exchange's only grain call.
 /// </summary>
-public sealed class HandlerExecutor(HandlerRuntime runtime, ISubjectSessions sessions, TokenMinter minter, ILogger<HandlerExecutor> logger)
+public sealed class HandlerExecutor(HandlerRuntime runtime, ExchangePipeline pipeline, ISubjectSessions sessions, TokenMinter minter, ILogger<HandlerExecutor> logger)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class HandlerExecutor(HandlerRuntime runtime, ISubjectSessions ses
             // The front door found the handler defined; no runnable handler means its definition could not be
             // compiled (its plugin type did not load): the server's fault, logged when it was compiled.
             if (handler is null) return ExchangeOutcome.Failure(Errors.ServerError($"handler {exchange.HandlerName} is defined but cannot run"));
-            return await handler.ExchangeAsync(exchange, sessions, minter, cancellationToken);
+            return await pipeline.ExchangeAsync(exchange, handler, sessions, minter, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 
 namespace TokenExchange.Silo.Limits;
 
@@ -55,7 +56,7 @@ public sealed class RateLimits
     {
         if (string.IsNullOrEmpty(clientId) || !snapshot.Apps.TryGetValue(clientId, out var app)) return null;
         if (app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 }) return null;
-        return ExchangeAuthorizer.AuthenticateApp(snapshot, clientId, secret, requireSecret: false, certificate).App;
+        return ClientAuthentication.Authenticate(snapshot, clientId, secret, requireSecret: false, certificate).App;
     }
 
     /// <summary>Null when the request may go on; else the refusal (temporarily_unavailable with RetryAfter).</summary>

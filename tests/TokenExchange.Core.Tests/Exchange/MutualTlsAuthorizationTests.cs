@@ -1,6 +1,7 @@
 using TokenExchange.Clients;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 
 namespace TokenExchange.Core.Tests.Exchange;
 
@@ -31,7 +32,7 @@ public sealed class MutualTlsAuthorizationTests
             },
         ]);
 
-    private readonly ExchangeAuthorizer authorizer = new(new ExchangeLimits());
+    private readonly ExchangePipeline authorizer = new(new ExchangeLimits());
 
     private static AppDefinition App(string clientId) => new()
     {
@@ -140,11 +141,11 @@ public sealed class MutualTlsAuthorizationTests
     [Fact]
     public void Introspection_and_revocation_accept_the_certificate_as_the_apps_credentials()
     {
-        var (app, error) = ExchangeAuthorizer.AuthenticateApp(Definitions, "ca-issued", secret: null, requireSecret: true, Certificate());
+        var (app, error) = ClientAuthentication.Authenticate(Definitions, "ca-issued", secret: null, requireSecret: true, Certificate());
         Assert.Null(error);
         Assert.Equal("ca-issued", app!.ClientId);
 
-        var (_, refused) = ExchangeAuthorizer.AuthenticateApp(Definitions, "ca-issued", secret: null, requireSecret: true, certificate: null);
+        var (_, refused) = ClientAuthentication.Authenticate(Definitions, "ca-issued", secret: null, requireSecret: true, certificate: null);
         Assert.Equal(OAuthErrorCodes.InvalidClient, refused!.Code);
     }
 }

@@ -455,11 +455,12 @@ public sealed class IntrospectionImplementationTests : IDisposable
             RequestedTokenType = TokenTypes.AccessToken,
         };
         var sessions = new NoSessions();
+        var pipeline = new ExchangePipeline(new ExchangeLimits());
 
         var first = compiler.Compile(definition);
-        await first.ExchangeAsync(exchange, sessions, null!, CancellationToken.None);
+        await pipeline.ExchangeAsync(exchange, first, sessions, null!, CancellationToken.None);
         var recompiled = compiler.Compile(definition with { Label = "changed" }, reuseAnswers: first.Introspection);
-        await recompiled.ExchangeAsync(exchange, sessions, null!, CancellationToken.None);
+        await pipeline.ExchangeAsync(exchange, recompiled, sessions, null!, CancellationToken.None);
 
         Assert.Null(compiler.CheckImplementation(definition));
         Assert.Same(first.Introspection, recompiled.Introspection);

@@ -116,7 +116,7 @@ public sealed class ExchangePipelineProperties
     [Fact]
     public void Random_requests_to_the_front_doors_rules_give_a_typed_error_or_an_exchange()
     {
-        var authorizer = new ExchangeAuthorizer(new ExchangeLimits());
+        var authorizer = new ExchangePipeline(new ExchangeLimits());
         var definitions = Definitions();
         var text = Gen.OneOf(Gen.String[Gen.Char, 0, 40], Gen.OneOf("orders", "orders-secret-0123456789abcdef", "api", "openid", "partner", "https://orders.example",
             TokenTypes.AccessToken, TokenTypes.IdToken, "urn:ietf:params:oauth:token-type:JWT", "", "\u0000", "\uFFFD", new string('x', 2000)));

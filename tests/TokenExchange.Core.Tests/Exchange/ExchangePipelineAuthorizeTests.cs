@@ -4,7 +4,7 @@ using TokenExchange.Exchange;
 
 namespace TokenExchange.Core.Tests.Exchange;
 
-public sealed class ExchangeAuthorizerTests
+public sealed class ExchangePipelineAuthorizeTests
 {
     private const string Secret = "orders-secret-0123456789abcdef";
     private const string OrdersAudience = "https://orders.example";
@@ -43,7 +43,7 @@ public sealed class ExchangeAuthorizerTests
             new HandlerDefinition { Name = "switched-off-idp", Enabled = false, AcceptedTokenTypes = [TokenTypes.AccessToken], Apps = [Enable("orders")] },
         ]);
 
-    private readonly ExchangeAuthorizer authorizer = new(Limits);
+    private readonly ExchangePipeline authorizer = new(Limits);
 
     private static AppDefinition App(string clientId) => new()
     {
@@ -123,7 +123,7 @@ public sealed class ExchangeAuthorizerTests
     [Fact]
     public void Default_limits_accept_a_subject_token_of_ten_thousand_characters()
     {
-        var result = new ExchangeAuthorizer(new ExchangeLimits()).Authorize(Request() with { SubjectToken = new string('a', 10_000) }, Definitions);
+        var result = new ExchangePipeline(new ExchangeLimits()).Authorize(Request() with { SubjectToken = new string('a', 10_000) }, Definitions);
 
         Assert.Null(result.Error);
     }
@@ -505,5 +505,14 @@ public sealed class ExchangeAuthorizerTests
     public void Empty_token_handler_means_the_default()
     {
         Assert.Equal("partner-idp", Authorized(Request() with { TokenHandler = "" }).HandlerName);
+    }
+
+    [Fact]
+    public void An_empty_actor_token_and_type_mean_no_actor()
+    {
+        var exchange = Authorized(Request() with { ActorToken = "", ActorTokenType = "" });
+
+        Assert.Null(exchange.ActorToken);
+        Assert.Null(exchange.ActorTokenType);
     }
 }

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
+using TokenExchange.Exchange.Rules;
+using TokenExchange.Sessions;
+using TokenExchange.Core.Handlers;
+using TokenExchange.Handlers;
+using TokenExchange.Tokens;
+
+namespace TokenExchange.Exchange;
+
+/// <summary>
+/// The token exchange (RFC 8693), top to bottom: each line below is one rule, in the order it is applied, and the
+/// first rule that fails answers the request with its one OAuth error. Each rule is a file of its own under
+/// <c>Exchange/Rules</c>, unit-tested alone (docs/architecture.md, "Where each rule lives").
+/// <para>
+/// The edges are not here: the transports parse and answer (gRPC, HTTP), the silo's front door charges the rate
+/// limits before and records the one token event after, finds the compiled handler and turns a failed grain call
+/// into its OAuth error. The subject session, the exchange's one grain call, is reached through
+/// <see cref="ISubjectSessions"/>.
+/// </para>
+/// Stateless and shared by every request: the rules are static functions, without LINQ or closures on the
+/// exchange's path.
+/// </summary>
+public sealed class ExchangePipeline(ExchangeLimits limits)
+{
+    private static ActivitySource Tracing => TokenExchangeTelemetry.ActivitySource;
+
+    /// <summary>
+    /// The rules that read only the request and the definitions (the silo's cached snapshot): pure and synchronous,
+    /// so a request that fails them costs no token validation and no grain call.
+    /// </summary>
+    public Authorization Authorize(ExchangeRequest request, DefinitionSnapshot definitions)
+    {
+        // The request is well-formed.
+        if (RequiredParameters.Check(request) is { } missing) return missing;
+        if (InputLimits.Check(request, limits) is { } oversized) return oversized;
+        if (ParameterCharacters.Check(request) is { } unprintable) return unprintable;
+        if (KnownTokenTypes.Check(request, out var subjectTokenType, out var actorTokenType) is { } unknownType) return unknownType;
+
+        // 1. Authenticate the client.
+        var (app, unauthenticated) = ClientAuthentication.Authenticate(definitions, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        if (app is null) return unauthenticated!;
+        // 2. Token exchange is enabled for it.
+        if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
+        // 3. Choose the handler: named or the app's default, enabled for the app, enabled itself.
+        if (HandlerChoice.Choose(definitions, app, request.TokenHandler, out var handler, out var enablement) is { } noHandler) return noHandler;
+        // 4. Token types: the handler accepts the subject's and the actor's; the requested one may be issued.
+        if (AcceptedTokenTypes.Check(handler, subjectTokenType, actorTokenType) is { } unaccepted) return unaccepted;
+        if (RequestedTokenType.Check(app, request.RequestedTokenType, out var requestedTokenType) is { } notIssued) return notIssued;
+        // 5. Scopes.
+        if (GrantedScopes.Grant(app, request.Scopes, out var scopes) is { } scopeRefused) return scopeRefused;
+        if (RequestedTokenType.CheckOpenId(requestedTokenType, scopes) is { } noOpenId) return noOpenId;
+        // 6. Targets: audiences and resources.
+        if (Targets.Resolve(app, request.Audiences, request.Resources, out var audiences) is { } targetRefused) return targetRefused;
+
+        return new AuthorizedExchange
+        {
+            App = app,
+            Enablement = enablement,
+            HandlerName = handler.Name,
+            SubjectToken = request.SubjectToken!,
+            SubjectTokenType = subjectTokenType,
+            RequestedTokenType = requestedTokenType,
+            Scopes = scopes,
+            Audiences = audiences,
+            ActorToken = actorTokenType is null ? null : request.ActorToken,
+            ActorTokenType = actorTokenType,
+            IssueRefreshToken = RequestedTokenType.IssuesRefreshToken(app, requestedTokenType, scopes),
+            CertificateThumbprint = ClientAuthentication.CertificateBinding(app, request.ClientCertificate),
+        };
+    }
+
+    /// <summary>
+    /// The rules that need the chosen handler and the subject session: validate, delegate, resolve the user, mint.
+    /// Each is a child span of the exchange (<see cref="TokenExchangeTelemetry.Spans"/>).
+    /// </summary>
+    public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CompiledHandler handler, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
+    {
+        ValidatedSubject? subject, actor = null;
+        OAuthError? invalid;
+        using (var validation = handler.StartValidation())
+        {
+            // 7. Validate the subject token.
+            (subject, invalid) = await SubjectTokenValidation.ValidateAsync(handler.Implementation, exchange, cancellationToken).ConfigureAwait(false);
+            // 8. Validate the actor token, as strictly.
+            if (invalid is null) (actor, invalid) = await ActorTokenValidation.ValidateAsync(handler.Implementation, exchange, cancellationToken).ConfigureAwait(false);
+            validation.Complete(invalid);
+        }
+        if (invalid is not null) return ExchangeOutcome.Failure(invalid);
+
+        // 9. Delegation: the act claim.
+        var (act, delegationRefused) = Delegation.Act(subject!, actor);
+        if (delegationRefused is not null) return ExchangeOutcome.Failure(delegationRefused);
+        var expires = ActorTokenValidation.EarlierExpiry(subject!, actor);
+
+        // 10. Resolve the user, in the subject session (the edge: a grain call).
+        UserResolution resolution;
+        using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
+        {
+            resolution = await sessions.ResolveUserAsync(UserResolutionRequest.For(exchange, subject!, act, expires), cancellationToken).ConfigureAwait(false);
+            if (resolution.Error is { } refused)
+            {
+                span.Fail(refused.Code);
+                return ExchangeOutcome.Failure(refused);
+            }
+        }
+
+        // 11. Mint.
+        using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
+        var user = resolution.User!;
+        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
+        var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
+        var tokens = await Minting.IssueAsync(minter, sessions, exchange, user, sessionKey, expires, act, refresh, notAfter: null, cancellationToken).ConfigureAwait(false);
+        return ExchangeOutcome.Success(tokens, user.Id);
+    }
+}
