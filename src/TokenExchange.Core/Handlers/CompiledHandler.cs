@@ -39,7 +39,7 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
             resolution = await sessions.ResolveUserAsync(new SubjectUserRequest
             {
                 HandlerName = Definition.Name,
-                AppName = exchange.App.ClientId,
+                ClientId = exchange.App.ClientId,
                 AllowUserCreation = exchange.Enablement.AllowUserCreation,
                 Subject = subject!,
                 Refresh = exchange.IssueRefreshToken ? RefreshGrantFor(exchange, act, expires) : null,

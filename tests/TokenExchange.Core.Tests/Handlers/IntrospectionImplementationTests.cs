@@ -413,7 +413,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
         Assert.Equal("bob-ext-2", created!.NewUser!.FederationId);
         Assert.Equal("Someone", created.NewUser.DisplayName);
 
-        static SubjectUserRequest Request(ValidatedSubject subject) => new() { HandlerName = "opaque-idp", AppName = "app", AllowUserCreation = true, Subject = subject };
+        static SubjectUserRequest Request(ValidatedSubject subject) => new() { HandlerName = "opaque-idp", ClientId = "app", AllowUserCreation = true, Subject = subject };
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class JwtImplementationTests
     }
 
     private Task<(UserMappingResult? Mapping, OAuthError? Error)> Map(JwtImplementation implementation, ValidatedSubject subject) =>
-        implementation.MapUserAsync(new SubjectUserRequest { HandlerName = "h", AppName = "app", AllowUserCreation = true, Subject = subject }, users, CancellationToken.None);
+        implementation.MapUserAsync(new SubjectUserRequest { HandlerName = "h", ClientId = "app", AllowUserCreation = true, Subject = subject }, users, CancellationToken.None);
 
     [Fact]
     public async Task Validation_hands_on_the_subject_issuer_claims_and_expiry()

@@ -87,7 +87,7 @@ public static class GoldenSamples
 
     public static SubjectUserRequest UserRequest { get; } = new()
     {
-        HandlerName = "partner-idp", AppName = "orders", AllowUserCreation = true, Subject = Subject, Refresh = Grant,
+        HandlerName = "partner-idp", ClientId = "orders", AllowUserCreation = true, Subject = Subject, Refresh = Grant,
         RefreshLifetime = TimeSpan.FromHours(1), RefreshAbsoluteLifetime = TimeSpan.FromDays(2), RequestId = "req-1",
     };
 
