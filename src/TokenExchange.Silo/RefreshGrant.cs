@@ -37,7 +37,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         if (!app.RefreshTokens.Enabled)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
         var handler = snapshot.Handlers.GetValueOrDefault(handle.HandlerName);
-        var enablement = handler is { Enabled: true } ? Array.Find(handler.Apps, e => e.ClientId == app.ClientId) : null;
+        var enablement = handler is { Enabled: true } ? Array.Find(handler.Enablements, e => e.ClientId == app.ClientId) : null;
         if (enablement is null)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the token handler is no longer enabled for this client"));
 

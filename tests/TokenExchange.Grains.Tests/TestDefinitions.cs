@@ -56,7 +56,7 @@ public static class TestDefinitions
         },
         // The seeded users are linked on their first exchange by federation id (their IdP subject).
         UserMapping = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = true },
-        Apps = apps,
+        Enablements = apps,
     };
 
     /// <summary>A token exchange request for <paramref name="subject"/> through <paramref name="clientId"/>, authenticated.</summary>

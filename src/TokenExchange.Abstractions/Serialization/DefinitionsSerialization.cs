@@ -166,7 +166,7 @@ public struct HandlerDefinitionSurrogate
     [Id(5)] public string[] AcceptedTokenTypes;
     [Id(6)] public JwtTrust Trust;
     [Id(7)] public UserMappingRule UserMapping;
-    [Id(8)] public HandlerAppEnablement[] Apps;
+    [Id(8)] public HandlerAppEnablement[] Enablements;
     [Id(9)] public Dictionary<string, string> Settings;
     [Id(10)] public TimeSpan Timeout;
     [Id(11)] public IntrospectionTrust? Introspection;
@@ -175,8 +175,8 @@ public struct HandlerDefinitionSurrogate
 
 public sealed class HandlerDefinitionConverter : IConverter<HandlerDefinition, HandlerDefinitionSurrogate>
 {
-    public HandlerDefinition ConvertFromSurrogate(in HandlerDefinitionSurrogate s) => new() { Name = s.Name, Label = s.Label, Description = s.Description, Implementation = s.Implementation, Enabled = s.Enabled, AcceptedTokenTypes = s.AcceptedTokenTypes, Trust = s.Trust, UserMapping = s.UserMapping, Apps = s.Apps, Settings = s.Settings, Timeout = s.Timeout, Introspection = s.Introspection, AllowInsecureHttp = s.AllowInsecureHttp };
-    public HandlerDefinitionSurrogate ConvertToSurrogate(in HandlerDefinition value) => new() { Name = value.Name, Label = value.Label, Description = value.Description, Implementation = value.Implementation, Enabled = value.Enabled, AcceptedTokenTypes = value.AcceptedTokenTypes, Trust = value.Trust, UserMapping = value.UserMapping, Apps = value.Apps, Settings = value.Settings, Timeout = value.Timeout, Introspection = value.Introspection, AllowInsecureHttp = value.AllowInsecureHttp };
+    public HandlerDefinition ConvertFromSurrogate(in HandlerDefinitionSurrogate s) => new() { Name = s.Name, Label = s.Label, Description = s.Description, Implementation = s.Implementation, Enabled = s.Enabled, AcceptedTokenTypes = s.AcceptedTokenTypes, Trust = s.Trust, UserMapping = s.UserMapping, Enablements = s.Enablements, Settings = s.Settings, Timeout = s.Timeout, Introspection = s.Introspection, AllowInsecureHttp = s.AllowInsecureHttp };
+    public HandlerDefinitionSurrogate ConvertToSurrogate(in HandlerDefinition value) => new() { Name = value.Name, Label = value.Label, Description = value.Description, Implementation = value.Implementation, Enabled = value.Enabled, AcceptedTokenTypes = value.AcceptedTokenTypes, Trust = value.Trust, UserMapping = value.UserMapping, Enablements = value.Enablements, Settings = value.Settings, Timeout = value.Timeout, Introspection = value.Introspection, AllowInsecureHttp = value.AllowInsecureHttp };
 }
 
 [RegisterSerializer]

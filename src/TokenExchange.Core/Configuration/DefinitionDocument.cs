@@ -65,7 +65,7 @@ public static class DefinitionDocument
             FederationId = handler.UserMapping.UserAttributes.FederationId,
             DisplayName = handler.UserMapping.UserAttributes.DisplayName,
         },
-        Apps = [.. handler.Apps.Select(e => new HandlerAppModel { ClientId = e.ClientId, Default = e.Default, AllowUserCreation = e.AllowUserCreation, RunAs = e.RunAs })],
+        Apps = [.. handler.Enablements.Select(e => new HandlerAppModel { ClientId = e.ClientId, Default = e.Default, AllowUserCreation = e.AllowUserCreation, RunAs = e.RunAs })],
         Settings = new Dictionary<string, string>(handler.Settings, StringComparer.Ordinal),
         Timeout = Duration(handler.Timeout),
         Introspection = handler.Introspection is { } i ? new IntrospectionModel

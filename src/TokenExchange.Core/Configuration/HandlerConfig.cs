@@ -58,7 +58,7 @@ internal static class HandlerConfig
                 AuthorizedParties = [.. m.AuthorizedParties],
             },
             UserMapping = userMapping,
-            Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
+            Enablements = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
             Settings = stored.Settings(m.Name, m.Settings, at, problems),
             Timeout = timeout,
             Introspection = trust.Introspection,

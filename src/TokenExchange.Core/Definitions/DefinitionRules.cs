@@ -14,13 +14,13 @@ public static class DefinitionRules
         var appIds = apps.Select(a => a.ClientId).ToHashSet(StringComparer.Ordinal);
         foreach (var handler in handlers)
         {
-            foreach (var enablement in handler.Apps.Where(e => !appIds.Contains(e.ClientId)))
+            foreach (var enablement in handler.Enablements.Where(e => !appIds.Contains(e.ClientId)))
                 yield return $"handler '{handler.Name}' is enabled for app '{enablement.ClientId}', which does not exist";
-            foreach (var id in Duplicates(handler.Apps.Select(e => e.ClientId)))
+            foreach (var id in Duplicates(handler.Enablements.Select(e => e.ClientId)))
                 yield return $"handler '{handler.Name}' enables app '{id}' more than once";
             foreach (var problem in IdpEndpoints.Problems(handler)) yield return problem;
         }
-        var defaults = handlers.SelectMany(h => h.Apps.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
+        var defaults = handlers.SelectMany(h => h.Enablements.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
         foreach (var group in defaults.GroupBy(d => d.ClientId).Where(g => g.Count() > 1))
             yield return $"app '{group.Key}' has more than one default handler: {string.Join(", ", group.Select(g => g.Name))}";
 

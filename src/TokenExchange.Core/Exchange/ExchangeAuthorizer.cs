@@ -26,7 +26,7 @@ public sealed class ExchangeAuthorizer(ExchangeLimits limits)
             return Errors.InvalidRequest("no token_handler given and the client has no default handler");
         if (!definitions.Handlers.TryGetValue(handlerName, out var handler))
             return Errors.InvalidRequest("unknown token_handler");
-        var enablement = Array.Find(handler.Apps, e => e.ClientId == app.ClientId);
+        var enablement = Array.Find(handler.Enablements, e => e.ClientId == app.ClientId);
         if (enablement is null)
             return Errors.UnauthorizedClient("the token handler is not enabled for this client");
         if (!handler.Enabled)

@@ -143,14 +143,14 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
             ClientId = clientId,
             Default = isDefault,
             AllowUserCreation = allowUserCreation,
-            RunAs = Array.Find(handler.Apps, e => e.ClientId == clientId)?.RunAs,
+            RunAs = Array.Find(handler.Enablements, e => e.ClientId == clientId)?.RunAs,
         };
         // Replaced where it stands, so enabling again with the same settings changes nothing.
         var changed = handler with
         {
-            Apps = handler.Apps.Any(e => e.ClientId == clientId)
-                ? [.. handler.Apps.Select(e => e.ClientId == clientId ? enablement : e)]
-                : [.. handler.Apps, enablement],
+            Enablements = handler.Enablements.Any(e => e.ClientId == clientId)
+                ? [.. handler.Enablements.Select(e => e.ClientId == clientId ? enablement : e)]
+                : [.. handler.Enablements, enablement],
         };
         return await PutHandler(apps, handlers, handler, changed);
     }
@@ -176,11 +176,11 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     {
         var (apps, handlers) = await LoadAsync();
         if (apps.All(a => a.ClientId != clientId)) throw NotFound(DefinitionPlanner.App, clientId);
-        if (handlerName is not null && Find(handlers, handlerName).Apps.All(e => e.ClientId != clientId))
+        if (handlerName is not null && Find(handlers, handlerName).Enablements.All(e => e.ClientId != clientId))
             throw new DefinitionAdminException(AdminFailure.Invalid, [$"handler '{handlerName}' is not enabled for app '{clientId}'; enable it first"]);
         var changed = handlers
-            .Where(h => h.Apps.Any(e => e.ClientId == clientId && e.Default != (h.Name == handlerName)))
-            .Select(h => h with { Apps = [.. h.Apps.Select(e => e.ClientId == clientId ? e with { Default = h.Name == handlerName } : e)] })
+            .Where(h => h.Enablements.Any(e => e.ClientId == clientId && e.Default != (h.Name == handlerName)))
+            .Select(h => h with { Enablements = [.. h.Enablements.Select(e => e.ClientId == clientId ? e with { Default = h.Name == handlerName } : e)] })
             // The handler losing the default is written first: between the writes the app has no default rather than two.
             .OrderBy(h => h.Name == handlerName)
             .ToList();
@@ -192,9 +192,9 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     {
         var (apps, handlers) = await LoadAsync();
         var handler = Find(handlers, handlerName);
-        if (handler.Apps.All(e => e.ClientId != clientId))
+        if (handler.Enablements.All(e => e.ClientId != clientId))
             throw new DefinitionAdminException(AdminFailure.NotFound, [$"handler '{handlerName}' is not enabled for app '{clientId}'"]);
-        return await PutHandler(apps, handlers, handler, handler with { Apps = [.. handler.Apps.Where(e => e.ClientId != clientId)] });
+        return await PutHandler(apps, handlers, handler, handler with { Enablements = [.. handler.Enablements.Where(e => e.ClientId != clientId)] });
     }
 
     public async Task<DefinitionChange> DeleteAsync(string kind, string name)

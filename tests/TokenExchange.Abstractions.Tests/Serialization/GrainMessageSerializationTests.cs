@@ -48,7 +48,7 @@ public sealed class GrainMessageSerializationTests
             AcceptedTokenTypes = [TokenTypes.Jwt],
             Trust = new JwtTrust { Issuer = "https://idp.example", JwksUri = "https://idp.example/jwks", Audiences = ["tx"], JwksRefreshCooldown = TimeSpan.FromSeconds(3) },
             UserMapping = new UserMappingRule { Claim = "email", Attribute = UserAttribute.Email },
-            Apps = [new HandlerAppEnablement { ClientId = "orders-service" }],
+            Enablements = [new HandlerAppEnablement { ClientId = "orders-service" }],
         };
 
         var copy = RoundTrip(handler);

@@ -132,7 +132,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(30), handler.Trust.ClockSkew);
         Assert.Equal("sub", handler.UserMapping.Claim);
         Assert.Equal(UserAttribute.FederationId, handler.UserMapping.Attribute);
-        var enablement = Assert.Single(handler.Apps);
+        var enablement = Assert.Single(handler.Enablements);
         Assert.Equal("orders-service", enablement.ClientId);
         Assert.True(enablement.Default);
         Assert.True(enablement.AllowUserCreation);

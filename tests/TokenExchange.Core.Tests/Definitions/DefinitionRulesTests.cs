@@ -7,7 +7,7 @@ public sealed class DefinitionRulesTests
     private static readonly AppDefinition Orders = new() { ClientId = "orders" };
     private static readonly AppDefinition Reports = new() { ClientId = "reports" };
 
-    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Apps = apps };
+    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Enablements = apps };
 
     private static HandlerAppEnablement Enable(string clientId, bool isDefault = false) => new() { ClientId = clientId, Default = isDefault };
 

@@ -131,7 +131,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([kept, gone], [keptHandler, goneHandler], [user]), prune: false, dryRun: false);
 
         var (apps, handlers) = await Admin0.LoadAsync();
-        var narrowed = keptHandler with { Apps = [new HandlerAppEnablement { ClientId = kept.ClientId, Default = true }] };
+        var narrowed = keptHandler with { Enablements = [new HandlerAppEnablement { ClientId = kept.ClientId, Default = true }] };
         var desired = KeepingOthers(apps, handlers, dropApps: [gone.ClientId], dropHandlers: [goneHandler.Name, keptHandler.Name]);
         desired = desired with { Handlers = [.. desired.Handlers, narrowed] };
 
@@ -149,7 +149,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Null(await StoredAppAsync(gone.ClientId));
         Assert.Null(await StoredHandlerAsync(goneHandler.Name));
         Assert.NotNull(await StoredAppAsync(kept.ClientId));
-        Assert.Equal([kept.ClientId], (await StoredHandlerAsync(keptHandler.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([kept.ClientId], (await StoredHandlerAsync(keptHandler.Name))!.Enablements.Select(e => e.ClientId));
         Assert.Equal(user, await StoredUserAsync(user.Id));
         foreach (var app in apps.Where(a => a.ClientId != gone.ClientId)) Assert.NotNull(await StoredAppAsync(app.ClientId));
         foreach (var handler in handlers.Where(h => h.Name != goneHandler.Name)) Assert.NotNull(await StoredHandlerAsync(handler.Name));
@@ -329,12 +329,12 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.StartsWith($"app '{app.ClientId}' has more than one default handler", problem, StringComparison.Ordinal);
         Assert.Contains(handler.Name, problem, StringComparison.Ordinal);
         Assert.Contains(second.Name, problem, StringComparison.Ordinal);
-        Assert.Empty((await StoredHandlerAsync(second.Name))!.Apps);
+        Assert.Empty((await StoredHandlerAsync(second.Name))!.Enablements);
         Assert.Equal(before, await IndexAsync());
 
         var asSecondary = await Admin1.EnableAppAsync(second.Name, app.ClientId, isDefault: false, allowUserCreation: false);
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, second.Name, ChangeAction.Update), asSecondary);
-        Assert.Equal([app.ClientId], (await StoredHandlerAsync(second.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([app.ClientId], (await StoredHandlerAsync(second.Name))!.Enablements.Select(e => e.ClientId));
     }
 
     [Fact]
@@ -348,7 +348,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var change = await Admin0.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
-        var enablement = Assert.Single((await StoredHandlerAsync(handler.Name))!.Apps);
+        var enablement = Assert.Single((await StoredHandlerAsync(handler.Name))!.Enablements);
         Assert.Equal(new HandlerAppEnablement { ClientId = app.ClientId, Default = true, AllowUserCreation = true, RunAs = "u-runner" }, enablement);
 
         var again = await Admin1.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
@@ -379,13 +379,13 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var (app, handler, _) = NewSet();
         var other = App(Unique("admin-other"));
-        var both = handler with { Apps = [.. handler.Apps, new HandlerAppEnablement { ClientId = other.ClientId }] };
+        var both = handler with { Enablements = [.. handler.Enablements, new HandlerAppEnablement { ClientId = other.ClientId }] };
         await Admin0.ApplyAsync(Document([app, other], [both]), prune: false, dryRun: false);
 
         var change = await Admin0.DisableAppAsync(handler.Name, app.ClientId);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
-        Assert.Equal([other.ClientId], (await StoredHandlerAsync(handler.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([other.ClientId], (await StoredHandlerAsync(handler.Name))!.Enablements.Select(e => e.ClientId));
 
         var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.DisableAppAsync(handler.Name, app.ClientId));
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
@@ -525,7 +525,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
 
         await Admin0.DisableAppAsync(handler.Name, app.ClientId);
-        await Poll.UntilAsync(() => cache.Snapshot.Handlers.TryGetValue(handler.Name, out var h) && h.Apps.Length == 0,
+        await Poll.UntilAsync(() => cache.Snapshot.Handlers.TryGetValue(handler.Name, out var h) && h.Enablements.Length == 0,
             TimeSpan.FromSeconds(2), "the disabled app in silo 1's cache");
         Assert.False(cache.Snapshot.DefaultHandlers.ContainsKey(app.ClientId));
 
@@ -563,8 +563,8 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var changes = await Admin0.SetDefaultHandlerAsync(app.ClientId, second.Name);
 
         Assert.Equal([first.Name, second.Name], changes.Select(c => c.Name));
-        Assert.False((await StoredHandlerAsync(first.Name))!.Apps.Single().Default);
-        var moved = (await StoredHandlerAsync(second.Name))!.Apps.Single();
+        Assert.False((await StoredHandlerAsync(first.Name))!.Enablements.Single().Default);
+        var moved = (await StoredHandlerAsync(second.Name))!.Enablements.Single();
         Assert.True(moved.Default);
         Assert.True(moved.AllowUserCreation);
         await cluster.UntilAllCachesAsync(s => s.DefaultHandlers.GetValueOrDefault(app.ClientId) == second.Name, "the new default on every silo");
@@ -574,7 +574,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Empty(await Admin1.SetDefaultHandlerAsync(app.ClientId, second.Name));
 
         await Admin1.SetDefaultHandlerAsync(app.ClientId, null);
-        Assert.DoesNotContain((await Admin1.LoadAsync()).Handlers.SelectMany(h => h.Apps), e => e.ClientId == app.ClientId && e.Default);
+        Assert.DoesNotContain((await Admin1.LoadAsync()).Handlers.SelectMany(h => h.Enablements), e => e.ClientId == app.ClientId && e.Default);
     }
 
     private static ClusterDefinitions Document(AppDefinition[]? apps = null, HandlerDefinition[]? handlers = null, UserRecord[]? users = null) =>

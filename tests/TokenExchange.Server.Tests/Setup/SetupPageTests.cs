@@ -151,7 +151,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         await Expect(page.Locator("#app-handlers button")).ToHaveTextAsync("Forbid");
         await fixture.ScreenshotAsync(page, "09-default-handler-and-user-creation");
 
-        var enablement = (await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Apps.Single(e => e.ClientId == "catalog-service");
+        var enablement = (await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Enablements.Single(e => e.ClientId == "catalog-service");
         Assert.True(enablement.Default);
         Assert.True(enablement.AllowUserCreation);
         await page.Context.CloseAsync();
@@ -187,7 +187,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
             new APIRequestContextOptions { Form = page.Context.APIRequest.CreateFormData().Append("clientId", "orders-service"), MaxRedirects = 0 });
 
         Assert.Equal(400, response.Status);
-        Assert.Contains((await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Apps, e => e.ClientId == "orders-service");
+        Assert.Contains((await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Enablements, e => e.ClientId == "orders-service");
         await page.Context.CloseAsync();
     }
 

@@ -58,7 +58,7 @@ public sealed class AppDetailsModel(DefinitionAdmin admin, AdminAudit audit) : A
         var (apps, handlers) = await Admin.LoadAsync();
         App = apps.FirstOrDefault(a => a.ClientId == ClientId);
         Enablements = [.. handlers.OrderBy(h => h.Name, StringComparer.Ordinal)
-            .SelectMany(h => h.Apps.Where(e => e.ClientId == ClientId).Select(e => (h.Name, e)))];
+            .SelectMany(h => h.Enablements.Where(e => e.ClientId == ClientId).Select(e => (h.Name, e)))];
         return App is not null;
     }
 }

@@ -33,7 +33,7 @@ public sealed class HandlerModel(DefinitionAdmin admin, AdminAudit audit) : Setu
         var (apps, handlers) = await Admin.LoadAsync();
         Handler = handlers.FirstOrDefault(h => h.Name == Name);
         if (Handler is null) return false;
-        OtherApps = [.. apps.Select(a => a.ClientId).Where(id => Handler.Apps.All(e => e.ClientId != id)).Order(StringComparer.Ordinal)];
+        OtherApps = [.. apps.Select(a => a.ClientId).Where(id => Handler.Enablements.All(e => e.ClientId != id)).Order(StringComparer.Ordinal)];
         return true;
     }
 }

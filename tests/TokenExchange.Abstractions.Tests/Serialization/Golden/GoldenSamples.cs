@@ -61,7 +61,7 @@ public static class GoldenSamples
             Claim = "email", Attribute = UserAttribute.Email, LinkExisting = true, VerifiedClaims = ["email"],
             UserAttributes = new UserAttributeClaims { Username = "preferred_username", Email = "email", FederationId = "oid", DisplayName = "name" },
         },
-        Apps = [Enablement, new HandlerAppEnablement { ClientId = "billing" }],
+        Enablements = [Enablement, new HandlerAppEnablement { ClientId = "billing" }],
         Settings = new Dictionary<string, string> { ["tenant"] = "t-1" },
         Timeout = TimeSpan.FromSeconds(9),
         Introspection = new IntrospectionTrust
