@@ -6,6 +6,7 @@ using Orleans.Serialization.Serializers;
 using Orleans.Serialization.WireProtocol;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -291,7 +292,7 @@ public sealed class TlsClientAuthPolicyCopier : ShallowCopier<TlsClientAuthPolic
 public struct UserMappingRuleSurrogate
 {
     [Id(0)] public string Claim;
-    [Id(1)] public UserAttribute Attribute;
+    [Id(1)] public UserField Attribute;
     [Id(2)] public bool LinkExisting;
     [Id(3)] public string[] VerifiedClaims;
     [Id(4)] public UserAttributeClaims UserAttributes;
@@ -333,16 +334,16 @@ public sealed class UserAttributeClaimsCodec(IValueSerializer<UserAttributeClaim
 [RegisterCopier]
 public sealed class UserAttributeClaimsCopier : ShallowCopier<UserAttributeClaims>;
 
-/// <summary>Writes <see cref="UserAttribute"/> as the codec Orleans generated for it did: its int value, typed as UserAttribute.</summary>
+/// <summary>Writes <see cref="UserField"/> as the codec Orleans generated for Core's UserAttribute (merged into it, same values) did: its int value, typed as alias tx.UserAttribute.</summary>
 [RegisterSerializer]
-public sealed class UserAttributeCodec : IFieldCodec<UserAttribute>
+public sealed class UserFieldCodec : IFieldCodec<UserField>
 {
-    private static readonly Type FieldType = typeof(UserAttribute);
+    private static readonly Type FieldType = typeof(UserField);
 
-    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, UserAttribute value) where TBufferWriter : System.Buffers.IBufferWriter<byte> =>
+    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, UserField value) where TBufferWriter : System.Buffers.IBufferWriter<byte> =>
         Int32Codec.WriteField(ref writer, fieldIdDelta, expectedType, (int)value, FieldType);
 
-    public UserAttribute ReadValue<TInput>(ref Reader<TInput> reader, Field field) => (UserAttribute)Int32Codec.ReadValue(ref reader, field);
+    public UserField ReadValue<TInput>(ref Reader<TInput> reader, Field field) => (UserField)Int32Codec.ReadValue(ref reader, field);
 }
 
 /// <summary>The wire and storage shape of <see cref="UserRecord"/> (alias tx.UserRecord): the field ids it had as an Orleans-generated record.</summary>

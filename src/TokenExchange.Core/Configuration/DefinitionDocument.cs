@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Configuration;
 
@@ -86,7 +87,7 @@ public static class DefinitionDocument
     public static string Duration(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>The file's name of a user attribute (federationId, username, email).</summary>
-    public static string AttributeName(UserAttribute attribute) => JsonNamingPolicy.CamelCase.ConvertName(attribute.ToString());
+    public static string AttributeName(UserField attribute) => JsonNamingPolicy.CamelCase.ConvertName(attribute.ToString());
 
     /// <summary>The inline JWKS's keys as the file holds them (the loader stores <c>{"keys": [...]}</c> of what it read).</summary>
     private static List<Dictionary<string, object>> InlineKeys(string jwks)

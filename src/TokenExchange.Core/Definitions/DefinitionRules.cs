@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Definitions;
@@ -28,11 +29,11 @@ public static class DefinitionRules
         {
             foreach (var problem in UserKeyProblems(user)) yield return $"user '{user.Id}': {problem}";
         }
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             // As the directory matches them: usernames and emails by canonical key, federation ids exactly.
             var values = users.Select(u => u.Get(attribute)).OfType<string>();
-            var duplicates = attribute == UserAttribute.FederationId
+            var duplicates = attribute == UserField.FederationId
                 ? Duplicates(values)
                 : values.GroupBy(CanonicalKeys.For, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.First());
             foreach (var value in duplicates)

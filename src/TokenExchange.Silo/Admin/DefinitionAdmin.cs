@@ -4,6 +4,7 @@ using TokenExchange.Configuration;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Silo.Admin;
@@ -272,12 +273,12 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     /// case, e.g. the Kelvin sign to k): found here, before anything is written, rather than by the second write.
     /// </summary>
     private static IEnumerable<string> SharedDirectoryKeys(IReadOnlyList<UserRecord> desired) =>
-        Enum.GetValues<UserAttribute>()
+        Enum.GetValues<UserField>()
             .SelectMany(attribute => desired
                 .Where(u => u.Get(attribute) is not null)
                 .GroupBy(u => UserIndexKey.For(attribute, u.Get(attribute)!), StringComparer.Ordinal)
                 // Values that look alike are already DefinitionRules' problem; here those that only the directory folds together.
-                .Where(g => g.Select(u => u.Get(attribute)).Distinct(attribute == UserAttribute.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).Count() > 1)
+                .Where(g => g.Select(u => u.Get(attribute)).Distinct(attribute == UserField.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).Count() > 1)
                 .Select(g => $"users {string.Join(", ", g.Select(u => $"'{u.Id}'"))} would share one {attribute} ('{g.First().Get(attribute)}')"));
 
     /// <summary>Attributes used for mapping are unique across the directory: a user may not take another's.</summary>
@@ -286,7 +287,7 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         var problems = new List<string>();
         foreach (var user in desired)
         {
-            foreach (var attribute in Enum.GetValues<UserAttribute>())
+            foreach (var attribute in Enum.GetValues<UserField>())
             {
                 if (user.Get(attribute) is { } value && await users.FindIdAsync(attribute, value) is { } owner && owner != user.Id)
                     problems.Add($"user '{user.Id}': {attribute} '{value}' belongs to user '{owner}'");

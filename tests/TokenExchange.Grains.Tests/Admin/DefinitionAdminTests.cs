@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using Xunit.Sdk;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
@@ -41,7 +42,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Null(await StoredAppAsync(app.ClientId));
         Assert.Null(await StoredHandlerAsync(handler.Name));
         Assert.Null(await StoredUserAsync(user.Id));
-        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.FederationId, user.FederationId!));
+        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.FederationId, user.FederationId!));
         Assert.Equal(before, await IndexAsync());
     }
 
@@ -80,7 +81,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.True(DefinitionPlanner.Same(app, await StoredAppAsync(app.ClientId)));
         Assert.True(DefinitionPlanner.Same(handler, await StoredHandlerAsync(handler.Name)));
         Assert.Equal(user, await StoredUserAsync(user.Id));
-        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(1).FindIdAsync(UserAttribute.FederationId, user.FederationId!));
+        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(1).FindIdAsync(UserField.FederationId, user.FederationId!));
         var index = await RegistryAsync();
         Assert.Contains(app.ClientId, index.ClientIds);
         Assert.Contains(handler.Name, index.HandlerNames);
@@ -218,7 +219,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         Assert.Equal([$"user '{taker.Id}': Email '{owner.Email}' belongs to user '{owner.Id}'"], refused.Problems);
         await AssertNothingWrittenAsync(before, app, [handler], taker);
-        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.FederationId, taker.FederationId!));
+        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.FederationId, taker.FederationId!));
         Assert.Equal(owner, await StoredUserAsync(owner.Id));
     }
 
@@ -627,7 +628,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         foreach (var handler in handlers) Assert.Null(await StoredHandlerAsync(handler.Name));
         Assert.Null(await StoredUserAsync(user.Id));
         var directory = cluster.Service<GrainUserDirectory>(0);
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is { } value && await directory.FindIdAsync(attribute, value) is { } owner)
                 Assert.NotEqual(user.Id, owner);
