@@ -135,7 +135,8 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         }
     }
 
-    public async Task<DefinitionChange> EnableAppAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
+    /// <summary>Creates or updates the enablement of the handler for the app (admin RPC EnableApp).</summary>
+    public async Task<DefinitionChange> PutEnablementAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
     {
         var (apps, handlers) = await LoadAsync();
         var handler = Find(handlers, handlerName);
@@ -189,7 +190,8 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return await ApplyAsync(new ClusterDefinitions([], changed, []), prune: false, dryRun: false);
     }
 
-    public async Task<DefinitionChange> DisableAppAsync(string handlerName, string clientId)
+    /// <summary>Removes the enablement of the handler for the app (admin RPC DisableApp).</summary>
+    public async Task<DefinitionChange> RemoveEnablementAsync(string handlerName, string clientId)
     {
         var (apps, handlers) = await LoadAsync();
         var handler = Find(handlers, handlerName);

@@ -292,7 +292,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var missing = Unique("admin-missing-handler");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.EnableAppAsync(missing, Orders, isDefault: false, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.PutEnablementAsync(missing, Orders, isDefault: false, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{missing}' does not exist"], refused.Problems);
@@ -307,7 +307,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([app], [handler]), prune: false, dryRun: false);
         var missing = Unique("admin-missing-app");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.EnableAppAsync(handler.Name, missing, isDefault: false, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.PutEnablementAsync(handler.Name, missing, isDefault: false, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         Assert.Equal([$"handler '{handler.Name}' is enabled for app '{missing}', which does not exist"], refused.Problems);
@@ -323,7 +323,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([app], [handler, second]), prune: false, dryRun: false);
         var before = await IndexAsync();
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.EnableAppAsync(second.Name, app.ClientId, isDefault: true, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.PutEnablementAsync(second.Name, app.ClientId, isDefault: true, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         var problem = Assert.Single(refused.Problems);
@@ -333,7 +333,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Empty((await StoredHandlerAsync(second.Name))!.Enablements);
         Assert.Equal(before, await IndexAsync());
 
-        var asSecondary = await Admin1.EnableAppAsync(second.Name, app.ClientId, isDefault: false, allowUserCreation: false);
+        var asSecondary = await Admin1.PutEnablementAsync(second.Name, app.ClientId, isDefault: false, allowUserCreation: false);
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, second.Name, ChangeAction.Update), asSecondary);
         Assert.Equal([app.ClientId], (await StoredHandlerAsync(second.Name))!.Enablements.Select(e => e.ClientId));
     }
@@ -346,13 +346,13 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var handler = Handler(Unique("admin-handler"), new HandlerAppEnablement { ClientId = app.ClientId, RunAs = "u-runner" });
         await Admin0.ApplyAsync(Document([app], [handler]), prune: false, dryRun: false);
 
-        var change = await Admin0.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
+        var change = await Admin0.PutEnablementAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
         var enablement = Assert.Single((await StoredHandlerAsync(handler.Name))!.Enablements);
         Assert.Equal(new HandlerAppEnablement { ClientId = app.ClientId, Default = true, AllowUserCreation = true, RunAs = "u-runner" }, enablement);
 
-        var again = await Admin1.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
+        var again = await Admin1.PutEnablementAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
         Assert.Equal(ChangeAction.Unchanged, again.Action);
     }
 
@@ -368,7 +368,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([first, second], [handler]), prune: false, dryRun: false);
         var before = await IndexAsync();
 
-        var change = await Admin0.EnableAppAsync(handler.Name, first.ClientId, isDefault: true, allowUserCreation: false);
+        var change = await Admin0.PutEnablementAsync(handler.Name, first.ClientId, isDefault: true, allowUserCreation: false);
 
         Assert.Equal(ChangeAction.Unchanged, change.Action);
         Assert.Equal(before.Version, (await IndexAsync()).Version);
@@ -383,12 +383,12 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var both = handler with { Enablements = [.. handler.Enablements, new HandlerAppEnablement { ClientId = other.ClientId }] };
         await Admin0.ApplyAsync(Document([app, other], [both]), prune: false, dryRun: false);
 
-        var change = await Admin0.DisableAppAsync(handler.Name, app.ClientId);
+        var change = await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
         Assert.Equal([other.ClientId], (await StoredHandlerAsync(handler.Name))!.Enablements.Select(e => e.ClientId));
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.DisableAppAsync(handler.Name, app.ClientId));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.RemoveEnablementAsync(handler.Name, app.ClientId));
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{handler.Name}' is not enabled for app '{app.ClientId}'"], refused.Problems);
     }
@@ -399,7 +399,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var missing = Unique("admin-missing-handler");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.DisableAppAsync(missing, Orders));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.RemoveEnablementAsync(missing, Orders));
 
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{missing}' does not exist"], refused.Problems);
@@ -418,7 +418,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Equal([$"handler '{handler.Name}' is enabled for app '{app.ClientId}', which does not exist"], refused.Problems);
         Assert.NotNull(await StoredAppAsync(app.ClientId));
 
-        await Admin0.DisableAppAsync(handler.Name, app.ClientId);
+        await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
         var deleted = await Admin1.DeleteAsync(DefinitionPlanner.App, app.ClientId);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.App, app.ClientId, ChangeAction.Delete), deleted);
@@ -525,7 +525,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
             TimeSpan.FromSeconds(2), "the applied app and handler in silo 1's cache");
         Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
 
-        await Admin0.DisableAppAsync(handler.Name, app.ClientId);
+        await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
         await Poll.UntilAsync(() => cache.Snapshot.Handlers.TryGetValue(handler.Name, out var h) && h.Enablements.Length == 0,
             TimeSpan.FromSeconds(2), "the disabled app in silo 1's cache");
         Assert.False(cache.Snapshot.DefaultHandlers.ContainsKey(app.ClientId));

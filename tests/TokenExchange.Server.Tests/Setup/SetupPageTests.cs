@@ -120,7 +120,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         await fixture.ScreenshotAsync(page, "07-app-settings");
 
         // The secret shown is the one stored (as a hash): enabled for a handler, the app exchanges with it.
-        await Admin.EnableAppAsync("partner-idp", clientId, isDefault: true, allowUserCreation: false);
+        await Admin.PutEnablementAsync("partner-idp", clientId, isDefault: true, allowUserCreation: false);
         await Eventually(async () => await TryExchange(clientId, secret), r => r.Response is not null, "the new app exchanges with its secret");
 
         await page.GotoAsync("/setup/apps/new");
@@ -202,7 +202,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
             AllowedScopes = ["api", AdminAuthenticator.Scope],
             AllowedAudiences = [fixture.Server.Issuer],
         }, create: !(await Admin.LoadAsync()).Apps.Any(a => a.ClientId == "ops-console"));
-        await Admin.EnableAppAsync("partner-idp", "ops-console", isDefault: true, allowUserCreation: false);
+        await Admin.PutEnablementAsync("partner-idp", "ops-console", isDefault: true, allowUserCreation: false);
         string? Token(TryResult r) => r.Response?.AccessToken;
         var admin = await Eventually(() => TryExchange("ops-console", BrowserFixture.InventorySecret, AdminAuthenticator.Scope, fixture.Server.Issuer),
             r => Token(r) is not null, "an admin-scoped token");

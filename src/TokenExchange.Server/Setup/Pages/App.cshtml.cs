@@ -42,7 +42,7 @@ public sealed class AppDetailsModel(DefinitionAdmin admin, AdminAudit audit) : A
         await LoadAsync();
         // Only the permission changes: the enablement keeps whether it is the app's default.
         var isDefault = Enablements.FirstOrDefault(e => e.Handler == handler).Enablement?.Default ?? false;
-        if (await ChangeAsync("enable-app", () => Admin.EnableAppAsync(handler, ClientId, isDefault, allow))) return RedirectToPage();
+        if (await ChangeAsync("enable-app", () => Admin.PutEnablementAsync(handler, ClientId, isDefault, allow))) return RedirectToPage();
         return await Reload();
     }
 

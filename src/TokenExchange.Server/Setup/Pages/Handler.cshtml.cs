@@ -18,13 +18,13 @@ public sealed class HandlerModel(DefinitionAdmin admin, AdminAudit audit) : Setu
 
     public async Task<IActionResult> OnPostEnableAsync(string clientId, bool isDefault, bool allowUserCreation)
     {
-        if (await ChangeAsync("enable-app", () => Admin.EnableAppAsync(Name, clientId, isDefault, allowUserCreation))) return RedirectToPage();
+        if (await ChangeAsync("enable-app", () => Admin.PutEnablementAsync(Name, clientId, isDefault, allowUserCreation))) return RedirectToPage();
         return await LoadAsync() ? Page() : NotFoundPage($"handler '{Name}'");
     }
 
     public async Task<IActionResult> OnPostDisableAsync(string clientId)
     {
-        if (await ChangeAsync("disable-app", () => Admin.DisableAppAsync(Name, clientId))) return RedirectToPage();
+        if (await ChangeAsync("disable-app", () => Admin.RemoveEnablementAsync(Name, clientId))) return RedirectToPage();
         return await LoadAsync() ? Page() : NotFoundPage($"handler '{Name}'");
     }
 
