@@ -42,7 +42,7 @@ public class ExchangeBenchmarks
     public Authorization Authorize() => pipeline.Authorize(NextRequest());
 
     [Benchmark(Description = "validate (ES256 subject token)")]
-    public ValueTask<TokenExchange.Core.Handlers.SubjectValidation> Validate() => pipeline.ValidateAsync(NextRequest());
+    public ValueTask<TokenExchange.Core.Handlers.JwtValidationResult> Validate() => pipeline.ValidateAsync(NextRequest());
 
     [Benchmark(Description = "mint (ES256 access token)")]
     public IssuedTokens Mint() => pipeline.Mint(authorized, user);

@@ -67,7 +67,7 @@ public sealed class ExchangePipeline
         return await rules.ExchangeAsync(authorization.Exchange!, handler, sessions, minter, CancellationToken.None);
     }
 
-    public ValueTask<SubjectValidation> ValidateAsync(ExchangeRequest request) => validator.ValidateAsync(request.SubjectToken!, request.SubjectTokenType ?? TokenTypes.AccessToken, CancellationToken.None);
+    public ValueTask<JwtValidationResult> ValidateAsync(ExchangeRequest request) => validator.ValidateAsync(request.SubjectToken!, request.SubjectTokenType ?? TokenTypes.AccessToken, CancellationToken.None);
 
     public IssuedTokens Mint(AuthorizedExchange exchange, UserRecord user) => minter.Mint(exchange, user, DateTimeOffset.UtcNow.AddHours(1));
 

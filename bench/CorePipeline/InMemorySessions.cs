@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using TokenExchange.Users;
@@ -35,10 +36,10 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
 public sealed class InMemoryUserDirectory : IUserDirectory
 {
     private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(UserAttribute, string), string> index = new();
+    private readonly ConcurrentDictionary<(UserField, string), string> index = new();
     private readonly ConcurrentDictionary<ExternalIdentity, string> links = new();
 
-    public Task<string?> FindIdAsync(UserAttribute attribute, string value) =>
+    public Task<string?> FindIdAsync(UserField attribute, string value) =>
         Task.FromResult(index.TryGetValue((attribute, value), out var id) ? id : null);
 
     public Task<string?> FindLinkedAsync(ExternalIdentity identity) => Task.FromResult(links.GetValueOrDefault(identity));
@@ -47,7 +48,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
 
     public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link)
     {
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is { } value && !index.TryAdd((attribute, value), user.Id))
                 return Task.FromResult<(UserRecord?, string?)>((null, $"{attribute} is already used"));

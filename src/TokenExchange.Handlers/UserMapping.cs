@@ -31,6 +31,10 @@ public interface IHandlerUserDirectory
     Task<HandlerUser?> GetAsync(string id);
 }
 
+/// <summary>
+/// A user's unique attributes, by which a user is looked up. The cluster uses this enum too (user mapping rules, the user
+/// index) and stores its int values, so the values never change and new ones go at the end.
+/// </summary>
 public enum UserField
 {
     FederationId,

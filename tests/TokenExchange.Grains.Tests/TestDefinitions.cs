@@ -2,6 +2,7 @@ using TokenExchange.Clients;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Grains.Tests;
@@ -55,8 +56,8 @@ public static class TestDefinitions
             Algorithms = ["ES256", "RS256"],
         },
         // The seeded users are linked on their first exchange by federation id (their IdP subject).
-        UserMapping = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = true },
-        Apps = apps,
+        UserMapping = new UserMappingRule { Claim = "sub", Attribute = UserField.FederationId, LinkExisting = true },
+        Enablements = apps,
     };
 
     /// <summary>A token exchange request for <paramref name="subject"/> through <paramref name="clientId"/>, authenticated.</summary>

@@ -1,6 +1,7 @@
 using Orleans.Serialization.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -29,7 +30,7 @@ public sealed class CoreTypeAliases : TypeManifestProviderBase
         options.WellKnownTypeAliases["tx.TlsClientAuthPolicy"] = typeof(TlsClientAuthPolicy);
         options.WellKnownTypeAliases["tx.UserMappingRule"] = typeof(UserMappingRule);
         options.WellKnownTypeAliases["tx.UserAttributeClaims"] = typeof(UserAttributeClaims);
-        options.WellKnownTypeAliases["tx.UserAttribute"] = typeof(UserAttribute);
+        options.WellKnownTypeAliases["tx.UserAttribute"] = typeof(UserField); // Core's UserAttribute merged into the SDK's UserField (same values); the alias keeps the wire name
         options.WellKnownTypeAliases["tx.UserRecord"] = typeof(UserRecord);
         options.WellKnownTypeAliases["tx.AuthorizedExchange"] = typeof(AuthorizedExchange);
         options.WellKnownTypeAliases["tx.ClientCertificate"] = typeof(ClientCertificate);

@@ -6,6 +6,7 @@ using Orleans.Serialization.Serializers;
 using Orleans.Serialization.WireProtocol;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -166,7 +167,7 @@ public struct HandlerDefinitionSurrogate
     [Id(5)] public string[] AcceptedTokenTypes;
     [Id(6)] public JwtTrust Trust;
     [Id(7)] public UserMappingRule UserMapping;
-    [Id(8)] public HandlerAppEnablement[] Apps;
+    [Id(8)] public HandlerAppEnablement[] Enablements;
     [Id(9)] public Dictionary<string, string> Settings;
     [Id(10)] public TimeSpan Timeout;
     [Id(11)] public IntrospectionTrust? Introspection;
@@ -175,8 +176,8 @@ public struct HandlerDefinitionSurrogate
 
 public sealed class HandlerDefinitionConverter : IConverter<HandlerDefinition, HandlerDefinitionSurrogate>
 {
-    public HandlerDefinition ConvertFromSurrogate(in HandlerDefinitionSurrogate s) => new() { Name = s.Name, Label = s.Label, Description = s.Description, Implementation = s.Implementation, Enabled = s.Enabled, AcceptedTokenTypes = s.AcceptedTokenTypes, Trust = s.Trust, UserMapping = s.UserMapping, Apps = s.Apps, Settings = s.Settings, Timeout = s.Timeout, Introspection = s.Introspection, AllowInsecureHttp = s.AllowInsecureHttp };
-    public HandlerDefinitionSurrogate ConvertToSurrogate(in HandlerDefinition value) => new() { Name = value.Name, Label = value.Label, Description = value.Description, Implementation = value.Implementation, Enabled = value.Enabled, AcceptedTokenTypes = value.AcceptedTokenTypes, Trust = value.Trust, UserMapping = value.UserMapping, Apps = value.Apps, Settings = value.Settings, Timeout = value.Timeout, Introspection = value.Introspection, AllowInsecureHttp = value.AllowInsecureHttp };
+    public HandlerDefinition ConvertFromSurrogate(in HandlerDefinitionSurrogate s) => new() { Name = s.Name, Label = s.Label, Description = s.Description, Implementation = s.Implementation, Enabled = s.Enabled, AcceptedTokenTypes = s.AcceptedTokenTypes, Trust = s.Trust, UserMapping = s.UserMapping, Enablements = s.Enablements, Settings = s.Settings, Timeout = s.Timeout, Introspection = s.Introspection, AllowInsecureHttp = s.AllowInsecureHttp };
+    public HandlerDefinitionSurrogate ConvertToSurrogate(in HandlerDefinition value) => new() { Name = value.Name, Label = value.Label, Description = value.Description, Implementation = value.Implementation, Enabled = value.Enabled, AcceptedTokenTypes = value.AcceptedTokenTypes, Trust = value.Trust, UserMapping = value.UserMapping, Enablements = value.Enablements, Settings = value.Settings, Timeout = value.Timeout, Introspection = value.Introspection, AllowInsecureHttp = value.AllowInsecureHttp };
 }
 
 [RegisterSerializer]
@@ -291,7 +292,7 @@ public sealed class TlsClientAuthPolicyCopier : ShallowCopier<TlsClientAuthPolic
 public struct UserMappingRuleSurrogate
 {
     [Id(0)] public string Claim;
-    [Id(1)] public UserAttribute Attribute;
+    [Id(1)] public UserField Attribute;
     [Id(2)] public bool LinkExisting;
     [Id(3)] public string[] VerifiedClaims;
     [Id(4)] public UserAttributeClaims UserAttributes;
@@ -333,16 +334,16 @@ public sealed class UserAttributeClaimsCodec(IValueSerializer<UserAttributeClaim
 [RegisterCopier]
 public sealed class UserAttributeClaimsCopier : ShallowCopier<UserAttributeClaims>;
 
-/// <summary>Writes <see cref="UserAttribute"/> as the codec Orleans generated for it did: its int value, typed as UserAttribute.</summary>
+/// <summary>Writes <see cref="UserField"/> as the codec Orleans generated for Core's UserAttribute (merged into it, same values) did: its int value, typed as alias tx.UserAttribute.</summary>
 [RegisterSerializer]
-public sealed class UserAttributeCodec : IFieldCodec<UserAttribute>
+public sealed class UserFieldCodec : IFieldCodec<UserField>
 {
-    private static readonly Type FieldType = typeof(UserAttribute);
+    private static readonly Type FieldType = typeof(UserField);
 
-    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, UserAttribute value) where TBufferWriter : System.Buffers.IBufferWriter<byte> =>
+    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, UserField value) where TBufferWriter : System.Buffers.IBufferWriter<byte> =>
         Int32Codec.WriteField(ref writer, fieldIdDelta, expectedType, (int)value, FieldType);
 
-    public UserAttribute ReadValue<TInput>(ref Reader<TInput> reader, Field field) => (UserAttribute)Int32Codec.ReadValue(ref reader, field);
+    public UserField ReadValue<TInput>(ref Reader<TInput> reader, Field field) => (UserField)Int32Codec.ReadValue(ref reader, field);
 }
 
 /// <summary>The wire and storage shape of <see cref="UserRecord"/> (alias tx.UserRecord): the field ids it had as an Orleans-generated record.</summary>

@@ -16,7 +16,7 @@ namespace TokenExchange.Abstractions.Serialization;
 public struct SubjectUserRequestSurrogate
 {
     [Id(0)] public string HandlerName;
-    [Id(1)] public string AppName;
+    [Id(1)] public string ClientId;
     [Id(2)] public bool AllowUserCreation;
     [Id(3)] public ValidatedSubject Subject;
     [Id(4)] public RefreshGrant? Refresh;
@@ -27,8 +27,8 @@ public struct SubjectUserRequestSurrogate
 
 public sealed class SubjectUserRequestConverter : IConverter<SubjectUserRequest, SubjectUserRequestSurrogate>
 {
-    public SubjectUserRequest ConvertFromSurrogate(in SubjectUserRequestSurrogate s) => new() { HandlerName = s.HandlerName, AppName = s.AppName, AllowUserCreation = s.AllowUserCreation, Subject = s.Subject, Refresh = s.Refresh, RefreshLifetime = s.RefreshLifetime, RefreshAbsoluteLifetime = s.RefreshAbsoluteLifetime, RequestId = s.RequestId };
-    public SubjectUserRequestSurrogate ConvertToSurrogate(in SubjectUserRequest value) => new() { HandlerName = value.HandlerName, AppName = value.AppName, AllowUserCreation = value.AllowUserCreation, Subject = value.Subject, Refresh = value.Refresh, RefreshLifetime = value.RefreshLifetime, RefreshAbsoluteLifetime = value.RefreshAbsoluteLifetime, RequestId = value.RequestId };
+    public SubjectUserRequest ConvertFromSurrogate(in SubjectUserRequestSurrogate s) => new() { HandlerName = s.HandlerName, ClientId = s.ClientId, AllowUserCreation = s.AllowUserCreation, Subject = s.Subject, Refresh = s.Refresh, RefreshLifetime = s.RefreshLifetime, RefreshAbsoluteLifetime = s.RefreshAbsoluteLifetime, RequestId = s.RequestId };
+    public SubjectUserRequestSurrogate ConvertToSurrogate(in SubjectUserRequest value) => new() { HandlerName = value.HandlerName, ClientId = value.ClientId, AllowUserCreation = value.AllowUserCreation, Subject = value.Subject, Refresh = value.Refresh, RefreshLifetime = value.RefreshLifetime, RefreshAbsoluteLifetime = value.RefreshAbsoluteLifetime, RequestId = value.RequestId };
 }
 
 [RegisterSerializer]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Configuration;
 
@@ -65,7 +66,7 @@ public static class DefinitionDocument
             FederationId = handler.UserMapping.UserAttributes.FederationId,
             DisplayName = handler.UserMapping.UserAttributes.DisplayName,
         },
-        Apps = [.. handler.Apps.Select(e => new HandlerAppModel { ClientId = e.ClientId, Default = e.Default, AllowUserCreation = e.AllowUserCreation, RunAs = e.RunAs })],
+        Apps = [.. handler.Enablements.Select(e => new HandlerAppModel { ClientId = e.ClientId, Default = e.Default, AllowUserCreation = e.AllowUserCreation, RunAs = e.RunAs })],
         Settings = new Dictionary<string, string>(handler.Settings, StringComparer.Ordinal),
         Timeout = Duration(handler.Timeout),
         Introspection = handler.Introspection is { } i ? new IntrospectionModel
@@ -86,7 +87,7 @@ public static class DefinitionDocument
     public static string Duration(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>The file's name of a user attribute (federationId, username, email).</summary>
-    public static string AttributeName(UserAttribute attribute) => JsonNamingPolicy.CamelCase.ConvertName(attribute.ToString());
+    public static string AttributeName(UserField attribute) => JsonNamingPolicy.CamelCase.ConvertName(attribute.ToString());
 
     /// <summary>The inline JWKS's keys as the file holds them (the loader stores <c>{"keys": [...]}</c> of what it read).</summary>
     private static List<Dictionary<string, object>> InlineKeys(string jwks)

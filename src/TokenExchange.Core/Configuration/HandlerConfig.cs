@@ -1,5 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Configuration;
 
@@ -58,7 +59,7 @@ internal static class HandlerConfig
                 AuthorizedParties = [.. m.AuthorizedParties],
             },
             UserMapping = userMapping,
-            Apps = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
+            Enablements = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],
             Settings = stored.Settings(m.Name, m.Settings, at, problems),
             Timeout = timeout,
             Introspection = trust.Introspection,
@@ -88,8 +89,8 @@ internal static class HandlerConfig
     private static UserMappingRule UserMapping(HandlerModel m, string at, List<string> problems)
     {
         // By name only: Enum.TryParse would also take numbers and comma-separated flags.
-        var attributeName = Enum.GetNames<UserAttribute>().FirstOrDefault(n => n.Equals(m.UserMapping.Attribute, StringComparison.OrdinalIgnoreCase));
-        var attribute = attributeName is null ? default : Enum.Parse<UserAttribute>(attributeName);
+        var attributeName = Enum.GetNames<UserField>().FirstOrDefault(n => n.Equals(m.UserMapping.Attribute, StringComparison.OrdinalIgnoreCase));
+        var attribute = attributeName is null ? default : Enum.Parse<UserField>(attributeName);
         if (attributeName is null)
             problems.Add($"{at}.userMapping.attribute '{m.UserMapping.Attribute}' is not one of federationId, username, email");
         if (string.IsNullOrWhiteSpace(m.UserMapping.Claim)) problems.Add($"{at}.userMapping.claim must name a claim");

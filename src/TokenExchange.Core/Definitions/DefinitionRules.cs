@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Definitions;
@@ -14,13 +15,13 @@ public static class DefinitionRules
         var appIds = apps.Select(a => a.ClientId).ToHashSet(StringComparer.Ordinal);
         foreach (var handler in handlers)
         {
-            foreach (var enablement in handler.Apps.Where(e => !appIds.Contains(e.ClientId)))
+            foreach (var enablement in handler.Enablements.Where(e => !appIds.Contains(e.ClientId)))
                 yield return $"handler '{handler.Name}' is enabled for app '{enablement.ClientId}', which does not exist";
-            foreach (var id in Duplicates(handler.Apps.Select(e => e.ClientId)))
+            foreach (var id in Duplicates(handler.Enablements.Select(e => e.ClientId)))
                 yield return $"handler '{handler.Name}' enables app '{id}' more than once";
             foreach (var problem in IdpEndpoints.Problems(handler)) yield return problem;
         }
-        var defaults = handlers.SelectMany(h => h.Apps.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
+        var defaults = handlers.SelectMany(h => h.Enablements.Where(e => e.Default).Select(e => (e.ClientId, h.Name)));
         foreach (var group in defaults.GroupBy(d => d.ClientId).Where(g => g.Count() > 1))
             yield return $"app '{group.Key}' has more than one default handler: {string.Join(", ", group.Select(g => g.Name))}";
 
@@ -28,11 +29,11 @@ public static class DefinitionRules
         {
             foreach (var problem in UserKeyProblems(user)) yield return $"user '{user.Id}': {problem}";
         }
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             // As the directory matches them: usernames and emails by canonical key, federation ids exactly.
             var values = users.Select(u => u.Get(attribute)).OfType<string>();
-            var duplicates = attribute == UserAttribute.FederationId
+            var duplicates = attribute == UserField.FederationId
                 ? Duplicates(values)
                 : values.GroupBy(CanonicalKeys.For, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.First());
             foreach (var value in duplicates)

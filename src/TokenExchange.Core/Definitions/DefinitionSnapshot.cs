@@ -16,7 +16,7 @@ public sealed class DefinitionSnapshot
         Apps = apps.ToFrozenDictionary(a => a.ClientId, StringComparer.Ordinal);
         Handlers = handlers.ToFrozenDictionary(h => h.Name, StringComparer.Ordinal);
         DefaultHandlers = Handlers.Values
-            .SelectMany(h => h.Apps.Where(e => e.Default).Select(e => (e.ClientId, h.Name)))
+            .SelectMany(h => h.Enablements.Where(e => e.Default).Select(e => (e.ClientId, h.Name)))
             .GroupBy(p => p.ClientId, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
     }

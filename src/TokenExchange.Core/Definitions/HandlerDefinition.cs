@@ -22,7 +22,8 @@ public sealed record HandlerDefinition
 
     public UserMappingRule UserMapping { get; init; } = new();
 
-    public HandlerAppEnablement[] Apps { get; init; } = [];
+    /// <summary>The apps this handler is enabled for, one enablement each (YAML: the handler's <c>apps:</c> list).</summary>
+    public HandlerAppEnablement[] Enablements { get; init; } = [];
 
     /// <summary>Settings for a custom implementation (its YAML settings: map), passed to it as they are.</summary>
     public Dictionary<string, string> Settings { get; init; } = [];

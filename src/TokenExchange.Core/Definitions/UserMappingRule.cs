@@ -1,3 +1,5 @@
+using TokenExchange.Handlers;
+
 namespace TokenExchange.Definitions;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace TokenExchange.Definitions;
 public sealed record UserMappingRule
 {
     public string Claim { get; init; } = "sub";
-    public UserAttribute Attribute { get; init; } = UserAttribute.FederationId;
+    public UserField Attribute { get; init; } = UserField.FederationId;
 
     /// <summary>Whether a subject without a link may be linked to an existing user by <see cref="Claim"/>.</summary>
     public bool LinkExisting { get; init; }
@@ -31,11 +33,4 @@ public sealed record UserAttributeClaims
     public string? Email { get; init; }
     public string? FederationId { get; init; }
     public string? DisplayName { get; init; }
-}
-
-public enum UserAttribute
-{
-    FederationId,
-    Username,
-    Email,
 }

@@ -1,3 +1,5 @@
+using TokenExchange.Handlers;
+
 namespace TokenExchange.Definitions;
 
 /// <summary>A local user of the cluster's user directory.</summary>
@@ -10,11 +12,11 @@ public sealed record UserRecord
     public string? DisplayName { get; init; }
     public bool Enabled { get; init; } = true;
 
-    public string? Get(UserAttribute attribute) => attribute switch
+    public string? Get(UserField attribute) => attribute switch
     {
-        UserAttribute.FederationId => FederationId,
-        UserAttribute.Username => Username,
-        UserAttribute.Email => Email,
+        UserField.FederationId => FederationId,
+        UserField.Username => Username,
+        UserField.Email => Email,
         _ => null,
     };
 }

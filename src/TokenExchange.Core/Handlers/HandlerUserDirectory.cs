@@ -7,16 +7,8 @@ namespace TokenExchange.Core.Handlers;
 /// <summary>The cluster's user directory as handlers see it (lookups only; creation is the cluster's).</summary>
 public sealed class HandlerUserDirectory(IUserDirectory directory) : IHandlerUserDirectory
 {
-    public async Task<HandlerUser?> FindAsync(UserField field, string value)
-    {
-        var attribute = field switch
-        {
-            UserField.Username => UserAttribute.Username,
-            UserField.Email => UserAttribute.Email,
-            _ => UserAttribute.FederationId,
-        };
-        return await directory.FindIdAsync(attribute, value).ConfigureAwait(false) is { } id ? await GetAsync(id).ConfigureAwait(false) : null;
-    }
+    public async Task<HandlerUser?> FindAsync(UserField field, string value) =>
+        await directory.FindIdAsync(field, value).ConfigureAwait(false) is { } id ? await GetAsync(id).ConfigureAwait(false) : null;
 
     public async Task<HandlerUser?> GetAsync(string id) =>
         await directory.GetAsync(id).ConfigureAwait(false) is { } user

@@ -49,7 +49,7 @@ public sealed class JwtSubjectTokenValidator
     }
 
     /// <param name="declaredType">The subject_token_type the client declared (a normalized RFC 8693 URN).</param>
-    public async ValueTask<SubjectValidation> ValidateAsync(string token, string declaredType, CancellationToken cancellationToken)
+    public async ValueTask<JwtValidationResult> ValidateAsync(string token, string declaredType, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try
@@ -101,7 +101,7 @@ public sealed class JwtSubjectTokenValidator
         if (CheckType(jwt, declaredType) is { } typeError) return Fail(typeError);
         return string.IsNullOrEmpty(jwt.Subject)
             ? Fail(Errors.InvalidRequest("subject_token has no sub claim"))
-            : new SubjectValidation { Issuer = jwt.Issuer, Subject = jwt.Subject, Expires = expires, Token = jwt };
+            : new JwtValidationResult { Issuer = jwt.Issuer, Subject = jwt.Subject, Expires = expires, Token = jwt };
     }
 
     /// <summary>Times are compared in whole seconds, so an absurd NumericDate is refused rather than overflowing.</summary>
@@ -178,7 +178,7 @@ public sealed class JwtSubjectTokenValidator
         _ => Errors.InvalidRequest("subject_token is invalid", e?.GetType().Name ?? "validation failed"),
     };
 
-    private static SubjectValidation Fail(OAuthError error) => SubjectValidation.Invalid(error);
+    private static JwtValidationResult Fail(OAuthError error) => JwtValidationResult.Invalid(error);
 
     /// <summary>Header and claim values come from the attacker: clip them, and make control characters visible, before they reach a log.</summary>
     private static string Clip(string? value)

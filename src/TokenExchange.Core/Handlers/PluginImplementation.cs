@@ -53,7 +53,7 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
         {
             Validation = validation,
             AllowUserCreation = request.AllowUserCreation,
-            ClientId = request.AppName,
+            ClientId = request.ClientId,
             Users = users,
             Services = services,
             CancellationToken = token,

@@ -19,13 +19,7 @@ public static class RuleBasedUserMapping
         var subject = request.Subject;
         if (rule.LinkExisting && Verified(rule, subject, rule.Claim) is { } value)
         {
-            var field = rule.Attribute switch
-            {
-                UserAttribute.Username => UserField.Username,
-                UserAttribute.Email => UserField.Email,
-                _ => UserField.FederationId,
-            };
-            if (await users.FindAsync(field, value).ConfigureAwait(false) is { } existing) return (UserMappingResult.Existing(existing.Id), null);
+            if (await users.FindAsync(rule.Attribute, value).ConfigureAwait(false) is { } existing) return (UserMappingResult.Existing(existing.Id), null);
         }
         var declared = rule.UserAttributes;
         string? email = null;

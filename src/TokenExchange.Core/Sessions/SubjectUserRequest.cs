@@ -7,7 +7,8 @@ namespace TokenExchange.Sessions;
 public sealed record SubjectUserRequest
 {
     public required string HandlerName { get; init; }
-    public required string AppName { get; init; }
+    /// <summary>The client id of the app whose exchange this is.</summary>
+    public required string ClientId { get; init; }
 
     /// <summary>Whether the app's enablement of the handler lets this exchange create a user.</summary>
     public bool AllowUserCreation { get; init; }

@@ -3,7 +3,7 @@ using TokenExchange.Exchange;
 
 namespace TokenExchange.Sessions;
 
-/// <summary>A subject as the handler's validation found it.</summary>
+/// <summary>A subject as the handler's validation found it: built from a JwtValidationResult (built-in handlers) or a plugin's TokenValidationResult, or from the introspection answer.</summary>
 public sealed record ValidatedSubject
 {
     public required string Subject { get; init; }

@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Users;
 
@@ -6,7 +7,7 @@ namespace TokenExchange.Users;
 public interface IUserDirectory
 {
     /// <summary>The id of the user whose <paramref name="attribute"/> equals <paramref name="value"/>, if any.</summary>
-    Task<string?> FindIdAsync(UserAttribute attribute, string value);
+    Task<string?> FindIdAsync(UserField attribute, string value);
 
     /// <summary>The id of the user an external identity is linked to, if any.</summary>
     Task<string?> FindLinkedAsync(ExternalIdentity identity);

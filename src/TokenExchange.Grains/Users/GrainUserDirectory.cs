@@ -1,5 +1,6 @@
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Users;
 
@@ -11,7 +12,7 @@ namespace TokenExchange.Grains.Users;
 /// </summary>
 public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
 {
-    public Task<string?> FindIdAsync(UserAttribute attribute, string value) =>
+    public Task<string?> FindIdAsync(UserField attribute, string value) =>
         grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Get();
 
     public Task<string?> FindLinkedAsync(ExternalIdentity identity) =>
@@ -75,8 +76,8 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
 
     private async Task<string?> ClaimAttributes(UserRecord user, UserRecord? previous)
     {
-        var claimed = new List<UserAttribute>();
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        var claimed = new List<UserField>();
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is not { } value) continue;
             var owner = await grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Claim(user.Id);
@@ -90,7 +91,7 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
 
     private async Task ReleaseAttributes(UserRecord user, UserRecord? keep)
     {
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is not { } value) continue;
             if (keep?.Get(attribute) is { } kept && SameKey(attribute, kept, value)) continue;
@@ -98,5 +99,5 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
         }
     }
 
-    private static bool SameKey(UserAttribute attribute, string a, string b) => UserIndexKey.For(attribute, a) == UserIndexKey.For(attribute, b);
+    private static bool SameKey(UserField attribute, string a, string b) => UserIndexKey.For(attribute, a) == UserIndexKey.For(attribute, b);
 }

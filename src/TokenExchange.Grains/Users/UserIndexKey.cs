@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Grains.Users;
@@ -9,11 +10,11 @@ namespace TokenExchange.Grains.Users;
 /// </summary>
 public static class UserIndexKey
 {
-    public static string For(UserAttribute attribute, string value) => attribute switch
+    public static string For(UserField attribute, string value) => attribute switch
     {
-        UserAttribute.FederationId => "federationId/" + value,
-        UserAttribute.Username => "username/" + CanonicalKeys.For(value),
-        UserAttribute.Email => "email/" + CanonicalKeys.For(value),
+        UserField.FederationId => "federationId/" + value,
+        UserField.Username => "username/" + CanonicalKeys.For(value),
+        UserField.Email => "email/" + CanonicalKeys.For(value),
         _ => throw new ArgumentOutOfRangeException(nameof(attribute)),
     };
 

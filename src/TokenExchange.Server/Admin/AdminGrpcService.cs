@@ -71,11 +71,11 @@ public sealed class AdminGrpcService(AdminAuthenticator authenticator, Definitio
 
     public override Task<Change> EnableApp(EnableAppRequest request, ServerCallContext context) =>
         calls.ChangeAsync(context, new AdminChangeAudit("enable-app") { ClientId = request.ClientId, Handler = request.Handler },
-            async audit => audit.One(await admin.EnableAppAsync(request.Handler, request.ClientId, request.Default, request.AllowUserCreation)));
+            async audit => audit.One(await admin.PutEnablementAsync(request.Handler, request.ClientId, request.Default, request.AllowUserCreation)));
 
     public override Task<Change> DisableApp(DisableAppRequest request, ServerCallContext context) =>
         calls.ChangeAsync(context, new AdminChangeAudit("disable-app") { ClientId = request.ClientId, Handler = request.Handler },
-            async audit => audit.One(await admin.DisableAppAsync(request.Handler, request.ClientId)));
+            async audit => audit.One(await admin.RemoveEnablementAsync(request.Handler, request.ClientId)));
 
     public override Task<Change> SetUserEnabled(SetUserEnabledRequest request, ServerCallContext context) =>
         calls.ChangeAsync(context, new AdminChangeAudit(request.Enabled ? "enable-user" : "disable-user") { UserId = request.Id },

@@ -4,6 +4,7 @@ using TokenExchange.Configuration;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Silo.Admin;
@@ -134,7 +135,8 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         }
     }
 
-    public async Task<DefinitionChange> EnableAppAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
+    /// <summary>Creates or updates the enablement of the handler for the app (admin RPC EnableApp).</summary>
+    public async Task<DefinitionChange> PutEnablementAsync(string handlerName, string clientId, bool isDefault, bool allowUserCreation)
     {
         var (apps, handlers) = await LoadAsync();
         var handler = Find(handlers, handlerName);
@@ -143,14 +145,14 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
             ClientId = clientId,
             Default = isDefault,
             AllowUserCreation = allowUserCreation,
-            RunAs = Array.Find(handler.Apps, e => e.ClientId == clientId)?.RunAs,
+            RunAs = Array.Find(handler.Enablements, e => e.ClientId == clientId)?.RunAs,
         };
         // Replaced where it stands, so enabling again with the same settings changes nothing.
         var changed = handler with
         {
-            Apps = handler.Apps.Any(e => e.ClientId == clientId)
-                ? [.. handler.Apps.Select(e => e.ClientId == clientId ? enablement : e)]
-                : [.. handler.Apps, enablement],
+            Enablements = handler.Enablements.Any(e => e.ClientId == clientId)
+                ? [.. handler.Enablements.Select(e => e.ClientId == clientId ? enablement : e)]
+                : [.. handler.Enablements, enablement],
         };
         return await PutHandler(apps, handlers, handler, changed);
     }
@@ -176,11 +178,11 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     {
         var (apps, handlers) = await LoadAsync();
         if (apps.All(a => a.ClientId != clientId)) throw NotFound(DefinitionPlanner.App, clientId);
-        if (handlerName is not null && Find(handlers, handlerName).Apps.All(e => e.ClientId != clientId))
+        if (handlerName is not null && Find(handlers, handlerName).Enablements.All(e => e.ClientId != clientId))
             throw new DefinitionAdminException(AdminFailure.Invalid, [$"handler '{handlerName}' is not enabled for app '{clientId}'; enable it first"]);
         var changed = handlers
-            .Where(h => h.Apps.Any(e => e.ClientId == clientId && e.Default != (h.Name == handlerName)))
-            .Select(h => h with { Apps = [.. h.Apps.Select(e => e.ClientId == clientId ? e with { Default = h.Name == handlerName } : e)] })
+            .Where(h => h.Enablements.Any(e => e.ClientId == clientId && e.Default != (h.Name == handlerName)))
+            .Select(h => h with { Enablements = [.. h.Enablements.Select(e => e.ClientId == clientId ? e with { Default = h.Name == handlerName } : e)] })
             // The handler losing the default is written first: between the writes the app has no default rather than two.
             .OrderBy(h => h.Name == handlerName)
             .ToList();
@@ -188,13 +190,14 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         return await ApplyAsync(new ClusterDefinitions([], changed, []), prune: false, dryRun: false);
     }
 
-    public async Task<DefinitionChange> DisableAppAsync(string handlerName, string clientId)
+    /// <summary>Removes the enablement of the handler for the app (admin RPC DisableApp).</summary>
+    public async Task<DefinitionChange> RemoveEnablementAsync(string handlerName, string clientId)
     {
         var (apps, handlers) = await LoadAsync();
         var handler = Find(handlers, handlerName);
-        if (handler.Apps.All(e => e.ClientId != clientId))
+        if (handler.Enablements.All(e => e.ClientId != clientId))
             throw new DefinitionAdminException(AdminFailure.NotFound, [$"handler '{handlerName}' is not enabled for app '{clientId}'"]);
-        return await PutHandler(apps, handlers, handler, handler with { Apps = [.. handler.Apps.Where(e => e.ClientId != clientId)] });
+        return await PutHandler(apps, handlers, handler, handler with { Enablements = [.. handler.Enablements.Where(e => e.ClientId != clientId)] });
     }
 
     public async Task<DefinitionChange> DeleteAsync(string kind, string name)
@@ -272,12 +275,12 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
     /// case, e.g. the Kelvin sign to k): found here, before anything is written, rather than by the second write.
     /// </summary>
     private static IEnumerable<string> SharedDirectoryKeys(IReadOnlyList<UserRecord> desired) =>
-        Enum.GetValues<UserAttribute>()
+        Enum.GetValues<UserField>()
             .SelectMany(attribute => desired
                 .Where(u => u.Get(attribute) is not null)
                 .GroupBy(u => UserIndexKey.For(attribute, u.Get(attribute)!), StringComparer.Ordinal)
                 // Values that look alike are already DefinitionRules' problem; here those that only the directory folds together.
-                .Where(g => g.Select(u => u.Get(attribute)).Distinct(attribute == UserAttribute.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).Count() > 1)
+                .Where(g => g.Select(u => u.Get(attribute)).Distinct(attribute == UserField.FederationId ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).Count() > 1)
                 .Select(g => $"users {string.Join(", ", g.Select(u => $"'{u.Id}'"))} would share one {attribute} ('{g.First().Get(attribute)}')"));
 
     /// <summary>Attributes used for mapping are unique across the directory: a user may not take another's.</summary>
@@ -286,7 +289,7 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
         var problems = new List<string>();
         foreach (var user in desired)
         {
-            foreach (var attribute in Enum.GetValues<UserAttribute>())
+            foreach (var attribute in Enum.GetValues<UserField>())
             {
                 if (user.Get(attribute) is { } value && await users.FindIdAsync(attribute, value) is { } owner && owner != user.Id)
                     problems.Add($"user '{user.Id}': {attribute} '{value}' belongs to user '{owner}'");

@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Abstractions.Tests.Definitions;
 
@@ -9,8 +10,8 @@ public sealed class UserRecordTests
     {
         var user = new UserRecord { Id = "u-1", Username = "a@x", Email = "b@x", FederationId = "fed-1" };
 
-        Assert.Equal("fed-1", user.Get(UserAttribute.FederationId));
-        Assert.Equal("a@x", user.Get(UserAttribute.Username));
-        Assert.Equal("b@x", user.Get(UserAttribute.Email));
+        Assert.Equal("fed-1", user.Get(UserField.FederationId));
+        Assert.Equal("a@x", user.Get(UserField.Username));
+        Assert.Equal("b@x", user.Get(UserField.Email));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Abstractions.Tests.Serialization;
@@ -47,8 +48,8 @@ public sealed class GrainMessageSerializationTests
             Name = "partner-idp",
             AcceptedTokenTypes = [TokenTypes.Jwt],
             Trust = new JwtTrust { Issuer = "https://idp.example", JwksUri = "https://idp.example/jwks", Audiences = ["tx"], JwksRefreshCooldown = TimeSpan.FromSeconds(3) },
-            UserMapping = new UserMappingRule { Claim = "email", Attribute = UserAttribute.Email },
-            Apps = [new HandlerAppEnablement { ClientId = "orders-service" }],
+            UserMapping = new UserMappingRule { Claim = "email", Attribute = UserField.Email },
+            Enablements = [new HandlerAppEnablement { ClientId = "orders-service" }],
         };
 
         var copy = RoundTrip(handler);

@@ -15,7 +15,7 @@ public sealed class ConfigLoaderDocumentTests
     {
         var document = ConfigLoader.ParseDocument(HandlerForAnAppNotInTheDocument);
 
-        Assert.Equal("existing-app", document.Handlers.Single().Apps.Single().ClientId);
+        Assert.Equal("existing-app", document.Handlers.Single().Enablements.Single().ClientId);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using TokenExchange.Clients;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Core.Tests.Configuration;
 
@@ -131,8 +132,8 @@ public sealed class ConfigLoaderTests
         Assert.Equal(["ES256", "RS256"], handler.Trust.Algorithms);
         Assert.Equal(TimeSpan.FromSeconds(30), handler.Trust.ClockSkew);
         Assert.Equal("sub", handler.UserMapping.Claim);
-        Assert.Equal(UserAttribute.FederationId, handler.UserMapping.Attribute);
-        var enablement = Assert.Single(handler.Apps);
+        Assert.Equal(UserField.FederationId, handler.UserMapping.Attribute);
+        var enablement = Assert.Single(handler.Enablements);
         Assert.Equal("orders-service", enablement.ClientId);
         Assert.True(enablement.Default);
         Assert.True(enablement.AllowUserCreation);

@@ -1,5 +1,6 @@
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Core.Tests.Configuration;
 
@@ -50,7 +51,7 @@ public sealed class IdentityConfigTests
             """)).Handlers[0].UserMapping;
 
         Assert.True(rule.LinkExisting);
-        Assert.Equal(("upn", UserAttribute.Email), (rule.Claim, rule.Attribute));
+        Assert.Equal(("upn", UserField.Email), (rule.Claim, rule.Attribute));
         Assert.Equal(["upn", "preferred_username"], rule.VerifiedClaims);
         Assert.Equal(new UserAttributeClaims { Username = "preferred_username", Email = "upn", DisplayName = "name" }, rule.UserAttributes);
     }

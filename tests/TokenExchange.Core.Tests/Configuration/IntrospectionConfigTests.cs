@@ -1,6 +1,7 @@
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Core.Tests.Configuration;
 
@@ -48,7 +49,7 @@ public sealed class IntrospectionConfigTests
         Assert.False(handler.IsPlugin);
         Assert.Equal([TokenTypes.AccessToken], handler.AcceptedTokenTypes);
         Assert.Equal(TimeSpan.FromSeconds(2), handler.Timeout);
-        Assert.Equal(UserAttribute.Email, handler.UserMapping.Attribute);
+        Assert.Equal(UserField.Email, handler.UserMapping.Attribute);
         var trust = handler.Introspection!;
         Assert.Equal("https://idp.example/oauth2/introspect", trust.Endpoint);
         // Our own credential at the IdP: kept as it is, since it is sent (unlike app secrets, hashed on load).

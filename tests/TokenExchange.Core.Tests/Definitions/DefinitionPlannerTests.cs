@@ -8,7 +8,7 @@ public sealed class DefinitionPlannerTests
     private static AppDefinition App(string clientId, params string[] scopes) => new() { ClientId = clientId, AllowedScopes = scopes };
 
     private static HandlerDefinition Handler(string name, params string[] clientIds) =>
-        new() { Name = name, Apps = [.. clientIds.Select(id => new HandlerAppEnablement { ClientId = id })] };
+        new() { Name = name, Enablements = [.. clientIds.Select(id => new HandlerAppEnablement { ClientId = id })] };
 
     private static UserRecord User(string id, string? email = null) => new() { Id = id, Email = email };
 
@@ -73,7 +73,7 @@ public sealed class DefinitionPlannerTests
     public void A_change_deep_inside_a_handler_is_an_update()
     {
         var current = Handler("partner", "orders");
-        var desired = current with { Apps = [new HandlerAppEnablement { ClientId = "orders", RunAs = "u-runner" }] };
+        var desired = current with { Enablements = [new HandlerAppEnablement { ClientId = "orders", RunAs = "u-runner" }] };
 
         var plan = DefinitionPlanner.Plan([App("orders")], [current], NoUsers, Document([App("orders")], [desired]), prune: false);
 

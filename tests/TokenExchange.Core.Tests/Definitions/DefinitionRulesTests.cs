@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 
 namespace TokenExchange.Core.Tests.Definitions;
 
@@ -7,7 +8,7 @@ public sealed class DefinitionRulesTests
     private static readonly AppDefinition Orders = new() { ClientId = "orders" };
     private static readonly AppDefinition Reports = new() { ClientId = "reports" };
 
-    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Apps = apps };
+    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Enablements = apps };
 
     private static HandlerAppEnablement Enable(string clientId, bool isDefault = false) => new() { ClientId = clientId, Default = isDefault };
 
@@ -74,15 +75,15 @@ public sealed class DefinitionRulesTests
     }
 
     [Theory]
-    [InlineData(UserAttribute.FederationId)]
-    [InlineData(UserAttribute.Username)]
-    [InlineData(UserAttribute.Email)]
-    public void Two_users_sharing_a_mapping_attribute_is_a_problem(UserAttribute attribute)
+    [InlineData(UserField.FederationId)]
+    [InlineData(UserField.Username)]
+    [InlineData(UserField.Email)]
+    public void Two_users_sharing_a_mapping_attribute_is_a_problem(UserField attribute)
     {
         UserRecord With(string id, string value) => attribute switch
         {
-            UserAttribute.FederationId => new() { Id = id, FederationId = value },
-            UserAttribute.Username => new() { Id = id, Username = value },
+            UserField.FederationId => new() { Id = id, FederationId = value },
+            UserField.Username => new() { Id = id, Username = value },
             _ => new() { Id = id, Email = value },
         };
 

@@ -4,7 +4,7 @@ namespace TokenExchange.Core.Tests.Definitions;
 
 public sealed class DefinitionSnapshotTests
 {
-    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Apps = apps };
+    private static HandlerDefinition Handler(string name, params HandlerAppEnablement[] apps) => new() { Name = name, Enablements = apps };
 
     [Fact]
     public void Apps_and_handlers_are_indexed_by_key()

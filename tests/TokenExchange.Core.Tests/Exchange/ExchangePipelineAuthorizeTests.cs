@@ -32,15 +32,15 @@ public sealed class ExchangePipelineAuthorizeTests
             {
                 Name = "partner-idp",
                 AcceptedTokenTypes = [TokenTypes.AccessToken, TokenTypes.Jwt, TokenTypes.IdToken],
-                Apps =
+                Enablements =
                 [
                     Enable("orders", isDefault: true), Enable("public", isDefault: true), Enable("switched-off", isDefault: true),
                     Enable("no-default"), Enable("no-audience", isDefault: true), Enable("two-audiences", isDefault: true),
                 ],
             },
-            new HandlerDefinition { Name = "jwt-only", AcceptedTokenTypes = [TokenTypes.Jwt], Apps = [Enable("orders")] },
-            new HandlerDefinition { Name = "elsewhere", AcceptedTokenTypes = [TokenTypes.AccessToken], Apps = [] },
-            new HandlerDefinition { Name = "switched-off-idp", Enabled = false, AcceptedTokenTypes = [TokenTypes.AccessToken], Apps = [Enable("orders")] },
+            new HandlerDefinition { Name = "jwt-only", AcceptedTokenTypes = [TokenTypes.Jwt], Enablements = [Enable("orders")] },
+            new HandlerDefinition { Name = "elsewhere", AcceptedTokenTypes = [TokenTypes.AccessToken], Enablements = [] },
+            new HandlerDefinition { Name = "switched-off-idp", Enabled = false, AcceptedTokenTypes = [TokenTypes.AccessToken], Enablements = [Enable("orders")] },
         ]);
 
     private readonly ExchangePipeline authorizer = new(Limits);

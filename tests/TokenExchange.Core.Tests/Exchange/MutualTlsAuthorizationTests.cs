@@ -28,7 +28,7 @@ public sealed class MutualTlsAuthorizationTests
             {
                 Name = "idp",
                 AcceptedTokenTypes = [TokenTypes.AccessToken],
-                Apps = [Enable("ca-issued"), Enable("by-san"), Enable("self-signed"), Enable("secret")],
+                Enablements = [Enable("ca-issued"), Enable("by-san"), Enable("self-signed"), Enable("secret")],
             },
         ]);
 

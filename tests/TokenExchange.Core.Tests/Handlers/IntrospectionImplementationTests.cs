@@ -9,6 +9,7 @@ using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -43,7 +44,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
         return change is null ? trust : change(trust);
     }
 
-    private IntrospectionImplementation Implementation(IntrospectionTrust? trust = null, string[]? audiences = null, UserAttribute attribute = UserAttribute.FederationId, string claim = "sub") =>
+    private IntrospectionImplementation Implementation(IntrospectionTrust? trust = null, string[]? audiences = null, UserField attribute = UserField.FederationId, string claim = "sub") =>
         new(new HandlerDefinition
         {
             Name = "opaque-idp",
@@ -413,7 +414,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
         Assert.Equal("bob-ext-2", created!.NewUser!.FederationId);
         Assert.Equal("Someone", created.NewUser.DisplayName);
 
-        static SubjectUserRequest Request(ValidatedSubject subject) => new() { HandlerName = "opaque-idp", AppName = "app", AllowUserCreation = true, Subject = subject };
+        static SubjectUserRequest Request(ValidatedSubject subject) => new() { HandlerName = "opaque-idp", ClientId = "app", AllowUserCreation = true, Subject = subject };
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class JwtImplementationTests
     }
 
     private Task<(UserMappingResult? Mapping, OAuthError? Error)> Map(JwtImplementation implementation, ValidatedSubject subject) =>
-        implementation.MapUserAsync(new SubjectUserRequest { HandlerName = "h", AppName = "app", AllowUserCreation = true, Subject = subject }, users, CancellationToken.None);
+        implementation.MapUserAsync(new SubjectUserRequest { HandlerName = "h", ClientId = "app", AllowUserCreation = true, Subject = subject }, users, CancellationToken.None);
 
     [Fact]
     public async Task Validation_hands_on_the_subject_issuer_claims_and_expiry()
@@ -100,7 +100,7 @@ public sealed class JwtImplementationTests
     [Fact]
     public async Task Email_mapping_links_only_a_verified_email()
     {
-        var implementation = Implementation(new UserMappingRule { Attribute = UserAttribute.Email, Claim = "email", LinkExisting = true });
+        var implementation = Implementation(new UserMappingRule { Attribute = UserField.Email, Claim = "email", LinkExisting = true });
 
         var (unverified, _) = await Map(implementation, await Validate(implementation, "s1", new() { ["email"] = "alice@example.com" }));
         // OIDC's email_verified is a boolean: the string "true" is not the IdP vouching for the address.
@@ -115,7 +115,7 @@ public sealed class JwtImplementationTests
     [Fact]
     public async Task An_email_used_as_another_attribute_must_be_verified_too()
     {
-        var implementation = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "email", LinkExisting = true });
+        var implementation = Implementation(new UserMappingRule { Attribute = UserField.Username, Claim = "email", LinkExisting = true });
 
         var (unverified, _) = await Map(implementation, await Validate(implementation, "s3", new() { ["email"] = "alice@example.com" }));
         var (verified, _) = await Map(implementation, await Validate(implementation, "s3b", new() { ["email"] = "alice@example.com", ["email_verified"] = true }));
@@ -127,8 +127,8 @@ public sealed class JwtImplementationTests
     [Fact]
     public async Task A_claim_maps_onto_an_existing_user_only_when_the_handler_declares_it_verified()
     {
-        var unverified = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "preferred_username", LinkExisting = true });
-        var verified = Implementation(new UserMappingRule { Attribute = UserAttribute.Username, Claim = "preferred_username", LinkExisting = true, VerifiedClaims = ["preferred_username"] });
+        var unverified = Implementation(new UserMappingRule { Attribute = UserField.Username, Claim = "preferred_username", LinkExisting = true });
+        var verified = Implementation(new UserMappingRule { Attribute = UserField.Username, Claim = "preferred_username", LinkExisting = true, VerifiedClaims = ["preferred_username"] });
         var claims = new Dictionary<string, object> { ["preferred_username"] = "ALICE@example.com" };
 
         var (refused, _) = await Map(unverified, await Validate(unverified, "s4", claims));

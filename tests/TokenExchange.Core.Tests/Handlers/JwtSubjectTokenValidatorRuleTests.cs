@@ -61,7 +61,7 @@ public sealed class JwtSubjectTokenValidatorRuleTests
         new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(payload), new SigningCredentials(key ?? idp.EcKey, SecurityAlgorithms.EcdsaSha256),
             header ?? new Dictionary<string, object>());
 
-    private async Task<SubjectValidation> Validate(string token, string declaredType = TokenTypes.Jwt, JwtSubjectTokenValidator? validator = null) =>
+    private async Task<JwtValidationResult> Validate(string token, string declaredType = TokenTypes.Jwt, JwtSubjectTokenValidator? validator = null) =>
         await (validator ?? Validator()).ValidateAsync(token, declaredType, CancellationToken.None);
 
     private async Task Accepted(string token, string declaredType = TokenTypes.Jwt, JwtSubjectTokenValidator? validator = null)

@@ -20,7 +20,7 @@ public sealed class RuleBasedUserMappingRuleTests
     private static SubjectUserRequest Request(string subject, Dictionary<string, string> claims, bool emailVerified = false) => new()
     {
         HandlerName = "partner",
-        AppName = "app",
+        ClientId = "app",
         AllowUserCreation = true,
         Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp", Claims = claims, EmailVerified = emailVerified },
     };
@@ -35,7 +35,7 @@ public sealed class RuleBasedUserMappingRuleTests
     [Fact]
     public async Task Sub_is_the_validated_subject_even_when_the_claims_lack_it()
     {
-        var rule = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = true };
+        var rule = new UserMappingRule { Claim = "sub", Attribute = UserField.FederationId, LinkExisting = true };
 
         var mapping = await Map(rule, Request("alice-ext-1", []));
 
@@ -45,17 +45,17 @@ public sealed class RuleBasedUserMappingRuleTests
     [Fact]
     public async Task Sub_is_the_validated_subject_not_a_sub_claim_that_differs()
     {
-        var rule = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = true };
+        var rule = new UserMappingRule { Claim = "sub", Attribute = UserField.FederationId, LinkExisting = true };
 
         Assert.Equal("u-alice", (await Map(rule, Request("alice-ext-1", new() { ["sub"] = "someone-else" }))).UserId);
         Assert.Null((await Map(rule, Request("someone-else", new() { ["sub"] = "alice-ext-1" }))).UserId);
     }
 
     [Theory]
-    [InlineData(UserAttribute.Email, "email", "alice@example.com")]
-    [InlineData(UserAttribute.Username, "preferred_username", "alice")]
-    [InlineData(UserAttribute.FederationId, "oid", "alice-ext-1")]
-    public async Task A_verified_claim_links_to_the_user_with_that_attribute(UserAttribute attribute, string claim, string value)
+    [InlineData(UserField.Email, "email", "alice@example.com")]
+    [InlineData(UserField.Username, "preferred_username", "alice")]
+    [InlineData(UserField.FederationId, "oid", "alice-ext-1")]
+    public async Task A_verified_claim_links_to_the_user_with_that_attribute(UserField attribute, string claim, string value)
     {
         var rule = new UserMappingRule { Claim = claim, Attribute = attribute, LinkExisting = true, VerifiedClaims = [claim] };
 
@@ -66,7 +66,7 @@ public sealed class RuleBasedUserMappingRuleTests
     public async Task A_claim_is_matched_against_the_rules_attribute_only()
     {
         // alice's username is "alice"; as a federation id nobody has it.
-        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserAttribute.FederationId, LinkExisting = true, VerifiedClaims = ["preferred_username"] };
+        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserField.FederationId, LinkExisting = true, VerifiedClaims = ["preferred_username"] };
 
         Assert.Null((await Map(rule, Request("ext-9", new() { ["preferred_username"] = "alice" }))).UserId);
     }
@@ -74,7 +74,7 @@ public sealed class RuleBasedUserMappingRuleTests
     [Fact]
     public async Task An_email_links_only_when_the_idp_verified_it()
     {
-        var rule = new UserMappingRule { Claim = "email", Attribute = UserAttribute.Email, LinkExisting = true };
+        var rule = new UserMappingRule { Claim = "email", Attribute = UserField.Email, LinkExisting = true };
         var claims = new Dictionary<string, string> { ["email"] = "alice@example.com" };
 
         Assert.Equal("u-alice", (await Map(rule, Request("ext-9", claims, emailVerified: true))).UserId);
@@ -84,7 +84,7 @@ public sealed class RuleBasedUserMappingRuleTests
     [Fact]
     public async Task Email_verified_vouches_for_the_email_claim_only()
     {
-        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserAttribute.Username, LinkExisting = true };
+        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserField.Username, LinkExisting = true };
 
         var mapping = await Map(rule, Request("ext-9", new() { ["preferred_username"] = "alice" }, emailVerified: true));
 
@@ -94,7 +94,7 @@ public sealed class RuleBasedUserMappingRuleTests
     [Fact]
     public async Task Without_link_existing_a_verified_match_is_not_linked()
     {
-        var rule = new UserMappingRule { Claim = "sub", Attribute = UserAttribute.FederationId, LinkExisting = false };
+        var rule = new UserMappingRule { Claim = "sub", Attribute = UserField.FederationId, LinkExisting = false };
 
         var mapping = await Map(rule, Request("alice-ext-1", []));
 
@@ -141,7 +141,7 @@ public sealed class RuleBasedUserMappingRuleTests
     {
         var withEmpty = new UserRecord { Id = "u-empty", Username = "", FederationId = "empty-1" };
         var directory = new HandlerUserDirectory(new InMemoryUserDirectory(withEmpty));
-        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserAttribute.Username, LinkExisting = true, VerifiedClaims = ["preferred_username"] };
+        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserField.Username, LinkExisting = true, VerifiedClaims = ["preferred_username"] };
 
         var (mapping, _) = await RuleBasedUserMapping.MapAsync(rule, Request("ext-9", new() { ["preferred_username"] = "" }), directory);
 

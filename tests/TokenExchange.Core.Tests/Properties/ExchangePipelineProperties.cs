@@ -195,6 +195,6 @@ public sealed class ExchangePipelineProperties
         [new HandlerDefinition
         {
             Name = "partner", AcceptedTokenTypes = [TokenTypes.AccessToken, TokenTypes.Jwt],
-            Apps = [new HandlerAppEnablement { ClientId = "orders", Default = true }],
+            Enablements = [new HandlerAppEnablement { ClientId = "orders", Default = true }],
         }]);
 }

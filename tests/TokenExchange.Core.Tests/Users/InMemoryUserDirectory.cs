@@ -1,4 +1,5 @@
 using TokenExchange.Definitions;
+using TokenExchange.Handlers;
 using TokenExchange.Users;
 
 namespace TokenExchange.Core.Tests.Users;
@@ -17,10 +18,10 @@ internal sealed class InMemoryUserDirectory : IUserDirectory
 
     public IReadOnlyCollection<UserRecord> Users => users.Values;
 
-    public Task<string?> FindIdAsync(UserAttribute attribute, string value) =>
+    public Task<string?> FindIdAsync(UserField attribute, string value) =>
         Task.FromResult(users.Values.FirstOrDefault(u => u.Get(attribute) is { } own && Key(attribute, own) == Key(attribute, value))?.Id);
 
-    private static string Key(UserAttribute attribute, string value) => attribute == UserAttribute.FederationId ? value : CanonicalKeys.For(value);
+    private static string Key(UserField attribute, string value) => attribute == UserField.FederationId ? value : CanonicalKeys.For(value);
 
     public Task<UserRecord?> GetAsync(string userId) =>
         Task.FromResult(users.GetValueOrDefault(userId));
@@ -42,7 +43,7 @@ internal sealed class InMemoryUserDirectory : IUserDirectory
     {
         if (Links.ContainsKey(link)) return Task.FromResult<(UserRecord?, string?)>((null, "the identity is linked"));
         if (users.ContainsKey(user.Id)) return Task.FromResult<(UserRecord?, string?)>((null, $"id {user.Id} is taken"));
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is { } value && users.Values.Any(u => u.Get(attribute) == value))
                 return Task.FromResult<(UserRecord?, string?)>((null, $"{attribute} is taken"));

@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
@@ -38,7 +39,7 @@ public sealed class AtomicApplyTests(ClusterFixture cluster)
         Assert.True(DefinitionPlanner.Same(ordersBefore!, await StoredApp(Orders)));
         Assert.Null(await cluster.Grains.GetGrain<IUserGrain>(kelvin.Id).Get());
         Assert.Null(await cluster.Grains.GetGrain<IUserGrain>(kate.Id).Get());
-        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.Email, kate.Email));
+        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.Email, kate.Email));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class AtomicApplyTests(ClusterFixture cluster)
         Assert.True(await cluster.Grains.GetGrain<IAppGrain>(deleted.ClientId).IsDeleted());
         Assert.Null(await cluster.Grains.GetGrain<IHandlerDefinitionGrain>(failing.Name).Get());
         Assert.Equal(user, await cluster.Grains.GetGrain<IUserGrain>(user.Id).Get());
-        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.FederationId, user.FederationId!));
+        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.FederationId, user.FederationId!));
         var (apps, _) = await Admin.LoadAsync();
         Assert.DoesNotContain(apps, a => a.ClientId == created.ClientId || a.ClientId == deleted.ClientId);
     }

@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
@@ -42,7 +43,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Null(await StoredAppAsync(app.ClientId));
         Assert.Null(await StoredHandlerAsync(handler.Name));
         Assert.Null(await StoredUserAsync(user.Id));
-        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.FederationId, user.FederationId!));
+        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.FederationId, user.FederationId!));
         Assert.Equal(before, await IndexAsync());
     }
 
@@ -81,7 +82,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.True(DefinitionPlanner.Same(app, await StoredAppAsync(app.ClientId)));
         Assert.True(DefinitionPlanner.Same(handler, await StoredHandlerAsync(handler.Name)));
         Assert.Equal(user, await StoredUserAsync(user.Id));
-        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(1).FindIdAsync(UserAttribute.FederationId, user.FederationId!));
+        Assert.Equal(user.Id, await cluster.Service<GrainUserDirectory>(1).FindIdAsync(UserField.FederationId, user.FederationId!));
         var index = await RegistryAsync();
         Assert.Contains(app.ClientId, index.ClientIds);
         Assert.Contains(handler.Name, index.HandlerNames);
@@ -132,7 +133,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([kept, gone], [keptHandler, goneHandler], [user]), prune: false, dryRun: false);
 
         var (apps, handlers) = await Admin0.LoadAsync();
-        var narrowed = keptHandler with { Apps = [new HandlerAppEnablement { ClientId = kept.ClientId, Default = true }] };
+        var narrowed = keptHandler with { Enablements = [new HandlerAppEnablement { ClientId = kept.ClientId, Default = true }] };
         var desired = KeepingOthers(apps, handlers, dropApps: [gone.ClientId], dropHandlers: [goneHandler.Name, keptHandler.Name]);
         desired = desired with { Handlers = [.. desired.Handlers, narrowed] };
 
@@ -150,7 +151,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Null(await StoredAppAsync(gone.ClientId));
         Assert.Null(await StoredHandlerAsync(goneHandler.Name));
         Assert.NotNull(await StoredAppAsync(kept.ClientId));
-        Assert.Equal([kept.ClientId], (await StoredHandlerAsync(keptHandler.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([kept.ClientId], (await StoredHandlerAsync(keptHandler.Name))!.Enablements.Select(e => e.ClientId));
         Assert.Equal(user, await StoredUserAsync(user.Id));
         foreach (var app in apps.Where(a => a.ClientId != gone.ClientId)) Assert.NotNull(await StoredAppAsync(app.ClientId));
         foreach (var handler in handlers.Where(h => h.Name != goneHandler.Name)) Assert.NotNull(await StoredHandlerAsync(handler.Name));
@@ -219,7 +220,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         Assert.Equal([$"user '{taker.Id}': Email '{owner.Email}' belongs to user '{owner.Id}'"], refused.Problems);
         await AssertNothingWrittenAsync(before, app, [handler], taker);
-        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserAttribute.FederationId, taker.FederationId!));
+        Assert.Null(await cluster.Service<GrainUserDirectory>(0).FindIdAsync(UserField.FederationId, taker.FederationId!));
         Assert.Equal(owner, await StoredUserAsync(owner.Id));
     }
 
@@ -292,7 +293,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var missing = Unique("admin-missing-handler");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.EnableAppAsync(missing, Orders, isDefault: false, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.PutEnablementAsync(missing, Orders, isDefault: false, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{missing}' does not exist"], refused.Problems);
@@ -307,7 +308,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([app], [handler]), prune: false, dryRun: false);
         var missing = Unique("admin-missing-app");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.EnableAppAsync(handler.Name, missing, isDefault: false, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.PutEnablementAsync(handler.Name, missing, isDefault: false, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         Assert.Equal([$"handler '{handler.Name}' is enabled for app '{missing}', which does not exist"], refused.Problems);
@@ -323,19 +324,19 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([app], [handler, second]), prune: false, dryRun: false);
         var before = await IndexAsync();
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.EnableAppAsync(second.Name, app.ClientId, isDefault: true, allowUserCreation: false));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.PutEnablementAsync(second.Name, app.ClientId, isDefault: true, allowUserCreation: false));
 
         Assert.Equal(AdminFailure.Invalid, refused.Failure);
         var problem = Assert.Single(refused.Problems);
         Assert.StartsWith($"app '{app.ClientId}' has more than one default handler", problem, StringComparison.Ordinal);
         Assert.Contains(handler.Name, problem, StringComparison.Ordinal);
         Assert.Contains(second.Name, problem, StringComparison.Ordinal);
-        Assert.Empty((await StoredHandlerAsync(second.Name))!.Apps);
+        Assert.Empty((await StoredHandlerAsync(second.Name))!.Enablements);
         Assert.Equal(before, await IndexAsync());
 
-        var asSecondary = await Admin1.EnableAppAsync(second.Name, app.ClientId, isDefault: false, allowUserCreation: false);
+        var asSecondary = await Admin1.PutEnablementAsync(second.Name, app.ClientId, isDefault: false, allowUserCreation: false);
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, second.Name, ChangeAction.Update), asSecondary);
-        Assert.Equal([app.ClientId], (await StoredHandlerAsync(second.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([app.ClientId], (await StoredHandlerAsync(second.Name))!.Enablements.Select(e => e.ClientId));
     }
 
     [Fact]
@@ -346,13 +347,13 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var handler = Handler(Unique("admin-handler"), new HandlerAppEnablement { ClientId = app.ClientId, RunAs = "u-runner" });
         await Admin0.ApplyAsync(Document([app], [handler]), prune: false, dryRun: false);
 
-        var change = await Admin0.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
+        var change = await Admin0.PutEnablementAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
-        var enablement = Assert.Single((await StoredHandlerAsync(handler.Name))!.Apps);
+        var enablement = Assert.Single((await StoredHandlerAsync(handler.Name))!.Enablements);
         Assert.Equal(new HandlerAppEnablement { ClientId = app.ClientId, Default = true, AllowUserCreation = true, RunAs = "u-runner" }, enablement);
 
-        var again = await Admin1.EnableAppAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
+        var again = await Admin1.PutEnablementAsync(handler.Name, app.ClientId, isDefault: true, allowUserCreation: true);
         Assert.Equal(ChangeAction.Unchanged, again.Action);
     }
 
@@ -368,7 +369,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await Admin0.ApplyAsync(Document([first, second], [handler]), prune: false, dryRun: false);
         var before = await IndexAsync();
 
-        var change = await Admin0.EnableAppAsync(handler.Name, first.ClientId, isDefault: true, allowUserCreation: false);
+        var change = await Admin0.PutEnablementAsync(handler.Name, first.ClientId, isDefault: true, allowUserCreation: false);
 
         Assert.Equal(ChangeAction.Unchanged, change.Action);
         Assert.Equal(before.Version, (await IndexAsync()).Version);
@@ -380,15 +381,15 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var (app, handler, _) = NewSet();
         var other = App(Unique("admin-other"));
-        var both = handler with { Apps = [.. handler.Apps, new HandlerAppEnablement { ClientId = other.ClientId }] };
+        var both = handler with { Enablements = [.. handler.Enablements, new HandlerAppEnablement { ClientId = other.ClientId }] };
         await Admin0.ApplyAsync(Document([app, other], [both]), prune: false, dryRun: false);
 
-        var change = await Admin0.DisableAppAsync(handler.Name, app.ClientId);
+        var change = await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.Handler, handler.Name, ChangeAction.Update), change);
-        Assert.Equal([other.ClientId], (await StoredHandlerAsync(handler.Name))!.Apps.Select(e => e.ClientId));
+        Assert.Equal([other.ClientId], (await StoredHandlerAsync(handler.Name))!.Enablements.Select(e => e.ClientId));
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.DisableAppAsync(handler.Name, app.ClientId));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin1.RemoveEnablementAsync(handler.Name, app.ClientId));
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{handler.Name}' is not enabled for app '{app.ClientId}'"], refused.Problems);
     }
@@ -399,7 +400,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         await AssertConsistentAsync();
         var missing = Unique("admin-missing-handler");
 
-        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.DisableAppAsync(missing, Orders));
+        var refused = await Assert.ThrowsAsync<DefinitionAdminException>(() => Admin0.RemoveEnablementAsync(missing, Orders));
 
         Assert.Equal(AdminFailure.NotFound, refused.Failure);
         Assert.Equal([$"handler '{missing}' does not exist"], refused.Problems);
@@ -418,7 +419,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Equal([$"handler '{handler.Name}' is enabled for app '{app.ClientId}', which does not exist"], refused.Problems);
         Assert.NotNull(await StoredAppAsync(app.ClientId));
 
-        await Admin0.DisableAppAsync(handler.Name, app.ClientId);
+        await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
         var deleted = await Admin1.DeleteAsync(DefinitionPlanner.App, app.ClientId);
 
         Assert.Equal(new DefinitionChange(DefinitionPlanner.App, app.ClientId, ChangeAction.Delete), deleted);
@@ -525,8 +526,8 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
             TimeSpan.FromSeconds(2), "the applied app and handler in silo 1's cache");
         Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
 
-        await Admin0.DisableAppAsync(handler.Name, app.ClientId);
-        await Poll.UntilAsync(() => cache.Snapshot.Handlers.TryGetValue(handler.Name, out var h) && h.Apps.Length == 0,
+        await Admin0.RemoveEnablementAsync(handler.Name, app.ClientId);
+        await Poll.UntilAsync(() => cache.Snapshot.Handlers.TryGetValue(handler.Name, out var h) && h.Enablements.Length == 0,
             TimeSpan.FromSeconds(2), "the disabled app in silo 1's cache");
         Assert.False(cache.Snapshot.DefaultHandlers.ContainsKey(app.ClientId));
 
@@ -564,8 +565,8 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         var changes = await Admin0.SetDefaultHandlerAsync(app.ClientId, second.Name);
 
         Assert.Equal([first.Name, second.Name], changes.Select(c => c.Name));
-        Assert.False((await StoredHandlerAsync(first.Name))!.Apps.Single().Default);
-        var moved = (await StoredHandlerAsync(second.Name))!.Apps.Single();
+        Assert.False((await StoredHandlerAsync(first.Name))!.Enablements.Single().Default);
+        var moved = (await StoredHandlerAsync(second.Name))!.Enablements.Single();
         Assert.True(moved.Default);
         Assert.True(moved.AllowUserCreation);
         await cluster.UntilAllCachesAsync(s => s.DefaultHandlers.GetValueOrDefault(app.ClientId) == second.Name, "the new default on every silo");
@@ -575,7 +576,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         Assert.Empty(await Admin1.SetDefaultHandlerAsync(app.ClientId, second.Name));
 
         await Admin1.SetDefaultHandlerAsync(app.ClientId, null);
-        Assert.DoesNotContain((await Admin1.LoadAsync()).Handlers.SelectMany(h => h.Apps), e => e.ClientId == app.ClientId && e.Default);
+        Assert.DoesNotContain((await Admin1.LoadAsync()).Handlers.SelectMany(h => h.Enablements), e => e.ClientId == app.ClientId && e.Default);
     }
 
     private static ClusterDefinitions Document(AppDefinition[]? apps = null, HandlerDefinition[]? handlers = null, UserRecord[]? users = null) =>
@@ -628,7 +629,7 @@ public sealed class DefinitionAdminTests(ClusterFixture cluster)
         foreach (var handler in handlers) Assert.Null(await StoredHandlerAsync(handler.Name));
         Assert.Null(await StoredUserAsync(user.Id));
         var directory = cluster.Service<GrainUserDirectory>(0);
-        foreach (var attribute in Enum.GetValues<UserAttribute>())
+        foreach (var attribute in Enum.GetValues<UserField>())
         {
             if (user.Get(attribute) is { } value && await directory.FindIdAsync(attribute, value) is { } owner)
                 Assert.NotEqual(user.Id, owner);

@@ -89,7 +89,7 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
         return (session, new SubjectUserRequest
         {
             HandlerName = Partner,
-            AppName = Orders,
+            ClientId = Orders,
             AllowUserCreation = true,
             Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new() { ["sub"] = subject } },
             Refresh = new RefreshGrant { ClientId = Orders, HandlerName = Partner, Scopes = ["api"] },

@@ -47,7 +47,7 @@ public sealed class SessionBoundsTests(ClusterFixture cluster)
         var request = new SubjectUserRequest
         {
             HandlerName = Partner,
-            AppName = Orders,
+            ClientId = Orders,
             AllowUserCreation = true,
             Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new() { ["sub"] = subject } },
             Refresh = new RefreshGrant { ClientId = Orders, HandlerName = Partner, Scopes = ["api"] },

@@ -1,3 +1,4 @@
+using TokenExchange.Handlers;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
@@ -23,8 +24,8 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         Assert.Null(created);
         Assert.Contains("Email", conflict, StringComparison.Ordinal);
         Assert.Null(await Directory.FindLinkedAsync(link));
-        Assert.Null(await Directory.FindIdAsync(UserAttribute.FederationId, late.FederationId!));
-        Assert.Null(await Directory.FindIdAsync(UserAttribute.Username, late.Username!));
+        Assert.Null(await Directory.FindIdAsync(UserField.FederationId, late.FederationId!));
+        Assert.Null(await Directory.FindIdAsync(UserField.Username, late.Username!));
         Assert.Null(await Directory.GetAsync(late.Id));
     }
 
@@ -40,8 +41,8 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
 
         Assert.NotNull(conflict);
         Assert.Equal(user, await Directory.GetAsync(user.Id));
-        Assert.Equal(user.Id, await Directory.FindIdAsync(UserAttribute.FederationId, user.FederationId!));
-        Assert.Equal(user.Id, await Directory.FindIdAsync(UserAttribute.Username, user.Username!));
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.FederationId, user.FederationId!));
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.Username, user.Username!));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
         Assert.NotNull(conflict);
         Assert.Equal(existing, await Directory.GetAsync(existing.Id));
         // The existing user must still be found by its federation id.
-        Assert.Equal(existing.Id, await Directory.FindIdAsync(UserAttribute.FederationId, existing.FederationId!));
+        Assert.Equal(existing.Id, await Directory.FindIdAsync(UserField.FederationId, existing.FederationId!));
     }
 
     [Theory]
@@ -78,7 +79,7 @@ public sealed class GrainUserDirectoryTests(ClusterFixture cluster)
 
         var decomposedUpper = user.Username!.Normalize(System.Text.NormalizationForm.FormD).ToUpperInvariant();
 
-        Assert.Equal(user.Id, await Directory.FindIdAsync(UserAttribute.Username, decomposedUpper));
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.Username, decomposedUpper));
         Assert.Equal("Username is already used by another user", await Directory.PutAsync(new UserRecord { Id = Unique("u-other"), Username = decomposedUpper }));
     }
 }

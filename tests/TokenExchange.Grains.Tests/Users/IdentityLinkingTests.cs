@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using TokenExchange.Handlers;
 using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
@@ -44,7 +45,7 @@ public sealed class IdentityLinkingTests(ClusterFixture cluster)
     public async Task Attribute_mapping_links_an_existing_user_once_per_handler()
     {
         var app = await DefineAppAsync();
-        var handler = await DefineHandlerAsync(app, Idp, new UserMappingRule { Claim = "employee_id", Attribute = UserAttribute.FederationId, LinkExisting = true, VerifiedClaims = ["employee_id"] });
+        var handler = await DefineHandlerAsync(app, Idp, new UserMappingRule { Claim = "employee_id", Attribute = UserField.FederationId, LinkExisting = true, VerifiedClaims = ["employee_id"] });
         var employee = new UserRecord { Id = Unique("u-emp"), FederationId = Unique("emp") };
         Assert.Null(await Directory.PutAsync(employee));
         var claims = new Dictionary<string, object> { ["employee_id"] = employee.FederationId! };
@@ -63,7 +64,7 @@ public sealed class IdentityLinkingTests(ClusterFixture cluster)
     public async Task A_claim_the_handler_does_not_declare_verified_never_reaches_an_existing_user()
     {
         var app = await DefineAppAsync();
-        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserAttribute.Username, LinkExisting = true };
+        var rule = new UserMappingRule { Claim = "preferred_username", Attribute = UserField.Username, LinkExisting = true };
         var handler = await DefineHandlerAsync(app, Idp, rule);
         var ceo = new UserRecord { Id = Unique("u-ceo"), Username = Unique("ceo") + "@corp.example" };
         Assert.Null(await Directory.PutAsync(ceo));
@@ -80,7 +81,7 @@ public sealed class IdentityLinkingTests(ClusterFixture cluster)
     public async Task An_unverified_email_neither_maps_nor_becomes_a_created_users_email()
     {
         var app = await DefineAppAsync();
-        var rule = new UserMappingRule { Claim = "email", Attribute = UserAttribute.Username, LinkExisting = true, UserAttributes = new() { Email = "email" } };
+        var rule = new UserMappingRule { Claim = "email", Attribute = UserField.Username, LinkExisting = true, UserAttributes = new() { Email = "email" } };
         var handler = await DefineHandlerAsync(app, Idp, rule);
         var owner = new UserRecord { Id = Unique("u-owner"), Username = Unique("owner") + "@corp.example" };
         Assert.Null(await Directory.PutAsync(owner));

@@ -121,7 +121,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         await fixture.ScreenshotAsync(page, "07-app-settings");
 
         // The secret shown is the one stored (as a hash): enabled for a handler, the app exchanges with it.
-        await Admin.EnableAppAsync("partner-idp", clientId, isDefault: true, allowUserCreation: false);
+        await Admin.PutEnablementAsync("partner-idp", clientId, isDefault: true, allowUserCreation: false);
         await Eventually(async () => await TryExchange(clientId, secret), r => r.Response is not null, "the new app exchanges with its secret");
 
         await page.GotoAsync("/setup/apps/new");
@@ -152,7 +152,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         await Expect(page.Locator("#app-handlers button")).ToHaveTextAsync("Forbid");
         await fixture.ScreenshotAsync(page, "09-default-handler-and-user-creation");
 
-        var enablement = (await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Apps.Single(e => e.ClientId == "catalog-service");
+        var enablement = (await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Enablements.Single(e => e.ClientId == "catalog-service");
         Assert.True(enablement.Default);
         Assert.True(enablement.AllowUserCreation);
         await page.Context.CloseAsync();
@@ -188,7 +188,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
             new APIRequestContextOptions { Form = page.Context.APIRequest.CreateFormData().Append("clientId", "orders-service"), MaxRedirects = 0 });
 
         Assert.Equal(400, response.Status);
-        Assert.Contains((await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Apps, e => e.ClientId == "orders-service");
+        Assert.Contains((await Admin.LoadAsync()).Handlers.Single(h => h.Name == "partner-idp").Enablements, e => e.ClientId == "orders-service");
         await page.Context.CloseAsync();
     }
 
@@ -203,7 +203,7 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
             AllowedScopes = ["api", AdminAuthenticator.Scope],
             AllowedAudiences = [fixture.Server.Issuer],
         }, create: !(await Admin.LoadAsync()).Apps.Any(a => a.ClientId == "ops-console"));
-        await Admin.EnableAppAsync("partner-idp", "ops-console", isDefault: true, allowUserCreation: false);
+        await Admin.PutEnablementAsync("partner-idp", "ops-console", isDefault: true, allowUserCreation: false);
         string? Token(TryResult r) => r.Response?.AccessToken;
         var admin = await Eventually(() => TryExchange("ops-console", BrowserFixture.InventorySecret, AdminAuthenticator.Scope, fixture.Server.Issuer),
             r => Token(r) is not null, "an admin-scoped token");

@@ -33,7 +33,7 @@ public static class HandlerChoice
 
     private static HandlerAppEnablement? Enablement(HandlerDefinition handler, string clientId)
     {
-        foreach (var enablement in handler.Apps)
+        foreach (var enablement in handler.Enablements)
         {
             if (enablement.ClientId == clientId) return enablement;
         }

@@ -13,7 +13,7 @@ public static class UserResolutionRequest
     public static SubjectUserRequest For(AuthorizedExchange exchange, ValidatedSubject subject, string? act, DateTimeOffset? expires) => new()
     {
         HandlerName = exchange.HandlerName,
-        AppName = exchange.App.ClientId,
+        ClientId = exchange.App.ClientId,
         AllowUserCreation = exchange.Enablement.AllowUserCreation,
         Subject = subject,
         Refresh = exchange.IssueRefreshToken ? RefreshGrantFor(exchange, act, expires) : null,

@@ -42,7 +42,7 @@ public sealed class AppDetailsModel(DefinitionAdmin admin, AdminAudit audit) : A
         await LoadAsync();
         // Only the permission changes: the enablement keeps whether it is the app's default.
         var isDefault = Enablements.FirstOrDefault(e => e.Handler == handler).Enablement?.Default ?? false;
-        if (await ChangeAsync("enable-app", () => Admin.EnableAppAsync(handler, ClientId, isDefault, allow))) return RedirectToPage();
+        if (await ChangeAsync("enable-app", () => Admin.PutEnablementAsync(handler, ClientId, isDefault, allow))) return RedirectToPage();
         return await Reload();
     }
 
@@ -58,7 +58,7 @@ public sealed class AppDetailsModel(DefinitionAdmin admin, AdminAudit audit) : A
         var (apps, handlers) = await Admin.LoadAsync();
         App = apps.FirstOrDefault(a => a.ClientId == ClientId);
         Enablements = [.. handlers.OrderBy(h => h.Name, StringComparer.Ordinal)
-            .SelectMany(h => h.Apps.Where(e => e.ClientId == ClientId).Select(e => (h.Name, e)))];
+            .SelectMany(h => h.Enablements.Where(e => e.ClientId == ClientId).Select(e => (h.Name, e)))];
         return App is not null;
     }
 }

@@ -18,13 +18,13 @@ public sealed class HandlerModel(DefinitionAdmin admin, AdminAudit audit) : Setu
 
     public async Task<IActionResult> OnPostEnableAsync(string clientId, bool isDefault, bool allowUserCreation)
     {
-        if (await ChangeAsync("enable-app", () => Admin.EnableAppAsync(Name, clientId, isDefault, allowUserCreation))) return RedirectToPage();
+        if (await ChangeAsync("enable-app", () => Admin.PutEnablementAsync(Name, clientId, isDefault, allowUserCreation))) return RedirectToPage();
         return await LoadAsync() ? Page() : NotFoundPage($"handler '{Name}'");
     }
 
     public async Task<IActionResult> OnPostDisableAsync(string clientId)
     {
-        if (await ChangeAsync("disable-app", () => Admin.DisableAppAsync(Name, clientId))) return RedirectToPage();
+        if (await ChangeAsync("disable-app", () => Admin.RemoveEnablementAsync(Name, clientId))) return RedirectToPage();
         return await LoadAsync() ? Page() : NotFoundPage($"handler '{Name}'");
     }
 
@@ -33,7 +33,7 @@ public sealed class HandlerModel(DefinitionAdmin admin, AdminAudit audit) : Setu
         var (apps, handlers) = await Admin.LoadAsync();
         Handler = handlers.FirstOrDefault(h => h.Name == Name);
         if (Handler is null) return false;
-        OtherApps = [.. apps.Select(a => a.ClientId).Where(id => Handler.Apps.All(e => e.ClientId != id)).Order(StringComparer.Ordinal)];
+        OtherApps = [.. apps.Select(a => a.ClientId).Where(id => Handler.Enablements.All(e => e.ClientId != id)).Order(StringComparer.Ordinal)];
         return true;
     }
 }

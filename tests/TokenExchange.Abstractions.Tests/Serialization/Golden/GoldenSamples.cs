@@ -1,5 +1,6 @@
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -58,10 +59,10 @@ public static class GoldenSamples
         },
         UserMapping = new UserMappingRule
         {
-            Claim = "email", Attribute = UserAttribute.Email, LinkExisting = true, VerifiedClaims = ["email"],
+            Claim = "email", Attribute = UserField.Email, LinkExisting = true, VerifiedClaims = ["email"],
             UserAttributes = new UserAttributeClaims { Username = "preferred_username", Email = "email", FederationId = "oid", DisplayName = "name" },
         },
-        Apps = [Enablement, new HandlerAppEnablement { ClientId = "billing" }],
+        Enablements = [Enablement, new HandlerAppEnablement { ClientId = "billing" }],
         Settings = new Dictionary<string, string> { ["tenant"] = "t-1" },
         Timeout = TimeSpan.FromSeconds(9),
         Introspection = new IntrospectionTrust
@@ -87,7 +88,7 @@ public static class GoldenSamples
 
     public static SubjectUserRequest UserRequest { get; } = new()
     {
-        HandlerName = "partner-idp", AppName = "orders", AllowUserCreation = true, Subject = Subject, Refresh = Grant,
+        HandlerName = "partner-idp", ClientId = "orders", AllowUserCreation = true, Subject = Subject, Refresh = Grant,
         RefreshLifetime = TimeSpan.FromHours(1), RefreshAbsoluteLifetime = TimeSpan.FromDays(2), RequestId = "req-1",
     };
 
@@ -145,11 +146,11 @@ public static class GoldenSamples
         ("RefreshRequest", Refresh, typeof(RefreshRequest)),
         ("ExchangeOutcome", Outcome, typeof(ExchangeOutcome)),
         ("AuthorizedExchange", Authorized, typeof(AuthorizedExchange)),
-        ("UserAttribute", UserAttribute.Username, typeof(UserAttribute)),
+        ("UserAttribute", UserField.Username, typeof(UserField)), // fixtures keep the name of the enum that wrote them (Core's UserAttribute, now the SDK's UserField)
         ("UserRecord as object", User, typeof(object)),
         ("AppDefinition as object", App, typeof(object)),
         ("OAuthError as object", Error, typeof(object)),
-        ("UserAttribute as object", UserAttribute.Email, typeof(object)),
+        ("UserAttribute as object", UserField.Email, typeof(object)),
         ("Links array", new[] { Link, Link }, typeof(ExternalIdentity[])),
     ];
 }

@@ -27,7 +27,7 @@ internal static class RuleFixtures
     {
         Name = name,
         AcceptedTokenTypes = [TokenTypes.AccessToken, TokenTypes.Jwt],
-        Apps = enablements,
+        Enablements = enablements,
     };
 
     public static ExchangeRequest Request() => new()

@@ -24,7 +24,7 @@ public sealed class UserResolutionRequestTests
         var request = UserResolutionRequest.For(exchange, Alice, act: null, Noon);
 
         Assert.Equal("partner-idp", request.HandlerName);
-        Assert.Equal("orders", request.AppName);
+        Assert.Equal("orders", request.ClientId);
         Assert.Same(Alice, request.Subject);
         Assert.Equal(TimeSpan.FromHours(2), request.RefreshLifetime);
         Assert.Equal(TimeSpan.FromDays(3), request.RefreshAbsoluteLifetime);

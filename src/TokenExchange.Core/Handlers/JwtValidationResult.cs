@@ -3,8 +3,12 @@ using TokenExchange.Exchange;
 
 namespace TokenExchange.Core.Handlers;
 
-/// <summary>What a handler's validation of a subject token found (docs/spec.md, section 5).</summary>
-public sealed record SubjectValidation
+/// <summary>
+/// What the built-in JWT validation of a subject token found (docs/spec.md, section 5): the built-in counterpart of
+/// a plugin's <see cref="TokenExchange.Handlers.TokenValidationResult"/>. Either becomes the exchange's
+/// <see cref="TokenExchange.Sessions.ValidatedSubject"/>.
+/// </summary>
+public sealed record JwtValidationResult
 {
     public bool IsValid => Error is null;
     public OAuthError? Error { get; init; }
@@ -15,5 +19,5 @@ public sealed record SubjectValidation
     /// <summary>The validated token, to read claims from.</summary>
     public JsonWebToken? Token { get; init; }
 
-    public static SubjectValidation Invalid(OAuthError error) => new() { Error = error };
+    public static JwtValidationResult Invalid(OAuthError error) => new() { Error = error };
 }
