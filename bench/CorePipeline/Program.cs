@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bench.CorePipeline;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Bench.CorePipeline;
 
 // Usage:
 //   CorePipeline [--quick] [BenchmarkDotNet options]   time and allocations per exchange (in process)

@@ -44,8 +44,13 @@ public static class SubjectKeyFiles
         };
         return new Dictionary<string, string>
         {
-            ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y,
-            ["kid"] = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()), ["use"] = "sig", ["alg"] = SecurityAlgorithms.EcdsaSha256,
+            ["kty"] = jwk.Kty,
+            ["crv"] = jwk.Crv,
+            ["x"] = jwk.X,
+            ["y"] = jwk.Y,
+            ["kid"] = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()),
+            ["use"] = "sig",
+            ["alg"] = SecurityAlgorithms.EcdsaSha256,
         };
     }
 }

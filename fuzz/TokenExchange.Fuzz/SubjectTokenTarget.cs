@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
-using TokenExchange.Exchange;
 using TokenExchange.Core.Handlers;
+using TokenExchange.Exchange;
 
 namespace TokenExchange.Fuzz;
 

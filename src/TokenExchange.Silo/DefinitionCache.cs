@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using TokenExchange.Abstractions;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Handlers;
 
 namespace TokenExchange.Silo;
 

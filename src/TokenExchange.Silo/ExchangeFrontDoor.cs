@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Events;
+using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Silo;

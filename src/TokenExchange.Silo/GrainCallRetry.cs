@@ -14,7 +14,7 @@ namespace TokenExchange.Silo;
 /// Orleans fails a call to a silo the moment membership declares that silo dead, and the next attempt
 /// activates the grain on a survivor; until then attempts fail fast (the connection is refused).
 /// Only idempotent calls may come through here: every subject-session operation is (see
-/// <see cref="Sessions.SubjectSessionGrain"/>). When the deadline passes, the last failure is thrown, which
+/// <c>SubjectSessionGrain</c>). When the deadline passes, the last failure is thrown, which
 /// the front door answers with temporarily_unavailable.
 /// </summary>
 public sealed class GrainCallRetry(IClusterMembershipService membership, IOptions<TokenExchangeSiloOptions> options, TimeProvider time, ILogger<GrainCallRetry> logger)

@@ -1,7 +1,5 @@
 using TokenExchange.Abstractions;
-using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Sessions;
 using TokenExchange.Exchange.Rules;
 using TokenExchange.Tokens;
 

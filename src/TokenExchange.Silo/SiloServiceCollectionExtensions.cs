@@ -6,7 +6,6 @@ using TokenExchange.Core.Handlers;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Keys;
-using TokenExchange.Grains.Sessions;
 using TokenExchange.Grains.Users;
 using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Sessions;
@@ -18,7 +17,7 @@ public static class SiloServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the token exchange services of one silo. The host provides the <see cref="ClusterIssuer"/>
-    /// and grain storage named by <see cref="StorageNames"/>.
+    /// and grain storage named by <see cref="TokenExchange.Grains.StorageNames"/>.
     /// </summary>
     public static IServiceCollection AddTokenExchangeSilo(this IServiceCollection services, Action<TokenExchangeSiloOptions> configure)
     {

@@ -2,7 +2,6 @@ using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
-using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Silo;
 

@@ -3,9 +3,9 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Abstractions;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Limits;
-using TokenExchange.Exchange.Rules;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo;

@@ -4,7 +4,6 @@ using Bench.Peers.OpenIddict;
 using Bench.Shared;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Server;
 
 // The server a .NET team would otherwise pick: OpenIddict's server with its RFC 8693 token exchange grant,
 // in degraded mode (no stores: one app checked in code, no token or authorization storage), issuing

@@ -7,7 +7,7 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.IDefinitionRegistryGrain")]
 public interface IDefinitionRegistryGrain : IGrainWithStringKey
 {
-    public const string Key = "definitions";
+    const string Key = "definitions";
 
     [Alias("GetIndex")] Task<DefinitionIndex> GetIndex();
     [Alias("AppChanged")] Task AppChanged(string clientId, bool exists);

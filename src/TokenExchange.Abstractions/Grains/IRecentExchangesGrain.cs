@@ -7,10 +7,10 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.IRecentExchangesGrain")]
 public interface IRecentExchangesGrain : IGrainWithStringKey
 {
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     /// <summary>How far back the grain keeps and summarises.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
     [Alias("Add")] Task Add(string silo, RecentExchangeSlice[] slices);
     [Alias("Summarize")] Task<RecentExchangeSummary> Summarize();

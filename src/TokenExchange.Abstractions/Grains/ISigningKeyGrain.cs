@@ -11,10 +11,10 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.ISigningKeyGrain")]
 public interface ISigningKeyGrain : IGrainWithStringKey
 {
-    public const string Key = "signing-keys";
+    const string Key = "signing-keys";
 
     /// <summary>The built-in dev issuer's key (a separate grain: never a key the cluster signs with).</summary>
-    public const string DevIssuerKey = "dev-issuer";
+    const string DevIssuerKey = "dev-issuer";
 
     /// <summary>The keys, creating the first one (active at once) when there is none.</summary>
     [Alias("GetKeys")] Task<SigningKeySet> GetKeys();

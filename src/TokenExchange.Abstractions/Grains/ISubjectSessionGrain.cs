@@ -1,6 +1,5 @@
 using Orleans.Concurrency;
 using TokenExchange.Definitions;
-using TokenExchange.Exchange;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Abstractions;

@@ -1,5 +1,3 @@
-using TokenExchange.Sessions;
-
 namespace TokenExchange.Abstractions;
 
 /// <summary>

@@ -9,19 +9,19 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.IUserCatalogGrain")]
 public interface IUserCatalogGrain : IGrainWithStringKey
 {
-    public const int Buckets = 1024;
+    const int Buckets = 1024;
 
     [Alias("Add")] Task Add(string userId);
 
     /// <summary>Up to <paramref name="limit"/> ids after <paramref name="after"/> (ordinal order).</summary>
     [Alias("List")] Task<string[]> List(string? after, int limit);
 
-    public static string KeyFor(string userId)
+    static string KeyFor(string userId)
     {
         var hash = 2166136261u; // FNV-1a: stable across processes, unlike string.GetHashCode
         foreach (var c in userId) hash = (hash ^ c) * 16777619u;
         return $"users/{hash % Buckets:D4}";
     }
 
-    public static IEnumerable<string> AllKeys() => Enumerable.Range(0, Buckets).Select(i => $"users/{i:D4}");
+    static IEnumerable<string> AllKeys() => Enumerable.Range(0, Buckets).Select(i => $"users/{i:D4}");
 }

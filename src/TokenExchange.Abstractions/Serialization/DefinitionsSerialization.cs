@@ -1,14 +1,10 @@
-using Orleans.Serialization;
 using Orleans.Serialization.Buffers;
-using Orleans.Serialization.Codecs;
 using Orleans.Serialization.Cloning;
+using Orleans.Serialization.Codecs;
 using Orleans.Serialization.Serializers;
 using Orleans.Serialization.WireProtocol;
 using TokenExchange.Definitions;
-using TokenExchange.Exchange;
 using TokenExchange.Handlers;
-using TokenExchange.Sessions;
-using TokenExchange.Tokens;
 
 namespace TokenExchange.Abstractions.Serialization;
 

@@ -1,13 +1,8 @@
-using Orleans.Serialization;
-using Orleans.Serialization.Buffers;
-using Orleans.Serialization.Codecs;
 using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Serializers;
-using Orleans.Serialization.WireProtocol;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
-using TokenExchange.Tokens;
 
 namespace TokenExchange.Abstractions.Serialization;
 

@@ -1,10 +1,9 @@
 using System.Diagnostics;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange.Rules;
 using TokenExchange.Sessions;
-using TokenExchange.Core.Handlers;
-using TokenExchange.Handlers;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Exchange;

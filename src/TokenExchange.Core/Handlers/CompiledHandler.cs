@@ -2,10 +2,8 @@ using System.Diagnostics;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Core.Handlers;
 using TokenExchange.Handlers;
 using TokenExchange.Sessions;
-using TokenExchange.Tokens;
 
 namespace TokenExchange.Core.Handlers;
 

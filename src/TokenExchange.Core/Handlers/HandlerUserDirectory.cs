@@ -1,4 +1,3 @@
-using TokenExchange.Definitions;
 using TokenExchange.Handlers;
 using TokenExchange.Users;
 

@@ -1,8 +1,8 @@
-using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Handlers;
 using TokenExchange.Sessions;
+using static TokenExchange.Core.Handlers.RuleBasedUserMapping;
 
 namespace TokenExchange.Core.Handlers;
 

@@ -1,6 +1,3 @@
-using TokenExchange.Definitions;
-using TokenExchange.Exchange;
-
 namespace TokenExchange.Sessions;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using TokenExchange.Definitions;
-using TokenExchange.Exchange;
-
 namespace TokenExchange.Sessions;
 
 /// <summary>What the handler asks of a subject session: the user for this validated subject.</summary>

@@ -1,6 +1,3 @@
-using TokenExchange.Definitions;
-using TokenExchange.Exchange;
-
 namespace TokenExchange.Sessions;
 
 /// <summary>A subject as the handler's validation found it: built from a JwtValidationResult (built-in handlers) or a plugin's TokenValidationResult, or from the introspection answer.</summary>

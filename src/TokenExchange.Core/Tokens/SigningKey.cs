@@ -82,8 +82,14 @@ public sealed class SigningKey
             var rsa = RSA.Create();
             rsa.ImportParameters(new RSAParameters
             {
-                Modulus = Bytes(jwk.N), Exponent = Bytes(jwk.E), D = Bytes(jwk.D), P = Bytes(jwk.P), Q = Bytes(jwk.Q),
-                DP = Bytes(jwk.DP), DQ = Bytes(jwk.DQ), InverseQ = Bytes(jwk.QI),
+                Modulus = Bytes(jwk.N),
+                Exponent = Bytes(jwk.E),
+                D = Bytes(jwk.D),
+                P = Bytes(jwk.P),
+                Q = Bytes(jwk.Q),
+                DP = Bytes(jwk.DP),
+                DQ = Bytes(jwk.DQ),
+                InverseQ = Bytes(jwk.QI),
             });
             return new SigningKey(rsa);
         }

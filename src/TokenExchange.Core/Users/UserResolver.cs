@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
-using TokenExchange.Sessions;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Users;
 

@@ -1,9 +1,9 @@
 using Grpc.Core;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
+using TokenExchange.Protos.V1;
 using TokenExchange.Silo.Admin;
 using TokenExchange.Silo.Events;
-using TokenExchange.Protos.V1;
 using TokenExchange.Storage;
 using Change = TokenExchange.Protos.V1.Change;
 using Definition = TokenExchange.Protos.V1.Definition;

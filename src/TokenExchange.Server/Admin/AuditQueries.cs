@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
-using TokenExchange.Silo.Events;
 using TokenExchange.Protos.V1;
+using TokenExchange.Silo.Events;
 using TokenExchange.Storage;
 
 namespace TokenExchange.Server.Admin;

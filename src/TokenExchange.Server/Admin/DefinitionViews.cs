@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Protos.V1;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Admin;
 

@@ -1,5 +1,5 @@
-using TokenExchange.Diagnostics;
 using System.Threading.Channels;
+using TokenExchange.Diagnostics;
 using TokenExchange.Silo.Events;
 using TokenExchange.Storage;
 

@@ -1,8 +1,8 @@
 using Grpc.Core;
-using ClientCertificate = TokenExchange.Exchange.ClientCertificate;
-using TokenExchange.Silo;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Tls;
+using TokenExchange.Silo;
+using ClientCertificate = TokenExchange.Exchange.ClientCertificate;
 using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 
 namespace TokenExchange.Server.Grpc;

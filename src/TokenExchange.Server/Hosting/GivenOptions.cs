@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>The options given (command line, environment, the configuration file's <c>server:</c> section), each read by its declaration.</summary>

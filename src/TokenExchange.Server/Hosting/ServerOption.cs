@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace TokenExchange.Server.Hosting;
 
 /// <summary>

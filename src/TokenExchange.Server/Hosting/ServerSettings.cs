@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using TokenExchange.Abstractions;
 
 namespace TokenExchange.Server.Hosting;

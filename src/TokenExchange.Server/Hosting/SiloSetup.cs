@@ -1,7 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
-using Orleans.Storage;
 using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using TokenExchange.Grains;
 using TokenExchange.Server.Embedded;
 using TokenExchange.Server.Tls;

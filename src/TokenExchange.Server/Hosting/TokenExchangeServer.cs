@@ -1,17 +1,17 @@
 using TokenExchange.Configuration;
-using TokenExchange.Silo;
-using TokenExchange.Silo.Limits;
 using TokenExchange.Server.Admin;
 using TokenExchange.Server.Audit;
 using TokenExchange.Server.Embedded;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting.Listeners;
-using TokenExchange.Server.Setup;
-using TokenExchange.Server.Observability;
-using TokenExchange.Storage;
 using TokenExchange.Server.Http;
+using TokenExchange.Server.Observability;
+using TokenExchange.Server.Setup;
 using TokenExchange.Server.Tls;
+using TokenExchange.Silo;
+using TokenExchange.Silo.Limits;
+using TokenExchange.Storage;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Server.Hosting;

@@ -48,7 +48,9 @@ public static class StrictForm
         {
             using var reader = new FormReader(new MemoryStream(body, writable: false))
             {
-                KeyLengthLimit = MaxNameLength, ValueCountLimit = MaxFields, ValueLengthLimit = (int)MaxBodyBytes,
+                KeyLengthLimit = MaxNameLength,
+                ValueCountLimit = MaxFields,
+                ValueLengthLimit = (int)MaxBodyBytes,
             };
             return new(new FormCollection(await reader.ReadFormAsync(http.RequestAborted)), null);
         }

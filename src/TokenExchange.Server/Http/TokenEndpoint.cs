@@ -1,6 +1,5 @@
-using TokenExchange.Exchange;
-using TokenExchange.Silo;
 using TokenExchange.Server.Tls;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Http;
 

@@ -1,6 +1,6 @@
 using TokenExchange.Exchange;
-using TokenExchange.Silo;
 using TokenExchange.Server.Tls;
+using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Http;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using TokenExchange.Exchange;
-using TokenExchange.Silo;
 
 namespace TokenExchange.Server.Http;
 

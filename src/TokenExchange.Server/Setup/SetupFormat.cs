@@ -1,5 +1,4 @@
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Server.Setup;
 

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using TokenExchange.Exchange;
 
 namespace TokenExchange.Silo.Handlers;

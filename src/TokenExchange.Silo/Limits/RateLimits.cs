@@ -1,7 +1,7 @@
-using TokenExchange.Diagnostics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using TokenExchange.Definitions;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
 

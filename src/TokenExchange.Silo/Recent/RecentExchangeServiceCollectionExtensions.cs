@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using TokenExchange.Silo;
 using TokenExchange.Silo.Events;
 
 namespace TokenExchange.Silo.Recent;

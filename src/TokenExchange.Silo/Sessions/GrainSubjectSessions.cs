@@ -1,7 +1,6 @@
 using TokenExchange.Abstractions;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Sessions;
-using TokenExchange.Silo;
 using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo.Sessions;

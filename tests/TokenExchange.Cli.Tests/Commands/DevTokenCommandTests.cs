@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace TokenExchange.Cli.Tests.Commands;

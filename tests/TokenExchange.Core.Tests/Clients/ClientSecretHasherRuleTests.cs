@@ -1,4 +1,3 @@
-using TokenExchange.Core.Handlers;
 using TokenExchange.Clients;
 
 namespace TokenExchange.Core.Tests.Clients;

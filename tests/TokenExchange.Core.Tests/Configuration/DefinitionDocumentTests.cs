@@ -1,6 +1,5 @@
 using System.Text.Json;
 using TokenExchange.Configuration;
-using TokenExchange.Definitions;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
 

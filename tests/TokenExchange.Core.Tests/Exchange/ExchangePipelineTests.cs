@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
+using TokenExchange.Core.Handlers;
 using TokenExchange.Core.Tests.Exchange.Rules;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Sessions;
-using TokenExchange.Core.Handlers;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using static TokenExchange.Core.Tests.Exchange.Rules.RuleFixtures;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Diagnostics;
 using TokenExchange.Testing;

@@ -9,7 +9,6 @@ using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
-using TokenExchange.Handlers;
 
 namespace TokenExchange.Core.Tests.Handlers;
 

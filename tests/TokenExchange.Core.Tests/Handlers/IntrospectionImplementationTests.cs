@@ -82,8 +82,17 @@ public sealed class IntrospectionImplementationTests : IDisposable
         var exp = Exp(TimeSpan.FromMinutes(10));
         idp.Answer = _ => IntrospectionHttpHandler.Json(new
         {
-            active = true, sub = "alice-ext-1", iss = "https://idp.example", exp, scope = "openid profile", username = "alice",
-            preferred_username = "alice.p", email = "alice@example.com", email_verified = true, name = "Alice", aud = new[] { "a", "b" },
+            active = true,
+            sub = "alice-ext-1",
+            iss = "https://idp.example",
+            exp,
+            scope = "openid profile",
+            username = "alice",
+            preferred_username = "alice.p",
+            email = "alice@example.com",
+            email_verified = true,
+            name = "Alice",
+            aud = new[] { "a", "b" },
         });
 
         var (subject, error) = await Validate(Implementation());

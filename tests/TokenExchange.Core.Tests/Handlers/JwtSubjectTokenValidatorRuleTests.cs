@@ -8,7 +8,6 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
-using TokenExchange.Handlers;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Core.Tests.Handlers;

@@ -1,8 +1,8 @@
 using TokenExchange.Core.Handlers;
 using TokenExchange.Core.Tests.Users;
 using TokenExchange.Definitions;
-using TokenExchange.Sessions;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Core.Tests.Handlers;
 

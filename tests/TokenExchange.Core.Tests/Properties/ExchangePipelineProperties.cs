@@ -123,8 +123,17 @@ public sealed class ExchangePipelineProperties
         var optional = Gen.OneOf(text.Select(t => (string?)t), Gen.Const((string?)null));
         var request = Gen.Select(optional, optional, optional, optional, optional, optional, optional, text.Array[0, 4]).Select((clientId, secret, token, type, handler, requested, actor, many) => new ExchangeRequest
         {
-            ClientId = clientId, ClientSecret = secret, SubjectToken = token, SubjectTokenType = type, TokenHandler = handler,
-            RequestedTokenType = requested, ActorToken = actor, ActorTokenType = actor is null ? null : type, Scopes = many, Audiences = many.Take(2).ToArray(), Resources = many.Skip(2).ToArray(),
+            ClientId = clientId,
+            ClientSecret = secret,
+            SubjectToken = token,
+            SubjectTokenType = type,
+            TokenHandler = handler,
+            RequestedTokenType = requested,
+            ActorToken = actor,
+            ActorTokenType = actor is null ? null : type,
+            Scopes = many,
+            Audiences = many.Take(2).ToArray(),
+            Resources = many.Skip(2).ToArray(),
         });
         request.Sample(r =>
         {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Tokens;

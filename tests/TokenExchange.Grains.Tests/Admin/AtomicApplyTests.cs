@@ -1,10 +1,10 @@
-using TokenExchange.Handlers;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 using TokenExchange.Silo.Admin;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Admin;
 

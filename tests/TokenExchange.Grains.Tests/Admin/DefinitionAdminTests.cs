@@ -1,11 +1,11 @@
-using TokenExchange.Handlers;
 using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Users;
-using TokenExchange.Silo.Admin;
+using TokenExchange.Handlers;
 using TokenExchange.Silo;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Testing;
 using Xunit.Sdk;
 using static TokenExchange.Grains.Tests.TestDefinitions;

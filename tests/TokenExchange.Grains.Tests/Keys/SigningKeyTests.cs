@@ -1,8 +1,8 @@
 using Microsoft.IdentityModel.JsonWebTokens;
-using TokenExchange.Testing;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Grains.Keys;
+using TokenExchange.Testing;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Keys;
 

@@ -1,9 +1,9 @@
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 

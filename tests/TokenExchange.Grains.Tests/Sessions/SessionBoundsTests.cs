@@ -1,12 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Metadata;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
-using TokenExchange.Exchange;
 using TokenExchange.Grains.Sessions;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 

@@ -1,8 +1,8 @@
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Users;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 

@@ -1,7 +1,7 @@
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Silo;
 

@@ -1,8 +1,8 @@
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Silo;
+using TokenExchange.Silo.Admin;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Silo;
 

@@ -3,8 +3,8 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenExchange.Exchange;
-using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo;
+using TokenExchange.Silo.Handlers;
 
 namespace TokenExchange.Grains.Tests.Silo;
 

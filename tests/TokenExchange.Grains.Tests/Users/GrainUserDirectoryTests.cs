@@ -1,7 +1,7 @@
-using TokenExchange.Handlers;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Users;
 

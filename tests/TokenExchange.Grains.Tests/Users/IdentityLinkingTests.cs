@@ -1,14 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
-using TokenExchange.Handlers;
-using static TokenExchange.Grains.Tests.TestDefinitions;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Sessions;
 using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
 using TokenExchange.Sessions;
 using TokenExchange.Testing;
+using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Users;
 

@@ -41,8 +41,12 @@ public static class AttackTokens
         var at = (now ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         var claims = new Dictionary<string, object?>
         {
-            ["iss"] = idp.Issuer, ["sub"] = "alice-ext-1", ["aud"] = TestIdp.DefaultAudience,
-            ["iat"] = at, ["exp"] = at + 600, ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iss"] = idp.Issuer,
+            ["sub"] = "alice-ext-1",
+            ["aud"] = TestIdp.DefaultAudience,
+            ["iat"] = at,
+            ["exp"] = at + 600,
+            ["jti"] = Guid.NewGuid().ToString("N"),
         };
         return Apply(claims, changes);
     }

@@ -79,7 +79,9 @@ public sealed class JoseHeaderAttackTests(AdversarialFixture fixture) : IDisposa
         object pointer = parameter == "jwk"
             ? new Dictionary<string, string>
             {
-                ["kty"] = "EC", ["crv"] = "P-256", ["kid"] = attackerKey.KeyId,
+                ["kty"] = "EC",
+                ["crv"] = "P-256",
+                ["kid"] = attackerKey.KeyId,
                 ["x"] = Base64UrlEncoder.Encode(attackerKey.ECDsa.ExportParameters(false).Q.X!),
                 ["y"] = Base64UrlEncoder.Encode(attackerKey.ECDsa.ExportParameters(false).Q.Y!),
             }

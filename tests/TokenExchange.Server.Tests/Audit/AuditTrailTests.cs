@@ -1,9 +1,9 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Storage;
@@ -91,13 +91,17 @@ public sealed class AuditTrailTests
         var client = new Dictionary<string, string> { ["client_id"] = "orders-service", ["client_secret"] = Secret };
         var exchange = new Dictionary<string, string>(client)
         {
-            ["grant_type"] = Clients.TokenExchangeGrant, ["subject_token"] = subjectToken, ["subject_token_type"] = Clients.JwtType, ["scope"] = "api offline_access",
+            ["grant_type"] = Clients.TokenExchangeGrant,
+            ["subject_token"] = subjectToken,
+            ["subject_token_type"] = Clients.JwtType,
+            ["scope"] = "api offline_access",
         };
         var issued = await Post("/oauth2/token", exchange, HttpStatusCode.OK);
         await Post("/oauth2/token", new Dictionary<string, string>(exchange) { ["subject_token"] = "not-a-jwt" }, HttpStatusCode.BadRequest);
         var refreshed = await Post("/oauth2/token", new Dictionary<string, string>(client)
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
         }, HttpStatusCode.OK);
         var accessToken = refreshed.GetProperty("access_token").GetString()!;
         var refreshToken = refreshed.GetProperty("refresh_token").GetString()!;

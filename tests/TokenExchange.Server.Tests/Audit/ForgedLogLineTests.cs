@@ -7,7 +7,6 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Protos.V1;
-using TokenExchange.Server.Hosting;
 using TokenExchange.Storage;
 using TokenExchange.Testing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using TokenExchange.Silo.Events;
 using TokenExchange.Server.Audit;
+using TokenExchange.Silo.Events;
 using TokenExchange.Storage;
 using TokenExchange.Testing;
 

@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Npgsql;
-using TokenExchange.Protos.V1;
 using TokenExchange.Server.Tests.Hosting;
 using TokenExchange.Testing;
 

@@ -154,7 +154,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM without waiting: the silo drains and leaves while the caller watches (<see cref="WaitForExitAsync"/>).</summary>
+    /// <summary>SIGTERM without waiting: the silo drains and leaves while the caller watches (<see cref="WaitForExitAsync(TimeSpan)"/>).</summary>
     public void Terminate()
     {
         if (process is not { HasExited: false } running) return;

@@ -97,7 +97,10 @@ public sealed class EmbeddedWorld : IAsyncDisposable
         using var http = new HttpClient();
         return await http.RequestRefreshTokenAsync(new RefreshTokenRequest
         {
-            Address = new Uri(server.Http, "/oauth2/token").ToString(), ClientId = "orders-service", ClientSecret = Secret, RefreshToken = refreshToken,
+            Address = new Uri(server.Http, "/oauth2/token").ToString(),
+            ClientId = "orders-service",
+            ClientSecret = Secret,
+            RefreshToken = refreshToken,
         });
     }
 
@@ -106,7 +109,10 @@ public sealed class EmbeddedWorld : IAsyncDisposable
         using var http = new HttpClient();
         return await http.IntrospectTokenAsync(new TokenIntrospectionRequest
         {
-            Address = new Uri(server.Http, "/oauth2/introspect").ToString(), ClientId = "resource-api", ClientSecret = ResourceSecret, Token = token,
+            Address = new Uri(server.Http, "/oauth2/introspect").ToString(),
+            ClientId = "resource-api",
+            ClientSecret = ResourceSecret,
+            Token = token,
         });
     }
 

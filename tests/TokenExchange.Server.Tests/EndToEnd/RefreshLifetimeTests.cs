@@ -30,8 +30,13 @@ public sealed class RefreshLifetimeTests(RefreshLifetimeTests.Server fixture) : 
         var actorExpires = new JsonWebToken(actorToken).ValidTo;
         var issued = await fixture.Grpc.ExchangeAsync(new Protos.V1.ExchangeRequest
         {
-            ClientId = "orders-service", ClientSecret = Secret, SubjectToken = subjectToken, SubjectTokenType = Clients.JwtType,
-            ActorToken = actorToken, ActorTokenType = Clients.JwtType, Scope = { "api", "offline_access" },
+            ClientId = "orders-service",
+            ClientSecret = Secret,
+            SubjectToken = subjectToken,
+            SubjectTokenType = Clients.JwtType,
+            ActorToken = actorToken,
+            ActorTokenType = Clients.JwtType,
+            Scope = { "api", "offline_access" },
         });
 
         var (accessToken, refreshToken, error) = await fixture.Refresh(transport, "orders-service", issued.RefreshToken);
@@ -57,7 +62,11 @@ public sealed class RefreshLifetimeTests(RefreshLifetimeTests.Server fixture) : 
         var subjectToken = await fixture.DevToken("family-" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMinutes(10));
         var issued = await fixture.Grpc.ExchangeAsync(new Protos.V1.ExchangeRequest
         {
-            ClientId = "short-family", ClientSecret = Secret, SubjectToken = subjectToken, SubjectTokenType = Clients.JwtType, Scope = { "api", "offline_access" },
+            ClientId = "short-family",
+            ClientSecret = Secret,
+            SubjectToken = subjectToken,
+            SubjectTokenType = Clients.JwtType,
+            Scope = { "api", "offline_access" },
         });
         var started = fixture.Clock.GetUtcNow();
 
@@ -82,7 +91,11 @@ public sealed class RefreshLifetimeTests(RefreshLifetimeTests.Server fixture) : 
         var subjectToken = await fixture.DevToken("plain-" + Guid.NewGuid().ToString("N")[..8], TimeSpan.FromMinutes(1));
         var issued = await fixture.Grpc.ExchangeAsync(new Protos.V1.ExchangeRequest
         {
-            ClientId = "orders-service", ClientSecret = Secret, SubjectToken = subjectToken, SubjectTokenType = Clients.JwtType, Scope = { "api", "offline_access" },
+            ClientId = "orders-service",
+            ClientSecret = Secret,
+            SubjectToken = subjectToken,
+            SubjectTokenType = Clients.JwtType,
+            Scope = { "api", "offline_access" },
         });
 
         fixture.Clock.Advance(TimeSpan.FromMinutes(2));

@@ -1,7 +1,7 @@
 using System.Net;
 using Grpc.Health.V1;
-using HealthClient = Grpc.Health.V1.Health.HealthClient;
 using Grpc.Net.Client;
+using HealthClient = Grpc.Health.V1.Health.HealthClient;
 
 namespace TokenExchange.Server.Tests.Health;
 

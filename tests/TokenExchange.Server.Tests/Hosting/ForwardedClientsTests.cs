@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
-using IPNetwork = System.Net.IPNetwork;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenExchange.Server.Hosting;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Grpc.Reflection.V1Alpha;
-using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Tests.Tls;
 using TokenExchange.Testing;
 using HealthClient = Grpc.Health.V1.Health.HealthClient;

@@ -1,6 +1,6 @@
-using TokenExchange.Testing;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Storage;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Hosting;
 

@@ -59,12 +59,18 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
         var byOther = await Introspect(tokens.RefreshToken!, "resource-api", "resource-secret-0123456789");
         var revoked = await http.RevokeTokenAsync(new TokenRevocationRequest
         {
-            Address = Url("/oauth2/revoke"), ClientId = "orders-service", ClientSecret = Secret, Token = tokens.RefreshToken!,
+            Address = Url("/oauth2/revoke"),
+            ClientId = "orders-service",
+            ClientSecret = Secret,
+            Token = tokens.RefreshToken!,
         });
         var afterRevocation = await Introspect(tokens.RefreshToken!, "orders-service", Secret);
         var refresh = await http.RequestRefreshTokenAsync(new RefreshTokenRequest
         {
-            Address = Url("/oauth2/token"), ClientId = "orders-service", ClientSecret = Secret, RefreshToken = tokens.RefreshToken!,
+            Address = Url("/oauth2/token"),
+            ClientId = "orders-service",
+            ClientSecret = Secret,
+            RefreshToken = tokens.RefreshToken!,
         });
 
         Assert.True(byOwner.IsActive);
@@ -166,8 +172,12 @@ public sealed class IntrospectionAndRevocationTests : IAsyncLifetime
         var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var response = await http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
         {
-            Address = Url("/oauth2/token"), ClientId = client, ClientSecret = Secret,
-            SubjectToken = subjectToken, SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt", Scope = "api offline_access",
+            Address = Url("/oauth2/token"),
+            ClientId = client,
+            ClientSecret = Secret,
+            SubjectToken = subjectToken,
+            SubjectTokenType = "urn:ietf:params:oauth:token-type:jwt",
+            Scope = "api offline_access",
         });
         Assert.False(response.IsError, response.Error);
         return response;

@@ -153,7 +153,11 @@ public sealed class IntrospectionPolicyTests(IntrospectionPolicyTests.Server fix
             var subjectToken = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
             return await new Protos.V1.TokenExchange.TokenExchangeClient(channel).ExchangeAsync(new ExchangeRequest
             {
-                ClientId = client, ClientSecret = Secret, SubjectToken = subjectToken, SubjectTokenType = Clients.JwtType, Scope = { scopes ?? ["api"] },
+                ClientId = client,
+                ClientSecret = Secret,
+                SubjectToken = subjectToken,
+                SubjectTokenType = Clients.JwtType,
+                Scope = { scopes ?? ["api"] },
             });
         }
 

@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenExchange.Server.Hosting;
 using TokenExchange.Silo;
 using TokenExchange.Silo.Limits;
-using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Limits;
@@ -33,7 +33,9 @@ public sealed class PerAddressAndPerSiloLimitTests
         using var refused = await first.Exchange("orders-service", OrdersSecret, idp.Token());
         using var introspection = await first.Http.PostAsync("/oauth2/introspect", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["client_id"] = "orders-service", ["client_secret"] = OrdersSecret, ["token"] = "anything",
+            ["client_id"] = "orders-service",
+            ["client_secret"] = OrdersSecret,
+            ["token"] = "anything",
         }));
         var overGrpc = await first.GrpcExchange("orders-service", OrdersSecret, idp.Token());
 

@@ -3,9 +3,9 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using TokenExchange.Silo.Limits;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Silo.Limits;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Limits;

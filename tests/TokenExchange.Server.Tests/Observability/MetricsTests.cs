@@ -1,5 +1,4 @@
 using System.Net;
-using Grpc.Core;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
@@ -19,63 +18,63 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
     private const string Subject = "alice-ext-1";
     private const string UserId = "u-alice";
 
-    private PrometheusText scrape => fixture.Text;
-    private string strangerClientId => fixture.StrangerClientId;
+    private PrometheusText Metrics => fixture.Text;
+    private string StrangerClientId => fixture.StrangerClientId;
 
     [Fact]
     public void Counts_operations_by_app_handler_operation_outcome_and_error()
     {
         const string name = "tokenexchange_operations_total";
-        Assert.Equal(5, scrape.Sum(name, ("app", App), ("handler", Handler), ("operation", "exchange"), ("outcome", "success")));
-        Assert.Equal(2, scrape.Sum(name, ("app", "unknown"), ("handler", "none"), ("operation", "exchange"), ("error", "invalid_client")));
-        Assert.Equal(1, scrape.Sum(name, ("app", App), ("handler", "none"), ("operation", "exchange"), ("error", "invalid_scope")));
-        Assert.Equal(1, scrape.Sum(name, ("app", App), ("handler", Handler), ("operation", "exchange"), ("error", "invalid_request")));
-        Assert.Equal(1, scrape.Sum(name, ("app", App), ("operation", "introspect"), ("outcome", "success")));
-        Assert.Equal(9, scrape.Sum(name, ("operation", "exchange")));
-        Assert.DoesNotContain(scrape.Find(name, ("outcome", "success")), s => s.Labels.ContainsKey("error"));
+        Assert.Equal(5, Metrics.Sum(name, ("app", App), ("handler", Handler), ("operation", "exchange"), ("outcome", "success")));
+        Assert.Equal(2, Metrics.Sum(name, ("app", "unknown"), ("handler", "none"), ("operation", "exchange"), ("error", "invalid_client")));
+        Assert.Equal(1, Metrics.Sum(name, ("app", App), ("handler", "none"), ("operation", "exchange"), ("error", "invalid_scope")));
+        Assert.Equal(1, Metrics.Sum(name, ("app", App), ("handler", Handler), ("operation", "exchange"), ("error", "invalid_request")));
+        Assert.Equal(1, Metrics.Sum(name, ("app", App), ("operation", "introspect"), ("outcome", "success")));
+        Assert.Equal(9, Metrics.Sum(name, ("operation", "exchange")));
+        Assert.DoesNotContain(Metrics.Find(name, ("outcome", "success")), s => s.Labels.ContainsKey("error"));
     }
 
     [Fact]
     public void The_latency_histogram_counts_every_exchange_in_explicit_buckets()
     {
-        Assert.Equal(9, scrape.Sum("tokenexchange_operation_duration_seconds_count", ("operation", "exchange")));
-        Assert.Equal(5, scrape.Sum("tokenexchange_operation_duration_seconds_count", ("app", App), ("operation", "exchange"), ("outcome", "success")));
-        var buckets = scrape.Find("tokenexchange_operation_duration_seconds_bucket", ("app", App), ("operation", "exchange"), ("outcome", "success")).ToList();
+        Assert.Equal(9, Metrics.Sum("tokenexchange_operation_duration_seconds_count", ("operation", "exchange")));
+        Assert.Equal(5, Metrics.Sum("tokenexchange_operation_duration_seconds_count", ("app", App), ("operation", "exchange"), ("outcome", "success")));
+        var buckets = Metrics.Find("tokenexchange_operation_duration_seconds_bucket", ("app", App), ("operation", "exchange"), ("outcome", "success")).ToList();
         Assert.Contains(buckets, b => b.Labels["le"] == "0.0001");
         Assert.Contains(buckets, b => b.Labels["le"] == "10");
         Assert.Equal(5, buckets.Single(b => b.Labels["le"] == "+Inf").Value);
-        Assert.True(scrape.Sum("tokenexchange_operation_duration_seconds_sum", ("app", App), ("operation", "exchange")) > 0);
+        Assert.True(Metrics.Sum("tokenexchange_operation_duration_seconds_sum", ("app", App), ("operation", "exchange")) > 0);
     }
 
     [Fact]
     public void Times_subject_token_validation_by_handler_and_outcome()
     {
-        Assert.Equal(5, scrape.Sum("tokenexchange_validation_duration_seconds_count", ("handler", Handler), ("outcome", "valid")));
-        Assert.Equal(1, scrape.Sum("tokenexchange_validation_duration_seconds_count", ("handler", Handler), ("outcome", "invalid")));
+        Assert.Equal(5, Metrics.Sum("tokenexchange_validation_duration_seconds_count", ("handler", Handler), ("outcome", "valid")));
+        Assert.Equal(1, Metrics.Sum("tokenexchange_validation_duration_seconds_count", ("handler", Handler), ("outcome", "invalid")));
     }
 
     [Fact]
     public void Counts_jwks_fetches_and_the_session_user_cache_and_active_sessions()
     {
-        Assert.Equal(1, scrape.Sum("tokenexchange_jwks_fetches_total", ("handler", Handler), ("outcome", "success")));
-        Assert.Equal(0, scrape.Sum("tokenexchange_jwks_fetches_total", ("outcome", "failure")));
+        Assert.Equal(1, Metrics.Sum("tokenexchange_jwks_fetches_total", ("handler", Handler), ("outcome", "success")));
+        Assert.Equal(0, Metrics.Sum("tokenexchange_jwks_fetches_total", ("outcome", "failure")));
         // One subject: its session maps the user once, then answers from its cache.
-        Assert.Equal(1, scrape.Sum("tokenexchange_session_user_cache_lookups_total", ("handler", Handler), ("result", "miss")));
-        Assert.Equal(4, scrape.Sum("tokenexchange_session_user_cache_lookups_total", ("handler", Handler), ("result", "hit")));
-        Assert.Equal(1, scrape.Sum("tokenexchange_sessions_active"));
+        Assert.Equal(1, Metrics.Sum("tokenexchange_session_user_cache_lookups_total", ("handler", Handler), ("result", "miss")));
+        Assert.Equal(4, Metrics.Sum("tokenexchange_session_user_cache_lookups_total", ("handler", Handler), ("result", "hit")));
+        Assert.Equal(1, Metrics.Sum("tokenexchange_sessions_active"));
     }
 
     [Fact]
     public void No_tag_carries_a_subject_a_user_id_or_an_unknown_client_id()
     {
-        var values = scrape.Samples.SelectMany(s => s.Labels.Values).ToHashSet();
+        var values = Metrics.Samples.SelectMany(s => s.Labels.Values).ToHashSet();
         Assert.DoesNotContain(Subject, values);
         Assert.DoesNotContain(UserId, values);
-        Assert.DoesNotContain(strangerClientId, values);
-        Assert.DoesNotContain(Subject, scrape.Text);
-        Assert.DoesNotContain(UserId, scrape.Text);
-        Assert.DoesNotContain(strangerClientId, scrape.Text);
-        var ours = scrape.Samples.Where(s => s.Name.StartsWith("tokenexchange_", StringComparison.Ordinal)).ToList();
+        Assert.DoesNotContain(StrangerClientId, values);
+        Assert.DoesNotContain(Subject, Metrics.Text);
+        Assert.DoesNotContain(UserId, Metrics.Text);
+        Assert.DoesNotContain(StrangerClientId, Metrics.Text);
+        var ours = Metrics.Samples.Where(s => s.Name.StartsWith("tokenexchange_", StringComparison.Ordinal)).ToList();
         Assert.All(ours.Where(s => s.Labels.ContainsKey("app")), s => Assert.Contains(s.Labels["app"], new[] { App, "unknown" }));
         Assert.All(ours.Where(s => s.Labels.ContainsKey("handler")), s => Assert.Contains(s.Labels["handler"], new[] { Handler, "none" }));
     }
@@ -83,8 +82,8 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
     [Fact]
     public void Exposes_asp_net_core_and_runtime_metrics_beside_the_clusters()
     {
-        Assert.NotEmpty(scrape.Find("http_server_request_duration_seconds_count"));
-        Assert.Contains(scrape.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
+        Assert.NotEmpty(Metrics.Find("http_server_request_duration_seconds_count"));
+        Assert.Contains(Metrics.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
     /// <summary>The exchanges, made once for all the tests of the class, and the one scrape after them.</summary>

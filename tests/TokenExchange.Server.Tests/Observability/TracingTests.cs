@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
-using TokenExchange.Diagnostics;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Observability;

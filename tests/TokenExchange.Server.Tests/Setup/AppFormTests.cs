@@ -2,7 +2,6 @@ using TokenExchange.Clients;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Server.Setup.Pages;
-using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Server.Tests.Setup;
 

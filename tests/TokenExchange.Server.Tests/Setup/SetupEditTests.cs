@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using static Microsoft.Playwright.Assertions;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Silo.Admin;
-using TokenExchange.Silo.Limits;
+using static Microsoft.Playwright.Assertions;
 
 namespace TokenExchange.Server.Tests.Setup;
 

@@ -2,9 +2,9 @@ using System.Net;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 using TokenExchange.Testing;
 using static Microsoft.Playwright.Assertions;
 

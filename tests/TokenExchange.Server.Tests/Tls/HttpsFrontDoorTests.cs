@@ -57,8 +57,12 @@ public sealed class HttpsFrontDoorTests : IDisposable
         Assert.Equal(server.HttpAddress.GetLeftPart(UriPartial.Authority), server.Issuer);
         using var response = await http.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = Clients.TokenExchangeGrant, ["client_id"] = "orders-service", ["client_secret"] = Secret,
-            ["subject_token"] = idp.Token("https-user"), ["subject_token_type"] = Clients.JwtType, ["scope"] = "api",
+            ["grant_type"] = Clients.TokenExchangeGrant,
+            ["client_id"] = "orders-service",
+            ["client_secret"] = Secret,
+            ["subject_token"] = idp.Token("https-user"),
+            ["subject_token_type"] = Clients.JwtType,
+            ["scope"] = "api",
         }));
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

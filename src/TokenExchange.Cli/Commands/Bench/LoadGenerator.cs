@@ -59,7 +59,8 @@ public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] req
             {
                 paced.SetException(e);
             }
-        }) { IsBackground = true, Name = "txctl bench pacer" };
+        })
+        { IsBackground = true, Name = "txctl bench pacer" };
         pacer.Start();
         await paced.Task;
         await outstanding.DrainAsync();

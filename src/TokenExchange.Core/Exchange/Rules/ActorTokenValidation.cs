@@ -1,6 +1,5 @@
-using TokenExchange.Sessions;
 using TokenExchange.Core.Handlers;
-using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Exchange.Rules;
 

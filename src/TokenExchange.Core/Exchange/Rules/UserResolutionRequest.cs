@@ -4,7 +4,7 @@ namespace TokenExchange.Exchange.Rules;
 
 /// <summary>
 /// Resolve the user: what the exchange asks of the subject session (the exchange's one grain call, made at the
-/// pipeline's edge through <see cref="Handlers.ISubjectSessions"/>): the user for this validated subject, created
+/// pipeline's edge through <see cref="TokenExchange.Core.Handlers.ISubjectSessions"/>): the user for this validated subject, created
 /// only where the app's enablement of the handler allows it, and a refresh token family started in the same call
 /// when one is to be issued.
 /// </summary>

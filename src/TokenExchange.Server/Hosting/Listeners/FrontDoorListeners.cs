@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenExchange.Server.Tls;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

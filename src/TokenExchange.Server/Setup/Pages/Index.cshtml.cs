@@ -1,6 +1,6 @@
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

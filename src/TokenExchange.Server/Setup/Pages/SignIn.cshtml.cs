@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using TokenExchange.Silo.Admin;
 using TokenExchange.Server.Admin;
+using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 

@@ -17,7 +17,12 @@ public static class GoldenSamples
 
     public static UserRecord User { get; } = new()
     {
-        Id = "u-1", Username = "ada", Email = "ada@example.com", FederationId = "fed-1", DisplayName = "Ada L", Enabled = false,
+        Id = "u-1",
+        Username = "ada",
+        Email = "ada@example.com",
+        FederationId = "fed-1",
+        DisplayName = "Ada L",
+        Enabled = false,
     };
 
     public static OAuthError Error { get; } = new("invalid_grant", "no", "the exact cause", TimeSpan.FromSeconds(3));
@@ -53,13 +58,23 @@ public static class GoldenSamples
         AcceptedTokenTypes = [TokenTypes.Jwt, TokenTypes.AccessToken],
         Trust = new JwtTrust
         {
-            Issuer = "https://idp.example", JwksUri = "https://idp.example/jwks", InlineJwks = "{\"keys\":[]}", Audiences = ["tx"],
-            Algorithms = ["PS256"], ClockSkew = TimeSpan.FromSeconds(7), DevIssuer = true, JwksRefreshCooldown = TimeSpan.FromSeconds(3),
-            MaxTokenLifetime = TimeSpan.FromHours(2), AuthorizedParties = ["azp-1"],
+            Issuer = "https://idp.example",
+            JwksUri = "https://idp.example/jwks",
+            InlineJwks = "{\"keys\":[]}",
+            Audiences = ["tx"],
+            Algorithms = ["PS256"],
+            ClockSkew = TimeSpan.FromSeconds(7),
+            DevIssuer = true,
+            JwksRefreshCooldown = TimeSpan.FromSeconds(3),
+            MaxTokenLifetime = TimeSpan.FromHours(2),
+            AuthorizedParties = ["azp-1"],
         },
         UserMapping = new UserMappingRule
         {
-            Claim = "email", Attribute = UserField.Email, LinkExisting = true, VerifiedClaims = ["email"],
+            Claim = "email",
+            Attribute = UserField.Email,
+            LinkExisting = true,
+            VerifiedClaims = ["email"],
             UserAttributes = new UserAttributeClaims { Username = "preferred_username", Email = "email", FederationId = "oid", DisplayName = "name" },
         },
         Enablements = [Enablement, new HandlerAppEnablement { ClientId = "billing" }],
@@ -67,8 +82,14 @@ public static class GoldenSamples
         Timeout = TimeSpan.FromSeconds(9),
         Introspection = new IntrospectionTrust
         {
-            Endpoint = "https://idp.example/introspect", ClientId = "tx", ClientSecret = "s3cret", UseUserinfo = true, Issuer = "https://idp.example",
-            NegativeCacheFor = TimeSpan.FromSeconds(2), MaxCacheFor = TimeSpan.FromMinutes(1), MaxCacheEntries = 10,
+            Endpoint = "https://idp.example/introspect",
+            ClientId = "tx",
+            ClientSecret = "s3cret",
+            UseUserinfo = true,
+            Issuer = "https://idp.example",
+            NegativeCacheFor = TimeSpan.FromSeconds(2),
+            MaxCacheFor = TimeSpan.FromMinutes(1),
+            MaxCacheEntries = 10,
         },
         AllowInsecureHttp = true,
     };
@@ -77,19 +98,37 @@ public static class GoldenSamples
 
     public static ValidatedSubject Subject { get; } = new()
     {
-        Subject = "sub-1", Issuer = "https://idp.example", Claims = new Dictionary<string, string> { ["email"] = "ada@example.com" },
-        Username = "ada", Email = "ada@example.com", DisplayName = "Ada L", FederationId = "fed-1", ExpiresAt = At, EmailVerified = true,
+        Subject = "sub-1",
+        Issuer = "https://idp.example",
+        Claims = new Dictionary<string, string> { ["email"] = "ada@example.com" },
+        Username = "ada",
+        Email = "ada@example.com",
+        DisplayName = "Ada L",
+        FederationId = "fed-1",
+        ExpiresAt = At,
+        EmailVerified = true,
     };
 
     public static RefreshGrant Grant { get; } = new()
     {
-        ClientId = "orders", HandlerName = "partner-idp", Scopes = ["api"], Audiences = ["https://orders.example"], Act = "{\"sub\":\"svc\"}", NotAfter = At.AddHours(1),
+        ClientId = "orders",
+        HandlerName = "partner-idp",
+        Scopes = ["api"],
+        Audiences = ["https://orders.example"],
+        Act = "{\"sub\":\"svc\"}",
+        NotAfter = At.AddHours(1),
     };
 
     public static SubjectUserRequest UserRequest { get; } = new()
     {
-        HandlerName = "partner-idp", ClientId = "orders", AllowUserCreation = true, Subject = Subject, Refresh = Grant,
-        RefreshLifetime = TimeSpan.FromHours(1), RefreshAbsoluteLifetime = TimeSpan.FromDays(2), RequestId = "req-1",
+        HandlerName = "partner-idp",
+        ClientId = "orders",
+        AllowUserCreation = true,
+        Subject = Subject,
+        Refresh = Grant,
+        RefreshLifetime = TimeSpan.FromHours(1),
+        RefreshAbsoluteLifetime = TimeSpan.FromDays(2),
+        RequestId = "req-1",
     };
 
     public static UserResolution Resolution { get; } = new(User, Error, Created: true) { RefreshToken = "rt-1", RefreshExpiresAt = At };
@@ -104,28 +143,58 @@ public static class GoldenSamples
 
     public static ExchangeRequest Exchange { get; } = new()
     {
-        ClientId = "orders", ClientSecret = "secret", SubjectToken = "a.b.c", SubjectTokenType = TokenTypes.Jwt, ActorToken = "d.e.f", ActorTokenType = TokenTypes.Jwt,
-        RequestedTokenType = TokenTypes.AccessToken, Scopes = ["api"], Audiences = ["aud"], Resources = ["https://r.example"], TokenHandler = "partner-idp",
-        ClientAddress = "10.0.0.1", ClientCertificate = Certificate,
+        ClientId = "orders",
+        ClientSecret = "secret",
+        SubjectToken = "a.b.c",
+        SubjectTokenType = TokenTypes.Jwt,
+        ActorToken = "d.e.f",
+        ActorTokenType = TokenTypes.Jwt,
+        RequestedTokenType = TokenTypes.AccessToken,
+        Scopes = ["api"],
+        Audiences = ["aud"],
+        Resources = ["https://r.example"],
+        TokenHandler = "partner-idp",
+        ClientAddress = "10.0.0.1",
+        ClientCertificate = Certificate,
     };
 
     public static RefreshRequest Refresh { get; } = new()
     {
-        ClientId = "orders", ClientSecret = "secret", RefreshToken = "rt-1", Scopes = ["api"], ClientAddress = "10.0.0.1", ClientCertificate = Certificate,
+        ClientId = "orders",
+        ClientSecret = "secret",
+        RefreshToken = "rt-1",
+        Scopes = ["api"],
+        ClientAddress = "10.0.0.1",
+        ClientCertificate = Certificate,
     };
 
     public static IssuedTokens Tokens { get; } = new()
     {
-        AccessToken = "at", IssuedTokenType = TokenTypes.AccessToken, TokenType = "Bearer", ExpiresIn = 300, Scope = "api", RefreshToken = "rt", IdToken = "id",
+        AccessToken = "at",
+        IssuedTokenType = TokenTypes.AccessToken,
+        TokenType = "Bearer",
+        ExpiresIn = 300,
+        Scope = "api",
+        RefreshToken = "rt",
+        IdToken = "id",
     };
 
     public static ExchangeOutcome Outcome { get; } = new() { Tokens = Tokens, Error = Error, UserId = "u-1" };
 
     public static AuthorizedExchange Authorized { get; } = new()
     {
-        App = App, Enablement = Enablement, HandlerName = "partner-idp", SubjectToken = "a.b.c", SubjectTokenType = TokenTypes.Jwt,
-        RequestedTokenType = TokenTypes.AccessToken, Scopes = ["api"], Audiences = ["aud"], ActorToken = "d.e.f", ActorTokenType = TokenTypes.Jwt,
-        IssueRefreshToken = true, CertificateThumbprint = "x5t",
+        App = App,
+        Enablement = Enablement,
+        HandlerName = "partner-idp",
+        SubjectToken = "a.b.c",
+        SubjectTokenType = TokenTypes.Jwt,
+        RequestedTokenType = TokenTypes.AccessToken,
+        Scopes = ["api"],
+        Audiences = ["aud"],
+        ActorToken = "d.e.f",
+        ActorTokenType = TokenTypes.Jwt,
+        IssueRefreshToken = true,
+        CertificateThumbprint = "x5t",
     };
 
     /// <summary>Name → (instance, the type it is serialized as). As <c>object</c>, the bytes carry the type's alias.</summary>

@@ -1,8 +1,8 @@
+using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
-using TokenExchange.Sessions;
-using TokenExchange.Core.Handlers;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 using static TokenExchange.Core.Tests.Exchange.Rules.RuleFixtures;
 
 namespace TokenExchange.Core.Tests.Exchange.Rules;

@@ -1,7 +1,7 @@
-using TokenExchange.Exchange;
-using TokenExchange.Sessions;
 using TokenExchange.Core.Handlers;
+using TokenExchange.Exchange;
 using TokenExchange.Handlers;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Core.Tests.Exchange.Rules;
 

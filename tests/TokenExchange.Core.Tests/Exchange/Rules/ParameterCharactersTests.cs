@@ -13,7 +13,13 @@ public sealed class ParameterCharactersTests
     {
         Assert.Null(ParameterCharacters.Check(Request() with
         {
-            ActorToken = "actor", ActorTokenType = "jwt", RequestedTokenType = "jwt", TokenHandler = "idp", Scopes = ["api"], Audiences = ["a"], Resources = ["r"],
+            ActorToken = "actor",
+            ActorTokenType = "jwt",
+            RequestedTokenType = "jwt",
+            TokenHandler = "idp",
+            Scopes = ["api"],
+            Audiences = ["a"],
+            Resources = ["r"],
         }));
     }
 

@@ -71,7 +71,7 @@ public sealed class GrpcStreamTarget : IExchangeTarget
             var answer = new TaskCompletionSource<ExchangeStreamResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
             waiting[id] = answer;
             // A broken stream fails at once; one that breaks later fails everything still waiting (ReadAsync).
-            if (broken is { } failure || !outgoing.Writer.TryWrite(new ExchangeStreamRequest { Id = id, Request = request }))
+            if (broken is { } || !outgoing.Writer.TryWrite(new ExchangeStreamRequest { Id = id, Request = request }))
             {
                 waiting.TryRemove(id, out _);
                 answer.TrySetException(broken ?? new RpcException(new Status(StatusCode.Unavailable, "the stream is closed")));
