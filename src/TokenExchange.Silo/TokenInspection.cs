@@ -15,7 +15,7 @@ namespace TokenExchange.Silo;
 /// JWT access tokens are checked against the cluster's keys (they cannot be revoked: they expire);
 /// opaque access tokens and refresh tokens are looked up by hash; only the app a token was issued to may
 /// revoke it, and only that app may introspect its refresh tokens. An access token introspects as active only
-/// for the app it was issued to and for the resource servers of its audiences (<see cref="IntrospectionPolicies"/>),
+/// for the app it was issued to and for the resource servers of its audiences (<see cref="IntrospectionAccess"/>),
 /// and only while its user is enabled and neither the user nor its subject was revoked since it was issued.
 /// Every grain call here is a read or an
 /// idempotent revocation, retried when its silo died or is leaving (<see cref="GrainCallRetry"/>); a cluster
@@ -59,7 +59,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             });
             if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return (inactive, null);
             var owner = jwt.TryGetPayloadValue<string>("client_id", out var issuedTo) ? issuedTo : null;
-            if (!IntrospectionPolicies.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
+            if (!IntrospectionAccess.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
             var sessionId = jwt.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
             if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), cancellationToken)) return (inactive, null);
             var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
@@ -70,7 +70,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
         if (await retry.CallAsync(grains.GetGrain<IOpaqueAccessTokenGrain>(OpaqueAccessTokens.HandleKey(token)).Get, cancellationToken) is { } opaque)
         {
             var claims = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object>>(opaque.ClaimsJson)!;
-            if (!IntrospectionPolicies.MayIntrospect(app!, opaque.ClientId, IntrospectionPolicies.Audiences(claims.GetValueOrDefault("aud"))))
+            if (!IntrospectionAccess.MayIntrospect(app!, opaque.ClientId, IntrospectionAccess.Audiences(claims.GetValueOrDefault("aud"))))
                 return (inactive, null);
             if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt, cancellationToken))
                 return (inactive, null);

@@ -26,4 +26,7 @@ public sealed class RefreshFamily
 
     /// <summary>The hash of the token that request spent to get the current one; null when the request started the family.</summary>
     [Id(8)] public string? IssuedFrom { get; set; }
+
+    /// <summary>The values <see cref="RefreshRedemption"/> decides on.</summary>
+    public RefreshFamilyView View() => new(Revoked, CurrentHash, CurrentExpiresAt, SpentHashes, StartedAt, IssuedFor, IssuedFrom, Grant);
 }

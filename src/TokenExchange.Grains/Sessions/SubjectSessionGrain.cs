@@ -61,38 +61,28 @@ public sealed class SubjectSessionGrain(
     public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId)
     {
         var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
-        if (family is null || family.Revoked) return Refused("the refresh token is revoked");
-        // The same redemption again (its silo died or left before the answer arrived): the token it got was
-        // never delivered, so it is replaced by another, and nothing is revoked.
-        var repeat = family.IssuedFor == requestId && family.IssuedFrom == tokenHash;
-        if (!repeat && family.SpentHashes.Contains(tokenHash))
+        var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, time.GetUtcNow());
+        if (decision.StartedAt is { } startedAt) family!.StartedAt = startedAt;
+        if (decision.Outcome == RefreshOutcome.ReuseDetected)
         {
-            // A spent token came back: someone holds a copy. End the family, the legitimate holder included.
-            family.Revoked = true;
+            // A spent token came back: end the family, the legitimate holder included.
+            family!.Revoked = true;
             await state.WriteStateAsync();
-            return Refused("the refresh token was already used; its family is revoked", "refresh token reuse detected");
         }
-        if (!repeat && family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
-        if (!repeat && family.CurrentExpiresAt <= time.GetUtcNow()) return Refused("the refresh token has expired");
-        // A family stored before families had a start counts its absolute lifetime from its first redemption now.
-        family.StartedAt ??= time.GetUtcNow();
-        if (LastInstant(family, policy) <= time.GetUtcNow())
-            return Refused("the refresh token has reached the end of its session; a new token exchange is needed", "refresh token family past its absolute lifetime or delegation expiry");
-        if (requestedScopes.Any(s => !family.Grant.Scopes.Contains(s)))
-            return new RefreshResult(null, null, null, Errors.InvalidScope("a requested scope was not granted with this refresh token"));
+        if (decision.Outcome != RefreshOutcome.Allowed) return new RefreshResult(null, null, null, decision.Error);
         if (state.State.UserId is not { } userId) return Refused("the refresh token is revoked", "the identity was unlinked from its user");
         var resolved = await UserResolver.FromKnownAsync(directory, userId);
         if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
 
         var token = OpaqueTokens.New();
-        if (!repeat)
+        if (!decision.Repeat)
         {
-            family.SpentHashes.Add(family.CurrentHash);
+            family!.SpentHashes.Add(family.CurrentHash);
             family.IssuedFrom = family.CurrentHash;
             family.IssuedFor = requestId;
         }
-        family.CurrentHash = OpaqueTokens.Hash(token);
-        family.CurrentExpiresAt = Earliest(time.GetUtcNow() + policy.Lifetime, LastInstant(family, policy));
+        family!.CurrentHash = OpaqueTokens.Hash(token);
+        family.CurrentExpiresAt = decision.ExpiresAt;
         await state.WriteStateAsync();
         await RegisterHandle(token, family);
         return new RefreshResult(token, resolved.User, family.Grant, null, family.CurrentExpiresAt);
@@ -116,14 +106,8 @@ public sealed class SubjectSessionGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy)
-    {
-        if (state.State.Families.FirstOrDefault(f => f.Id == familyId) is not { Revoked: false } family || family.CurrentHash != tokenHash)
-            return Task.FromResult<DateTimeOffset?>(null);
-        // The policy may have shortened the absolute lifetime since the token was issued.
-        var expires = family.StartedAt is null ? family.CurrentExpiresAt : Earliest(family.CurrentExpiresAt, LastInstant(family, policy));
-        return Task.FromResult(expires > time.GetUtcNow() ? expires : (DateTimeOffset?)null);
-    }
+    public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy) =>
+        Task.FromResult(RefreshRedemption.ActiveUntil(state.State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, time.GetUtcNow()));
 
     private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime, string? requestId)
     {
@@ -136,7 +120,7 @@ public sealed class SubjectSessionGrain(
             // in place of the undelivered one, rather than a second family.
             started.CurrentHash = OpaqueTokens.Hash(token);
             started.StartedAt ??= now;
-            started.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(started, policy));
+            started.CurrentExpiresAt = RefreshRedemption.NewTokenExpiry(started.StartedAt.Value, started.Grant, policy, now);
             await state.WriteStateAsync();
             await RegisterHandle(token, started);
             return (token, started.CurrentExpiresAt);
@@ -149,7 +133,7 @@ public sealed class SubjectSessionGrain(
             StartedAt = now,
             IssuedFor = requestId,
         };
-        family.CurrentExpiresAt = Earliest(now + lifetime, LastInstant(family, policy));
+        family.CurrentExpiresAt = RefreshRedemption.NewTokenExpiry(now, grant, policy, now);
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
         state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
         if (state.State.Families.Count >= MaxFamilies) state.State.Families.RemoveRange(0, state.State.Families.Count - MaxFamilies + 1);
@@ -163,18 +147,6 @@ public sealed class SubjectSessionGrain(
     private Task RegisterHandle(string token, RefreshFamily family) =>
         GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
             .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
-
-    /// <summary>
-    /// The family's end, whatever rotates: its absolute lifetime from the exchange that started it (by the
-    /// app's policy now, so shortening it reaches existing families), and a delegated grant's NotAfter.
-    /// </summary>
-    private static DateTimeOffset LastInstant(RefreshFamily family, RefreshTokenPolicy policy)
-    {
-        var absolute = family.StartedAt!.Value + policy.EffectiveAbsoluteLifetime;
-        return family.Grant.NotAfter is { } notAfter ? Earliest(absolute, notAfter) : absolute;
-    }
-
-    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 

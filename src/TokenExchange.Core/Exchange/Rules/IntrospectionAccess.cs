@@ -1,14 +1,14 @@
 using System.Text.Json;
 using TokenExchange.Definitions;
 
-namespace TokenExchange.Silo;
+namespace TokenExchange.Exchange.Rules;
 
 /// <summary>
 /// Who may see an access token's claims (RFC 7662 section 4: the server decides, and answers anyone else
 /// as if the token were not active): the app it was issued to, and the apps registered as resource servers
 /// of one of its audiences (<c>introspection: { audiences: [...] }</c>).
 /// </summary>
-public static class IntrospectionPolicies
+public static class IntrospectionAccess
 {
     public static bool MayIntrospect(AppDefinition caller, string? issuedTo, IEnumerable<string> audiences) =>
         (issuedTo is not null && string.Equals(issuedTo, caller.ClientId, StringComparison.Ordinal))
