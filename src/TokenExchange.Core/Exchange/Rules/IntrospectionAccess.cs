@@ -12,7 +12,7 @@ public static class IntrospectionAccess
 {
     public static bool MayIntrospect(AppDefinition caller, string? issuedTo, IEnumerable<string> audiences) =>
         (issuedTo is not null && string.Equals(issuedTo, caller.ClientId, StringComparison.Ordinal))
-        || (caller.Introspection.Audiences.Length > 0 && audiences.Any(a => caller.Introspection.Audiences.Contains(a, StringComparer.Ordinal)));
+        || audiences.Any(a => caller.Introspection.Audiences.Contains(a, StringComparer.Ordinal));
 
     /// <summary>The <c>aud</c> of claims read back from JSON: one string or an array of strings.</summary>
     public static IEnumerable<string> Audiences(object? aud) => aud switch
