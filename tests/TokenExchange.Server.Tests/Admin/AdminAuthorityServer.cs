@@ -106,11 +106,7 @@ public sealed class AdminAuthorityServer : IAsyncDisposable
         .App("ops-console", a => a.Secret(OpsSecret).Exchange().Scopes("api", "tokenexchange.admin").Audiences(Issuer))
         .App("partner-portal", a => a.Secret(PartnerSecret).Exchange().Scopes("api", "tokenexchange.admin").Audiences(Issuer))
         .JwtHandler("partner", h => h
-            .Accepts("jwt")
-            .Issuer(idp.Issuer)
-            .Jwks(jwks.JwksUri)
-            .Audiences("token-exchange")
-            .Algorithms("ES256")
+            .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
             .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
             .Enable("ops-console", isDefault: true, allowUserCreation: true)
             .Enable("partner-portal", isDefault: true, allowUserCreation: true))

@@ -111,11 +111,7 @@ public sealed class ForgedLogLineTests
     private static string Config(TestIdp idp, JwksServer jwks) => TestConfig.Create()
         .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api"))
         .JwtHandler("partner", h => h
-            .Accepts("jwt")
-            .Issuer(idp.Issuer)
-            .Jwks(jwks.JwksUri)
-            .Audiences("token-exchange")
-            .Algorithms("ES256")
+            .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
             .Enable("orders-service", isDefault: true, allowUserCreation: true))
         .ToYaml();
 }

@@ -58,11 +58,7 @@ public sealed class ClusterOfSilos : IAsyncDisposable
                 .Algorithms("ES256")
                 .Enable("orders-service", isDefault: true, allowUserCreation: true))
             .JwtHandler("secondary", h => h
-                .Accepts("jwt")
-                .Issuer(idp.Issuer)
-                .Jwks(jwks.JwksUri)
-                .Audiences("token-exchange")
-                .Algorithms("ES256")
+                .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
                 .Enable("orders-service", allowUserCreation: true))
             .User("u-alice", u => u.FederationId("alice-ext-1"))
             .Admin(key: AdminKey)

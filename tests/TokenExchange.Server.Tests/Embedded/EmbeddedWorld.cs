@@ -44,19 +44,11 @@ public sealed class EmbeddedWorld : IAsyncDisposable
             .App("opaque-service", a => a.Secret(Secret).Exchange().Scopes("api").AccessToken(format: "opaque"))
             .App("resource-api", a => a.Secret(ResourceSecret).Exchange(enabled: false).Introspects("opaque-service"))
             .JwtHandler("partner", h => h
-                .Accepts("jwt")
-                .Issuer(idp.Issuer)
-                .Jwks(jwks.JwksUri)
-                .Audiences("token-exchange")
-                .Algorithms("ES256")
+                .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
                 .Enable("orders-service", isDefault: true, allowUserCreation: true)
                 .Enable("opaque-service", isDefault: true, allowUserCreation: true))
             .JwtHandler("secondary", h => h
-                .Accepts("jwt")
-                .Issuer(idp.Issuer)
-                .Jwks(jwks.JwksUri)
-                .Audiences("token-exchange")
-                .Algorithms("ES256")
+                .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
                 .Enable("orders-service", allowUserCreation: true))
             .Admin(key: AdminKey)
             .ToYaml());

@@ -161,11 +161,7 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     private string Config(Func<AppBuilder, AppBuilder> ordersLimits) => AppsDocument(ordersLimits)
         .JwtHandler("partner", h => h
-            .Accepts("jwt")
-            .Issuer(idp.Issuer)
-            .Jwks(jwks.JwksUri)
-            .Audiences("token-exchange")
-            .Algorithms("ES256")
+            .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
             .Enable("orders-service", isDefault: true, allowUserCreation: true)
             .Enable("billing-service", isDefault: true, allowUserCreation: true))
         .Admin(key: AdminKey)

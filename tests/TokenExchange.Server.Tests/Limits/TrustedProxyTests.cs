@@ -91,11 +91,7 @@ public sealed class TrustedProxyTests
     private string Config(JwksServer jwks, Func<AppBuilder, AppBuilder> limits) => TestConfig.Create()
         .App("orders-service", a => limits(a.Secret(OrdersSecret).Exchange()))
         .JwtHandler("partner", h => h
-            .Accepts("jwt")
-            .Issuer(idp.Issuer)
-            .Jwks(jwks.JwksUri)
-            .Audiences("token-exchange")
-            .Algorithms("ES256")
+            .TrustsTestIdp(idp.Issuer, jwks.JwksUri)
             .Enable("orders-service", isDefault: true, allowUserCreation: true))
         .ToYaml();
 

@@ -45,6 +45,10 @@ public sealed class HandlerBuilder
 
     public HandlerBuilder Algorithms(params string[] algorithms) => Set("algorithms", algorithms);
 
+    /// <summary>The trust most tests give a <see cref="TestIdp"/>: jwt subject tokens from its issuer, keys from its JWKS, audience token-exchange, ES256.</summary>
+    public HandlerBuilder TrustsTestIdp(string issuer, Uri jwksUri) =>
+        Accepts("jwt").Issuer(issuer).Jwks(jwksUri).Audiences("token-exchange").Algorithms("ES256");
+
     public HandlerBuilder ClockSkew(string clockSkew) => Set("clockSkew", clockSkew);
 
     public HandlerBuilder MaxTokenLifetime(string maxTokenLifetime) => Set("maxTokenLifetime", maxTokenLifetime);
