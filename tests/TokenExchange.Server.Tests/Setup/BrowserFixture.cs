@@ -61,7 +61,9 @@ public sealed class BrowserFixture : IAsyncLifetime, IServerAddresses
         await page.GotoAsync("/setup/signin");
         await page.FillAsync("#credential", credential);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => !url.Contains("/setup/signin", StringComparison.Ordinal));
+        // Commit, not "load" (see SetupPageTests): callers assert on the page they land on, which retries.
+        await page.WaitForURLAsync(url => !url.Contains("/setup/signin", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.Commit });
     }
 
     public Task ScreenshotAsync(IPage page, string name) =>

@@ -40,7 +40,10 @@ public sealed class SetupPageTests(BrowserFixture fixture) : IDisposable
         // The right key on the same form goes on to the page first asked for.
         await page.FillAsync("#credential", BrowserFixture.AdminKey);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync("**/setup/handlers/partner-idp");
+        // Wait for the navigation to commit, not for "load": under a loaded CI machine Playwright once missed the
+        // load event of a page that had already arrived; the page's own content is the assertion that retries.
+        await page.WaitForURLAsync("**/setup/handlers/partner-idp", new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Locator("h1")).ToContainTextAsync("Handler partner-idp");
         Assert.Contains(await page.Context.CookiesAsync(), c => c is { Name: "tx-setup", HttpOnly: true, SameSite: SameSiteAttribute.Strict });
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Http };
