@@ -154,11 +154,16 @@ public sealed class JwtSubjectTokenValidator
 
     /// <summary>
     /// Token type confusion: an ID token (it carries nonce, at_hash, c_hash or s_hash) is accepted only when
-    /// declared as an ID token, and a token typed at+jwt (RFC 9068) is an access token, never an ID token.
+    /// declared as an ID token, a token typed at+jwt (RFC 9068) is an access token, never an ID token, and a token
+    /// typed txntoken+jwt is a transaction token, never anything a handler accepts.
     /// </summary>
     private static OAuthError? CheckType(JsonWebToken jwt, string declaredType)
     {
         var typ = jwt.Typ ?? "";
+        // A transaction token is no access token (draft-ietf-oauth-transaction-tokens-10): a handler that trusts the
+        // cluster's own issuer must still never take one; the cluster alone replaces them.
+        if (typ.Equals("txntoken+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/txntoken+jwt", StringComparison.OrdinalIgnoreCase))
+            return Errors.InvalidRequest("subject_token is a transaction token: it is accepted only as subject_token_type txn_token, to be replaced", "txntoken+jwt presented to a handler");
         var typedAccessToken = typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
         if (declaredType == TokenTypes.IdToken)
             return typedAccessToken ? Errors.InvalidRequest("subject_token is an access token (typ at+jwt), not an ID token", "at+jwt declared as id_token") : null;
