@@ -27,6 +27,8 @@ public static class Report
         var p99 = Median(grpc, Figures.P99AtHalf);
         var scaleRatio = Divide(Median(scale, Subjects(options.ScaleSubjects)), Median(scale, Subjects(options.Subjects)));
         var bytes = Median(scale, ScaleCase.BytesPerSession);
+        var warmAllocated = Median(grpc, ServerAllocations.PerWarmExchange);
+        var firstAllocated = Median(grpc, ServerAllocations.PerFirstExchange);
         return
         [
             new("server CPU per exchange (gRPC unary, embedded) ÷ crypto floor CPU per pair", cpuRatio, "≤ 2.0", Check(cpuRatio, v => v <= 2.0), "medians"),
@@ -35,6 +37,8 @@ public static class Report
             new("p99 latency at 50% of saturation, gRPC unary (ms)", p99, "< 5", Check(p99, v => v < 5), "median of runs"),
             new($"throughput {options.ScaleSubjects:N0} ÷ {options.Subjects:N0} subjects", scaleRatio, "≥ 0.8", Check(scaleRatio, v => v >= 0.8), "medians"),
             new("managed heap per subject session (bytes)", bytes, "< 2048", Check(bytes, v => v < 2048), "GC heap after a full GC, before/after the first exchanges"),
+            new("server bytes allocated per warm exchange, gRPC unary", warmAllocated, "≤ 6 KB", Check(warmAllocated, v => v <= 6 * 1024), "median; the runtime's allocated-bytes counter around the saturation window"),
+            new("server bytes allocated per new subject's first exchange, gRPC unary", firstAllocated, "≤ 30 KB", Check(firstAllocated, v => v <= 30 * 1024), "median; a phase of new subjects each exchanged once"),
         ];
     }
 
