@@ -26,26 +26,24 @@ public sealed class JwtSubjectTokenValidator
     // Stryker disable once Boolean : inbound claim mapping renames the claims of the result's ClaimsIdentity, which is never read (claims come from the JsonWebToken).
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
-    private readonly string issuer;
-    private readonly string[] audiences;
     private readonly HashSet<string> algorithms;
     private readonly TimeSpan clockSkew;
     private readonly TimeSpan maxTokenLifetime;
     private readonly HashSet<string> authorizedParties;
     private readonly IKeySource keys;
     private readonly TimeProvider time;
+    private readonly SubjectTokenParameters parameters;
 
     public JwtSubjectTokenValidator(string issuer, IReadOnlyCollection<string> audiences, IReadOnlyCollection<string> algorithms, TimeSpan clockSkew, IKeySource keys, TimeProvider time,
         TimeSpan? maxTokenLifetime = null, IReadOnlyCollection<string>? authorizedParties = null)
     {
-        this.issuer = issuer;
-        this.audiences = [.. audiences];
         this.algorithms = new HashSet<string>(algorithms, StringComparer.Ordinal);
         this.clockSkew = clockSkew;
         this.maxTokenLifetime = maxTokenLifetime ?? new Definitions.JwtTrust().MaxTokenLifetime;
         this.authorizedParties = new HashSet<string>(authorizedParties ?? [], StringComparer.Ordinal);
         this.keys = keys;
         this.time = time;
+        parameters = new SubjectTokenParameters(issuer, [.. audiences], this.algorithms);
     }
 
     /// <param name="declaredType">The subject_token_type the client declared (a normalized RFC 8693 URN).</param>
@@ -80,19 +78,7 @@ public sealed class JwtSubjectTokenValidator
         if (!string.IsNullOrEmpty(jwt.Kid) && !candidates.Any(k => k.KeyId == jwt.Kid))
             return Fail(Errors.InvalidRequest(SignatureFailure, $"unknown kid '{Clip(jwt.Kid)}'"));
 
-        var result = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidIssuer = issuer,
-            ValidAudiences = audiences,
-            ValidateAudience = true,
-            ValidAlgorithms = algorithms,
-            IssuerSigningKeys = candidates,
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
-            RequireSignedTokens = true,
-            // Lifetime (exp required) is checked below against the injected clock, after the signature.
-            ValidateLifetime = false,
-            ValidateIssuerSigningKey = false,
-        }).ConfigureAwait(false);
+        var result = await Handler.ValidateTokenAsync(jwt, parameters.For(candidates, tokenNamesItsKey: !string.IsNullOrEmpty(jwt.Kid))).ConfigureAwait(false);
         if (!result.IsValid) return Fail(Describe(result.Exception));
 
         var (expires, lifetimeError) = CheckLifetime(jwt);
