@@ -98,10 +98,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         var expires = ActorTokenValidation.EarlierExpiry(subject!, actor);
 
         // 10. Resolve the user, in the subject session (the edge: a grain call).
+        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
         UserResolution resolution;
         using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
         {
-            resolution = await sessions.ResolveUserAsync(UserResolutionRequest.For(exchange, subject!, act, expires), cancellationToken).ConfigureAwait(false);
+            resolution = await sessions.ResolveUserAsync(sessionKey, UserResolutionRequest.For(exchange, subject, act, expires), cancellationToken).ConfigureAwait(false);
             if (resolution.Error is { } refused)
             {
                 span.Fail(refused.Code);
@@ -112,7 +113,6 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         // 11. Mint.
         using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
         var user = resolution.User!;
-        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = await Minting.IssueAsync(minter, sessions, exchange, user, sessionKey, expires, act, refresh, notAfter: null, cancellationToken).ConfigureAwait(false);
         return ExchangeOutcome.Success(tokens, user.Id);
