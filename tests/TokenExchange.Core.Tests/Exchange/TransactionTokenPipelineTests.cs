@@ -318,7 +318,7 @@ public sealed class TransactionTokenPipelineTests : IDisposable
         public List<SubjectUserRequest> Asked { get; } = [];
         public OAuthError? Refusal { get; set; }
 
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
             return Task.FromResult(Refusal is null ? new UserResolution(Alice, null) : new UserResolution(null, Refusal));
