@@ -56,6 +56,25 @@ public sealed class ExchangeCommandTests(CliFixture fixture)
         Assert.Equal(transport, json.RootElement.GetProperty("transport").GetString());
     }
 
+    [Theory]
+    [InlineData(false, "--request-details", "request_details must be a JSON object, nested at most 8 deep")]
+    [InlineData(true, "--request-details", "request_details must be a JSON object, nested at most 8 deep")]
+    [InlineData(false, "--request-context", "request_context must be a JSON object, nested at most 8 deep")]
+    [InlineData(true, "--request-context", "request_context must be a JSON object, nested at most 8 deep")]
+    public async Task A_transaction_token_requests_details_and_context_reach_the_server(bool overHttp, string option, string refusal)
+    {
+        var server = overHttp ? fixture.Server.HttpAddress : fixture.Server.GrpcAddress;
+        string[] args = ["exchange", "--server", server.ToString(), "--client-id", "orders-service", "--client-secret", Secret,
+            "--subject-token", "a.b.c", "--requested-token-type", "txn_token", "--audience", "trust.example", "--scope", "api", option, "[1]"];
+
+        var (exitCode, _, error) = await CliFixture.Run(overHttp ? [.. args, "--http"] : args);
+
+        Assert.Equal(1, exitCode);
+        using var json = JsonDocument.Parse(error);
+        Assert.Equal("invalid_request", json.RootElement.GetProperty("error").GetString());
+        Assert.Equal(refusal, json.RootElement.GetProperty("error_description").GetString());
+    }
+
     [Fact]
     public async Task A_server_that_cannot_be_reached_exits_3()
     {

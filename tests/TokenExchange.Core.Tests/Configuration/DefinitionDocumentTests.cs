@@ -19,7 +19,7 @@ public sealed class DefinitionDocumentTests
               accessToken: { format: opaque, lifetime: "00:00:01.5000000", mayOutliveSubjectToken: true }, refreshTokens: { enabled: true, lifetime: "3.00:00:00" },
               rateLimits: { requestsPerSecond: 7, invalidTokensPerMinute: 3 } }
           - { clientId: dn, tokenEndpointAuthMethod: tls_client_auth, tlsClientAuth: { subjectDn: "CN=a,O=b" }, rateLimits: { requestsPerSecond: 1, burst: 9 } }
-          - { clientId: san, tokenEndpointAuthMethod: tls_client_auth, tlsClientAuth: { sanDns: a.internal } }
+          - { clientId: san, tokenEndpointAuthMethod: tls_client_auth, tlsClientAuth: { sanDns: a.internal }, transactionTokens: { issue: true, replace: true, lifetime: "00:00:45" } }
           - { clientId: self, tokenEndpointAuthMethod: self_signed_tls_client_auth, tlsClientAuth: { certificateThumbprints: [AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8] } }
         handlers:
           - { name: uri, label: L, description: D, enabled: false, acceptedTokenTypes: [jwt, id_token], issuer: https://i.example,
