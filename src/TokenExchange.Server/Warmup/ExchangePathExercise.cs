@@ -51,6 +51,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
     private readonly CompiledHandler handler;
     private readonly TokenMinter minter;
     private readonly StandInSessions sessions = new();
+    private readonly string[] repeated;
     private readonly IServiceProvider services;
     private readonly TimeProvider time;
 
@@ -65,11 +66,14 @@ public sealed class ExchangePathExercise : IWarmupExercise
             new TokenExchangeMetrics(new UnlistenedMeters()));
         handler = compiler.Compile(definitions.Handlers[HandlerName]);
         minter = new TokenMinter(new ThrowawayKeys(), new ClusterIssuer("https://warmup.invalid"), time);
+        repeated = [.. Enumerable.Range(0, 16).Select(i => SubjectToken($"warmup-subject-{i}"))];
     }
 
     public async Task ExchangeAsync(int round, CancellationToken cancellationToken)
     {
-        var subjectToken = SubjectToken($"warmup-subject-{round % 64}");
+        // Rounds in pairs (one over each transport): a fresh token, then one presented before, so both the full
+        // validation and the verified-token cache's hit are compiled.
+        var subjectToken = round / 2 % 2 == 0 ? SubjectToken($"warmup-subject-{round % 64}") : repeated[round % repeated.Length];
         if (round % 2 == 0) await OverGrpcAsync(subjectToken, cancellationToken);
         else await OverHttpAsync(subjectToken, cancellationToken);
     }
