@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Limits;
@@ -20,7 +21,9 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
-        var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        // Authenticated once: the rate limits charge the app it found, and the pipeline's step 1 takes it as it is.
+        var authentication = ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        var app = RateLimits.ChargeableApp(authentication.App);
         string? handlerName = null;
         ExchangeOutcome outcome;
         if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
@@ -29,7 +32,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         }
         else
         {
-            var authorization = pipeline.Authorize(request, snapshot);
+            var authorization = pipeline.Authorize(request, snapshot, authentication);
             handlerName = authorization.Exchange?.HandlerName;
             outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(authorization.Exchange!, cancellationToken);
             // The handler answers invalid_request only for a subject or actor token it refused.
