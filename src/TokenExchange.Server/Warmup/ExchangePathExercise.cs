@@ -172,7 +172,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
     /// <summary>A user per subject, in memory, where the cluster would call the subject's session grain.</summary>
     private sealed class StandInSessions : ISubjectSessions
     {
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken) =>
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new UserResolution(new UserRecord { Id = "u-warmup", FederationId = request.Subject.Subject }, null));
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
