@@ -77,7 +77,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>
         outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);
 
-    private static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>
+    /// <summary>The issued tokens as the proto answer (internal: the warm-up runs it).</summary>
+    internal static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>
         new()
         {
             AccessToken = tokens.AccessToken,

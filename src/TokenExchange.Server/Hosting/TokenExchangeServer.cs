@@ -9,6 +9,7 @@ using TokenExchange.Server.Http;
 using TokenExchange.Server.Observability;
 using TokenExchange.Server.Setup;
 using TokenExchange.Server.Tls;
+using TokenExchange.Server.Warmup;
 using TokenExchange.Silo;
 using TokenExchange.Silo.Limits;
 using TokenExchange.Storage;
@@ -107,6 +108,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         // The drain delay, then in-flight requests and the silo's leave, before the process gives up waiting.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.DrainDelay + ServerSettings.LeaveTimeout);
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
+        builder.Services.AddExchangeWarmup();
         if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
         builder.Services.AddTokenExchangeTelemetry(settings);
         builder.Services.AddSingleton(new AdminAuthority(definitions.AdminKeyHashes, definitions.AdminTokenHolders));
