@@ -40,6 +40,23 @@ public class TokenEventsTests
     }
 
     [Fact]
+    public void A_transaction_token_event_names_its_txn_in_the_detail_and_never_the_token()
+    {
+        var capture = new Capture();
+        var events = new TokenEvents([capture], new FakeTimeProvider(), NullLogger<TokenEvents>.Instance);
+
+        events.Record(TokenOperation.Exchange, Stopwatch.GetTimestamp(), "inventory", null, null, "u-alice", "eyJ0eXAi.txn-token-body.sig", "10.0.0.7",
+            new TransactionTokenRecord(TransactionTokenRecord.Replaced, "97053963-771d-49cc-a4e3-20aad399c312"));
+        events.Record(TokenOperation.Exchange, Stopwatch.GetTimestamp(), "orders", "partner-idp", null, "u-alice", "a.b.c", "10.0.0.7");
+
+        Assert.Equal("txn_token replace txn=97053963-771d-49cc-a4e3-20aad399c312", capture.Events[0].Detail);
+        Assert.Equal(new TransactionTokenRecord("replace", "97053963-771d-49cc-a4e3-20aad399c312"), capture.Events[0].Transaction);
+        Assert.DoesNotContain("txn-token-body", capture.Events[0].ToString());
+        Assert.Null(capture.Events[1].Detail);
+        Assert.Null(capture.Events[1].Transaction);
+    }
+
+    [Fact]
     public void A_long_client_id_is_clipped()
     {
         var capture = new Capture();
