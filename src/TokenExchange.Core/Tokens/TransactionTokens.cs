@@ -22,7 +22,8 @@ public sealed class TransactionTokens(ISigningKeySource keys, ClusterIssuer issu
     /// <summary>The <c>rctx</c> member that keeps the call chain across replacements (the draft leaves the mechanism to the TTS).</summary>
     public const string CallChainMember = "req_wl_chain";
 
-    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
+    // No default times: iat and exp are the injected clock's, and there is no nbf.
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <summary>The trust domain every transaction token is issued for and accepted in.</summary>
     public string TrustDomain => trustDomain ?? issuer.Value;
@@ -56,8 +57,7 @@ public sealed class TransactionTokens(ISigningKeySource keys, ClusterIssuer issu
     public IssuedTokens Replace(AuthorizedExchange exchange, PresentedTransactionToken presented)
     {
         var now = time.GetUtcNow();
-        var expires = now + exchange.App.TransactionTokens.Lifetime;
-        if (presented.ExpiresAt < expires) expires = presented.ExpiresAt;
+        var expires = new DateTimeOffset(Math.Min((now + exchange.App.TransactionTokens.Lifetime).UtcTicks, presented.ExpiresAt.UtcTicks), TimeSpan.Zero);
         var context = presented.RequestContext is { } given ? (JsonObject)JsonNode.Parse(given)! : [];
         context[CallChainMember] = new JsonArray([.. presented.CallChain.Select(w => (JsonNode)w)]);
         return Mint(exchange, presented.TransactionId, presented.Subject, presented.TransactionContext, context, now, expires);

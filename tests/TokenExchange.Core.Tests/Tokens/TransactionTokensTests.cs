@@ -73,6 +73,7 @@ public sealed class TransactionTokensTests
         Assert.Equal("""{"action":"BUY","qty":100}""", jwt.GetPayloadValue<JsonElement>("tctx").GetRawText());
         Assert.Equal("""{"req_ip":"192.0.2.7","authn":"mfa"}""", jwt.GetPayloadValue<JsonElement>("rctx").GetRawText());
         Assert.False(jwt.TryGetPayloadValue<object>("client_id", out _));
+        Assert.False(jwt.TryGetPayloadValue<object>("nbf", out _));
         Assert.False(jwt.TryGetPayloadValue<object>("jti", out _));
     }
 
@@ -211,7 +212,7 @@ public sealed class TransactionTokensTests
         AssertError(error, OAuthErrorCodes.InvalidRequest, "the transaction token has expired");
     }
 
-    public static TheoryData<string> Forgeries() => new() { "other key", "at+jwt", "no typ", "other issuer", "other trust domain", "no txn", "no sub", "no scope", "no req_wl", "no exp", "not a jwt", "unsigned" };
+    public static TheoryData<string> Forgeries() => new() { "other key", "at+jwt", "no typ", "other issuer", "other trust domain", "no txn", "empty txn", "no sub", "no scope", "no req_wl", "no exp", "not a jwt", "unsigned" };
 
     [Theory]
     [MemberData(nameof(Forgeries))]
@@ -225,6 +226,7 @@ public sealed class TransactionTokensTests
             "other issuer" => Signed(issuer: "https://other.test"),
             "other trust domain" => Signed(audience: "other.example"),
             "no txn" => Signed(without: "txn"),
+            "empty txn" => Signed(extra: new() { ["txn"] = "" }),
             "no sub" => Signed(without: "sub"),
             "no scope" => Signed(without: "scope"),
             "no req_wl" => Signed(without: "req_wl"),
@@ -241,6 +243,22 @@ public sealed class TransactionTokensTests
     }
 
     [Fact]
+    public async Task Context_claims_that_are_no_objects_and_chain_members_that_are_no_strings_are_left_out()
+    {
+        var token = Signed(extra: new() { ["tctx"] = "text", ["rctx"] = new Dictionary<string, object> { ["req_wl_chain"] = new object[] { "edge", 5, true } } });
+        var (presented, error) = await tokens.VerifyAsync(token);
+        Assert.Null(error);
+        Assert.Null(presented!.TransactionContext);
+        Assert.Equal(["edge", "orders"], presented.CallChain);
+
+        var (other, _) = await tokens.VerifyAsync(Signed(extra: new() { ["rctx"] = 5, ["tctx"] = new object[] { 1 } }));
+        Assert.Null(other!.RequestContext);
+        Assert.Null(other.TransactionContext);
+        Assert.Equal(["orders"], other.CallChain);
+        Assert.Equal("""{"req_wl_chain":["orders"]}""", new JsonWebToken(tokens.Replace(Replacement("inventory", ["trade"]), other).AccessToken).GetPayloadValue<JsonElement>("rctx").GetRawText());
+    }
+
+    [Fact]
     public async Task A_token_of_a_key_still_published_but_no_longer_current_verifies()
     {
         var old = ring.Current;
@@ -250,10 +268,12 @@ public sealed class TransactionTokensTests
     }
 
     /// <summary>A token shaped as the service mints them, with one thing changed.</summary>
-    private string Signed(SigningKey? key = null, string? type = "txntoken+jwt", string issuer = Issuer, string audience = Domain, string? without = null, bool withoutExpiry = false)
+    private string Signed(SigningKey? key = null, string? type = "txntoken+jwt", string issuer = Issuer, string audience = Domain, string? without = null, bool withoutExpiry = false,
+        Dictionary<string, object>? extra = null)
     {
         var claims = new Dictionary<string, object> { ["aud"] = audience, ["txn"] = "t-1", ["sub"] = "u-alice", ["scope"] = "trade", ["req_wl"] = "orders" };
         if (without is not null) claims.Remove(without);
+        foreach (var (name, value) in extra ?? []) claims[name] = value;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,

@@ -33,9 +33,10 @@ public static class DisguisedTransactionTokens
     public static bool IsTransactionToken(string? token)
     {
         if (token is null) return false;
-        var dot = token.IndexOf('.');
-        if (dot <= 0 || dot > MaxHeaderLength) return false;
-        Span<byte> header = stackalloc byte[MaxHeaderLength * 3 / 4];
+        // No dot: no JWS; an empty header decodes to nothing, which is no JSON object.
+        var dot = Math.Max(token.IndexOf('.'), 0);
+        if (dot > MaxHeaderLength) return false;
+        Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(MaxHeaderLength)];
         if (Base64Url.DecodeFromChars(token.AsSpan(0, dot), header, out _, out var written) != OperationStatus.Done) return false;
         return HeaderType(header[..written]) is { } typ
             && (typ.Equals(JwtType, StringComparison.OrdinalIgnoreCase) || typ.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
@@ -44,22 +45,29 @@ public static class DisguisedTransactionTokens
     /// <summary>The top-level <c>typ</c> string of a JSON object, or null (not an object, not JSON, no string typ).</summary>
     private static string? HeaderType(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isType = reader.ValueTextEquals("typ"u8);
-                if (!reader.Read()) return null;
-                if (isType && reader.TokenType == JsonTokenType.String) return reader.GetString();
-                reader.Skip();
-            }
-            return null;
+            return TopLevelType(json);
         }
         catch (JsonException)
         {
-            return null;
+            // Not JSON: no header of a transaction token.
         }
+        return null;
+    }
+
+    /// <summary>Reads past the first token (an object's start, else nothing named <c>typ</c> follows at the top level).</summary>
+    private static string? TopLevelType(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read()) return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("typ"u8);
+            reader.Read();
+            if (isType && reader.TokenType == JsonTokenType.String) return reader.GetString();
+            reader.Skip();
+        }
+        return null;
     }
 }

@@ -17,6 +17,7 @@ public sealed class DisguisedTransactionTokensTests
     [InlineData("""{"typ":"TxnToken+JWT","alg":"ES256"}""")]
     [InlineData("""{"alg":"ES256","typ":"application/txntoken+jwt"}""")]
     [InlineData("""{"kid":{"nested":["x"]},"typ":"txntoken\u002bjwt"}""")]
+    [InlineData("""{"x":{"a":{"b":{"c":{"d":[1]}}}},"typ":"txntoken+jwt"}""")]
     public void A_header_typed_txntoken_jwt_is_a_transaction_token(string header) =>
         Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws(header)));
 
@@ -50,6 +51,17 @@ public sealed class DisguisedTransactionTokensTests
         Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws(padded)));
         var fits = """{"typ":"txntoken+jwt","pad":"X"}""".Replace("X", new string('a', 3000), StringComparison.Ordinal);
         Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws(fits)));
+    }
+
+    [Fact]
+    public void A_header_of_exactly_the_longest_length_is_read_and_one_byte_more_is_not()
+    {
+        const string template = """{"typ":"txntoken+jwt","pad":"X"}""";
+        string Header(int bytes) => template.Replace("X", new string('a', bytes - (template.Length - 1)), StringComparison.Ordinal);
+        Assert.Equal(4096, Base64UrlEncoder.Encode(Header(3072)).Length);
+
+        Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws(Header(3072))));
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws(Header(3073))));
     }
 
     [Fact]
