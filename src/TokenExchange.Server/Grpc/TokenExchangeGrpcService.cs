@@ -58,6 +58,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         Audiences = [.. request.Audience],
         Resources = [.. request.Resource],
         TokenHandler = request.TokenHandler,
+        RequestDetails = request.RequestDetails is { Length: > 0 } details ? details : null,
+        RequestContext = request.RequestContext is { Length: > 0 } context ? context : null,
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
     };

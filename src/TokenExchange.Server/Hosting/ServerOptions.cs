@@ -20,6 +20,9 @@ public static class ServerOptions
         "gRPC front door (HTTP/2 cleartext; over TLS with `--tls-cert`)", v => v.ListenUrl());
     public static readonly ServerOption<Uri?> Issuer = new("--issuer", "URL", "the HTTP URL",
         "`iss` of issued tokens (may be https behind a proxy)", v => v.Url());
+    public static readonly ServerOption<string?> TrustDomain = new("--trust-domain", "ID", "the issuer",
+        "the trust domain transaction tokens are issued for and accepted in (their `aud`; a name such as `trust-domain.example` or a URL); every silo of a cluster must share it",
+        v => v.NonBlank() is { } domain && !domain.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) ? domain : throw v.Error("is not a trust domain name (no spaces or control characters)"));
     public static readonly ServerOption<bool?> DevIssuer = new("--dev-issuer", "true|false", "on when embedded with `--http` on loopback; off otherwise",
         "serve the built-in dev issuer under `/dev-issuer/`; `true` serves it on any bind, with a warning at every start (Security, Development defaults)", v => v.Bool());
     public static readonly ServerOption<string?> DevIssuerKey = new("--dev-issuer-key", "FILE", "(none: a key the cluster generates)",
@@ -117,7 +120,7 @@ public static class ServerOptions
     /// <summary>Every option, in the order of README's table.</summary>
     public static readonly IReadOnlyList<ServerOption> All =
     [
-        Config, Http, Grpc, Issuer, DevIssuer, DevIssuerKey, SiloPort, ClusterCert, ClusterKey, ClusterCa, InsecureClusterTransport, Container,
+        Config, Http, Grpc, Issuer, TrustDomain, DevIssuer, DevIssuerKey, SiloPort, ClusterCert, ClusterKey, ClusterCa, InsecureClusterTransport, Container,
         Postgres, Data, Ephemeral, Migrate, ClusterId, ServiceId, AdvertisedAddress, Kubernetes,
         ProbeTimeout, MissedProbes, DeathVoteExpiry, IAmAlivePeriod, TableRefresh, Plugins,
         KeyEncryptionKey, KeyRotationPeriod, KeyActivationDelay, KeyRetention, SigningAlgorithm, OtlpEndpoint, SessionIdleTimeout, WarmupExchanges,

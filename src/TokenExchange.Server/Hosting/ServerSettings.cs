@@ -17,6 +17,9 @@ public sealed record ServerSettings
     public Uri Grpc { get; init; } = new("http://127.0.0.1:8081");
     public string? Issuer { get; init; }
 
+    /// <summary>The trust domain of transaction tokens (their <c>aud</c>); null: the issuer.</summary>
+    public string? TrustDomain { get; init; }
+
     /// <summary>
     /// The built-in dev issuer: on in the embedded default while the HTTP front door is bound to loopback;
     /// elsewhere only when asked for (<see cref="DevIssuerExplicit"/>).
@@ -151,7 +154,7 @@ public sealed record ServerSettings
     /// </summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
+        builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, TrustDomain = {TrustDomain}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
         builder.Append($"Postgres = {(Postgres is null ? Ephemeral ? "(embedded, ephemeral)" : $"(embedded, data {Data})" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
         builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}, ");
         builder.Append($"ClusterTls = {ClusterTls?.ToString() ?? (InsecureClusterTransport ? "(insecure)" : "(off)")}");

@@ -35,6 +35,7 @@ internal static class ServerSettingsParser
             Grpc = FrontDoor(given, O.Grpc, tls) ?? Secure(defaults.Grpc, tls),
             Tls = tls,
             Issuer = given.Get(O.Issuer)?.ToString().TrimEnd('/'),
+            TrustDomain = given.Get(O.TrustDomain),
             DevIssuer = devIssuer,
             DevIssuerExplicit = devIssuerExplicit == true,
             DevIssuerKey = given.Get(O.DevIssuerKey) is not null && !devIssuer

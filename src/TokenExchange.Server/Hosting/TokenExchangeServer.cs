@@ -96,6 +96,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.EnableDevIssuer = settings.DevIssuer;
             options.DevIssuerKey = settings.DevIssuerKey is { } devKey ? SigningKey.FromPem(File.ReadAllText(devKey)) : null;
             options.PluginsFolder = settings.Plugins;
+            options.TrustDomain = settings.TrustDomain;
             options.KeyEncryptionKey = settings.KeyEncryptionKey ?? embedded?.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;
             options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
