@@ -65,6 +65,21 @@ public sealed class AppModel
 
     /// <summary>The audiences this app serves as a resource server: it may introspect tokens issued for them.</summary>
     public IntrospectionPolicyModel? Introspection { get; set; }
+
+    /// <summary>Transaction tokens (draft-ietf-oauth-transaction-tokens-10): whether the app may be issued them, may replace them, and their lifetime.</summary>
+    public TransactionTokensModel? TransactionTokens { get; set; }
+}
+
+public sealed class TransactionTokensModel
+{
+    /// <summary>The app (an edge workload) may exchange a subject token for a transaction token.</summary>
+    public bool Issue { get; set; }
+
+    /// <summary>The app (a workload inside the trust domain) may replace a transaction token it was handed.</summary>
+    public bool Replace { get; set; }
+
+    /// <summary>How long the app's transaction tokens live: default one minute, at most an hour.</summary>
+    public string Lifetime { get; set; } = "00:01:00";
 }
 
 public sealed class IntrospectionPolicyModel

@@ -43,6 +43,9 @@ public sealed record AppDefinition
 
     /// <summary>What the app may introspect besides the tokens issued to it: tokens for the audiences it serves as a resource server.</summary>
     public IntrospectionPolicy Introspection { get; init; } = new();
+
+    /// <summary>Whether the app may be issued transaction tokens, and may replace them (<see cref="TransactionTokenPolicy"/>).</summary>
+    public TransactionTokenPolicy TransactionTokens { get; init; } = new();
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>

@@ -30,10 +30,13 @@ public sealed record AuthorizedExchange
     /// </summary>
     public string? CertificateThumbprint { get; init; }
 
+    /// <summary>A transaction token is asked for (issued for the subject, or replacing the one presented); null for every other exchange.</summary>
+    public TransactionTokenRequest? Transaction { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
-        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, Transaction = {Transaction}");
         return true;
     }
 }
