@@ -61,6 +61,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<TokenMinter>();
         services.AddSingleton<ExchangePipeline>();
         services.AddSingleton<GrainCallRetry>();
+        services.AddSingleton<TokenExchange.Proofs.IOneTimeUseStore, Proofs.GrainOneTimeUseStore>();
+        services.AddSingleton<TokenExchange.Proofs.DpopProofValidator>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();

@@ -43,6 +43,12 @@ public sealed record AppDefinition
 
     /// <summary>What the app may introspect besides the tokens issued to it: tokens for the audiences it serves as a resource server.</summary>
     public IntrospectionPolicy Introspection { get; init; } = new();
+
+    /// <summary>
+    /// Every token request of this app (exchange and refresh) must carry a DPoP proof (RFC 9449 section 5), so
+    /// its access tokens are always bound to a key it holds; without it a proof is optional.
+    /// </summary>
+    public bool RequireDpop { get; init; }
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>

@@ -30,10 +30,16 @@ public sealed record AuthorizedExchange
     /// </summary>
     public string? CertificateThumbprint { get; init; }
 
+    /// <summary>
+    /// The RFC 7638 thumbprint of the key of the request's DPoP proof (RFC 9449); the access token is bound to it
+    /// by <c>cnf.jkt</c> and its token_type is <c>DPoP</c>. Null without a proof.
+    /// </summary>
+    public string? DpopThumbprint { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
-        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, DpopThumbprint = {DpopThumbprint}");
         return true;
     }
 }

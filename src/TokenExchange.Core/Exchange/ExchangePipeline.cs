@@ -42,6 +42,8 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         if (app is null) return unauthenticated!;
         // 2. Token exchange is enabled for it.
         if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
+        // An app that requires DPoP sent a proof (checked after authorization, by the front door).
+        if (DpopRequirement.Check(app, request.Dpop is not null) is { } noProof) return noProof;
         // 3. Choose the handler: named or the app's default, enabled for the app, enabled itself.
         if (HandlerChoice.Choose(definitions, app, request.TokenHandler, out var handler, out var enablement) is { } noHandler) return noHandler;
         // 4. Token types: the handler accepts the subject's and the actor's; the requested one may be issued.
