@@ -51,8 +51,7 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
     {
         var proof = presentation.Proof;
         if (proof.Length > MaxProofLength) return Refuse("the DPoP proof is too long", $"{proof.Length} characters");
-        if (!Tokens.CanReadToken(proof)) return Refuse("the DPoP proof is not a JWT");
-        var jwt = new JsonWebToken(proof);
+        if (Read(proof) is not { } jwt) return Refuse("the DPoP proof is not a JWT");
         if (!string.Equals(jwt.Typ, ProofType, StringComparison.OrdinalIgnoreCase)) return Refuse("the DPoP proof's typ must be dpop+jwt");
         if (!Algorithms.Contains(jwt.Alg, StringComparer.Ordinal)) return Refuse("the DPoP proof's alg must be an asymmetric algorithm", $"alg {jwt.Alg}");
         if (PublicKey(jwt) is not { } key) return Refuse("the DPoP proof's header must carry the public jwk that signed it, without private parts");
@@ -61,13 +60,14 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
         {
             IssuerSigningKey = key,
             ValidAlgorithms = Algorithms,
-            ValidTypes = [ProofType],
             ValidateIssuer = false,
             ValidateAudience = false,
             // A proof has no exp: its freshness is its iat, checked below against this silo's TimeProvider.
             ValidateLifetime = false,
             RequireExpirationTime = false,
             RequireSignedTokens = true,
+            // typ is checked above, as RFC 9449 wants it: a media type, compared without case.
+            TypeValidator = (type, _, _) => type,
         }).ConfigureAwait(false);
         if (!result.IsValid) return Refuse("the DPoP proof's signature does not verify with its jwk", result.Exception?.GetType().Name);
 
@@ -90,6 +90,20 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
             OneTimeUse.Replayed => Refuse("the DPoP proof was used before (jti)", "replayed jti"),
             _ => (null, Errors.TemporarilyUnavailable("DPoP proofs cannot be checked for replay now; try again", "one-time store partition full")),
         };
+    }
+
+    /// <summary>The proof as a JWT, or null: a registered claim of the wrong JSON type (an <c>iat</c> that is a string) fails parsing.</summary>
+    private static JsonWebToken? Read(string proof)
+    {
+        if (!Tokens.CanReadToken(proof)) return null;
+        try
+        {
+            return new JsonWebToken(proof);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The header's <c>jwk</c> as a key: an EC or RSA public key, or null.</summary>
