@@ -49,12 +49,14 @@ public struct AppDefinitionSurrogate
     [Id(12)] public RateLimitPolicy RateLimits;
     [Id(13)] public string[] SecretHints;
     [Id(14)] public IntrospectionPolicy Introspection;
+    // Not 15: ids next to the last are left to the app settings other changes add at the same time (issue 17).
+    [Id(21)] public bool RequireDpop;
 }
 
 public sealed class AppDefinitionConverter : IConverter<AppDefinition, AppDefinitionSurrogate>
 {
-    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection };
-    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection };
+    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection, RequireDpop = s.RequireDpop };
+    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection, RequireDpop = value.RequireDpop };
 }
 
 [RegisterSerializer]

@@ -40,6 +40,7 @@ internal static class AppConfig
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
             RateLimits = RateLimits(m.RateLimits, at, problems),
+            RequireDpop = m.RequireDpop ?? false,
         };
     }
 

@@ -65,6 +65,9 @@ public sealed class AppModel
 
     /// <summary>The audiences this app serves as a resource server: it may introspect tokens issued for them.</summary>
     public IntrospectionPolicyModel? Introspection { get; set; }
+
+    /// <summary>Every token request of the app must carry a DPoP proof (RFC 9449); its access tokens are then always key-bound.</summary>
+    public bool? RequireDpop { get; set; }
 }
 
 public sealed class IntrospectionPolicyModel

@@ -25,6 +25,7 @@ public static class DefinitionDocument
         RefreshTokens = new RefreshTokensModel { Enabled = app.RefreshTokens.Enabled, Lifetime = Duration(app.RefreshTokens.Lifetime), AbsoluteLifetime = Duration(app.RefreshTokens.AbsoluteLifetime) },
         Introspection = app.Introspection.Audiences.Length > 0 ? new IntrospectionPolicyModel { Audiences = [.. app.Introspection.Audiences] } : null,
         TokenEndpointAuthMethod = app.TokenEndpointAuthMethod,
+        RequireDpop = app.RequireDpop ? true : null,
         TlsClientAuth = app.TlsClientAuth is { } tls
             ? new TlsClientAuthModel { SubjectDn = tls.SubjectDn, SanDns = tls.SanDns, CertificateThumbprints = [.. tls.Thumbprints] }
             : null,

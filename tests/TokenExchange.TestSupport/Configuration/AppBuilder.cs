@@ -51,6 +51,9 @@ public sealed class AppBuilder
     /// <summary>The audiences this app may introspect tokens for, as a resource server (<c>introspection.audiences</c>).</summary>
     public AppBuilder Introspects(params string[] audiences) => Set("introspection", new Node().Set("audiences", audiences));
 
+    /// <summary><c>requireDpop</c>: every token request must carry a DPoP proof.</summary>
+    public AppBuilder RequireDpop() => Set("requireDpop", true);
+
     private AppBuilder Set(string key, object value)
     {
         Node.Set(key, value);
