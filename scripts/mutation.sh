@@ -27,7 +27,9 @@ for config in "$root"/tests/*/stryker-config.json; do
   echo "Mutation testing $name (Stryker.NET; log in artifacts/mutation/$name/stryker.log)"
   started=$(date +%s)
   # nice: a mutation run keeps both cores busy for minutes; interactive work on the machine stays responsive.
-  if ! (cd "$project_dir" && nice -n 10 dotnet stryker --config-file stryker-config.json --output "$out/$name" >"$out/$name/stryker.log" 2>&1); then
+  # Buildalyzer (inside Stryker) gives `dotnet --info` 10 s by default and fails with "Could not find build
+  # environment" when a busy machine takes longer; DOTNET_INFO_WAIT_TIME is its knob (milliseconds).
+  if ! (cd "$project_dir" && DOTNET_INFO_WAIT_TIME=${DOTNET_INFO_WAIT_TIME:-120000} nice -n 10 dotnet stryker --config-file stryker-config.json --output "$out/$name" >"$out/$name/stryker.log" 2>&1); then
     echo "error: Stryker failed for $name; the end of its log:" >&2
     tail -n 30 "$out/$name/stryker.log" >&2
     status=1

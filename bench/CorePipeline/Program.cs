@@ -8,6 +8,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Usage:
 //   CorePipeline [--quick] [BenchmarkDotNet options]   time and allocations per exchange (in process)
+//   CorePipeline --allocations N --json FILE            managed bytes allocated per warm exchange, by every thread (see ExchangeAllocations)
 //   CorePipeline --profile SECONDS                      exchanges in a loop, for dotnet-trace / dotnet-counters:
 //     dotnet-trace collect --profile cpu-sampling -- dotnet bench/CorePipeline/bin/Release/net10.0/CorePipeline.dll --profile 20
 if (args.Length >= 2 && args[0] == "--profile")
@@ -23,6 +24,14 @@ if (args.Length >= 2 && args[0] == "--profile")
         if (outcome.Error is { } error) throw new InvalidOperationException($"{error.Code}: {error.Description}");
     }
     Console.WriteLine($"{count} exchanges in {clock.Elapsed.TotalSeconds:F1} s: {count / clock.Elapsed.TotalSeconds:N0}/s on one thread");
+    return 0;
+}
+
+if (args.Length >= 4 && args[0] == "--allocations" && args[2] == "--json")
+{
+    var perExchange = await ExchangeAllocations.MeasureAsync(new ExchangePipeline(), int.Parse(args[1], CultureInfo.InvariantCulture));
+    await File.WriteAllTextAsync(args[3], System.Text.Json.JsonSerializer.Serialize(new { bytesPerExchange = perExchange }));
+    Console.WriteLine($"{perExchange:N0} bytes allocated per warm exchange (all threads)");
     return 0;
 }
 

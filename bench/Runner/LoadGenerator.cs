@@ -15,6 +15,15 @@ public sealed record Load
     public long? Count { get; init; }
     public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
     public required int Subjects { get; init; }
+
+    /// <summary>Each request's subject drawn uniformly from all <see cref="Subjects"/> (txctl --subject-order random), not in turn from the first.</summary>
+    public bool RandomOrder { get; init; }
+
+    /// <summary>Every request presents a subject token never presented before (txctl --fresh-tokens; needs <see cref="Count"/>).</summary>
+    public bool FreshTokens { get; init; }
+
+    /// <summary>Length of each timeline point (txctl --interval); a second when not given.</summary>
+    public TimeSpan? Interval { get; init; }
 }
 
 /// <summary>The load generator's JSON summary (txctl bench --json), the figures the report uses.</summary>
@@ -22,6 +31,11 @@ public sealed record LoadSummary(
     double DurationSeconds, long Requests, long Succeeded, long Failed, double Throughput,
     double P50, double P90, double P99, double P999, double Max, IReadOnlyDictionary<string, long> Errors, long Dropped)
 {
+    /// <summary>Successful exchanges per timeline point, each <see cref="IntervalSeconds"/> long (the last may be partial).</summary>
+    public IReadOnlyList<long> Timeline { get; init; } = [];
+
+    public double IntervalSeconds { get; init; } = 1;
+
     public static LoadSummary Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -35,7 +49,11 @@ public sealed record LoadSummary(
             root.GetProperty("succeeded").GetInt64(), root.GetProperty("failed").GetInt64(), root.GetProperty("throughput").GetDouble(),
             latency.GetProperty("p50").GetDouble(), latency.GetProperty("p90").GetDouble(), latency.GetProperty("p99").GetDouble(),
             latency.GetProperty("p999").GetDouble(), latency.GetProperty("max").GetDouble(), errors,
-            root.TryGetProperty("dropped", out var dropped) && dropped.ValueKind == JsonValueKind.Number ? dropped.GetInt64() : 0);
+            root.TryGetProperty("dropped", out var dropped) && dropped.ValueKind == JsonValueKind.Number ? dropped.GetInt64() : 0)
+        {
+            Timeline = root.TryGetProperty("timeline", out var timeline) ? [.. timeline.EnumerateArray().Select(p => p.GetProperty("succeeded").GetInt64())] : [],
+            IntervalSeconds = root.TryGetProperty("timelineIntervalSeconds", out var interval) ? interval.GetDouble() : 1,
+        };
     }
 
     public string ErrorText => Errors.Count == 0 ? "" : string.Join(", ", Errors.Select(e => $"{e.Key}: {e.Value}"));
@@ -64,6 +82,9 @@ public sealed class LoadGenerator(Workspace workspace, string txctlDll)
         if (load.Rate is { } rate) arguments.AddRange(["--rate", Math.Max(1, Math.Round(rate)).ToString(CultureInfo.InvariantCulture)]);
         if (load.Duration is { } duration) arguments.AddRange(["--duration", Seconds(duration)]);
         if (load.Count is { } count) arguments.AddRange(["--count", count.ToString(CultureInfo.InvariantCulture)]);
+        if (load.RandomOrder) arguments.AddRange(["--subject-order", "random"]);
+        if (load.FreshTokens) arguments.Add("--fresh-tokens");
+        if (load.Interval is { } interval) arguments.AddRange(["--interval", $"{interval.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms"]);
 
         var logPath = workspace.LogPath($"{n:D3}-{label}.log");
         File.WriteAllText(logPath, "dotnet " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)) + Environment.NewLine);

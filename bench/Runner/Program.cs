@@ -50,8 +50,10 @@ async Task Run(string caseName, string label, Func<Task<IEnumerable<CaseResult>>
 try
 {
     await Run("floor", FloorCase.Name, async () => [await FloorCase.RunAsync(context, cancellation.Token)]);
-    await Run("core", "Core pipeline (BenchmarkDotNet)", async () => [await CoreCase.RunAsync(context, cancellation.Token)]);
+    await Run("core", CoreCase.Name, async () => [await CoreCase.RunAsync(context, cancellation.Token)]);
     await Run("embedded", "cluster embedded", async () => await EmbeddedCase.RunAsync(context, cancellation.Token));
+    await Run("tokens", "subject tokens repeated vs fresh", async () => await TokensCase.RunAsync(context, cancellation.Token));
+    await Run("coldstart", ColdStartCase.Name, async () => [await ColdStartCase.RunAsync(context, cancellation.Token)]);
     await Run("postgres", PostgresCase.Name, async () => [await PostgresCase.RunAsync(context, cancellation.Token)]);
     await Run("peers", "peers", async () => await PeersCase.RunAsync(context, cancellation.Token));
     await Run("scale", ScaleCase.Name(options), async () => [await ScaleCase.RunAsync(context, cancellation.Token)]);

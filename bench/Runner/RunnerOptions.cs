@@ -6,11 +6,18 @@ namespace Bench.Runner;
 public sealed record RunnerOptions
 {
     public const string Usage = """
-        Runner --root DIR [--quick] [--runs N] [--cases floor,embedded,postgres,peers,scale,core] [--postgres CONNSTR]
-               [--concurrency N] [--subjects N] [--scale-subjects N] [--out DIR] [--txctl DLL]
+        Runner --root DIR [--quick] [--runs N] [--cases floor,core,embedded,tokens,coldstart,postgres,peers,scale] [--postgres CONNSTR]
+               [--concurrency N] [--subjects N] [--scale-subjects N] [--out DIR] [--txctl DLL] [--server DLL] [--server-env NAME=VALUE]...
         """;
 
-    public static readonly string[] AllCases = ["floor", "core", "embedded", "postgres", "peers", "scale"];
+    public static readonly string[] AllCases = ["floor", "core", "embedded", "tokens", "coldstart", "postgres", "peers", "scale"];
+
+    /// <summary>
+    /// Subjects of the full run's scale case. Every one is exchanged once before measuring (the first exchange
+    /// creates the user, about 3,000/s on 2 busy cores); 1,000,000 would take about 6 min for that alone and
+    /// about 9 GB of managed heap, more than this shared machine's run can spend: --scale-subjects 1000000 asks for it.
+    /// </summary>
+    public const int FullScaleSubjects = 200_000;
 
     public required string Root { get; init; }
     public bool Quick { get; init; }
@@ -25,6 +32,12 @@ public sealed record RunnerOptions
     /// <summary>The load generator's assembly; default the repository's Release txctl.</summary>
     public string? Txctl { get; init; }
 
+    /// <summary>The server's assembly (bench/run.sh passes its ReadyToRun publish); default the Release build output.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>Environment variables for every silo the runner starts (to measure runtime settings, e.g. DOTNET_TieredPGO=0).</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Measured window of each load run.</summary>
     public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(8);
 
@@ -33,12 +46,11 @@ public sealed record RunnerOptions
 
     public TimeSpan FloorDuration => Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
 
-    /// <summary>The server's --session-idle-timeout in the scale case; the runner waits this plus Orleans' quantum.</summary>
-    public TimeSpan SessionIdleTimeout => Quick ? TimeSpan.FromSeconds(15) : TimeSpan.FromSeconds(60);
 
     public static RunnerOptions Parse(string[] args)
     {
-        string? root = null, postgres = null, outDir = null, txctl = null;
+        string? root = null, postgres = null, outDir = null, txctl = null, server = null;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         bool quick = false;
         int? runs = null, concurrency = null, subjects = null, scaleSubjects = null;
         IReadOnlyList<string>? cases = null;
@@ -57,6 +69,12 @@ public sealed record RunnerOptions
                 case "--postgres": postgres = Value(); break;
                 case "--out": outDir = Value(); break;
                 case "--txctl": txctl = Path.GetFullPath(Value()); break;
+                case "--server": server = Path.GetFullPath(Value()); break;
+                case "--server-env":
+                    var pair = Value().Split('=', 2);
+                    if (pair.Length != 2 || pair[0].Length == 0) throw new ArgumentException("--server-env takes NAME=VALUE");
+                    environment[pair[0]] = pair[1];
+                    break;
                 case "--cases":
                     cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if (cases.FirstOrDefault(c => !AllCases.Contains(c)) is { } unknown) throw new ArgumentException($"--cases: unknown case '{unknown}' ({string.Join(", ", AllCases)})");
@@ -74,9 +92,11 @@ public sealed record RunnerOptions
             Postgres = postgres ?? Environment.GetEnvironmentVariable("BENCH_POSTGRES"),
             Concurrency = concurrency ?? 64,
             Subjects = subjects ?? 1000,
-            ScaleSubjects = scaleSubjects ?? (quick ? 20_000 : 1_000_000),
+            ScaleSubjects = scaleSubjects ?? (quick ? 20_000 : FullScaleSubjects),
             OutDir = Path.GetFullPath(outDir ?? Path.Combine(root, "bench", "results")),
             Txctl = txctl,
+            Server = server,
+            ServerEnvironment = environment,
         };
     }
 }

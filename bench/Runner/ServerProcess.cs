@@ -39,7 +39,7 @@ public sealed class ServerProcess : IDisposable
             "--silo-port", FreePorts.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
         ];
-        return StartAsync(workspace, name, arguments, http, grpc, "/readyz", cancellationToken);
+        return StartAsync(workspace, name, arguments, http, grpc, "/readyz", cancellationToken, workspace.Options.ServerEnvironment);
     }
 
     /// <summary>Starts a peer with the benchmark's trust and app on a free port.</summary>
@@ -56,10 +56,11 @@ public sealed class ServerProcess : IDisposable
         return StartAsync(workspace, name, arguments, $"http://127.0.0.1:{port}", null, "/healthz", cancellationToken);
     }
 
-    private static async Task<ServerProcess> StartAsync(Workspace workspace, string name, string[] arguments, string http, string? grpc, string readyPath, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartAsync(Workspace workspace, string name, string[] arguments, string http, string? grpc, string readyPath, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var logPath = workspace.LogPath($"{name}.log");
-        var process = ChildProcesses.Start("dotnet", arguments, logPath);
+        var process = ChildProcesses.Start("dotnet", arguments, logPath, environment);
         var server = new ServerProcess(name, process, http, grpc, logPath);
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)

@@ -30,7 +30,9 @@ public sealed class Workspace
     public string SubjectKeyId { get; }
     public string ConfigPath { get; }
 
-    public string ServerDll => Binary("src/TokenExchange.Server", "TokenExchange.Server.dll");
+    public string ServerDll => Options.Server is { } server
+        ? File.Exists(server) ? server : throw new CaseFailedException($"--server {server} does not exist")
+        : Binary("src/TokenExchange.Server", "TokenExchange.Server.dll");
     public string TxctlDll => Binary("src/TokenExchange.Cli", "txctl.dll");
     public string MinimalPeerDll => Binary("bench/peers/MinimalPeer", "MinimalPeer.dll");
     public string OpenIddictPeerDll => Binary("bench/peers/OpenIddictPeer", "OpenIddictPeer.dll");

@@ -22,7 +22,9 @@ public static class EmbeddedCase
         var handler = context.Workspace.Config.HandlerName;
         // Every subject's session exists before anything is measured.
         await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!), new Load { Concurrency = options.Concurrency, Count = options.Subjects, Subjects = options.Subjects }, "embedded-first-exchange", handler, cancellationToken);
+        var idleAllocations = await ServerAllocations.ReadAsync(server, cancellationToken);
         var idle = await MeasuredLoad.IdleCpuRateAsync(servers, cancellationToken);
+        var idleAllocationRate = ServerAllocations.IdleRate(idleAllocations, await ServerAllocations.ReadAsync(server, cancellationToken));
 
         for (var t = 0; t < Transports.Length; t++)
         {
@@ -33,9 +35,11 @@ public static class EmbeddedCase
             {
                 context.Progress($"{result.Name}, run {run}: saturation");
                 await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Duration = options.Warmup, Subjects = options.Subjects }, $"embedded-{target}-warmup", handler, cancellationToken);
+                var allocatedBefore = await ServerAllocations.ReadAsync(server, cancellationToken);
                 var saturation = await context.Measured.RunAsync(servers, idle, endpoint,
                     new Load { Concurrency = options.Concurrency, Duration = options.Duration, Subjects = options.Subjects }, $"embedded-{target}-saturation", handler, cancellationToken);
                 Record(result, saturation);
+                result.Add(ServerAllocations.PerWarmExchange, "B", await ServerAllocations.PerExchangeAsync(server, allocatedBefore, saturation.Load, idleAllocationRate, cancellationToken));
 
                 context.Progress($"{result.Name}, run {run}: latency at 50% ({saturation.Load.Throughput / 2:N0}/s)");
                 var open = await context.Generator.RunAsync(endpoint,
@@ -46,6 +50,7 @@ public static class EmbeddedCase
                 if (open.Failed > 0 || open.Dropped > 0) result.Notes.Add($"run {run} at 50%: {open.Failed} failed, {open.Dropped} dropped {open.ErrorText}");
             }, cancellationToken);
         }
+        await ServerAllocations.FirstExchangesAsync(context, server, results[0], idleAllocationRate, options.Subjects, cancellationToken);
         return results;
     }
 

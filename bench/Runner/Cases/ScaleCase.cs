@@ -1,79 +1,88 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Bench.Runner.Cases;
 
 /// <summary>
-/// Scale in subjects on the embedded server over gRPC: throughput with a small and a large set of subjects
-/// (every subject exchanged once first), the server's memory per subject session (managed heap after a
-/// full GC, and RSS, before and after the large set's first exchanges), and whether idle sessions leave
-/// memory once --session-idle-timeout has passed.
+/// Scale in subjects on the embedded server over gRPC, like with like (issue 15): every one of the large set's
+/// subjects is exchanged once first, so all of them are active (the small set is a part of it); the server's
+/// session idle timeout is longer than the whole case, so nothing is collected while it runs; then each run
+/// measures the small and the large set on the same server, each request's subject drawn uniformly at random
+/// from its set (txctl --subject-order random), with the warm-up in the same load run. Memory is the managed
+/// heap after an induced full GC, read together with Orleans' activation count at that moment.
 /// </summary>
 public static class ScaleCase
 {
-    public const string Throughput = "throughput, {0} subjects";
-    public const string BytesPerSession = "GC heap per session";
+    public const string Throughput = "throughput, {0} subjects (uniform random, all active)";
+    public const string HeapPerSubject = "GC heap per active subject";
+
+    /// <summary>Longer than any case: the sessions of every subject stay active until memory has been read.</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(6);
 
     public static string Name(RunnerOptions options) => $"scale: {options.Subjects:N0} vs {options.ScaleSubjects:N0} subjects, gRPC unary";
+
+    public static string ThroughputOf(int subjects) => string.Format(CultureInfo.InvariantCulture, Throughput, subjects.ToString("N0", CultureInfo.InvariantCulture));
 
     public static async Task<CaseResult> RunAsync(RunContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var small = options.Subjects;
         var large = options.ScaleSubjects;
-        var idleTimeout = options.SessionIdleTimeout;
         var result = new CaseResult(Name(options),
-            $"embedded server with --session-idle-timeout {idleTimeout}; memory = managed heap after an induced full GC (EventPipe), and RSS");
+            $"embedded server, --session-idle-timeout {IdleTimeout:c} (longer than the case); all {large:N0} subjects exchanged once before anything is measured; " +
+            $"each request's subject uniform at random within its set; memory = managed heap after an induced full GC (EventPipe) with Orleans' activation count read at the same moment");
         context.Progress($"{result.Name}: starting the server");
         using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-scale",
-            ["--dev-issuer", "false", "--ephemeral", "true", "--session-idle-timeout", idleTimeout.ToString("c", CultureInfo.InvariantCulture)], cancellationToken);
+            ["--dev-issuer", "false", "--ephemeral", "true", "--session-idle-timeout", IdleTimeout.ToString("c", CultureInfo.InvariantCulture)], cancellationToken);
         var endpoint = new Endpoint("grpc", server.Grpc!);
         var handler = context.Workspace.Config.HandlerName;
 
-        Load First(int subjects) => new() { Concurrency = options.Concurrency, Count = subjects, Subjects = subjects };
-        Load Saturate(int subjects) => new() { Concurrency = options.Concurrency, Duration = options.Duration, Subjects = subjects };
-        Load Warm(int subjects) => new() { Concurrency = options.Concurrency, Duration = options.Warmup, Subjects = subjects };
-
-        await context.Generator.RunAsync(endpoint, First(small), "scale-small-first", handler, cancellationToken);
-        await context.RepeatAsync(result, async run =>
-        {
-            context.Progress($"{result.Name}, run {run}: {small:N0} subjects");
-            await context.Generator.RunAsync(endpoint, Warm(small), "scale-small-warmup", handler, cancellationToken);
-            result.Add(string.Format(CultureInfo.InvariantCulture, Throughput, small.ToString("N0", CultureInfo.InvariantCulture)), "exchanges/s",
-                (await context.Generator.RunAsync(endpoint, Saturate(small), "scale-small", handler, cancellationToken)).Throughput);
-        }, cancellationToken);
-
-        var heapBefore = Heap(server);
-        var rssBefore = ProcFs.ResidentBytes(server.Pid);
-        context.Progress($"{result.Name}: first exchange of {large:N0} subjects");
-        var first = await context.Generator.RunAsync(endpoint, First(large), "scale-large-first", handler, cancellationToken);
+        var (heapBefore, activationsBefore) = Memory(server);
+        context.Progress($"{result.Name}: first exchange of all {large:N0} subjects");
+        var clock = Stopwatch.StartNew();
+        var first = await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Count = large, Subjects = large }, "scale-first-exchange", handler, cancellationToken);
+        var firstMinutes = clock.Elapsed.TotalMinutes;
         result.Add("first exchange of each subject (creates the user)", "exchanges/s", first.Throughput);
         if (first.Failed > 0) result.Notes.Add($"first exchanges: {first.Failed} of {first.Requests} failed: {first.ErrorText}");
-        var heapActive = Heap(server);
-        var rssActive = ProcFs.ResidentBytes(server.Pid);
-        var added = large - small;
-        result.Add(BytesPerSession, "B", (heapActive - heapBefore) / (double)added);
-        result.Add("RSS per session", "B", (rssActive - rssBefore) / (double)added);
+        result.Notes.Add(string.Create(CultureInfo.InvariantCulture,
+            $"exchanging all {large:N0} subjects once took {firstMinutes:F1} min including minting their tokens ({first.Throughput:N0} first exchanges/s; 1,000,000 subjects at that rate: {1_000_000 / Math.Max(1, first.Throughput) / 60:F1} min)"));
+        RecordMemory(result, server, "after every subject's first exchange", heapBefore, activationsBefore, large);
 
         await context.RepeatAsync(result, async run =>
         {
-            context.Progress($"{result.Name}, run {run}: {large:N0} subjects");
-            await context.Generator.RunAsync(endpoint, Warm(large), "scale-large-warmup", handler, cancellationToken);
-            result.Add(string.Format(CultureInfo.InvariantCulture, Throughput, large.ToString("N0", CultureInfo.InvariantCulture)), "exchanges/s",
-                (await context.Generator.RunAsync(endpoint, Saturate(large), "scale-large", handler, cancellationToken)).Throughput);
+            foreach (var subjects in new[] { small, large })
+            {
+                context.Progress($"{result.Name}, run {run}: {subjects:N0} subjects");
+                var load = await context.Generator.RunAsync(endpoint,
+                    new Load { Concurrency = options.Concurrency, Duration = options.Duration, Warmup = options.Warmup, Subjects = subjects, RandomOrder = true },
+                    $"scale-{subjects}", handler, cancellationToken);
+                result.Add(ThroughputOf(subjects), "exchanges/s", load.Throughput);
+                if (load.Failed > 0) result.Notes.Add($"run {run}, {subjects:N0} subjects: {load.Failed} of {load.Requests} failed: {load.ErrorText}");
+            }
         }, cancellationToken);
 
-        // Idle: one timeout, plus Orleans' collection quantum (half the timeout), plus slack for the collector's pass.
-        var wait = idleTimeout + idleTimeout / 2 + TimeSpan.FromSeconds(10);
-        context.Progress($"{result.Name}: idle for {wait.TotalSeconds:F0} s, then memory again");
-        await Task.Delay(wait, cancellationToken);
-        var heapIdle = Heap(server);
-        var rssIdle = ProcFs.ResidentBytes(server.Pid);
-        result.Add("GC heap per subject after idle", "B", (heapIdle - heapBefore) / (double)added);
-        result.Add("RSS per subject after idle", "B", (rssIdle - rssBefore) / (double)added);
-        result.Add("session memory released when idle", "%", heapActive > heapBefore ? 100.0 * (heapActive - heapIdle) / (heapActive - heapBefore) : double.NaN);
-        result.Notes.Add("after idle, what remains per subject is its stored state (the embedded default keeps grain state in memory: user, index entry, session record)");
+        // Still all there after the measured runs: the idle timeout collected nothing.
+        RecordMemory(result, server, "after the measured runs", heapBefore, activationsBefore, large);
         return result;
     }
 
-    private static long Heap(ServerProcess server) => GcHeap.LiveBytesAfterFullGc(server.Pid, TimeSpan.FromSeconds(60));
+    private static (long Heap, long Activations) Memory(ServerProcess server)
+    {
+        var heap = GcHeap.LiveBytesAfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
+        var activations = OrleansActivations.ByGrainType(server.Pid, TimeSpan.FromSeconds(30));
+        return (heap, activations.Values.Sum());
+    }
+
+    private static void RecordMemory(CaseResult result, ServerProcess server, string when, long heapBefore, long activationsBefore, int subjects)
+    {
+        var heap = GcHeap.LiveBytesAfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
+        var byType = OrleansActivations.ByGrainType(server.Pid, TimeSpan.FromSeconds(30));
+        var activations = byType.Values.Sum();
+        result.Add($"{HeapPerSubject} ({when})", "B", (heap - heapBefore) / (double)subjects);
+        result.Add($"activations per subject ({when})", "activations", (activations - activationsBefore) / (double)subjects);
+        result.Add($"activations ({when})", "activations", activations);
+        result.Add($"RSS ({when})", "MB", ProcFs.ResidentBytes(server.Pid) / 1024.0 / 1024.0);
+        result.Notes.Add($"{when}: heap grew {(heap - heapBefore) / 1024.0 / 1024.0:N0} MB for {subjects:N0} subjects; activations by grain type: " +
+                         string.Join(", ", byType.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:N0}")));
+    }
 }

@@ -212,8 +212,13 @@ public sealed class IntrospectionTrustCodec(IValueSerializer<IntrospectionTrustS
 [RegisterCopier]
 public sealed class IntrospectionTrustCopier : ShallowCopier<IntrospectionTrust>;
 
-/// <summary>The wire and storage shape of <see cref="JwtTrust"/> (alias tx.JwtTrust): the field ids it had as an Orleans-generated record.</summary>
+/// <summary>
+/// The wire and storage shape of <see cref="JwtTrust"/> (alias tx.JwtTrust): the field ids it had as an Orleans-generated record,
+/// then the verified-token cache's bounds, written only where they differ from the defaults (null otherwise, and null is
+/// omitted), so a trust with the default cache writes the bytes it always did and state written before reads as the defaults.
+/// </summary>
 [GenerateSerializer]
+[OmitDefaultMemberValues]
 public struct JwtTrustSurrogate
 {
     [Id(0)] public string? Issuer;
@@ -226,12 +231,16 @@ public struct JwtTrustSurrogate
     [Id(7)] public TimeSpan? JwksRefreshCooldown;
     [Id(8)] public TimeSpan MaxTokenLifetime;
     [Id(9)] public string[] AuthorizedParties;
+    [Id(10)] public TimeSpan? ValidationCacheMaxAge;
+    [Id(11)] public int? ValidationCacheMaxEntries;
 }
 
 public sealed class JwtTrustConverter : IConverter<JwtTrust, JwtTrustSurrogate>
 {
-    public JwtTrust ConvertFromSurrogate(in JwtTrustSurrogate s) => new() { Issuer = s.Issuer, JwksUri = s.JwksUri, InlineJwks = s.InlineJwks, Audiences = s.Audiences, Algorithms = s.Algorithms, ClockSkew = s.ClockSkew, DevIssuer = s.DevIssuer, JwksRefreshCooldown = s.JwksRefreshCooldown, MaxTokenLifetime = s.MaxTokenLifetime, AuthorizedParties = s.AuthorizedParties };
-    public JwtTrustSurrogate ConvertToSurrogate(in JwtTrust value) => new() { Issuer = value.Issuer, JwksUri = value.JwksUri, InlineJwks = value.InlineJwks, Audiences = value.Audiences, Algorithms = value.Algorithms, ClockSkew = value.ClockSkew, DevIssuer = value.DevIssuer, JwksRefreshCooldown = value.JwksRefreshCooldown, MaxTokenLifetime = value.MaxTokenLifetime, AuthorizedParties = value.AuthorizedParties };
+    private static readonly ValidationCachePolicy DefaultCache = ValidationCachePolicy.Default;
+
+    public JwtTrust ConvertFromSurrogate(in JwtTrustSurrogate s) => new() { Issuer = s.Issuer, JwksUri = s.JwksUri, InlineJwks = s.InlineJwks, Audiences = s.Audiences, Algorithms = s.Algorithms, ClockSkew = s.ClockSkew, DevIssuer = s.DevIssuer, JwksRefreshCooldown = s.JwksRefreshCooldown, MaxTokenLifetime = s.MaxTokenLifetime, AuthorizedParties = s.AuthorizedParties, ValidationCache = new ValidationCachePolicy { MaxAge = s.ValidationCacheMaxAge ?? DefaultCache.MaxAge, MaxEntries = s.ValidationCacheMaxEntries ?? DefaultCache.MaxEntries } };
+    public JwtTrustSurrogate ConvertToSurrogate(in JwtTrust value) => new() { Issuer = value.Issuer, JwksUri = value.JwksUri, InlineJwks = value.InlineJwks, Audiences = value.Audiences, Algorithms = value.Algorithms, ClockSkew = value.ClockSkew, DevIssuer = value.DevIssuer, JwksRefreshCooldown = value.JwksRefreshCooldown, MaxTokenLifetime = value.MaxTokenLifetime, AuthorizedParties = value.AuthorizedParties, ValidationCacheMaxAge = value.ValidationCache.MaxAge == DefaultCache.MaxAge ? null : value.ValidationCache.MaxAge, ValidationCacheMaxEntries = value.ValidationCache.MaxEntries == DefaultCache.MaxEntries ? null : value.ValidationCache.MaxEntries };
 }
 
 [RegisterSerializer]

@@ -166,6 +166,17 @@ public sealed class HandlerModel
 
     /// <summary>Development only: jwks.uri and introspection.endpoint may be http:// to a host that is not loopback.</summary>
     public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>A jwt handler's verified-token cache; absent: on, with its defaults.</summary>
+    public ValidationCacheModel? ValidationCache { get; set; }
+}
+
+public sealed class ValidationCacheModel
+{
+    public string MaxAge { get; set; } = "00:05:00";
+
+    /// <summary>Per handler and silo; 0 turns the cache off.</summary>
+    public int MaxEntries { get; set; } = 100_000;
 }
 
 public sealed class IntrospectionModel

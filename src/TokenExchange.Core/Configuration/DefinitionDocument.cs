@@ -82,6 +82,9 @@ public static class DefinitionDocument
             MaxCacheEntries = i.MaxCacheEntries,
         } : null,
         AllowInsecureHttp = handler.AllowInsecureHttp,
+        ValidationCache = handler.IsBuiltIn
+            ? new ValidationCacheModel { MaxAge = Duration(handler.Trust.ValidationCache.MaxAge), MaxEntries = handler.Trust.ValidationCache.MaxEntries }
+            : null,
     };
 
     /// <summary>Durations as the file writes them (<c>d.hh:mm:ss.fffffff</c>, only as precise as needed), which read back exactly.</summary>

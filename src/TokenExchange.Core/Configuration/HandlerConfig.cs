@@ -57,6 +57,7 @@ internal static class HandlerConfig
                 ClockSkew = skew,
                 MaxTokenLifetime = maxLifetime,
                 AuthorizedParties = [.. m.AuthorizedParties],
+                ValidationCache = trust.ValidationCache ?? ValidationCachePolicy.Default,
             },
             UserMapping = userMapping,
             Enablements = [.. m.Apps.Select(a => new HandlerAppEnablement { ClientId = a.ClientId ?? "", Default = a.Default, AllowUserCreation = a.AllowUserCreation, RunAs = a.RunAs })],

@@ -30,6 +30,12 @@ internal abstract class HandlerImplementationConfig
             problems.Add($"{at}.introspection is a setting of the introspection implementation, not of '{m.Implementation}'");
     }
 
+    protected static void RefuseValidationCache(HandlerModel m, string at, List<string> problems)
+    {
+        if (m.ValidationCache is not null)
+            problems.Add($"{at}.validationCache is a setting of the jwt implementation (an introspection handler's answers are cached by introspection.maxCacheFor and maxCacheEntries)");
+    }
+
     protected static void RefuseAuthorizedParties(HandlerModel m, string at, List<string> problems)
     {
         if (m.AuthorizedParties.Count > 0)
@@ -37,5 +43,5 @@ internal abstract class HandlerImplementationConfig
     }
 }
 
-/// <summary>The trust an implementation's own settings add to the handler: inline IdP keys, an introspection endpoint.</summary>
-internal sealed record ImplementationTrust(string? InlineJwks, IntrospectionTrust? Introspection);
+/// <summary>The trust an implementation's own settings add to the handler: inline IdP keys, an introspection endpoint, a jwt handler's verified-token cache.</summary>
+internal sealed record ImplementationTrust(string? InlineJwks, IntrospectionTrust? Introspection, ValidationCachePolicy? ValidationCache = null);

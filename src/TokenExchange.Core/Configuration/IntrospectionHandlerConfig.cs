@@ -25,6 +25,7 @@ internal sealed class IntrospectionHandlerConfig : HandlerImplementationConfig
         if (m.DevIssuer || m.Jwks is not null || m.Issuer is not null)
             problems.Add($"{at}: issuer, jwks and devIssuer are settings of the jwt implementation (an introspection handler's issuer is introspection.issuer)");
         RefuseAuthorizedParties(m, at, problems);
+        RefuseValidationCache(m, at, problems);
         return new ImplementationTrust(storedInlineJwks, trust);
     }
 

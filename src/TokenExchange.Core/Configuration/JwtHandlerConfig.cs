@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 
 namespace TokenExchange.Configuration;
@@ -7,6 +8,8 @@ namespace TokenExchange.Configuration;
 internal sealed class JwtHandlerConfig : HandlerImplementationConfig
 {
     public static readonly JwtHandlerConfig Instance = new();
+
+    private const int MaxValidationCacheEntries = 10_000_000;
 
     private JwtHandlerConfig()
     {
@@ -27,6 +30,18 @@ internal sealed class JwtHandlerConfig : HandlerImplementationConfig
         }
         if (m.Audiences.Count == 0) problems.Add($"{at}.audiences must name at least one audience the subject token must carry");
         RefuseIntrospectionSection(m, at, problems);
-        return new ImplementationTrust(inlineJwks, null);
+        return new ImplementationTrust(inlineJwks, null, ValidationCache(m.ValidationCache, $"{at}.validationCache", problems));
+    }
+
+    /// <summary>The verified-token cache's bounds (README "Verified-token cache"); absent: the defaults.</summary>
+    private static ValidationCachePolicy ValidationCache(ValidationCacheModel? m, string at, List<string> problems)
+    {
+        if (m is null) return ValidationCachePolicy.Default;
+        var maxAge = ConfigDurations.Parse(m.MaxAge, $"{at}.maxAge", problems);
+        if (maxAge < TimeSpan.FromSeconds(1) || maxAge > TimeSpan.FromHours(1))
+            problems.Add($"{at}.maxAge must be between 1 second and 1 hour (a verified token is remembered at most that long, and never past its exp)");
+        if (m.MaxEntries is < 0 or > MaxValidationCacheEntries)
+            problems.Add($"{at}.maxEntries must be between 0 (off) and {MaxValidationCacheEntries}");
+        return new ValidationCachePolicy { MaxAge = maxAge, MaxEntries = m.MaxEntries };
     }
 }

@@ -26,6 +26,7 @@ internal sealed class PluginHandlerConfig : HandlerImplementationConfig
     {
         RefuseIntrospectionSection(m, at, problems);
         RefuseAuthorizedParties(m, at, problems);
+        RefuseValidationCache(m, at, problems);
         return new ImplementationTrust(storedInlineJwks, null);
     }
 }

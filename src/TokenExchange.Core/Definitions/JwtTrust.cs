@@ -35,4 +35,7 @@ public sealed record JwtTrust
     /// deputy exchanging a token that was issued to someone else.
     /// </summary>
     public string[] AuthorizedParties { get; init; } = [];
+
+    /// <summary>The verified-token cache: part of the trust settings, so a change to it starts a new cache.</summary>
+    public ValidationCachePolicy ValidationCache { get; init; } = ValidationCachePolicy.Default;
 }

@@ -21,6 +21,8 @@ public sealed class TokenExchangeMetrics
     private readonly Counter<long> jwksFetches;
     private readonly Counter<long> introspectionCalls;
     private readonly Counter<long> introspectionCache;
+    private readonly Counter<long> validationCache;
+    private readonly Counter<long> validationCacheEvictions;
     private readonly Counter<long> sessionUserCache;
     private readonly UpDownCounter<long> activeSessions;
     private readonly Counter<long> handlerFailures;
@@ -43,6 +45,10 @@ public sealed class TokenExchangeMetrics
             description: "calls to identity providers' introspection or userinfo endpoints, by handler and outcome");
         introspectionCache = meter.CreateCounter<long>("tokenexchange.introspection.cache.lookups",
             description: "lookups in introspection handlers' answer caches, by handler and result (hit, miss)");
+        validationCache = meter.CreateCounter<long>("tokenexchange.validation.cache.lookups",
+            description: "lookups in jwt handlers' verified-token caches, by handler and result (hit: the signature check was skipped, miss)");
+        validationCacheEvictions = meter.CreateCounter<long>("tokenexchange.validation.cache.evictions",
+            description: "tokens forgotten by jwt handlers' verified-token caches, by handler and reason (capacity, expired, key_removed)");
         sessionUserCache = meter.CreateCounter<long>("tokenexchange.session.user_cache.lookups",
             description: "subject sessions' lookups of their cached user, by handler and result (hit, miss)");
         activeSessions = meter.CreateUpDownCounter<long>("tokenexchange.sessions.active",
@@ -87,6 +93,13 @@ public sealed class TokenExchangeMetrics
 
     public void IntrospectionCacheLookup(string handler, bool hit) =>
         introspectionCache.Add(1, new("handler", handler), new("result", hit ? "hit" : "miss"));
+
+    public void ValidationCacheLookup(string handler, bool hit) =>
+        validationCache.Add(1, new("handler", handler), new("result", hit ? "hit" : "miss"));
+
+    /// <param name="reason">capacity, expired or key_removed.</param>
+    public void ValidationCacheEviction(string handler, string reason) =>
+        validationCacheEvictions.Add(1, new("handler", handler), new("reason", reason));
 
     public void SessionUserLookup(string handler, bool hit) =>
         sessionUserCache.Add(1, new("handler", handler), new("result", hit ? "hit" : "miss"));

@@ -25,6 +25,12 @@ public sealed class CompiledHandler(HandlerDefinition definition, IHandlerImplem
     /// <summary>The IdP key source of a jwt handler, kept across recompiles while the trust settings stay the same.</summary>
     public IKeySource? Keys { get; init; }
 
+    /// <summary>
+    /// The verified tokens of a jwt handler (null when its <c>validationCache</c> is off), kept across recompiles while the
+    /// trust settings stay the same: any change to them starts an empty cache.
+    /// </summary>
+    public VerifiedTokenCache? VerifiedTokens { get; init; }
+
     /// <summary>The cached IdP answers of an introspection handler, kept across recompiles while its trust settings stay the same.</summary>
     public IntrospectionCache? Introspection { get; init; }
 

@@ -11,10 +11,11 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
 {
     /// <summary>
     /// Compiles a definition; <paramref name="reuseKeys"/> keeps an existing key cache, <paramref name="reuseAnswers"/>
-    /// an introspection handler's cached answers, when the trust did not change.
+    /// an introspection handler's cached answers, <paramref name="reuseVerified"/> a jwt handler's verified tokens, when the
+    /// trust did not change.
     /// </summary>
     /// <exception cref="InvalidOperationException">The definition cannot run: the message says why.</exception>
-    public CompiledHandler Compile(HandlerDefinition definition, IKeySource? reuseKeys = null, IntrospectionCache? reuseAnswers = null)
+    public CompiledHandler Compile(HandlerDefinition definition, IKeySource? reuseKeys = null, IntrospectionCache? reuseAnswers = null, VerifiedTokenCache? reuseVerified = null)
     {
         if (definition.IsIntrospection)
         {
@@ -49,8 +50,9 @@ public sealed class HandlerCompiler(HttpClient http, DevIssuer? devIssuer, JwksC
                 ? StaticKeySource.FromJwks(inline)
                 : new HttpJwksKeySource(new Uri(trust.JwksUri!), http, jwksPolicy with { RefreshCooldown = trust.JwksRefreshCooldown ?? jwksPolicy.RefreshCooldown }, time, loggers.CreateLogger<HttpJwksKeySource>(), metrics, definition.Name));
         }
-        var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time, trust.MaxTokenLifetime, trust.AuthorizedParties);
-        return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping), metrics) { Keys = keys };
+        var verified = trust.ValidationCache.Enabled ? reuseVerified ?? new VerifiedTokenCache(trust.ValidationCache, definition.Name, time, metrics) : null;
+        var validator = new JwtSubjectTokenValidator(issuer, trust.Audiences, trust.Algorithms, trust.ClockSkew, keys, time, trust.MaxTokenLifetime, trust.AuthorizedParties, verified);
+        return new CompiledHandler(definition, new JwtImplementation(validator, definition.UserMapping), metrics) { Keys = keys, VerifiedTokens = verified };
     }
 
     /// <summary>Whether a definition's implementation can be loaded; null when it can, else why not.</summary>

@@ -5,8 +5,9 @@ namespace TokenExchange.Core.Handlers;
 
 /// <summary>
 /// This silo's compiled handlers, rebuilt from each new definition snapshot. A handler whose trust
-/// settings did not change keeps its key cache (and an introspection handler its cached answers), so a
-/// definition change does not refetch every JWKS nor ask the IdP again about every token.
+/// settings did not change keeps its key cache (a jwt handler its verified tokens, an introspection handler its cached
+/// answers), so a definition change does not refetch every JWKS nor verify or ask the IdP again about every token.
+/// A handler whose trust settings changed starts with empty caches: nothing verified under the old trust is reused.
 /// </summary>
 public sealed class HandlerRuntime(HandlerCompiler compiler, ILogger<HandlerRuntime> logger)
 {
@@ -41,7 +42,7 @@ public sealed class HandlerRuntime(HandlerCompiler compiler, ILogger<HandlerRunt
                 var sameTrust = old is not null && Equals(Trust(old.Definition), Trust(definition));
                 try
                 {
-                    handlers[definition.Name] = compiler.Compile(definition, sameTrust ? old!.Keys : null, sameTrust ? old!.Introspection : null);
+                    handlers[definition.Name] = compiler.Compile(definition, sameTrust ? old!.Keys : null, sameTrust ? old!.Introspection : null, sameTrust ? old!.VerifiedTokens : null);
                 }
                 catch (Exception e) when (e is InvalidOperationException or UriFormatException or ArgumentException)
                 {

@@ -10,7 +10,9 @@ namespace TokenExchange.Core.Handlers;
 /// however many requests wait for it. A failed refresh keeps the keys it had. Bounded: one key set at a
 /// time (unknown kids are never remembered), at most <see cref="JwksCachePolicy.MaxKeys"/> keys from a
 /// document of at most <see cref="JwksCachePolicy.MaxDocumentBytes"/>. Each fetch is counted for
-/// <paramref name="handler"/> (tokenexchange.jwks.fetches).
+/// <paramref name="handler"/> (tokenexchange.jwks.fetches). A key a refetch still finds keeps its instance, and a key the IdP
+/// stopped publishing leaves with its instance: the verified-token cache knows the key that verified each token by its
+/// instance, so its tokens go when their key goes (<see cref="JwtSubjectTokenValidator"/>).
 /// </summary>
 public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy policy, TimeProvider time, ILogger logger, TokenExchangeMetrics metrics, string handler) : IKeySource
 {
@@ -54,8 +56,9 @@ public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy 
             if (response.Content.Headers.ContentLength > policy.MaxDocumentBytes)
                 throw new InvalidDataException($"JWKS document larger than {policy.MaxDocumentBytes} bytes");
             var json = await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
-            var keys = JwksParser.SigningKeys(json);
-            if (keys.Count > policy.MaxKeys) throw new InvalidDataException($"JWKS document has {keys.Count} signing keys, more than {policy.MaxKeys}");
+            var fetched = JwksParser.SigningKeys(json);
+            if (fetched.Count > policy.MaxKeys) throw new InvalidDataException($"JWKS document has {fetched.Count} signing keys, more than {policy.MaxKeys}");
+            var keys = KeepInstances(fetched, Volatile.Read(ref snapshot));
             var fresh = new Snapshot(keys, keys.Select(k => k.KeyId).Where(id => id is not null).ToHashSet(StringComparer.Ordinal), time.GetUtcNow());
             Volatile.Write(ref snapshot, fresh);
             metrics.JwksFetch(handler, succeeded: true);
@@ -69,6 +72,15 @@ public sealed class HttpJwksKeySource(Uri uri, HttpClient http, JwksCachePolicy 
             return Volatile.Read(ref snapshot);
         }
     }
+
+    /// <summary>Each fetched key as the instance held already for the same key (kid, alg, use and RFC 7638 thumbprint), if any.</summary>
+    private static IReadOnlyList<SecurityKey> KeepInstances(IReadOnlyList<SecurityKey> fetched, Snapshot? held) =>
+        held is null ? fetched : [.. fetched.Select(key => held.Keys.FirstOrDefault(old => SameKey(old, key)) ?? key)];
+
+    private static bool SameKey(SecurityKey held, SecurityKey fetched) =>
+        held is JsonWebKey a && fetched is JsonWebKey b
+        && a.KeyId == b.KeyId && a.Alg == b.Alg && a.Use == b.Use
+        && a.ComputeJwkThumbprint().AsSpan().SequenceEqual(b.ComputeJwkThumbprint());
 
     private async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {

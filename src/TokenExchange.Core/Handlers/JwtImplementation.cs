@@ -16,11 +16,8 @@ public sealed class JwtImplementation(JwtSubjectTokenValidator validator, UserMa
     {
         var validation = await validator.ValidateAsync(exchange.SubjectToken, exchange.SubjectTokenType, cancellationToken).ConfigureAwait(false);
         if (validation.Error is { } error) return (null, error);
-        var token = validation.Token!;
-        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var claim in token.Claims) claims.TryAdd(claim.Type, claim.Value);
-        // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
-        var emailVerified = token.TryGetPayloadValue<object>(StandardClaims.EmailVerified, out var verified) && verified is true;
+        var claims = validation.Claims;
+        var emailVerified = validation.EmailVerified;
         return (new ValidatedSubject
         {
             Subject = validation.Subject!,

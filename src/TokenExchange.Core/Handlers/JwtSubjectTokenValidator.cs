@@ -34,9 +34,11 @@ public sealed class JwtSubjectTokenValidator
     private readonly HashSet<string> authorizedParties;
     private readonly IKeySource keys;
     private readonly TimeProvider time;
+    private readonly VerifiedTokenCache? cache;
 
+    /// <param name="cache">This handler's verified tokens; null: every token is verified in full.</param>
     public JwtSubjectTokenValidator(string issuer, IReadOnlyCollection<string> audiences, IReadOnlyCollection<string> algorithms, TimeSpan clockSkew, IKeySource keys, TimeProvider time,
-        TimeSpan? maxTokenLifetime = null, IReadOnlyCollection<string>? authorizedParties = null)
+        TimeSpan? maxTokenLifetime = null, IReadOnlyCollection<string>? authorizedParties = null, VerifiedTokenCache? cache = null)
     {
         this.issuer = issuer;
         this.audiences = [.. audiences];
@@ -46,10 +48,49 @@ public sealed class JwtSubjectTokenValidator
         this.authorizedParties = new HashSet<string>(authorizedParties ?? [], StringComparer.Ordinal);
         this.keys = keys;
         this.time = time;
+        this.cache = cache;
     }
 
     /// <param name="declaredType">The subject_token_type the client declared (a normalized RFC 8693 URN).</param>
     public async ValueTask<JwtValidationResult> ValidateAsync(string token, string declaredType, CancellationToken cancellationToken)
+    {
+        if (cache is null) return (await VerifyAsync(token, declaredType, cancellationToken).ConfigureAwait(false)).Result;
+        var hash = TokenHash.Of(token);
+        if (cache.Find(hash) is { } known)
+        {
+            // The key that verified it must still be one the uncached path would verify with (README "Verified-token cache").
+            var (candidates, unavailable) = await KeysAsync(known.Kid, cancellationToken).ConfigureAwait(false);
+            if (unavailable is not null) return Fail(unavailable);
+            if (candidates.Any(k => ReferenceEquals(k, known.Key)))
+            {
+                cache.CountLookup(hit: true);
+                return Recheck(hash, known, declaredType);
+            }
+            cache.Forget(hash, VerifiedTokenCache.KeyRemoved);
+        }
+        cache.CountLookup(hit: false);
+        var (result, verified) = await VerifyAsync(token, declaredType, cancellationToken).ConfigureAwait(false);
+        if (verified is not null) cache.Remember(hash, verified);
+        return result;
+    }
+
+    /// <summary>
+    /// A hit: what depends on the clock (the time claims) or on the request (the declared type) is checked again, as
+    /// the uncached path checks it and with its errors; the signature, issuer, audience and authorized party are
+    /// properties of the token and of this handler's trust settings, which the cache does not outlive.
+    /// </summary>
+    private JwtValidationResult Recheck(TokenHash hash, VerifiedToken known, string declaredType)
+    {
+        if (CheckTimes(known.Times) is { } timeError)
+        {
+            cache!.Forget(hash, VerifiedTokenCache.Expired);
+            return Fail(timeError);
+        }
+        return CheckType(known.Kind, declaredType) is { } typeError ? Fail(typeError) : known.Result;
+    }
+
+    /// <summary>The whole check; a token that passes it comes back with what its cache entry would hold.</summary>
+    private async ValueTask<(JwtValidationResult Result, VerifiedToken? Verified)> VerifyAsync(string token, string declaredType, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try
@@ -59,26 +100,20 @@ public sealed class JwtSubjectTokenValidator
         // FormatException: a segment that is not base64url (IdentityModel throws it raw from some shapes).
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException or System.Text.Json.JsonException)
         {
-            return Fail(Errors.InvalidRequest("subject_token is not a well-formed JWT", "malformed JWT"));
+            return Refused(Errors.InvalidRequest("subject_token is not a well-formed JWT", "malformed JWT"));
         }
         if (jwt.IsEncrypted)
-            return Fail(Errors.InvalidRequest("encrypted subject tokens are not accepted", "JWE subject token"));
+            return Refused(Errors.InvalidRequest("encrypted subject tokens are not accepted", "JWE subject token"));
         if (!algorithms.Contains(jwt.Alg))
-            return Fail(Errors.InvalidRequest(SignatureFailure, $"algorithm '{Clip(jwt.Alg)}' is not allowed"));
+            return Refused(Errors.InvalidRequest(SignatureFailure, $"algorithm '{Clip(jwt.Alg)}' is not allowed"));
         if (jwt.TryGetHeaderValue<object>("crit", out _))
-            return Fail(Errors.InvalidRequest("subject_token has critical header parameters this handler does not understand", "crit header"));
+            return Refused(Errors.InvalidRequest("subject_token has critical header parameters this handler does not understand", "crit header"));
 
-        IReadOnlyList<SecurityKey> candidates;
-        try
-        {
-            candidates = await keys.GetKeysAsync(string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeysUnavailableException e)
-        {
-            return Fail(Errors.TemporarilyUnavailable("the identity provider's keys cannot be reached", e.Message));
-        }
-        if (!string.IsNullOrEmpty(jwt.Kid) && !candidates.Any(k => k.KeyId == jwt.Kid))
-            return Fail(Errors.InvalidRequest(SignatureFailure, $"unknown kid '{Clip(jwt.Kid)}'"));
+        var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
+        var (candidates, unavailable) = await KeysAsync(kid, cancellationToken).ConfigureAwait(false);
+        if (unavailable is not null) return Refused(unavailable);
+        if (kid is not null && !candidates.Any(k => k.KeyId == kid))
+            return Refused(Errors.InvalidRequest(SignatureFailure, $"unknown kid '{Clip(kid)}'"));
 
         var result = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
         {
@@ -87,25 +122,50 @@ public sealed class JwtSubjectTokenValidator
             ValidateAudience = true,
             ValidAlgorithms = algorithms,
             IssuerSigningKeys = candidates,
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
+            TryAllIssuerSigningKeys = kid is null,
             RequireSignedTokens = true,
             // Lifetime (exp required) is checked below against the injected clock, after the signature.
             ValidateLifetime = false,
             ValidateIssuerSigningKey = false,
         }).ConfigureAwait(false);
-        if (!result.IsValid) return Fail(Describe(result.Exception));
+        if (!result.IsValid) return Refused(Describe(result.Exception));
 
-        var (expires, lifetimeError) = CheckLifetime(jwt);
-        if (lifetimeError is not null) return Fail(lifetimeError);
-        if (CheckAuthorizedParty(jwt) is { } partyError) return Fail(partyError);
-        if (CheckType(jwt, declaredType) is { } typeError) return Fail(typeError);
-        return string.IsNullOrEmpty(jwt.Subject)
-            ? Fail(Errors.InvalidRequest("subject_token has no sub claim"))
-            : new JwtValidationResult { Issuer = jwt.Issuer, Subject = jwt.Subject, Expires = expires, Token = jwt };
+        var (times, timesError) = ReadTimes(jwt);
+        if ((timesError ?? CheckTimes(times)) is { } lifetimeError) return Refused(lifetimeError);
+        if (CheckAuthorizedParty(jwt) is { } partyError) return Refused(partyError);
+        var kind = KindOf(jwt);
+        if (CheckType(kind, declaredType) is { } typeError) return Refused(typeError);
+        if (string.IsNullOrEmpty(jwt.Subject)) return Refused(Errors.InvalidRequest("subject_token has no sub claim"));
+
+        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var claim in jwt.Claims) claims.TryAdd(claim.Type, claim.Value);
+        var valid = new JwtValidationResult
+        {
+            Issuer = jwt.Issuer,
+            Subject = jwt.Subject,
+            Expires = DateTimeOffset.FromUnixTimeSeconds(times.Exp),
+            Claims = claims,
+            // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
+            EmailVerified = jwt.TryGetPayloadValue<object>(RuleBasedUserMapping.StandardClaims.EmailVerified, out var verified) && verified is true,
+        };
+        // IdentityModel sets SigningKey to the key whose signature check succeeded.
+        return (valid, jwt.SigningKey is { } key ? new VerifiedToken(valid, times, kind, kid, key) : null);
     }
 
-    /// <summary>Times are compared in whole seconds, so an absurd NumericDate is refused rather than overflowing.</summary>
-    private (DateTimeOffset Expires, OAuthError? Error) CheckLifetime(JsonWebToken jwt)
+    private async ValueTask<(IReadOnlyList<SecurityKey> Keys, OAuthError? Error)> KeysAsync(string? kid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await keys.GetKeysAsync(kid, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (KeysUnavailableException e)
+        {
+            return ([], Errors.TemporarilyUnavailable("the identity provider's keys cannot be reached", e.Message));
+        }
+    }
+
+    /// <summary>The time claims, each an integral NumericDate in range; an error when exp is missing or one is not a time.</summary>
+    private static (TokenTimes Times, OAuthError? Error) ReadTimes(JsonWebToken jwt)
     {
         var (hasExp, exp) = NumericDate(jwt, JwtRegisteredClaimNames.Exp);
         if (!hasExp) return (default, Errors.InvalidRequest("subject_token has no exp claim"));
@@ -113,19 +173,26 @@ public sealed class JwtSubjectTokenValidator
         var (hasIat, iat) = NumericDate(jwt, JwtRegisteredClaimNames.Iat);
         if (exp is null || (hasNbf && nbf is null) || (hasIat && iat is null))
             return (default, Errors.InvalidRequest("subject_token has an exp, nbf or iat that is not a time"));
+        return (new TokenTimes(exp.Value, nbf, iat), null);
+    }
+
+    /// <summary>The time claims against this silo's clock. Times are compared in whole seconds, so an absurd NumericDate is refused rather than overflowing.</summary>
+    private OAuthError? CheckTimes(TokenTimes times)
+    {
+        var (exp, nbf, iat) = times;
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)clockSkew.TotalSeconds;
         var maxLifetime = (long)maxTokenLifetime.TotalSeconds;
         if (exp + skew <= now)
-            return (default, Errors.InvalidRequest("subject_token has expired"));
+            return Errors.InvalidRequest("subject_token has expired");
         if (nbf - skew > now)
-            return (default, Errors.InvalidRequest("subject_token is not valid yet"));
+            return Errors.InvalidRequest("subject_token is not valid yet");
         if (iat - skew > now)
-            return (default, Errors.InvalidRequest("subject_token was issued in the future"));
+            return Errors.InvalidRequest("subject_token was issued in the future");
         // The lifetime the IdP gave the token, or without iat, what is left of it.
         if (iat is { } issued ? exp - issued > maxLifetime : exp - now > maxLifetime + skew)
-            return (default, Errors.InvalidRequest("subject_token lifetime is longer than this handler accepts", $"exp {exp}, iat {iat?.ToString() ?? "none"}, max {maxTokenLifetime:c}"));
-        return (DateTimeOffset.FromUnixTimeSeconds(exp.Value), null);
+            return Errors.InvalidRequest("subject_token lifetime is longer than this handler accepts", $"exp {exp}, iat {iat?.ToString() ?? "none"}, max {maxTokenLifetime:c}");
+        return null;
     }
 
     /// <summary>Whether the claim is present, and its value when it is an integral NumericDate in range (null when it is not).</summary>
@@ -152,18 +219,23 @@ public sealed class JwtSubjectTokenValidator
                 parties.Count == 0 ? "no azp or client_id" : $"azp/client_id '{Clip(string.Join(",", parties))}'");
     }
 
+    /// <summary>What the token says it is: typed at+jwt (RFC 9068), and the first ID-token-only claim it carries.</summary>
+    private static TokenKind KindOf(JsonWebToken jwt)
+    {
+        var typ = jwt.Typ ?? "";
+        var typedAccessToken = typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
+        return new TokenKind(typedAccessToken, Array.Find(IdTokenClaims, name => jwt.TryGetClaim(name, out _)));
+    }
+
     /// <summary>
     /// Token type confusion: an ID token (it carries nonce, at_hash, c_hash or s_hash) is accepted only when
     /// declared as an ID token, and a token typed at+jwt (RFC 9068) is an access token, never an ID token.
     /// </summary>
-    private static OAuthError? CheckType(JsonWebToken jwt, string declaredType)
+    private static OAuthError? CheckType(TokenKind kind, string declaredType)
     {
-        var typ = jwt.Typ ?? "";
-        var typedAccessToken = typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
         if (declaredType == TokenTypes.IdToken)
-            return typedAccessToken ? Errors.InvalidRequest("subject_token is an access token (typ at+jwt), not an ID token", "at+jwt declared as id_token") : null;
-        var marker = Array.Find(IdTokenClaims, name => jwt.TryGetClaim(name, out _));
-        return marker is not null && !typedAccessToken
+            return kind.TypedAccessToken ? Errors.InvalidRequest("subject_token is an access token (typ at+jwt), not an ID token", "at+jwt declared as id_token") : null;
+        return kind.IdTokenMarker is { } marker && !kind.TypedAccessToken
             ? Errors.InvalidRequest("subject_token is an ID token: declare subject_token_type id_token, where the handler accepts one", $"ID token claim {marker} declared as {declaredType}")
             : null;
     }
@@ -179,6 +251,14 @@ public sealed class JwtSubjectTokenValidator
     };
 
     private static JwtValidationResult Fail(OAuthError error) => JwtValidationResult.Invalid(error);
+
+    private static (JwtValidationResult, VerifiedToken?) Refused(OAuthError error) => (Fail(error), null);
+
+    /// <summary>The time claims of a token whose claims were read: exp, and nbf and iat where present.</summary>
+    internal readonly record struct TokenTimes(long Exp, long? Nbf, long? Iat);
+
+    /// <summary>What a token says it is (<see cref="KindOf"/>), for the declared-type check.</summary>
+    internal readonly record struct TokenKind(bool TypedAccessToken, string? IdTokenMarker);
 
     /// <summary>Header and claim values come from the attacker: clip them, and make control characters visible, before they reach a log.</summary>
     private static string Clip(string? value)

@@ -1,4 +1,3 @@
-using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Exchange;
 
 namespace TokenExchange.Core.Handlers;
@@ -16,8 +15,11 @@ public sealed record JwtValidationResult
     public string? Subject { get; init; }
     public DateTimeOffset? Expires { get; init; }
 
-    /// <summary>The validated token, to read claims from.</summary>
-    public JsonWebToken? Token { get; init; }
+    /// <summary>The token's claims, each by its first value. Shared by every exchange a cached token answers: never changed.</summary>
+    public Dictionary<string, string> Claims { get; init; } = [];
+
+    /// <summary>Whether email_verified is the JSON true (OIDC), not merely the string "true".</summary>
+    public bool EmailVerified { get; init; }
 
     public static JwtValidationResult Invalid(OAuthError error) => new() { Error = error };
 }

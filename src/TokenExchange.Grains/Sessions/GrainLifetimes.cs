@@ -1,3 +1,5 @@
+using TokenExchange.Grains.Users;
+
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>
@@ -8,14 +10,30 @@ namespace TokenExchange.Grains.Sessions;
 public static class GrainLifetimes
 {
     /// <summary>
-    /// Subject sessions, and the user and user index grains a subject's first exchange activates: one each per
-    /// subject that exchanged recently. They go idle together, so they share one age, set through
+    /// Subject sessions: one per subject that exchanged recently, and the only activation a warm subject needs
+    /// (docs/architecture.md, section 5). Set through
     /// <see cref="Orleans.Configuration.GrainCollectionOptions.ClassSpecificCollectionAge"/> (not an attribute,
     /// which would win over the server's --session-idle-timeout).
     /// </summary>
     public static readonly TimeSpan SubjectSession = TimeSpan.FromMinutes(15);
 
-    public static readonly Type[] PerSubjectGrainClasses = [typeof(SubjectSessionGrain), typeof(Users.UserGrain), typeof(Users.UserIndexGrain)];
+    /// <summary>
+    /// User and user index grains: asked on a subject's first exchange, on link and admin changes, refreshes and
+    /// introspection, but not on a warm subject's exchanges (its session holds the user it needs), so they leave
+    /// memory long before the sessions do; never after the sessions.
+    /// </summary>
+    public static readonly TimeSpan UserDirectory = TimeSpan.FromMinutes(2);
+
+    public static readonly Type[] PerSubjectGrainClasses = [typeof(SubjectSessionGrain), typeof(UserGrain), typeof(UserIndexGrain)];
+
+    /// <summary>The collection age of each per-subject grain class when idle sessions live <paramref name="sessionAge"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, TimeSpan>> PerSubjectAges(TimeSpan sessionAge)
+    {
+        var directory = sessionAge < UserDirectory ? sessionAge : UserDirectory;
+        yield return new(typeof(SubjectSessionGrain).FullName!, sessionAge);
+        yield return new(typeof(UserGrain).FullName!, directory);
+        yield return new(typeof(UserIndexGrain).FullName!, directory);
+    }
 
     /// <summary>Token handles and opaque tokens: looked up by the hash of whatever token a caller presents.</summary>
     public const string LookedUpByCallersText = "00:02:00";

@@ -11,10 +11,11 @@ using TokenExchange.Users;
 namespace TokenExchange.Grains.Sessions;
 
 /// <summary>
-/// Per (handler, issuer, subject): remembers which user the subject maps to and caches that user, so a
-/// repeated exchange costs one in-memory call. On a miss it runs the handler's user mapping (on this
-/// silo's compiled handler). The user grain tells it at once when the user changes; the cache also
-/// expires after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
+/// Per (handler, issuer, subject): remembers which user the subject maps to and holds that user, so a repeated
+/// exchange costs one in-memory call and no other grain: a warm subject is this one activation (docs/architecture.md,
+/// section 5). On a miss it runs the handler's user mapping (on this silo's compiled handler). The user grain tells it
+/// at once when the user changes (it is a watcher of the user, stored with the user); the held user is also read again
+/// after <see cref="CachedUserMaxAge"/>, which bounds staleness should a notification be lost.
 /// Activations exist only for subjects whose tokens validated; idle ones go after
 /// <see cref="GrainLifetimes.SubjectSession"/> (or the server's --session-idle-timeout), and one session keeps at most <see cref="MaxFamilies"/> refresh token families.
 /// Activations and user cache hits are counted (tokenexchange.sessions.active, tokenexchange.session.user_cache.lookups).
@@ -26,7 +27,12 @@ public sealed class SubjectSessionGrain(
     TokenExchangeMetrics metrics,
     TimeProvider time) : Grain, ISubjectSessionGrain
 {
-    public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a held user is trusted without hearing from its grain. Changes arrive by notification at once; this
+    /// only bounds a lost notification, and each read brings the user grain back into memory (from storage), so it is
+    /// minutes, not seconds.
+    /// </summary>
+    public static readonly TimeSpan CachedUserMaxAge = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Most refresh token families one subject keeps (each exchange that asks for a refresh token starts one);
@@ -34,9 +40,9 @@ public sealed class SubjectSessionGrain(
     /// </summary>
     public const int MaxFamilies = 100;
 
+    // All an active session holds besides its stored state: the user minting needs, and when it was read.
     private UserRecord? user;
     private DateTimeOffset cachedAt;
-    private string? watched;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -189,12 +195,11 @@ public sealed class SubjectSessionGrain(
                 state.State.Linked = true;
                 await state.WriteStateAsync();
             }
-            if (watched != resolved.Id)
-            {
-                // The user grain stores its watchers: once per activation is enough.
-                await GrainFactory.GetGrain<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
-                watched = resolved.Id;
-            }
+            // One string for the id, not one per copy.
+            state.State.UserId = resolved.Id;
+            // Last: the user grain stores this session as a watcher (or finds it stored), and leaves memory when idle,
+            // since this session now holds what it needs of the user.
+            await GrainFactory.GetGrain<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
         }
         return resolution;
     }

@@ -55,14 +55,20 @@ public sealed class UserGrain(
     }
 
     /// <summary>
-    /// Watchers are stored with the user: a busy session can outlive an idle user grain, and a change made
-    /// after the user grain reactivates must still reach it.
+    /// Watchers are stored with the user: a busy session outlives this grain (which leaves memory once the session
+    /// holds the user, docs/architecture.md, section 5), and a change made after it reactivates must still reach it.
     /// </summary>
     public async Task Watch(string subjectSessionKey)
     {
+        // A session calls this last, holding what it needs of the user: the next call here is a change, a link, a
+        // refresh or an introspection, likely minutes away, so this activation need not wait for its collection age.
+        DeactivateOnIdle();
         if (state.State.Watchers.Contains(subjectSessionKey)) return;
         state.State.Watchers.Add(subjectSessionKey);
         await state.WriteStateAsync();
+        // A change stored between the session's read and this registration reached no watcher: the new one hears
+        // what is current (after the call that registered it, as it handles one call at a time).
+        if (state.State.User is { } current) GrainFactory.GetGrain<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
     }
 
     public Task<string[]> GetSessions() => Task.FromResult(state.State.Watchers.ToArray());

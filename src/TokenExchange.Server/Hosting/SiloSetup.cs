@@ -131,7 +131,7 @@ public static class SiloSetup
     {
         silo.Configure<GrainCollectionOptions>(options =>
         {
-            foreach (var grainClass in Grains.Sessions.GrainLifetimes.PerSubjectGrainClasses) options.ClassSpecificCollectionAge[grainClass.FullName!] = idle;
+            foreach (var (grainClass, age) in Grains.Sessions.GrainLifetimes.PerSubjectAges(idle)) options.ClassSpecificCollectionAge[grainClass] = age;
             var quantum = idle / 2;
             if (quantum < options.CollectionQuantum) options.CollectionQuantum = quantum;
         });

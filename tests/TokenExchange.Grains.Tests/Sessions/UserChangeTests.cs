@@ -7,7 +7,10 @@ using static TokenExchange.Grains.Tests.TestDefinitions;
 
 namespace TokenExchange.Grains.Tests.Sessions;
 
-/// <summary>A subject session caches its user; a change to that user must still reach the next exchange.</summary>
+/// <summary>
+/// A subject session holds its user, so a warm subject needs no other activation; a change to that user must still
+/// reach the next exchange, on every silo.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class UserChangeTests(ClusterFixture cluster)
 {
@@ -49,5 +52,28 @@ public sealed class UserChangeTests(ClusterFixture cluster)
 
         var outcome = await Poll.UntilAsync(() => cluster.ExchangeAsync(0, Request(Orders, subject)), o => o.Error is not null, TimeSpan.FromSeconds(3), "the disabled user to be refused");
         Assert.Equal(OAuthErrorCodes.InvalidGrant, outcome.Error?.Code);
+    }
+
+    [Fact]
+    public async Task A_warm_subject_needs_only_its_session_and_a_disable_still_refuses_its_next_exchange()
+    {
+        var subject = Unique("grace");
+        var grace = new UserRecord { Id = "u-" + subject, FederationId = subject };
+        var directory = cluster.Service<GrainUserDirectory>(0);
+        Assert.Null(await directory.PutAsync(grace));
+        var user = cluster.Grains.GetGrain<IUserGrain>(grace.Id);
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        async Task<bool> UserActive() => (await management.GetActiveGrains(user.GetGrainId().Type)).Contains(user.GetGrainId());
+
+        Assert.Equal(grace.Id, (await cluster.ExchangeAsync(0, Request(Orders, subject))).UserId);
+        // The session holds the user now: the user grain leaves memory without waiting for its collection age.
+        await Poll.UntilAsync(async () => !await UserActive(), TimeSpan.FromSeconds(10), "the user grain to leave memory");
+        for (var i = 0; i < 3; i++) Assert.Equal(grace.Id, (await cluster.ExchangeAsync(i % 2, Request(Orders, subject))).UserId);
+        Assert.False(await UserActive(), "a warm exchange activated the user grain");
+
+        Assert.Null(await directory.PutAsync(grace with { Enabled = false }));
+        var refused = await Poll.UntilAsync(() => cluster.ExchangeAsync(1, Request(Orders, subject)), o => o.Error is not null, TimeSpan.FromSeconds(3), "the disabled user to be refused");
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, refused.Error?.Code);
+        Assert.Equal(OAuthErrorCodes.InvalidGrant, (await cluster.ExchangeAsync(0, Request(Orders, subject))).Error?.Code);
     }
 }

@@ -2,15 +2,15 @@ using ScottPlot;
 
 namespace TokenExchange.Cli.Commands.Bench;
 
-/// <summary><c>--chart FILE.png</c>: throughput (left axis) and p99 latency (right axis) for each second of the run.</summary>
+/// <summary><c>--chart FILE.png</c>: throughput (left axis) and p99 latency (right axis) for each timeline interval of the run.</summary>
 public static class BenchChart
 {
     public static void Write(string path, BenchSummary summary)
     {
         // A last point of a fraction of a second (the drain after the end) holds too few samples to plot.
-        var points = summary.Timeline.Where(p => p.Length >= 0.5).ToList();
+        var points = summary.Timeline.Where(p => p.Length >= 0.5 * summary.TimelineIntervalSeconds).ToList();
         if (points.Count == 0) points = [.. summary.Timeline];
-        var seconds = points.Select(p => (double)p.Second).ToArray();
+        var seconds = points.Select(p => p.Second * summary.TimelineIntervalSeconds).ToArray();
         var plot = new Plot();
         plot.Title($"{summary.Target}, {summary.Model} model: {summary.Throughput:0} ok/s, p99 {summary.LatencyMs.P99:0.##} ms");
         plot.XLabel("second");

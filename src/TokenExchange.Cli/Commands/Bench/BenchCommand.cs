@@ -30,10 +30,15 @@ public static class BenchCommand
         var streams = new Option<int?>("--streams") { Description = "grpc-stream: streams, each on its own connection (default: one per core, more when over 128 outstanding each)" };
         var quiet = new Option<bool>("--quiet") { Description = "no live progress" };
         var json = new Option<string?>("--json") { Description = "write the summary and a per-second timeline to this JSON file" };
-        var chart = new Option<string?>("--chart") { Description = "draw throughput and p99 latency per second to this PNG file" };
+        var chart = new Option<string?>("--chart") { Description = "draw throughput and p99 latency per timeline interval to this PNG file" };
+        var interval = new Option<string>("--interval") { Description = "length of each timeline point (--json, --chart), e.g. 250ms for a server's first seconds", DefaultValueFactory = _ => "1s" };
+        var order = new Option<string>("--subject-order") { Description = "sequential: subjects in turn from bench-user-0; random: each request's subject drawn uniformly from all --subjects", DefaultValueFactory = _ => "sequential" };
+        order.AcceptOnlyFromAmong("sequential", "random");
+        var fresh = new Option<bool>("--fresh-tokens") { Description = "every request presents a subject token of its own, never sent before (minted before the run; needs --count, no --warmup)" };
         var command = new Command("bench", "load test: exchanges for synthetic subjects over gRPC, a gRPC stream or HTTP; throughput, latency, errors")
         {
             concurrency, rate, maxOutstanding, duration, count, warmup, invalid, invalidKinds, unknownUserHandler, actorShare, streams, quiet, json, chart,
+            interval, order, fresh,
         };
         harness.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -54,13 +59,16 @@ public static class BenchCommand
                     parse.GetValue(maxOutstanding),
                     parse.GetValue(count) is not null ? null : HarnessOptions.Duration(parse.GetValue(duration) ?? "10s", "--duration"),
                     parse.GetValue(count),
-                    HarnessOptions.Duration(parse.GetValue(warmup)!, "--warmup"),
+                    parse.GetValue(fresh) && parse.GetResult(warmup) is null or { Implicit: true } ? TimeSpan.Zero : HarnessOptions.Duration(parse.GetValue(warmup)!, "--warmup"),
                     new MixSettings(settings.Subjects, Share(parse.GetValue(invalid), "--invalid"), kinds, parse.GetValue(unknownUserHandler), Share(parse.GetValue(actorShare), "--actor-share"), settings.TokenTypes),
                     parse.GetValue(streams),
                     BenchReport.ShowLive(error, parse.GetValue(quiet)),
                     parse.GetValue(quiet),
                     parse.GetValue(json),
-                    parse.GetValue(chart));
+                    parse.GetValue(chart),
+                    HarnessOptions.Duration(parse.GetValue(interval)!, "--interval"),
+                    parse.GetValue(order) == "random" ? SubjectOrder.Random : SubjectOrder.Sequential,
+                    parse.GetValue(fresh));
                 run.Check();
                 return await RunAsync(run, output, error, cancellationToken);
             }
@@ -80,7 +88,7 @@ public static class BenchCommand
 
     private sealed record Run(
         HarnessSettings Settings, int? Concurrency, double? Rate, int MaxOutstanding, TimeSpan? Duration, long? Count, TimeSpan Warmup,
-        MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath)
+        MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath, TimeSpan Interval, SubjectOrder Order, bool FreshTokens)
     {
         public void Check()
         {
@@ -90,6 +98,13 @@ public static class BenchCommand
             if (Count is < 1) throw new UsageException("--count must be at least 1");
             if (Duration is { } duration && duration <= TimeSpan.Zero) throw new UsageException("--duration must be positive");
             if (Streams is < 1 or > 1024) throw new UsageException("--streams must be from 1 to 1024");
+            if (Interval < TimeSpan.FromMilliseconds(50)) throw new UsageException("--interval must be at least 50ms");
+            if (!FreshTokens) return;
+            // Each fresh token is minted before the run: the run must say how many it sends, and a warm-up would use some up.
+            if (Count is not { } count) throw new UsageException("--fresh-tokens needs --count (one token is minted per request before the run)");
+            if (count > 10_000_000) throw new UsageException("--fresh-tokens: at most 10000000 requests (each token is minted before the run)");
+            if (Warmup > TimeSpan.Zero) throw new UsageException("--fresh-tokens: no --warmup (warm the server with a run of its own)");
+            if (Mix.InvalidShare > 0 || Mix.ActorShare > 0) throw new UsageException("--fresh-tokens: no --invalid or --actor-share (every fresh token is a valid subject token)");
         }
 
         /// <summary>The most requests outstanding at once.</summary>
@@ -103,7 +118,10 @@ public static class BenchCommand
         var minting = Stopwatch.StartNew();
         // Long enough for the run: warm-up, measurement, and a generous margin for a slow count-bound run.
         var lifetime = run.Warmup + (run.Duration ?? TimeSpan.FromHours(12)) + TimeSpan.FromMinutes(30);
-        var requests = RequestMix.Build(settings.Template, run.Mix, new SubjectTokens(key, issuer, settings.SubjectAudience, TimeProvider.System), lifetime);
+        var subjectTokens = new SubjectTokens(key, issuer, settings.SubjectAudience, TimeProvider.System);
+        var requests = run.FreshTokens
+            ? RequestMix.Fresh(settings.Template, run.Mix, run.Order, run.Count!.Value + 1, subjectTokens, lifetime)
+            : RequestMix.Build(settings.Template, run.Mix, subjectTokens, lifetime);
         if (!run.Quiet) await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{requests.Length} requests for {settings.Subjects} subjects prepared in {minting.Elapsed.TotalSeconds:0.0} s (iss {issuer})"));
 
         await using var target = CreateTarget(settings, run.Outstanding, run.Streams);
@@ -115,7 +133,10 @@ public static class BenchCommand
         }
 
         var recorder = new BenchRecorder();
-        var generator = new LoadGenerator(target, requests, recorder);
+        // Fresh tokens: the first (requests[0]) went to the probe; each of the others goes out once, in order.
+        var generator = run.FreshTokens
+            ? new LoadGenerator(target, requests[1..], recorder)
+            : new LoadGenerator(target, requests, recorder, run.Order);
         var measuring = false;
         var running = Task.Run(async () =>
         {
@@ -123,7 +144,7 @@ public static class BenchCommand
             recorder.Start();
             measuring = true;
             using var ticks = new CancellationTokenSource();
-            var ticking = TickAsync(recorder, ticks.Token);
+            var ticking = TickAsync(recorder, run.Interval, ticks.Token);
             await Phase(generator, run, run.Count is { } count ? PhaseEnd.AfterRequests(count) : PhaseEnd.After(run.Duration!.Value), cancellationToken);
             await ticks.CancelAsync();
             await ticking;
@@ -132,7 +153,7 @@ public static class BenchCommand
         if (run.Live) await BenchReport.WatchAsync(error, $"{settings.Target} → {settings.Server}", recorder, () => measuring, running);
         await running;
 
-        var summary = BenchSummary.From(recorder, settings.Target, run.Concurrency, run.Rate);
+        var summary = BenchSummary.From(recorder, settings.Target, run.Concurrency, run.Rate, run.Interval);
         BenchReport.WriteSummary(output, summary);
         if (run.JsonPath is { } jsonPath) await summary.WriteAsync(jsonPath, cancellationToken);
         if (run.ChartPath is { } chartPath) BenchChart.Write(chartPath, summary);
@@ -144,9 +165,9 @@ public static class BenchCommand
             ? generator.RunOpenAsync(rate, run.MaxOutstanding, end, cancellationToken)
             : generator.RunClosedAsync(run.Concurrency!.Value, end, cancellationToken);
 
-    private static async Task TickAsync(BenchRecorder recorder, CancellationToken cancellationToken)
+    private static async Task TickAsync(BenchRecorder recorder, TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken)) recorder.Tick();

@@ -8,7 +8,8 @@ namespace TokenExchange.Cli.Commands.Bench;
 /// <summary>
 /// Counts and latencies of the measured part of a run. Latencies of successful exchanges go to an
 /// HdrHistogram recorder (microseconds, 3 significant digits, wait-free for the recording threads);
-/// once a second <see cref="Tick"/> takes the interval's histogram and counts as one timeline point.
+/// once per timeline interval (a second unless <c>--interval</c> says otherwise) <see cref="Tick"/> takes the
+/// interval's histogram and counts as one timeline point.
 /// Failed exchanges are counted, by code, but their (often much shorter) latencies are left out.
 /// </summary>
 public sealed class BenchRecorder
@@ -82,7 +83,7 @@ public sealed class BenchRecorder
         if (recording) Interlocked.Increment(ref dropped);
     }
 
-    /// <summary>Closes the current timeline second (called once a second by one caller, and by <see cref="Stop"/>).</summary>
+    /// <summary>Closes the current timeline interval (called once per interval by one caller, and by <see cref="Stop"/>).</summary>
     public void Tick()
     {
         lock (timeline)
@@ -113,10 +114,13 @@ public sealed class BenchRecorder
     public static double Milliseconds(long micros) => Math.Round(micros / 1000.0, 3);
 }
 
-/// <summary>One second of a run: exchanges completed in it and the p99 latency of its successful ones.</summary>
+/// <summary>
+/// One interval of a run (a second unless <c>--interval</c> says otherwise; <see cref="Second"/> numbers the
+/// intervals from 1): exchanges completed in it and the p99 latency of its successful ones.
+/// </summary>
 public sealed record TimelinePoint(int Second, long Succeeded, long Failed, double P99Ms)
 {
-    /// <summary>Seconds the point covers: about one, less for the run's last (partial) second.</summary>
+    /// <summary>Seconds the point covers: about one interval, less for the run's last (partial) one.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public double Length { get; init; } = 1;
 }

@@ -37,9 +37,13 @@ public sealed record BenchSummary
     public required IReadOnlyDictionary<string, long> TransportErrors { get; init; }
 
     public long Dropped { get; init; }
+
+    /// <summary>Seconds each timeline point covers (<c>--interval</c>; 1 unless asked otherwise).</summary>
+    public double TimelineIntervalSeconds { get; init; } = 1;
+
     public required IReadOnlyList<TimelinePoint> Timeline { get; init; }
 
-    public static BenchSummary From(BenchRecorder recorder, string target, int? concurrency, double? rate)
+    public static BenchSummary From(BenchRecorder recorder, string target, int? concurrency, double? rate, TimeSpan? interval = null)
     {
         var seconds = recorder.ElapsedSeconds;
         return new BenchSummary
@@ -57,6 +61,7 @@ public sealed record BenchSummary
             Errors = new SortedDictionary<string, long>(recorder.Errors.ToDictionary(), StringComparer.Ordinal),
             TransportErrors = new SortedDictionary<string, long>(recorder.TransportErrors.ToDictionary(), StringComparer.Ordinal),
             Dropped = recorder.Dropped,
+            TimelineIntervalSeconds = (interval ?? TimeSpan.FromSeconds(1)).TotalSeconds,
             Timeline = [.. recorder.Timeline],
         };
     }

@@ -11,15 +11,28 @@ public readonly record struct PhaseEnd(long? Until, long? Count)
 }
 
 /// <summary>
-/// Sends the prepared requests, in order and cycling, to a target. Closed model: a fixed number of
+/// Which prepared request goes next: in order and cycling (each subject in turn, so a short run of a large set
+/// reaches only its first subjects), or drawn uniformly at random from all of them (<c>--subject-order random</c>),
+/// so that any window of a run spreads over the whole set.
+/// </summary>
+public enum SubjectOrder
+{
+    Sequential,
+    Random,
+}
+
+/// <summary>
+/// Sends the prepared requests (in the <see cref="SubjectOrder"/>) to a target. Closed model: a fixed number of
 /// workers, each sending its next request when its last one is answered. Open model: requests arrive at
 /// a fixed rate whatever the answers, each timed from the moment it was due (or, within the pacer's 1 ms
 /// batching, when it was meant to go out; not from when it could be sent), so a stalled server shows in the latencies instead of slowing the arrivals (no
 /// coordinated omission); at most <c>maxOutstanding</c> are outstanding, arrivals beyond that are dropped and counted.
 /// </summary>
-public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] requests, BenchRecorder recorder)
+public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] requests, BenchRecorder recorder, SubjectOrder order = SubjectOrder.Sequential)
 {
     private long sent;
+
+    private PreparedExchange Next(long n) => requests[order == SubjectOrder.Random ? Random.Shared.Next(requests.Length) : n % requests.Length];
 
     public async Task RunClosedAsync(int concurrency, PhaseEnd end, CancellationToken cancellationToken)
     {
@@ -37,7 +50,7 @@ public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] req
             if (end.Count is { } count && n - firstOfPhase >= count) break;
             var startedAt = Stopwatch.GetTimestamp();
             if (end.Until is { } until && startedAt >= until) break;
-            var result = await target.ExchangeAsync(requests[n % requests.Length], false, cancellationToken);
+            var result = await target.ExchangeAsync(Next(n), false, cancellationToken);
             recorder.Record(result, startedAt);
         }
     }
@@ -101,7 +114,7 @@ public sealed class LoadGenerator(IExchangeTarget target, PreparedExchange[] req
                     recorder.Drop();
                     continue;
                 }
-                var request = requests[(Interlocked.Increment(ref sent) - 1) % requests.Length];
+                var request = Next(Interlocked.Increment(ref sent) - 1);
                 _ = SendAsync(request, Math.Max(due, plannedWake), outstanding, cancellationToken);
             }
         }

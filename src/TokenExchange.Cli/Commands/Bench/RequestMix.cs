@@ -50,5 +50,26 @@ public static class RequestMix
         return requests;
     }
 
+    /// <summary>
+    /// Fresh subject tokens (<c>--fresh-tokens</c>): <paramref name="count"/> requests, each with a token of its own
+    /// (its own jti and signature), so none is ever presented twice. Subjects are taken in turn, or drawn
+    /// uniformly at random when <paramref name="order"/> is random.
+    /// </summary>
+    public static PreparedExchange[] Fresh(ExchangeTemplate template, MixSettings mix, SubjectOrder order, long count, SubjectTokens tokens, TimeSpan lifetime)
+    {
+        var length = checked((int)count);
+        var toMint = new (string Subject, SubjectTokenKind Kind)[length];
+        for (var i = 0; i < length; i++)
+        {
+            var subject = order == SubjectOrder.Random ? Random.Shared.Next(mix.Subjects) : i % mix.Subjects;
+            toMint[i] = (SubjectTokens.Subject(subject), SubjectTokenKind.Valid);
+        }
+        var minted = tokens.MintAll(toMint, lifetime);
+        var requests = new PreparedExchange[length];
+        for (var i = 0; i < length; i++)
+            requests[i] = PreparedExchange.Create(template, toMint[i].Subject, SubjectTokenKind.Valid, minted[i], mix.TokenTypes[i % mix.TokenTypes.Length], template.Handler, null);
+        return requests;
+    }
+
     private static bool Spread(int index, double share) => Math.Floor((index + 1) * share) > Math.Floor(index * share);
 }

@@ -126,6 +126,26 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IDisposable
     [InlineData("grpc")]
     [InlineData("grpc-stream")]
     [InlineData("http")]
+    public async Task Fresh_tokens_in_random_order_are_exchanged_once_each_with_a_timeline_per_interval(string target)
+    {
+        var json = Path.Combine(folder, "summary.json");
+
+        var (exitCode, _, error) = await CliFixture.Run([.. fixture.DevIssuerRun(target), "--subjects", "50", "--concurrency", "3",
+            "--count", "30", "--fresh-tokens", "--subject-order", "random", "--interval", "100ms", "--json", json]);
+
+        Assert.True(exitCode == 0, error);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = summary.RootElement;
+        Assert.Equal(30, root.GetProperty("succeeded").GetInt64());
+        Assert.Empty(Counts(root.GetProperty("errors")));
+        Assert.Equal(0.1, root.GetProperty("timelineIntervalSeconds").GetDouble());
+        AssertTimelineAddsUp(root);
+    }
+
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("grpc-stream")]
+    [InlineData("http")]
     public async Task A_server_that_cannot_be_reached_exits_3(string target)
     {
         var closed = $"http://127.0.0.1:{ClosedPort()}";
@@ -145,6 +165,10 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IDisposable
     [InlineData("'sideways'", "--invalid-kinds", "sideways")]
     [InlineData("'soon'", "--duration", "soon")]
     [InlineData("--subjects", "--subjects", "0")]
+    [InlineData("--fresh-tokens needs --count", "--fresh-tokens", "--duration", "1s")]
+    [InlineData("no --warmup", "--fresh-tokens", "--count", "5", "--warmup", "1s")]
+    [InlineData("no --invalid", "--fresh-tokens", "--count", "5", "--invalid", "0.1")]
+    [InlineData("--interval", "--interval", "1ms")]
     public async Task Usage_errors_exit_2_and_say_what_is_wrong(string message, params string[] options)
     {
         var (exitCode, _, error) = await CliFixture.Run([.. fixture.DevIssuerRun("grpc"), .. options]);

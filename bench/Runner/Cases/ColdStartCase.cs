@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text;
+
+namespace Bench.Runner.Cases;
+
+/// <summary>
+/// A new silo under load (issue 15, warm start): the embedded server is started, and as soon as it reports
+/// ready a load generator drives it over gRPC unary at full concurrency for 10 s; its throughput per 250 ms
+/// shows how long the silo takes to reach its steady throughput (tiered JIT, first activations). Steady is the
+/// median of the last 4 s; the silo is steady from the first 1 s window whose throughput is at least 90 % of it.
+/// Target: steady within 1 s of the first request.
+/// </summary>
+public static class ColdStartCase
+{
+    public const string Name = "cold start: a new silo under load, gRPC unary";
+    public const string TimeToSteady = "time from the first request to steady throughput";
+    public const string FirstSecond = "first second's throughput ÷ steady";
+
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    private const int PointsPerSecond = 4;
+
+    public static async Task<CaseResult> RunAsync(RunContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        var environment = string.Join(' ', options.ServerEnvironment.Select(e => $"{e.Key}={e.Value}"));
+        var result = new CaseResult(Name,
+            $"a new embedded server (ephemeral), loaded as soon as /readyz says ready: {options.Subjects:N0} subjects, concurrency {options.Concurrency}, " +
+            $"{Window.TotalSeconds:F0} s in points of {Interval.TotalMilliseconds:F0} ms{(environment.Length > 0 ? $"; server environment {environment}" : "")}");
+        var timelines = new List<IReadOnlyList<long>>();
+        await context.RepeatAsync(result, async run =>
+        {
+            context.Progress($"{Name}, run {run}: starting a new server");
+            using var server = await ServerProcess.StartSiloAsync(context.Workspace, $"cluster-coldstart-{run}", ["--dev-issuer", "false", "--ephemeral", "true"], cancellationToken);
+            var load = await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!),
+                new Load { Concurrency = options.Concurrency, Duration = Window, Subjects = options.Subjects, Interval = Interval }, $"coldstart-{run}", context.Workspace.Config.HandlerName, cancellationToken);
+            var perSecond = load.Timeline.Take((int)(Window / Interval)).Select(n => n / load.IntervalSeconds).ToList();
+            if (perSecond.Count < 2 * PointsPerSecond * 2) throw new CaseFailedException($"only {perSecond.Count} timeline points");
+            var steady = Median(perSecond.Skip(perSecond.Count - 4 * PointsPerSecond));
+            var start = Enumerable.Range(0, perSecond.Count - PointsPerSecond + 1).FirstOrDefault(i => perSecond.Skip(i).Take(PointsPerSecond).Average() >= 0.9 * steady, -1);
+            result.Add(TimeToSteady, "s", start < 0 ? double.NaN : start * Interval.TotalSeconds);
+            result.Add(FirstSecond, "ratio", perSecond.Take(PointsPerSecond).Average() / steady);
+            result.Add("steady throughput (median of the last 4 s)", "exchanges/s", steady);
+            if (load.Failed > 0) result.Notes.Add($"run {run}: {load.Failed} of {load.Requests} failed: {load.ErrorText}");
+            timelines.Add([.. perSecond.Select(v => (long)v)]);
+        }, cancellationToken);
+        if (timelines.Count > 0) result.Notes.Add("throughput per 250 ms (exchanges/s), each run:\n\n" + Chart(timelines));
+        return result;
+    }
+
+    /// <summary>A text chart: one row per 250 ms point, each run's throughput as a figure and a bar scaled to the highest.</summary>
+    private static string Chart(IReadOnlyList<IReadOnlyList<long>> runs)
+    {
+        var max = Math.Max(1, runs.SelectMany(r => r).DefaultIfEmpty(1).Max());
+        var chart = new StringBuilder("```\n");
+        chart.Append(" time ");
+        for (var r = 0; r < runs.Count; r++) chart.Append(CultureInfo.InvariantCulture, $"| run {r + 1,-30}");
+        chart.Append('\n');
+        for (var i = 0; i < runs.Max(r => r.Count); i++)
+        {
+            chart.Append(CultureInfo.InvariantCulture, $"{(i + 1) * Interval.TotalSeconds,5:F2}s");
+            foreach (var run in runs)
+            {
+                var value = i < run.Count ? run[i] : 0;
+                chart.Append(CultureInfo.InvariantCulture, $"| {value,7:N0} {new string('#', (int)Math.Round(20.0 * value / max)),-20}  ");
+            }
+            chart.Append('\n');
+        }
+        return chart.Append("```").ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
