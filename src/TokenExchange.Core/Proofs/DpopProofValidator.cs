@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 
 namespace TokenExchange.Proofs;
@@ -14,7 +15,7 @@ namespace TokenExchange.Proofs;
 /// cluster within that window (<see cref="IOneTimeUseStore"/>). The signature is checked by Microsoft.IdentityModel.
 /// Every refusal is invalid_dpop_proof (RFC 9449 section 5) with a description naming the failed check.
 /// </summary>
-public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider time)
+public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider time, TokenExchangeMetrics? metrics = null)
 {
     public const string ProofType = "dpop+jwt";
 
@@ -46,8 +47,23 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
 
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
-    /// <summary>The proof's key thumbprint (base64url, RFC 7638), or the refusal.</summary>
+    /// <summary>The proof's key thumbprint (base64url, RFC 7638), or the refusal; counted by outcome (tokenexchange.dpop.proofs).</summary>
     public async ValueTask<(string? Thumbprint, OAuthError? Error)> ValidateAsync(DpopPresentation presentation, CancellationToken cancellationToken)
+    {
+        var (thumbprint, error) = await CheckAsync(presentation, cancellationToken).ConfigureAwait(false);
+        metrics?.DpopProof(error switch
+        {
+            null => "bound",
+            { Code: OAuthErrorCodes.TemporarilyUnavailable } => "unavailable",
+            { Description: Replayed } => "replayed",
+            _ => "invalid",
+        });
+        return (thumbprint, error);
+    }
+
+    private const string Replayed = "the DPoP proof was used before (jti)";
+
+    private async ValueTask<(string? Thumbprint, OAuthError? Error)> CheckAsync(DpopPresentation presentation, CancellationToken cancellationToken)
     {
         var proof = presentation.Proof;
         if (proof.Length > MaxProofLength) return Refuse("the DPoP proof is too long", $"{proof.Length} characters");
@@ -87,7 +103,7 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
         return await replays.UseAsync(OneTimeUseKey.For(Purpose, thumbprint, jti), issuedAt + MaxAge, cancellationToken).ConfigureAwait(false) switch
         {
             OneTimeUse.First => (thumbprint, null),
-            OneTimeUse.Replayed => Refuse("the DPoP proof was used before (jti)", "replayed jti"),
+            OneTimeUse.Replayed => Refuse(Replayed, "replayed jti"),
             _ => (null, Errors.TemporarilyUnavailable("DPoP proofs cannot be checked for replay now; try again", "one-time store partition full")),
         };
     }

@@ -308,3 +308,39 @@ public sealed class DpopProofValidatorTests
         Assert.Empty(store.Used);
     }
 }
+
+/// <summary>tokenexchange.dpop.proofs: one count per proof checked, by outcome.</summary>
+public sealed class DpopProofMetricsTests : IDisposable
+{
+    private const string Endpoint = "https://tx.example/oauth2/token";
+    private readonly TestMeterFactory meters = new();
+    private readonly InMemoryOneTimeUseStore store = new();
+    private readonly DpopKey key = new();
+    private readonly Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> proofs;
+    private readonly DpopProofValidator validator;
+
+    public DpopProofMetricsTests()
+    {
+        var metrics = new TokenExchange.Diagnostics.TokenExchangeMetrics(meters);
+        proofs = new(meters, TokenExchange.Diagnostics.TokenExchangeTelemetry.Name, TokenExchange.Diagnostics.TokenExchangeMetrics.DpopProofsName);
+        validator = new DpopProofValidator(store, TimeProvider.System, metrics);
+    }
+
+    public void Dispose() => meters.Dispose();
+
+    private ValueTask<(string?, OAuthError?)> Validate(string proof) => validator.ValidateAsync(new DpopPresentation(proof, "POST", [Endpoint]), CancellationToken.None);
+
+    [Fact]
+    public async Task Each_outcome_is_counted()
+    {
+        var proof = key.Proof(Endpoint);
+        await Validate(proof);
+        await Validate(proof);
+        await Validate(key.Proof(Endpoint, htm: "GET"));
+        store.Forced = OneTimeUse.Unavailable;
+        await Validate(key.Proof(Endpoint));
+
+        Assert.Equal(["bound", "replayed", "invalid", "unavailable"], proofs.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!));
+        Assert.All(proofs.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
+    }
+}
