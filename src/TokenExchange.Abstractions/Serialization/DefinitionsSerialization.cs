@@ -8,19 +8,25 @@ using TokenExchange.Handlers;
 
 namespace TokenExchange.Abstractions.Serialization;
 
-/// <summary>The wire and storage shape of <see cref="AccessTokenPolicy"/> (alias tx.AccessTokenPolicy): the field ids it had as an Orleans-generated record.</summary>
+/// <summary>
+/// The wire and storage shape of <see cref="AccessTokenPolicy"/> (alias tx.AccessTokenPolicy): the field ids it had as an
+/// Orleans-generated record, then <c>RequireDpop</c>, written only when set (a default member is omitted), so a policy without
+/// it writes the bytes it always did and state written before reads as not requiring DPoP.
+/// </summary>
 [GenerateSerializer]
+[OmitDefaultMemberValues]
 public struct AccessTokenPolicySurrogate
 {
     [Id(0)] public string Format;
     [Id(1)] public TimeSpan Lifetime;
     [Id(2)] public bool MayOutliveSubjectToken;
+    [Id(3)] public bool RequireDpop;
 }
 
 public sealed class AccessTokenPolicyConverter : IConverter<AccessTokenPolicy, AccessTokenPolicySurrogate>
 {
-    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken };
-    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken };
+    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken, RequireDpop = s.RequireDpop };
+    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken, RequireDpop = value.RequireDpop };
 }
 
 [RegisterSerializer]
@@ -49,14 +55,12 @@ public struct AppDefinitionSurrogate
     [Id(12)] public RateLimitPolicy RateLimits;
     [Id(13)] public string[] SecretHints;
     [Id(14)] public IntrospectionPolicy Introspection;
-    // Not 15: ids next to the last are left to the app settings other changes add at the same time (issue 17).
-    [Id(21)] public bool RequireDpop;
 }
 
 public sealed class AppDefinitionConverter : IConverter<AppDefinition, AppDefinitionSurrogate>
 {
-    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection, RequireDpop = s.RequireDpop };
-    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection, RequireDpop = value.RequireDpop };
+    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection };
+    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection };
 }
 
 [RegisterSerializer]

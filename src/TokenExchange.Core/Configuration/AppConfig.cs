@@ -34,13 +34,12 @@ internal static class AppConfig
             RequireSecret = m.TokenExchange.RequireSecret,
             AllowedScopes = [.. m.AllowedScopes],
             AllowedAudiences = [.. m.AllowedAudiences],
-            AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken },
+            AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken, RequireDpop = m.RequireDpop ?? false },
             RefreshTokens = refreshTokens,
             Introspection = new IntrospectionPolicy { Audiences = [.. introspectionAudiences.Distinct(StringComparer.Ordinal)] },
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
             RateLimits = RateLimits(m.RateLimits, at, problems),
-            RequireDpop = m.RequireDpop ?? false,
         };
     }
 

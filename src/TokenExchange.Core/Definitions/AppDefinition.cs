@@ -46,9 +46,10 @@ public sealed record AppDefinition
 
     /// <summary>
     /// Every token request of this app (exchange and refresh) must carry a DPoP proof (RFC 9449 section 5), so
-    /// its access tokens are always bound to a key it holds; without it a proof is optional.
+    /// its access tokens are always bound to a key it holds; without it a proof is optional. Held in the access
+    /// token policy (<see cref="AccessTokenPolicy.RequireDpop"/>), where its storage shape adds it compatibly.
     /// </summary>
-    public bool RequireDpop { get; init; }
+    public bool RequireDpop => AccessToken.RequireDpop;
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>

@@ -93,10 +93,10 @@ public sealed class AppForm
             Kind = Kind != shown.Kind ? edited.Kind : existing.Kind,
             TokenExchangeEnabled = edited.TokenExchangeEnabled,
             RequireSecret = edited.RequireSecret,
-            RequireDpop = edited.RequireDpop,
             AllowedScopes = AllowedScopes != shown.AllowedScopes ? edited.AllowedScopes : existing.AllowedScopes,
             AllowedAudiences = AllowedAudiences != shown.AllowedAudiences ? edited.AllowedAudiences : existing.AllowedAudiences,
             AccessToken = AccessTokenFormat == shown.AccessTokenFormat && AccessTokenLifetime == shown.AccessTokenLifetime && MayOutliveSubjectToken == shown.MayOutliveSubjectToken
+                && RequireDpop == shown.RequireDpop
                 ? existing.AccessToken : edited.AccessToken,
             RefreshTokens = RefreshTokensEnabled == shown.RefreshTokensEnabled && RefreshTokenLifetime == shown.RefreshTokenLifetime && Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)
                 ? existing.RefreshTokens : edited.RefreshTokens,

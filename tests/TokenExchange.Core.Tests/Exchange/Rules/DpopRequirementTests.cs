@@ -8,10 +8,10 @@ public sealed class DpopRequirementTests
 {
     [Fact]
     public void An_app_that_requires_DPoP_is_refused_a_request_without_a_proof() =>
-        AssertError(DpopRequirement.Check(App() with { RequireDpop = true }, hasProof: false), OAuthErrorCodes.InvalidDpopProof, "a DPoP proof is required for this client");
+        AssertError(DpopRequirement.Check(App() with { AccessToken = new TokenExchange.Definitions.AccessTokenPolicy { RequireDpop = true } }, hasProof: false), OAuthErrorCodes.InvalidDpopProof, "a DPoP proof is required for this client");
 
     [Fact]
-    public void An_app_that_requires_DPoP_passes_with_a_proof() => Assert.Null(DpopRequirement.Check(App() with { RequireDpop = true }, hasProof: true));
+    public void An_app_that_requires_DPoP_passes_with_a_proof() => Assert.Null(DpopRequirement.Check(App() with { AccessToken = new TokenExchange.Definitions.AccessTokenPolicy { RequireDpop = true } }, hasProof: true));
 
     [Theory]
     [InlineData(true)]
@@ -21,7 +21,7 @@ public sealed class DpopRequirementTests
     [Fact]
     public void The_pipeline_refuses_a_request_without_a_proof_from_an_app_that_requires_DPoP()
     {
-        var app = App() with { RequireDpop = true };
+        var app = App() with { AccessToken = new TokenExchange.Definitions.AccessTokenPolicy { RequireDpop = true } };
         var definitions = new TokenExchange.Definitions.DefinitionSnapshot(1, [app], [Handler("partner-idp", Enable(app.ClientId, isDefault: true))]);
 
         var authorization = new ExchangePipeline(new ExchangeLimits()).Authorize(Request(), definitions);
