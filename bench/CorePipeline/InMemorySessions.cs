@@ -16,9 +16,8 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
 {
     private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
 
-    public async Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
+    public async Task<UserResolution> ResolveUserAsync(string key, SubjectUserRequest request, CancellationToken cancellationToken)
     {
-        var key = SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
         if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
         var (mapping, error) = await handlers(request.HandlerName).MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
         if (error is not null) return new UserResolution(null, error);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Proofs;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Handlers;
@@ -21,7 +22,9 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
-        var app = RateLimits.ChargeableApp(snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        // Authenticated once: the rate limits charge the app it found, and the pipeline's step 1 takes it as it is.
+        var authentication = ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        var app = RateLimits.ChargeableApp(authentication.App);
         string? handlerName = null;
         ExchangeOutcome outcome;
         if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
@@ -30,7 +33,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         }
         else
         {
-            var authorization = pipeline.Authorize(request, snapshot);
+            var authorization = pipeline.Authorize(request, snapshot, authentication);
             handlerName = authorization.Exchange?.HandlerName;
             var (exchange, proofRefused) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request.Dpop, cancellationToken) : (null, null);
             outcome = (authorization.Error ?? proofRefused) is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(exchange!, cancellationToken);

@@ -22,43 +22,69 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(400);
 
-    public async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    public Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) =>
+        CallAsync(static call => call(), call, cancellationToken);
+
+    /// <summary>
+    /// The call with its state passed in, so a caller's static lambda allocates no closure. The deadline costs no
+    /// CancellationTokenSource: each attempt waits at most the budget left (<see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/>,
+    /// which sets no timer for a call that has already answered), since this runs on every exchange.
+    /// </summary>
+    public async Task<T> CallAsync<TState, T>(Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken)
     {
-        using var budget = new CancellationTokenSource(options.Value.RequestTimeout, time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var budget = options.Value.RequestTimeout;
+        var startedAt = time.GetTimestamp();
         var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
         {
             var membershipBefore = membership.CurrentSnapshot;
             Exception failure;
+            Task<T>? pending = null;
             try
             {
-                return await call().WaitAsync(deadline.Token).ConfigureAwait(false);
+                pending = call(state);
+                return await pending.WaitAsync(Left(budget, startedAt), time, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            // The call is abandoned (a silo that died with it is not declared dead yet): the deadline wins, the caller's or the budget's.
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // The call is abandoned (a silo that died with it is not declared dead yet): the deadline wins.
-                throw new TimeoutException($"no answer from the cluster within the request's deadline ({attempt} attempts)");
+                throw Abandoned(attempt);
+            }
+            catch (TimeoutException) when (pending is { IsCompleted: false })
+            {
+                throw Abandoned(attempt);
             }
             catch (Exception e) when (OrleansFailures.IsSiloGone(e) || (OrleansFailures.IsTimeout(e) && SiloDiedSince(membershipBefore)))
             {
                 failure = e;
             }
             logger.LogDebug("Grain call attempt {Attempt} failed ({Error}); retrying in {Backoff} ms", attempt, failure.GetType().Name, backoff.TotalMilliseconds);
+            var left = Left(budget, startedAt);
             try
             {
-                await Task.Delay(backoff, time, deadline.Token).ConfigureAwait(false);
+                await Task.Delay(backoff < left ? backoff : left, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 ExceptionDispatchInfo.Throw(failure);
             }
+            // The deadline passed while waiting to repeat: the last failure is the answer.
+            if (backoff >= left) ExceptionDispatchInfo.Throw(failure);
             backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
         }
     }
 
     public Task CallAsync(Func<Task> call, CancellationToken cancellationToken) =>
         CallAsync(async () => { await call().ConfigureAwait(false); return true; }, cancellationToken);
+
+    /// <summary>What is left of the request's budget (never negative: a wait of zero fails at once).</summary>
+    private TimeSpan Left(TimeSpan budget, long startedAt)
+    {
+        var left = budget - time.GetElapsedTime(startedAt);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static TimeoutException Abandoned(int attempts) => new($"no answer from the cluster within the request's deadline ({attempts} attempts)");
 
     private bool SiloDiedSince(ClusterMembershipSnapshot before)
     {

@@ -41,6 +41,9 @@ public sealed class TestIdp
         return EcKey;
     }
 
+    /// <summary>Stops publishing a key (the IdP retired it): its JWKS no longer holds it.</summary>
+    public void Retire(SecurityKey key) => published.Remove(key);
+
     /// <summary>The public JWKS document of every published key.</summary>
     public string Jwks()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -28,8 +29,13 @@ public static class ClientSecretHasher
     /// <summary>Constant-time comparison of the presented secret against every stored hash.</summary>
     public static bool Verify(string presented, IReadOnlyList<string> storedHashes)
     {
+        // On every exchange: the digest and the decoded hashes stay on the stack (InputLimits bounds the secret).
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
+        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        byte[]? rented = null;
+        Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], digest);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
         var match = false;
         foreach (var hash in storedHashes)
@@ -45,8 +51,10 @@ public static class ClientSecretHasher
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
+    private const int MaxStackBytes = 512;
+
     private static bool TryDecode(string hash, Span<byte> destination) =>
         hash.StartsWith(Prefix, StringComparison.Ordinal)
-        && Convert.TryFromBase64String(hash[Prefix.Length..], destination, out var written)
+        && Convert.TryFromBase64Chars(hash.AsSpan(Prefix.Length), destination, out var written)
         && written == SHA256.HashSizeInBytes;
 }

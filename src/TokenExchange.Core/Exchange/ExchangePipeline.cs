@@ -29,7 +29,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
     /// The rules that read only the request and the definitions (the silo's cached snapshot): pure and synchronous,
     /// so a request that fails them costs no token validation and no grain call.
     /// </summary>
-    public Authorization Authorize(ExchangeRequest request, DefinitionSnapshot definitions)
+    /// <param name="authenticated">
+    /// The client's authentication of this request against these definitions, when the caller has it already (the
+    /// front door authenticates once for the rate limits and for this); else step 1 authenticates.
+    /// </param>
+    public Authorization Authorize(ExchangeRequest request, DefinitionSnapshot definitions, (AppDefinition? App, OAuthError? Error)? authenticated = null)
     {
         // The request is well-formed.
         if (RequiredParameters.Check(request) is { } missing) return missing;
@@ -38,7 +42,7 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         if (KnownTokenTypes.Check(request, out var subjectTokenType, out var actorTokenType) is { } unknownType) return unknownType;
 
         // 1. Authenticate the client.
-        var (app, unauthenticated) = ClientAuthentication.Authenticate(definitions, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        var (app, unauthenticated) = authenticated ?? ClientAuthentication.Authenticate(definitions, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
         if (app is null) return unauthenticated!;
         // 2. Token exchange is enabled for it.
         if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
@@ -96,10 +100,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         var expires = ActorTokenValidation.EarlierExpiry(subject!, actor);
 
         // 10. Resolve the user, in the subject session (the edge: a grain call).
+        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
         UserResolution resolution;
         using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
         {
-            resolution = await sessions.ResolveUserAsync(UserResolutionRequest.For(exchange, subject!, act, expires), cancellationToken).ConfigureAwait(false);
+            resolution = await sessions.ResolveUserAsync(sessionKey, UserResolutionRequest.For(exchange, subject, act, expires), cancellationToken).ConfigureAwait(false);
             if (resolution.Error is { } refused)
             {
                 span.Fail(refused.Code);
@@ -110,7 +115,6 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         // 11. Mint.
         using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
         var user = resolution.User!;
-        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = await Minting.IssueAsync(minter, sessions, exchange, user, sessionKey, expires, act, refresh, notAfter: null, cancellationToken).ConfigureAwait(false);
         return ExchangeOutcome.Success(tokens, user.Id);

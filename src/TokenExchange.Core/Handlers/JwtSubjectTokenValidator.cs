@@ -26,28 +26,26 @@ public sealed class JwtSubjectTokenValidator
     // Stryker disable once Boolean : inbound claim mapping renames the claims of the result's ClaimsIdentity, which is never read (claims come from the JsonWebToken).
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
-    private readonly string issuer;
-    private readonly string[] audiences;
     private readonly HashSet<string> algorithms;
     private readonly TimeSpan clockSkew;
     private readonly TimeSpan maxTokenLifetime;
     private readonly HashSet<string> authorizedParties;
     private readonly IKeySource keys;
     private readonly TimeProvider time;
+    private readonly SubjectTokenParameters parameters;
     private readonly VerifiedTokenCache? cache;
 
     /// <param name="cache">This handler's verified tokens; null: every token is verified in full.</param>
     public JwtSubjectTokenValidator(string issuer, IReadOnlyCollection<string> audiences, IReadOnlyCollection<string> algorithms, TimeSpan clockSkew, IKeySource keys, TimeProvider time,
         TimeSpan? maxTokenLifetime = null, IReadOnlyCollection<string>? authorizedParties = null, VerifiedTokenCache? cache = null)
     {
-        this.issuer = issuer;
-        this.audiences = [.. audiences];
         this.algorithms = new HashSet<string>(algorithms, StringComparer.Ordinal);
         this.clockSkew = clockSkew;
         this.maxTokenLifetime = maxTokenLifetime ?? new Definitions.JwtTrust().MaxTokenLifetime;
         this.authorizedParties = new HashSet<string>(authorizedParties ?? [], StringComparer.Ordinal);
         this.keys = keys;
         this.time = time;
+        parameters = new SubjectTokenParameters(issuer, [.. audiences], this.algorithms);
         this.cache = cache;
     }
 
@@ -115,19 +113,7 @@ public sealed class JwtSubjectTokenValidator
         if (kid is not null && !candidates.Any(k => k.KeyId == kid))
             return Refused(Errors.InvalidRequest(SignatureFailure, $"unknown kid '{Clip(kid)}'"));
 
-        var result = await Handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidIssuer = issuer,
-            ValidAudiences = audiences,
-            ValidateAudience = true,
-            ValidAlgorithms = algorithms,
-            IssuerSigningKeys = candidates,
-            TryAllIssuerSigningKeys = kid is null,
-            RequireSignedTokens = true,
-            // Lifetime (exp required) is checked below against the injected clock, after the signature.
-            ValidateLifetime = false,
-            ValidateIssuerSigningKey = false,
-        }).ConfigureAwait(false);
+        var result = await Handler.ValidateTokenAsync(jwt, parameters.For(candidates, tokenNamesItsKey: kid is not null)).ConfigureAwait(false);
         if (!result.IsValid) return Refused(Describe(result.Exception));
 
         var (times, timesError) = ReadTimes(jwt);

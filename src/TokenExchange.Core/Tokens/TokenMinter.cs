@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -40,7 +41,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         var expiresIn = (long)Math.Max(0, Math.Floor((expires - now).TotalSeconds));
         var key = keys.Ring.Current;
         var scope = exchange.Scopes.Length > 0 ? string.Join(' ', exchange.Scopes) : null;
-        var wantsIdToken = exchange.Scopes.Contains(StandardScopes.OpenId, StringComparer.Ordinal);
+        var wantsIdToken = Array.IndexOf(exchange.Scopes, StandardScopes.OpenId) >= 0;
 
         var idToken = wantsIdToken ? CreateIdToken(exchange, user, key, now, expires) : null;
         if (exchange.RequestedTokenType == TokenTypes.RefreshToken && refreshToken is { } asked)
@@ -81,7 +82,8 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
 
     private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, string? act, string? sessionId, DateTimeOffset now, DateTimeOffset expires)
     {
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        // Sized for every claim below, so that it is not regrown on every exchange.
+        var claims = new Dictionary<string, object>(AccessTokenClaims, StringComparer.Ordinal)
         {
             [JwtRegisteredClaimNames.Sub] = user.Id,
             [JwtRegisteredClaimNames.Aud] = exchange.Audiences.Length == 1 ? exchange.Audiences[0] : exchange.Audiences,
@@ -136,5 +138,13 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         });
     }
 
-    private static string NewTokenId() => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+    /// <summary>sub, aud, client_id, jti, scope, act, sid, cnf.</summary>
+    private const int AccessTokenClaims = 8;
+
+    private static string NewTokenId()
+    {
+        Span<byte> id = stackalloc byte[16];
+        RandomNumberGenerator.Fill(id);
+        return Base64Url.EncodeToString(id);
+    }
 }

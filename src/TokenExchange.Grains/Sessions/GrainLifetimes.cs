@@ -24,8 +24,6 @@ public static class GrainLifetimes
     /// </summary>
     public static readonly TimeSpan UserDirectory = TimeSpan.FromMinutes(2);
 
-    public static readonly Type[] PerSubjectGrainClasses = [typeof(SubjectSessionGrain), typeof(UserGrain), typeof(UserIndexGrain)];
-
     /// <summary>The collection age of each per-subject grain class when idle sessions live <paramref name="sessionAge"/>.</summary>
     public static IEnumerable<KeyValuePair<string, TimeSpan>> PerSubjectAges(TimeSpan sessionAge)
     {

@@ -131,7 +131,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         var app = builder.Build();
         app.UseForwardedClients(settings.TrustedProxies);
         // Explicitly after it (by default they would run first): a Setup sign-in's per-request check audits the caller's address.
-        app.UseAuthentication();
+        // Not on the exchange's own paths, which authenticate their clients themselves (client_secret, mTLS): there the
+        // Setup sign-in cookie means nothing, and reading it would create a cookie handler for every exchange.
+        app.UseWhen(context => !IsExchangePath(context.Request.Path), branch => branch.UseAuthentication());
         app.UseAuthorization();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
@@ -145,6 +147,12 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapSetupPages();
         return new TokenExchangeServer(app, settings, listeners, embedded, clusterCertificate);
     }
+
+    private static bool IsExchangePath(PathString path) =>
+        path.StartsWithSegments(ExchangeGrpcPath) || path.StartsWithSegments(TokenEndpoint.Path);
+
+    /// <summary>The gRPC token exchange service's methods (protos/tokenexchange/v1/token_exchange.proto).</summary>
+    private static readonly PathString ExchangeGrpcPath = "/" + Protos.V1.TokenExchange.Descriptor.FullName;
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo.Events;
 
@@ -51,7 +53,19 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     }
 
     /// <summary>The first 8 bytes of the token's SHA-256, hex: enough to correlate, useless to replay.</summary>
-    public static string? TokenHash(string? token) => string.IsNullOrEmpty(token) ? null : OpaqueTokens.Hash(token)[..16];
+    public static string? TokenHash(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        // On every exchange: the token's bytes in a pooled buffer (cleared after: it is a credential), the hash on the
+        // stack, and one string, the 16 hex characters (the start of OpaqueTokens.Hash).
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(token.Length));
+        var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(token, buffer));
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        bytes.Clear();
+        ArrayPool<byte>.Shared.Return(buffer);
+        return Convert.ToHexStringLower(hash[..8]);
+    }
 
     /// <summary>
     /// Every text of an event may hold caller input (a client_id from a form, a Basic user name or a gRPC field;

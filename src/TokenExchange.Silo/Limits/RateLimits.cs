@@ -56,8 +56,12 @@ public sealed class RateLimits
     {
         if (string.IsNullOrEmpty(clientId) || !snapshot.Apps.TryGetValue(clientId, out var app)) return null;
         if (app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 }) return null;
-        return ClientAuthentication.Authenticate(snapshot, clientId, secret, requireSecret: false, certificate).App;
+        return ChargeableApp(ClientAuthentication.Authenticate(snapshot, clientId, secret, requireSecret: false, certificate).App);
     }
+
+    /// <summary>The same, from the request's authentication where the caller has it (the exchange authenticates once).</summary>
+    public static AppDefinition? ChargeableApp(AppDefinition? authenticated) =>
+        authenticated is { RateLimits: { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } } ? null : authenticated;
 
     /// <summary>Null when the request may go on; else the refusal (temporarily_unavailable with RetryAfter).</summary>
     public OAuthError? Admit(AppDefinition? app, string? clientAddress, bool checkInvalidTokens)

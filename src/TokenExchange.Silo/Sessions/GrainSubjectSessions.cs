@@ -12,11 +12,24 @@ namespace TokenExchange.Silo.Sessions;
 /// </summary>
 public sealed class GrainSubjectSessions(IGrainFactory grains, GrainCallRetry retry) : ISubjectSessions
 {
-    public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The session grain's type and interface, resolved once: GetGrain&lt;T&gt;(key) resolves them on every call
+    /// (reading T's attributes and formatting its name), which is most of what a reference costs.
+    /// </summary>
+    private (GrainType Grain, GrainInterfaceType Interface)? sessionType;
+
+    public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
     {
-        var session = grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(request.HandlerName, request.Subject.Issuer, request.Subject.Subject));
+        var (grainType, interfaceType) = sessionType ??= SessionType();
+        var session = (ISubjectSessionGrain)grains.GetGrain(GrainId.Create(grainType, sessionKey), interfaceType);
         var once = request.Refresh is null ? request : request with { RequestId = Guid.NewGuid().ToString("N") };
-        return retry.CallAsync(() => session.ResolveUser(once), cancellationToken);
+        return retry.CallAsync(static call => call.Session.ResolveUser(call.Request), (Session: session, Request: once), cancellationToken);
+    }
+
+    private (GrainType, GrainInterfaceType) SessionType()
+    {
+        var reference = (GrainReference)grains.GetGrain<ISubjectSessionGrain>("-");
+        return (reference.GrainId.Type, reference.InterfaceType);
     }
 
     /// <summary>Recording a handle is idempotent: a repeat writes the same record.</summary>

@@ -25,10 +25,11 @@ public sealed class DefinitionDocumentTests
           - { name: uri, label: L, description: D, enabled: false, acceptedTokenTypes: [jwt, id_token], issuer: https://i.example,
               jwks: { uri: https://i.example/jwks, refreshCooldown: "00:00:09" }, audiences: [tx], algorithms: [PS512], clockSkew: "00:02:00",
               maxTokenLifetime: "00:10:00", authorizedParties: [p], timeout: "00:00:00.2500000", userMapping: { claim: email, attribute: email },
+              validationCache: { maxAge: "00:01:30", maxEntries: 7 },
               apps: [ { clientId: secrets, default: true, allowUserCreation: true, runAs: someone } ] }
           - { name: inline, acceptedTokenTypes: [jwt], issuer: https://i.example, audiences: [tx],
               jwks: { keys: [ { kty: EC, crv: P-256, kid: k1, x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", x5c: [ abc, def ] } ] } }
-          - { name: dev, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [tx], userMapping: { attribute: username } }
+          - { name: dev, devIssuer: true, acceptedTokenTypes: [jwt], audiences: [tx], userMapping: { attribute: username }, validationCache: { maxEntries: 0 } }
           - { name: intro, implementation: introspection, acceptedTokenTypes: [access_token],
               introspection: { endpoint: https://i.example/introspect, clientId: tx, clientSecret: s3cret, issuer: https://i.example,
                                negativeCacheFor: "00:00:01", maxCacheFor: "00:00:30", maxCacheEntries: 5 } }

@@ -1,6 +1,7 @@
 using TokenExchange.Clients;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 
 namespace TokenExchange.Core.Tests.Exchange;
 
@@ -272,6 +273,19 @@ public sealed class ExchangePipelineAuthorizeTests
         Refused(Request("public") with { ClientSecret = "wrong-secret-0123456789abcdef" }, OAuthErrorCodes.InvalidClient);
     }
 
+
+    [Fact]
+    public void An_authentication_the_caller_already_made_is_the_one_used_not_repeated()
+    {
+        // The front door authenticates once, for the rate limits and for step 1: its refusal stands even where the
+        // request's own credentials would pass, and its app is taken as it is.
+        var refusal = Errors.InvalidClient(ClientAuthentication.Failed, "client_secret does not match");
+        var refused = authorizer.Authorize(Request(), Definitions, (null, refusal));
+        Assert.Same(refusal, refused.Error);
+
+        var authorized = authorizer.Authorize(Request() with { ClientSecret = "wrong-secret-0123456789abcdef" }, Definitions, (Orders, null));
+        Assert.Same(Orders, Assert.IsType<AuthorizedExchange>(authorized.Exchange).App);
+    }
     // App policy and handler choice
 
     [Fact]

@@ -231,7 +231,7 @@ public sealed class ExchangePipelineTests : IDisposable
 
     private sealed class LaterSessions(Task<UserResolution> user, Task stored) : ISubjectSessions
     {
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken) => user;
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) => user;
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => stored;
     }
@@ -255,7 +255,7 @@ public sealed class ExchangePipelineTests : IDisposable
         public OAuthError? Refusal { get; set; }
         public string? RefreshToken { get; set; }
 
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
             return Task.FromResult(Refusal is null

@@ -253,4 +253,69 @@ public sealed class HttpJwksKeySourceTests : IDisposable
         keys.Add(new Dictionary<string, string> { ["kty"] = "oct", ["kid"] = "hmac-key", ["use"] = "sig", ["k"] = Base64UrlEncoder.Encode(new byte[32]) });
         return JsonSerializer.Serialize(new { keys });
     }
+
+    /// <summary>The IdP's JWKS with each key changed by <paramref name="change"/> (a JSON object per key).</summary>
+    private string JwksWith(Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(idp.Jwks())!;
+        foreach (var key in document["keys"]!.AsArray()) change(key!.AsObject());
+        return document.ToJsonString();
+    }
+
+    [Fact]
+    public async Task A_refetch_keeps_the_instance_of_each_key_still_published()
+    {
+        var before = await Keys(null);
+        time.Advance(Policy.MaxAge);
+
+        var after = await Keys(null);
+
+        Assert.Equal(2, server.Requests);
+        Assert.Equal(before.Count, after.Count);
+        Assert.All(before.Zip(after), pair => Assert.Same(pair.First, pair.Second));
+    }
+
+    [Fact]
+    public async Task A_key_no_longer_published_leaves_with_its_instance()
+    {
+        var before = await Keys(null);
+        var rotated = idp.Rotate();
+        var document = System.Text.Json.Nodes.JsonNode.Parse(idp.Jwks())!;
+        var keys = document["keys"]!.AsArray();
+        foreach (var old in keys.Where(k => (string?)k!["kid"] != rotated.KeyId).ToList()) keys.Remove(old);
+        documentOverride = document.ToJsonString();
+        time.Advance(Policy.MaxAge);
+
+        var after = await Keys(null);
+
+        Assert.Equal([rotated.KeyId], KeyIds(after));
+        Assert.DoesNotContain(after, before.Contains);
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("alg")]
+    [InlineData("use")]
+    public async Task A_key_that_changed_under_its_kid_is_a_new_instance(string changed)
+    {
+        var before = await Keys(idp.EcKey.KeyId);
+        var other = new TestIdp();
+        var otherKey = System.Text.Json.Nodes.JsonNode.Parse(other.Jwks())!["keys"]![0]!;
+        documentOverride = JwksWith(key =>
+        {
+            if ((string?)key["kty"] != "EC") return;
+            switch (changed)
+            {
+                case "x": key["x"] = (string?)otherKey["x"]; key["y"] = (string?)otherKey["y"]; break;
+                case "alg": key["alg"] = "ES256"; break;
+                default: key.Remove("use"); break;
+            }
+        });
+        time.Advance(Policy.MaxAge);
+
+        var after = await Keys(idp.EcKey.KeyId);
+
+        Assert.NotSame(before.Single(k => k.KeyId == idp.EcKey.KeyId), after.Single(k => k.KeyId == idp.EcKey.KeyId));
+        Assert.Same(before.Single(k => k.KeyId == idp.RsaKey.KeyId), after.Single(k => k.KeyId == idp.RsaKey.KeyId));
+    }
 }

@@ -484,7 +484,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public Task<UserResolution> ResolveUserAsync(SubjectUserRequest request, CancellationToken cancellationToken)
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Calls++;
             return Task.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));

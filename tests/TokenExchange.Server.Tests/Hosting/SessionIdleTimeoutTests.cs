@@ -29,7 +29,8 @@ public sealed class SessionIdleTimeoutTests
     {
         await using var server = await LoopbackServer.StartAsync(null, "--session-idle-timeout", "00:00:10");
         var collection = server.Services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
-        foreach (var grainClass in TokenExchange.Grains.Sessions.GrainLifetimes.PerSubjectGrainClasses)
+        // Below the user directory's own age (2 min), the user and index grains go with the sessions.
+        foreach (var grainClass in new[] { typeof(Grains.Sessions.SubjectSessionGrain), typeof(Grains.Users.UserGrain), typeof(Grains.Users.UserIndexGrain) })
             Assert.Equal(TimeSpan.FromSeconds(10), collection.ClassSpecificCollectionAge[grainClass.FullName!]);
         Assert.Equal(TimeSpan.FromSeconds(5), collection.CollectionQuantum);
 

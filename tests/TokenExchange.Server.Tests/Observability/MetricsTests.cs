@@ -65,6 +65,14 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public void Counts_verified_token_cache_lookups_every_token_here_being_fresh()
+    {
+        // Five valid tokens and one that is not a JWT, each presented once: all misses.
+        Assert.Equal(6, Metrics.Sum("tokenexchange_validation_cache_lookups_total", ("handler", Handler), ("result", "miss")));
+        Assert.Equal(0, Metrics.Sum("tokenexchange_validation_cache_lookups_total", ("result", "hit")));
+    }
+
+    [Fact]
     public void No_tag_carries_a_subject_a_user_id_or_an_unknown_client_id()
     {
         var values = Metrics.Samples.SelectMany(s => s.Labels.Values).ToHashSet();

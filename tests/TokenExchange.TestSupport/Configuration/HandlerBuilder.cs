@@ -55,6 +55,10 @@ public sealed class HandlerBuilder
 
     public HandlerBuilder AuthorizedParties(params string[] parties) => Set("authorizedParties", parties);
 
+    /// <summary>A jwt handler's verified-token cache (<c>validationCache: { maxAge, maxEntries }</c>; maxEntries 0: off).</summary>
+    public HandlerBuilder ValidationCache(string? maxAge = null, int? maxEntries = null) =>
+        Set("validationCache", new Node().Set("maxAge", maxAge).Set("maxEntries", maxEntries));
+
     /// <summary>The time budget of each call into the implementation (<c>timeout</c>).</summary>
     public HandlerBuilder Timeout(string timeout) => Set("timeout", timeout);
 
