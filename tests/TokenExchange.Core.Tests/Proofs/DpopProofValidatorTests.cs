@@ -89,6 +89,22 @@ public sealed class DpopProofValidatorTests
         await Refused(new string('a', DpopProofValidator.MaxProofLength + 1), "the DPoP proof is too long");
 
     [Fact]
+    public async Task A_proof_of_exactly_the_limit_is_not_too_long() =>
+        await Refused(new string('a', DpopProofValidator.MaxProofLength), "the DPoP proof is not a JWT");
+
+    [Fact]
+    public async Task An_exp_in_the_proof_decides_nothing_its_iat_does() =>
+        Assert.Null((await Validate(Proof(claims: new Dictionary<string, object?> { ["exp"] = (Now - TimeSpan.FromDays(1)).ToUnixTimeSeconds() }))).Error);
+
+    [Fact]
+    public async Task A_jwk_with_a_member_of_the_wrong_type_is_refused_not_a_crash()
+    {
+        var jwk = new Dictionary<string, object> { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = 12345, ["y"] = key.PublicJwk["y"] };
+
+        await Refused(Proof(headers: new Dictionary<string, object?> { ["jwk"] = jwk }), "the DPoP proof's header must carry the public jwk that signed it, without private parts");
+    }
+
+    [Fact]
     public async Task A_proof_of_exactly_the_limit_is_parsed()
     {
         // Eight kilobytes of padding in a claim: the length check lets it through, the proof is then checked as usual.
