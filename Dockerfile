@@ -3,7 +3,8 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/TokenExchange.Server -c Release -o /app/server \
+# The server for the build machine's runtime (use-current-runtime): its csproj then compiles it ReadyToRun (warm start).
+RUN dotnet publish src/TokenExchange.Server -c Release --use-current-runtime --self-contained false -o /app/server \
  && dotnet publish src/TokenExchange.Cli -c Release -o /app/txctl
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

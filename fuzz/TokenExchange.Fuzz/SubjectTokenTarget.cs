@@ -58,6 +58,7 @@ public sealed class SubjectTokenTarget : IFuzzTarget
         Expect.That(result.Issuer == Issuer, "accepted a token from another issuer");
         Expect.That(!string.IsNullOrEmpty(result.Subject), "accepted a token without a subject");
         Expect.That(result.Expires is not null, "accepted a token without an expiry");
+        Expect.That(result.Claims.GetValueOrDefault("sub") == result.Subject, "answered claims that are not the token's");
         return $"accepted: sub {result.Subject}, declared {declaredType}";
     }
 

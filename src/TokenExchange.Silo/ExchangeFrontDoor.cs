@@ -34,13 +34,13 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         else
         {
             var authorization = pipeline.Authorize(request, snapshot, authentication);
-            handlerName = authorization.Exchange?.HandlerName;
+            handlerName = authorization.Exchange?.HandlerName is { Length: > 0 } chosen ? chosen : null;
             var (exchange, proofRefused) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request.Dpop, cancellationToken) : (null, null);
             outcome = (authorization.Error ?? proofRefused) is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(exchange!, cancellationToken);
             // The handler answers invalid_request only for a subject or actor token it refused.
             if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
         }
-        events.Record(TokenOperation.Exchange, startedAt, request.ClientId, handlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress);
+        events.Record(TokenOperation.Exchange, startedAt, request.ClientId, handlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress, outcome.Transaction);
         Describe(span, snapshot, request.ClientId, handlerName, outcome.Error);
         return outcome;
     }

@@ -59,6 +59,8 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<SigningKeyCache>();
         services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyCache>());
         services.AddSingleton<TokenMinter>();
+        services.AddSingleton(sp => new TransactionTokens(sp.GetRequiredService<ISigningKeySource>(), sp.GetRequiredService<ClusterIssuer>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.TrustDomain));
         services.AddSingleton<ExchangePipeline>();
         services.AddSingleton<GrainCallRetry>();
         services.AddSingleton<TokenExchange.Proofs.IOneTimeUseStore, Proofs.GrainOneTimeUseStore>();

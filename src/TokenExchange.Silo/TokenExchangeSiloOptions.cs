@@ -14,6 +14,12 @@ public sealed class TokenExchangeSiloOptions
     public ExchangeLimits Limits { get; set; } = new();
 
     /// <summary>
+    /// The trust domain transaction tokens are issued for and accepted in (their <c>aud</c>; the server's
+    /// --trust-domain); null: the cluster's issuer.
+    /// </summary>
+    public string? TrustDomain { get; set; }
+
+    /// <summary>
     /// How long a request's grain calls may take, retries after a silo died included (the server's
     /// --request-timeout; a sooner gRPC deadline wins). Longer than membership takes to declare a killed
     /// silo dead, so an exchange outlives a failover.

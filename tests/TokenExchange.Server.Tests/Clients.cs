@@ -46,6 +46,8 @@ public sealed class Clients(IServerAddresses fixture) : IDisposable
         Add("actor_token_type", request.ActorTokenType);
         Add("requested_token_type", request.RequestedTokenType);
         Add("token_handler", request.TokenHandler);
+        Add("request_details", request.RequestDetails);
+        Add("request_context", request.RequestContext);
         if (request.Scope.Count > 0) form.Add(new("scope", string.Join(' ', request.Scope)));
         form.AddRange(request.Audience.Select(a => new KeyValuePair<string, string>("audience", a)));
         form.AddRange(request.Resource.Select(r => new KeyValuePair<string, string>("resource", r)));

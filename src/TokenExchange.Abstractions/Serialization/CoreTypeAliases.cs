@@ -21,6 +21,7 @@ public sealed class CoreTypeAliases : TypeManifestProviderBase
         options.WellKnownTypeAliases["tx.AppDefinition"] = typeof(AppDefinition);
         options.WellKnownTypeAliases["tx.RefreshTokenPolicy"] = typeof(RefreshTokenPolicy);
         options.WellKnownTypeAliases["tx.IntrospectionPolicy"] = typeof(IntrospectionPolicy);
+        options.WellKnownTypeAliases["tx.TransactionTokenPolicy"] = typeof(TransactionTokenPolicy);
         options.WellKnownTypeAliases["tx.ExternalIdentity"] = typeof(ExternalIdentity);
         options.WellKnownTypeAliases["tx.HandlerAppEnablement"] = typeof(HandlerAppEnablement);
         options.WellKnownTypeAliases["tx.HandlerDefinition"] = typeof(HandlerDefinition);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Codecs;
@@ -55,12 +56,19 @@ public struct AppDefinitionSurrogate
     [Id(12)] public RateLimitPolicy RateLimits;
     [Id(13)] public string[] SecretHints;
     [Id(14)] public IntrospectionPolicy Introspection;
+    // Added after the golden bytes, and written only when not the default (TransactionTokenPolicyCodec): state and
+    // messages without it keep their bytes, and read as the default policy (nothing allowed). Its id stays the
+    // highest: a field that is sometimes absent must be the last one, or the next field's delta would name it.
+    [Id(100)] public TransactionTokenPolicy? TransactionTokens;
 }
 
 public sealed class AppDefinitionConverter : IConverter<AppDefinition, AppDefinitionSurrogate>
 {
-    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection };
-    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection };
+    /// <summary>The default policy is written as no field at all, so an app without transaction tokens keeps the bytes it had.</summary>
+    private static readonly TransactionTokenPolicy NoTransactionTokens = new();
+
+    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection, TransactionTokens = s.TransactionTokens ?? new() };
+    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection, TransactionTokens = value.TransactionTokens == NoTransactionTokens ? null : value.TransactionTokens };
 }
 
 [RegisterSerializer]
@@ -111,6 +119,46 @@ public sealed class IntrospectionPolicyCodec(IValueSerializer<IntrospectionPolic
 /// <summary><see cref="IntrospectionPolicy"/> is immutable: a local grain call passes the instance itself, as [Immutable] did.</summary>
 [RegisterCopier]
 public sealed class IntrospectionPolicyCopier : ShallowCopier<IntrospectionPolicy>;
+
+/// <summary>The wire and storage shape of <see cref="TransactionTokenPolicy"/> (alias tx.TransactionTokenPolicy), new with transaction tokens.</summary>
+[GenerateSerializer]
+public struct TransactionTokenPolicySurrogate
+{
+    [Id(0)] public bool Issue;
+    [Id(1)] public bool Replace;
+    [Id(2)] public TimeSpan Lifetime;
+}
+
+public sealed class TransactionTokenPolicyConverter : IConverter<TransactionTokenPolicy, TransactionTokenPolicySurrogate>
+{
+    public TransactionTokenPolicy ConvertFromSurrogate(in TransactionTokenPolicySurrogate s) => new() { Issue = s.Issue, Replace = s.Replace, Lifetime = s.Lifetime };
+    public TransactionTokenPolicySurrogate ConvertToSurrogate(in TransactionTokenPolicy value) => new() { Issue = value.Issue, Replace = value.Replace, Lifetime = value.Lifetime };
+}
+
+/// <summary>
+/// As the other records, except that a null policy (the default, <see cref="AppDefinitionConverter"/>) writes no
+/// field at all, so an app's bytes are those it had before transaction tokens existed.
+/// </summary>
+[RegisterSerializer]
+public sealed class TransactionTokenPolicyCodec(IValueSerializer<TransactionTokenPolicySurrogate> surrogates) : IFieldCodec<TransactionTokenPolicy>
+{
+    private readonly Inner inner = new(surrogates);
+
+    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, TransactionTokenPolicy? value)
+        where TBufferWriter : IBufferWriter<byte>
+    {
+        if (value is null) return;
+        inner.WriteField(ref writer, fieldIdDelta, expectedType, value);
+    }
+
+    public TransactionTokenPolicy ReadValue<TInput>(ref Reader<TInput> reader, Field field) => inner.ReadValue(ref reader, field);
+
+    private sealed class Inner(IValueSerializer<TransactionTokenPolicySurrogate> surrogates) : RecordSurrogateCodec<TransactionTokenPolicy, TransactionTokenPolicySurrogate, TransactionTokenPolicyConverter>(surrogates);
+}
+
+/// <summary><see cref="TransactionTokenPolicy"/> is immutable: a local grain call passes the instance itself.</summary>
+[RegisterCopier]
+public sealed class TransactionTokenPolicyCopier : ShallowCopier<TransactionTokenPolicy>;
 
 /// <summary>The wire and storage shape of <see cref="ExternalIdentity"/> (alias tx.ExternalIdentity): the field ids it had as an Orleans-generated record.</summary>
 [GenerateSerializer]

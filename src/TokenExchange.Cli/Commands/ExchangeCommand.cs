@@ -22,17 +22,19 @@ public static class ExchangeCommand
         var clientId = new Option<string>("--client-id") { Description = "the app's client id", Required = true };
         var clientSecret = new Option<string?>("--client-secret") { Description = "the app's client secret" };
         var subjectToken = new Option<string>("--subject-token") { Description = "the token from the identity provider", Required = true };
-        var subjectTokenType = new Option<string>("--subject-token-type") { Description = "access_token, jwt, id_token (or a full URN)", DefaultValueFactory = _ => "access_token" };
+        var subjectTokenType = new Option<string>("--subject-token-type") { Description = "access_token, jwt, id_token, txn_token to replace a transaction token (or a full URN)", DefaultValueFactory = _ => "access_token" };
         var handler = new Option<string?>("--handler") { Description = "token exchange handler (default: the app's default handler)" };
         var scopes = new Option<string[]>("--scope") { Description = "scope (repeatable)" };
         var audiences = new Option<string[]>("--audience") { Description = "audience (repeatable)" };
         var resources = new Option<string[]>("--resource") { Description = "resource (repeatable)" };
-        var requestedTokenType = new Option<string?>("--requested-token-type") { Description = "access_token (default), jwt or id_token" };
+        var requestedTokenType = new Option<string?>("--requested-token-type") { Description = "access_token (default), jwt, id_token or txn_token" };
+        var requestDetails = new Option<string?>("--request-details") { Description = "a transaction token's request_details: a JSON object (its tctx)" };
+        var requestContext = new Option<string?>("--request-context") { Description = "a transaction token's request_context: a JSON object (part of its rctx)" };
         var useHttp = new Option<bool>("--http") { Description = "use the HTTP token endpoint instead of gRPC" };
         var dpopKey = new Option<string?>("--dpop-key") { Description = "PEM file of a private key (EC P-256 or RSA): send a DPoP proof signed by it, binding the access token to the key (RFC 9449)" };
         var command = new Command("exchange", "exchange a subject token for tokens of the cluster")
         {
-            server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, useHttp, dpopKey,
+            server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, requestDetails, requestContext, useHttp, dpopKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +49,8 @@ public static class ExchangeCommand
                 Scope = { parse.GetValue(scopes) ?? [] },
                 Audience = { parse.GetValue(audiences) ?? [] },
                 Resource = { parse.GetValue(resources) ?? [] },
+                RequestDetails = parse.GetValue(requestDetails) ?? "",
+                RequestContext = parse.GetValue(requestContext) ?? "",
             };
             var http = parse.GetValue(useHttp);
             var address = parse.GetValue(server) ?? (http ? "http://127.0.0.1:8080" : "http://127.0.0.1:8081");
@@ -125,6 +129,8 @@ public static class ExchangeCommand
         foreach (var audience in request.Audience) exchange.Parameters.Add("audience", audience, ParameterReplaceBehavior.None);
         foreach (var resource in request.Resource) exchange.Parameters.Add("resource", resource, ParameterReplaceBehavior.None);
         if (request.TokenHandler.Length > 0) exchange.Parameters.Add("token_handler", request.TokenHandler);
+        if (request.RequestDetails.Length > 0) exchange.Parameters.Add("request_details", request.RequestDetails);
+        if (request.RequestContext.Length > 0) exchange.Parameters.Add("request_context", request.RequestContext);
 
         var response = await http.RequestTokenExchangeTokenAsync(exchange, cancellationToken);
         // A 401 (invalid_client) counts as an HTTP error to the client library; its body is still an OAuth error.

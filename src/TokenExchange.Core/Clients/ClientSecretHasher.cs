@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,13 +28,9 @@ public static class ClientSecretHasher
     /// <summary>Constant-time comparison of the presented secret against every stored hash.</summary>
     public static bool Verify(string presented, IReadOnlyList<string> storedHashes)
     {
-        // On every exchange: the digest and the decoded hashes stay on the stack (InputLimits bounds the secret).
+        // On every exchange: the digest and the decoded stored hashes stay on the stack.
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
-        byte[]? rented = null;
-        Span<byte> utf8 = length <= MaxStackBytes ? stackalloc byte[MaxStackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], digest);
-        if (rented is not null) ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
         Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
         var match = false;
         foreach (var hash in storedHashes)
@@ -50,8 +45,6 @@ public static class ClientSecretHasher
     public static bool IsWellFormedHash(string hash) => TryDecode(hash, stackalloc byte[SHA256.HashSizeInBytes]);
 
     private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-
-    private const int MaxStackBytes = 512;
 
     private static bool TryDecode(string hash, Span<byte> destination) =>
         hash.StartsWith(Prefix, StringComparison.Ordinal)

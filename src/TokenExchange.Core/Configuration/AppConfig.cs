@@ -20,6 +20,7 @@ internal static class AppConfig
         if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1))
             problems.Add($"{at}.accessToken.lifetime must be more than zero and at most one day");
         var refreshTokens = RefreshTokens(m.RefreshTokens, at, problems);
+        var transactionTokens = TransactionTokens(m.TransactionTokens, at, problems);
         var introspectionAudiences = m.Introspection?.Audiences ?? [];
         if (introspectionAudiences.Any(a => string.IsNullOrWhiteSpace(a) || a.Any(char.IsControl)))
             problems.Add($"{at}.introspection.audiences: each must be a non-empty audience without control characters");
@@ -36,6 +37,7 @@ internal static class AppConfig
             AllowedAudiences = [.. m.AllowedAudiences],
             AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken, RequireDpop = m.RequireDpop ?? false },
             RefreshTokens = refreshTokens,
+            TransactionTokens = transactionTokens,
             Introspection = new IntrospectionPolicy { Audiences = [.. introspectionAudiences.Distinct(StringComparer.Ordinal)] },
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
@@ -92,6 +94,16 @@ internal static class AppConfig
         if (absoluteLifetime < lifetime || absoluteLifetime > TimeSpan.FromDays(365))
             problems.Add($"{at}.refreshTokens.absoluteLifetime must be at least the refresh token lifetime and at most 365 days");
         return new RefreshTokenPolicy { Enabled = m.Enabled, Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime };
+    }
+
+    /// <summary>Short-lived by the draft ("on the order of minutes or less"): more than zero and at most an hour.</summary>
+    private static TransactionTokenPolicy TransactionTokens(TransactionTokensModel? m, string at, List<string> problems)
+    {
+        if (m is null) return new TransactionTokenPolicy();
+        var lifetime = ConfigDurations.Parse(m.Lifetime, $"{at}.transactionTokens.lifetime", problems);
+        if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromHours(1))
+            problems.Add($"{at}.transactionTokens.lifetime must be more than zero and at most one hour");
+        return new TransactionTokenPolicy { Issue = m.Issue, Replace = m.Replace, Lifetime = lifetime };
     }
 
     private static RateLimitPolicy RateLimits(RateLimitsModel limits, string at, List<string> problems)

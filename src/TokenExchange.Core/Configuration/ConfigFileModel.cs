@@ -68,6 +68,20 @@ public sealed class AppModel
 
     /// <summary>Every token request of the app must carry a DPoP proof (RFC 9449); its access tokens are then always key-bound.</summary>
     public bool? RequireDpop { get; set; }
+    /// <summary>Transaction tokens (draft-ietf-oauth-transaction-tokens-10): whether the app may be issued them, may replace them, and their lifetime.</summary>
+    public TransactionTokensModel? TransactionTokens { get; set; }
+}
+
+public sealed class TransactionTokensModel
+{
+    /// <summary>The app (an edge workload) may exchange a subject token for a transaction token.</summary>
+    public bool Issue { get; set; }
+
+    /// <summary>The app (a workload inside the trust domain) may replace a transaction token it was handed.</summary>
+    public bool Replace { get; set; }
+
+    /// <summary>How long the app's transaction tokens live: default one minute, at most an hour.</summary>
+    public string Lifetime { get; set; } = "00:01:00";
 }
 
 public sealed class IntrospectionPolicyModel

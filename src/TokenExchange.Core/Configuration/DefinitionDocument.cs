@@ -24,6 +24,8 @@ public static class DefinitionDocument
         AccessToken = new AccessTokenModel { Format = app.AccessToken.Format, Lifetime = Duration(app.AccessToken.Lifetime), MayOutliveSubjectToken = app.AccessToken.MayOutliveSubjectToken },
         RefreshTokens = new RefreshTokensModel { Enabled = app.RefreshTokens.Enabled, Lifetime = Duration(app.RefreshTokens.Lifetime), AbsoluteLifetime = Duration(app.RefreshTokens.AbsoluteLifetime) },
         Introspection = app.Introspection.Audiences.Length > 0 ? new IntrospectionPolicyModel { Audiences = [.. app.Introspection.Audiences] } : null,
+        TransactionTokens = app.TransactionTokens == new TransactionTokenPolicy() ? null
+            : new TransactionTokensModel { Issue = app.TransactionTokens.Issue, Replace = app.TransactionTokens.Replace, Lifetime = Duration(app.TransactionTokens.Lifetime) },
         TokenEndpointAuthMethod = app.TokenEndpointAuthMethod,
         RequireDpop = app.RequireDpop ? true : null,
         TlsClientAuth = app.TlsClientAuth is { } tls

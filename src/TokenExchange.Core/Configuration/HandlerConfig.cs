@@ -79,6 +79,8 @@ internal static class HandlerConfig
         {
             var normalized = TokenTypes.Normalize(type);
             if (normalized is null) problems.Add($"{at}.acceptedTokenTypes: '{type}' is not a token type");
+            // The cluster replaces its own transaction tokens itself; no handler ever validates one (docs/spec.md, transaction tokens).
+            else if (normalized == TokenTypes.TxnToken) problems.Add($"{at}.acceptedTokenTypes: txn_token is not for handlers: the cluster replaces its transaction tokens itself");
             else if (implementation.TokenTypeProblem(normalized, type, at) is { } problem) problems.Add(problem);
             else tokenTypes.Add(normalized);
         }

@@ -50,6 +50,8 @@ public sealed record AppDefinition
     /// token policy (<see cref="AccessTokenPolicy.RequireDpop"/>), where its storage shape adds it compatibly.
     /// </summary>
     public bool RequireDpop => AccessToken.RequireDpop;
+    /// <summary>Whether the app may be issued transaction tokens, and may replace them (<see cref="TransactionTokenPolicy"/>).</summary>
+    public TransactionTokenPolicy TransactionTokens { get; init; } = new();
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>

@@ -29,6 +29,7 @@ public sealed class TokenExchangeMetrics
     private readonly Counter<long> rateLimitRejections;
     private readonly Counter<long> auditDropped;
     private readonly Counter<long> dpopProofs;
+    private readonly Counter<long> transactionTokens;
 
     public TokenExchangeMetrics(IMeterFactory meters)
     {
@@ -62,6 +63,8 @@ public sealed class TokenExchangeMetrics
             description: "audit events not written to the audit table (queue full or write failed)");
         dpopProofs = meter.CreateCounter<long>(DpopProofsName,
             description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, unavailable)");
+        transactionTokens = meter.CreateCounter<long>("tokenexchange.transaction_tokens",
+            description: "transaction tokens issued and replaced, by app and action (issue, replace)");
     }
 
     public const string RateLimitRejectionsName = "tokenexchange.ratelimit.rejections";
@@ -125,4 +128,9 @@ public sealed class TokenExchangeMetrics
         rateLimitRejections.Add(1, new("app", app), new("kind", kind));
 
     public void AuditDropped(long count) => auditDropped.Add(count);
+
+    /// <param name="action">issue or replace.</param>
+    /// <param name="app">A configured app.</param>
+    public void TransactionToken(string action, string app) =>
+        transactionTokens.Add(1, new("action", action), new("app", app));
 }

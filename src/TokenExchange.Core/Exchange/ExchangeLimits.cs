@@ -14,4 +14,10 @@ public sealed record ExchangeLimits
 
     /// <summary>Most values of a repeatable parameter (scopes, audiences, resources).</summary>
     public int MaxRepeatedValues { get; init; } = 32;
+
+    /// <summary>
+    /// Longest <c>request_details</c> or <c>request_context</c> of a transaction token request (JSON objects that the
+    /// token carries to every workload of the transaction, in an HTTP header: kept small).
+    /// </summary>
+    public int MaxTransactionContextLength { get; init; } = 4 * 1024;
 }

@@ -12,6 +12,9 @@ public sealed record ExchangeOutcome
     /// <summary>The local user the tokens were issued for, for audit.</summary>
     public string? UserId { get; init; }
 
+    /// <summary>The transaction token issued or replaced, for audit (its <c>txn</c>, never the token).</summary>
+    public TransactionTokenRecord? Transaction { get; init; }
+
     public static ExchangeOutcome Success(IssuedTokens tokens, string userId) => new() { Tokens = tokens, UserId = userId };
     public static ExchangeOutcome Failure(OAuthError error) => new() { Error = error };
 }

@@ -21,7 +21,8 @@ namespace TokenExchange.Exchange;
 /// Stateless and shared by every request: the rules are static functions, without LINQ or closures on the
 /// exchange's path.
 /// </summary>
-public sealed class ExchangePipeline(ExchangeLimits limits)
+/// <param name="transactionTokens">The cluster as its trust domain's transaction token service; null: transaction tokens are not offered.</param>
+public sealed class ExchangePipeline(ExchangeLimits limits, TransactionTokens? transactionTokens = null)
 {
     private static ActivitySource Tracing => TokenExchangeTelemetry.ActivitySource;
 
@@ -40,6 +41,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         if (InputLimits.Check(request, limits) is { } oversized) return oversized;
         if (ParameterCharacters.Check(request) is { } unprintable) return unprintable;
         if (KnownTokenTypes.Check(request, out var subjectTokenType, out var actorTokenType) is { } unknownType) return unknownType;
+        // Transaction tokens (draft-ietf-oauth-transaction-tokens-10): what a Txn-Token Request needs; one is accepted only to be replaced.
+        if (TransactionTokenForm.Check(request, subjectTokenType, actorTokenType, out var transaction) is { } txnMalformed) return txnMalformed;
+        if (transaction != TransactionTokenKind.None && transactionTokens is null) return Errors.InvalidRequest("this server does not issue transaction tokens");
+        if (DisguisedTransactionTokens.Check(request, subjectTokenType) is { } disguised) return disguised;
+        if (TransactionContext.Check(request, limits, out var details, out var context) is { } badContext) return badContext;
 
         // 1. Authenticate the client.
         var (app, unauthenticated) = authenticated ?? ClientAuthentication.Authenticate(definitions, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
@@ -48,6 +54,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
         // An app that requires DPoP sent a proof (checked after authorization, by the front door).
         if (DpopRequirement.Check(app, request.Dpop is not null) is { } noProof) return noProof;
+        // 2a. Transaction tokens: the app's policy lets it be issued them, or replace them.
+        if (TransactionTokenPermission.Check(app, transaction) is { } notPermitted) return notPermitted;
+        TransactionTokenRequest? txn = transaction == TransactionTokenKind.None ? null
+            : new() { Kind = transaction, Details = details, Context = context, RequesterAddress = request.ClientAddress };
+        if (transaction == TransactionTokenKind.Replace) return AuthorizeReplacement(request, app, subjectTokenType, txn!);
         // 3. Choose the handler: named or the app's default, enabled for the app, enabled itself.
         if (HandlerChoice.Choose(definitions, app, request.TokenHandler, out var handler, out var enablement) is { } noHandler) return noHandler;
         // 4. Token types: the handler accepts the subject's and the actor's; the requested one may be issued.
@@ -57,7 +68,14 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         if (GrantedScopes.Grant(app, request.Scopes, out var scopes) is { } scopeRefused) return scopeRefused;
         if (RequestedTokenType.CheckOpenId(requestedTokenType, scopes) is { } noOpenId) return noOpenId;
         // 6. Targets: audiences and resources.
-        if (Targets.Resolve(app, request.Audiences, request.Resources, out var audiences) is { } targetRefused) return targetRefused;
+        //    A transaction token's one audience is the trust domain.
+        string[] audiences;
+        if (txn is not null)
+        {
+            if (TransactionTokenTargets.Check(request, transactionTokens!.TrustDomain) is { } notTrustDomain) return notTrustDomain;
+            audiences = [transactionTokens.TrustDomain];
+        }
+        else if (Targets.Resolve(app, request.Audiences, request.Resources, out audiences) is { } targetRefused) return targetRefused;
 
         return new AuthorizedExchange
         {
@@ -71,8 +89,51 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
             Audiences = audiences,
             ActorToken = actorTokenType is null ? null : request.ActorToken,
             ActorTokenType = actorTokenType,
-            IssueRefreshToken = RequestedTokenType.IssuesRefreshToken(app, requestedTokenType, scopes),
+            // A transaction token is never refreshable (the draft's "Txn-Token Response": no refresh_token).
+            IssueRefreshToken = txn is null && RequestedTokenType.IssuesRefreshToken(app, requestedTokenType, scopes),
             CertificateThumbprint = ClientAuthentication.CertificateBinding(app, request.ClientCertificate),
+            Transaction = txn,
+        };
+    }
+
+    /// <summary>
+    /// A transaction token presented for replacement: no handler (the cluster verifies its own token), its scopes
+    /// among the app's, its audience the trust domain.
+    /// </summary>
+    private Authorization AuthorizeReplacement(ExchangeRequest request, AppDefinition app, string subjectTokenType, TransactionTokenRequest txn)
+    {
+        if (GrantedScopes.Grant(app, request.Scopes, out var scopes) is { } scopeRefused) return scopeRefused;
+        if (TransactionTokenTargets.Check(request, transactionTokens!.TrustDomain) is { } targetRefused) return targetRefused;
+        return new AuthorizedExchange
+        {
+            App = app,
+            Enablement = new HandlerAppEnablement { ClientId = app.ClientId },
+            HandlerName = "",
+            SubjectToken = request.SubjectToken!,
+            SubjectTokenType = subjectTokenType,
+            RequestedTokenType = TokenTypes.TxnToken,
+            Scopes = scopes,
+            Audiences = [transactionTokens.TrustDomain],
+            Transaction = txn,
+        };
+    }
+
+    /// <summary>
+    /// Replace a transaction token (draft-ietf-oauth-transaction-tokens-10, "Txn-Token as a subject_token"): verify it
+    /// against the cluster's keys, narrow, mint. No handler and no grain call: the token names its user already.
+    /// </summary>
+    public async Task<ExchangeOutcome> ReplaceAsync(AuthorizedExchange exchange)
+    {
+        // 7. Verify the presented transaction token.
+        var (presented, invalid) = await transactionTokens!.VerifyAsync(exchange.SubjectToken).ConfigureAwait(false);
+        if (invalid is not null) return ExchangeOutcome.Failure(invalid);
+        // 8. Equal or narrower scope; a bounded call chain.
+        if (TransactionTokenReplacement.Check(exchange.Scopes, presented!) is { } refused) return ExchangeOutcome.Failure(refused);
+        // 9. Mint: same txn and sub, this app the requester.
+        using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
+        return ExchangeOutcome.Success(transactionTokens.Replace(exchange, presented!), presented!.Subject) with
+        {
+            Transaction = new TransactionTokenRecord(TransactionTokenRecord.Replaced, presented.TransactionId),
         };
     }
 
@@ -93,6 +154,8 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
             validation.Complete(invalid);
         }
         if (invalid is not null) return ExchangeOutcome.Failure(invalid);
+        // 8a. A transaction token's scope is within the subject token's.
+        if (exchange.Transaction is not null && TransactionTokenIssuance.CheckScopes(exchange.Scopes, subject!) is { } wider) return ExchangeOutcome.Failure(wider);
 
         // 9. Delegation: the act claim.
         var (act, delegationRefused) = Delegation.Act(subject!, actor);
@@ -115,6 +178,11 @@ public sealed class ExchangePipeline(ExchangeLimits limits)
         // 11. Mint.
         using var minting = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Mint);
         var user = resolution.User!;
+        if (exchange.Transaction is not null)
+        {
+            var (issued, transactionId) = transactionTokens!.Issue(exchange, user.Id, expires, TransactionTokenIssuance.Authentication(subject!));
+            return ExchangeOutcome.Success(issued, user.Id) with { Transaction = new TransactionTokenRecord(TransactionTokenRecord.Issued, transactionId) };
+        }
         var refresh = resolution.RefreshToken is { } refreshToken ? (refreshToken, resolution.RefreshExpiresAt) : ((string, DateTimeOffset)?)null;
         var tokens = await Minting.IssueAsync(minter, sessions, exchange, user, sessionKey, expires, act, refresh, notAfter: null, cancellationToken).ConfigureAwait(false);
         return ExchangeOutcome.Success(tokens, user.Id);

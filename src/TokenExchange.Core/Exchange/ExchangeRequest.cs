@@ -15,6 +15,15 @@ public sealed record ExchangeRequest
     public string[] Resources { get; init; } = [];
     public string? TokenHandler { get; init; }
 
+    /// <summary>
+    /// A transaction token request's <c>request_details</c> (draft-ietf-oauth-transaction-tokens-10): a JSON object, the
+    /// transaction's details the token's <c>tctx</c> carries.
+    /// </summary>
+    public string? RequestDetails { get; init; }
+
+    /// <summary>A transaction token request's <c>request_context</c>: a JSON object, the request's context for the token's <c>rctx</c>.</summary>
+    public string? RequestContext { get; init; }
+
     /// <summary>The address of the caller, for audit.</summary>
     public string? ClientAddress { get; init; }
 
@@ -27,7 +36,8 @@ public sealed record ExchangeRequest
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, ActorToken = {Redacted.Mark(ActorToken)}, ");
-        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}");
+        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}, ");
+        builder.Append($"RequestDetails = {Redacted.Mark(RequestDetails)}, RequestContext = {Redacted.Mark(RequestContext)}");
         return true;
     }
 }

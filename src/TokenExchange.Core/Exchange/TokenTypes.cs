@@ -10,9 +10,12 @@ public static class TokenTypes
     public const string Saml1 = "urn:ietf:params:oauth:token-type:saml1";
     public const string Saml2 = "urn:ietf:params:oauth:token-type:saml2";
 
+    /// <summary>A transaction token (draft-ietf-oauth-transaction-tokens-10, "Txn-Token Request"): issued by the cluster, replaced only by it.</summary>
+    public const string TxnToken = "urn:ietf:params:oauth:token-type:txn_token";
+
     private const string Prefix = "urn:ietf:params:oauth:token-type:";
 
-    private static readonly string[] Known = [AccessToken, RefreshToken, IdToken, Jwt, Saml1, Saml2];
+    private static readonly string[] Known = [AccessToken, RefreshToken, IdToken, Jwt, Saml1, Saml2, TxnToken];
 
     /// <summary>
     /// The canonical URN for a token type given as a URN or a short name (<c>jwt</c>, <c>access_token</c>).

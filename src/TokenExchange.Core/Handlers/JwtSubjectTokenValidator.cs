@@ -205,20 +205,26 @@ public sealed class JwtSubjectTokenValidator
                 parties.Count == 0 ? "no azp or client_id" : $"azp/client_id '{Clip(string.Join(",", parties))}'");
     }
 
-    /// <summary>What the token says it is: typed at+jwt (RFC 9068), and the first ID-token-only claim it carries.</summary>
+    /// <summary>What the token says it is: typed at+jwt (RFC 9068) or txntoken+jwt (a transaction token), and the first ID-token-only claim it carries.</summary>
     private static TokenKind KindOf(JsonWebToken jwt)
     {
         var typ = jwt.Typ ?? "";
         var typedAccessToken = typ.Equals("at+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/at+jwt", StringComparison.OrdinalIgnoreCase);
-        return new TokenKind(typedAccessToken, Array.Find(IdTokenClaims, name => jwt.TryGetClaim(name, out _)));
+        var transactionToken = typ.Equals("txntoken+jwt", StringComparison.OrdinalIgnoreCase) || typ.Equals("application/txntoken+jwt", StringComparison.OrdinalIgnoreCase);
+        return new TokenKind(typedAccessToken, Array.Find(IdTokenClaims, name => jwt.TryGetClaim(name, out _)), transactionToken);
     }
 
     /// <summary>
     /// Token type confusion: an ID token (it carries nonce, at_hash, c_hash or s_hash) is accepted only when
-    /// declared as an ID token, and a token typed at+jwt (RFC 9068) is an access token, never an ID token.
+    /// declared as an ID token, a token typed at+jwt (RFC 9068) is an access token, never an ID token, and a token
+    /// typed txntoken+jwt is a transaction token, never anything a handler accepts.
     /// </summary>
     private static OAuthError? CheckType(TokenKind kind, string declaredType)
     {
+        // A transaction token is no access token (draft-ietf-oauth-transaction-tokens-10): a handler that trusts the
+        // cluster's own issuer must still never take one; the cluster alone replaces them.
+        if (kind.TransactionToken)
+            return Errors.InvalidRequest("subject_token is a transaction token: it is accepted only as subject_token_type txn_token, to be replaced", "txntoken+jwt presented to a handler");
         if (declaredType == TokenTypes.IdToken)
             return kind.TypedAccessToken ? Errors.InvalidRequest("subject_token is an access token (typ at+jwt), not an ID token", "at+jwt declared as id_token") : null;
         return kind.IdTokenMarker is { } marker && !kind.TypedAccessToken
@@ -244,7 +250,7 @@ public sealed class JwtSubjectTokenValidator
     internal readonly record struct TokenTimes(long Exp, long? Nbf, long? Iat);
 
     /// <summary>What a token says it is (<see cref="KindOf"/>), for the declared-type check.</summary>
-    internal readonly record struct TokenKind(bool TypedAccessToken, string? IdTokenMarker);
+    internal readonly record struct TokenKind(bool TypedAccessToken, string? IdTokenMarker, bool TransactionToken = false);
 
     /// <summary>Header and claim values come from the attacker: clip them, and make control characters visible, before they reach a log.</summary>
     private static string Clip(string? value)

@@ -29,7 +29,7 @@ public sealed class SigningKey
         };
         KeyId = Thumbprint(PublicJwk);
         SecurityKey = new ECDsaSecurityKey(ecdsa) { KeyId = KeyId };
-        Credentials = new SigningCredentials(SecurityKey, Algorithm);
+        Credentials = KeySignatureProvider.Credentials(SecurityKey, Algorithm);
     }
 
     private SigningKey(RSA rsa)
@@ -44,7 +44,7 @@ public sealed class SigningKey
         };
         KeyId = Thumbprint(PublicJwk);
         SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
-        Credentials = new SigningCredentials(SecurityKey, Algorithm);
+        Credentials = KeySignatureProvider.Credentials(SecurityKey, Algorithm);
     }
 
     public string KeyId { get; }

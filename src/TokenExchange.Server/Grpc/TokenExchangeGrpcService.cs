@@ -73,6 +73,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         Audiences = [.. request.Audience],
         Resources = [.. request.Resource],
         TokenHandler = request.TokenHandler,
+        RequestDetails = request.RequestDetails is { Length: > 0 } details ? details : null,
+        RequestContext = request.RequestContext is { Length: > 0 } context ? context : null,
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
         Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : null,
@@ -91,7 +93,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>
         outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);
 
-    private static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>
+    /// <summary>The issued tokens as the proto answer (internal: the warm-up runs it).</summary>
+    internal static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>
         new()
         {
             AccessToken = tokens.AccessToken,

@@ -20,6 +20,9 @@ public static class ServerOptions
         "gRPC front door (HTTP/2 cleartext; over TLS with `--tls-cert`)", v => v.ListenUrl());
     public static readonly ServerOption<Uri?> Issuer = new("--issuer", "URL", "the HTTP URL",
         "`iss` of issued tokens (may be https behind a proxy)", v => v.Url());
+    public static readonly ServerOption<string?> TrustDomain = new("--trust-domain", "ID", "the issuer",
+        "the trust domain transaction tokens are issued for and accepted in (their `aud`; a name such as `trust-domain.example` or a URL); every silo of a cluster must share it",
+        v => v.NonBlank() is { } domain && !domain.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) ? domain : throw v.Error("is not a trust domain name (no spaces or control characters)"));
     public static readonly ServerOption<bool?> DevIssuer = new("--dev-issuer", "true|false", "on when embedded with `--http` on loopback; off otherwise",
         "serve the built-in dev issuer under `/dev-issuer/`; `true` serves it on any bind, with a warning at every start (Security, Development defaults)", v => v.Bool());
     public static readonly ServerOption<string?> DevIssuerKey = new("--dev-issuer-key", "FILE", "(none: a key the cluster generates)",
@@ -81,6 +84,9 @@ public static class ServerOptions
     { Alias = "OTLP_ENDPOINT" };
     public static readonly ServerOption<TimeSpan?> SessionIdleTimeout = new("--session-idle-timeout", "", "15 min",
         "a subject's session leaves memory after this long without an exchange (10 s to 1 day); its user and index entries go sooner: once the session holds the user, else after at most 2 min", v => v.Duration(TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)));
+    public static readonly ServerOption<int?> WarmupExchanges = new("--warmup-exchanges", "N", "500",
+        "in-memory exchanges (a throwaway app, handler and keys; no user, session or log line) run at start before the silo reports ready, so the JIT has compiled the exchange path; 0 turns the warm-up off",
+        v => int.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : throw v.Error("is not a number of exchanges from 0 (off) to 100000"));
 
     // The TLS options are read together, by TlsSettings: each is only text until --tls-cert says TLS is on.
     public static readonly ServerOption<string?> TlsCert = new("--tls-cert", "FILE", "(none: plain HTTP)",
@@ -114,10 +120,10 @@ public static class ServerOptions
     /// <summary>Every option, in the order of README's table.</summary>
     public static readonly IReadOnlyList<ServerOption> All =
     [
-        Config, Http, Grpc, Issuer, DevIssuer, DevIssuerKey, SiloPort, ClusterCert, ClusterKey, ClusterCa, InsecureClusterTransport, Container,
+        Config, Http, Grpc, Issuer, TrustDomain, DevIssuer, DevIssuerKey, SiloPort, ClusterCert, ClusterKey, ClusterCa, InsecureClusterTransport, Container,
         Postgres, Data, Ephemeral, Migrate, ClusterId, ServiceId, AdvertisedAddress, Kubernetes,
         ProbeTimeout, MissedProbes, DeathVoteExpiry, IAmAlivePeriod, TableRefresh, Plugins,
-        KeyEncryptionKey, KeyRotationPeriod, KeyActivationDelay, KeyRetention, SigningAlgorithm, OtlpEndpoint, SessionIdleTimeout,
+        KeyEncryptionKey, KeyRotationPeriod, KeyActivationDelay, KeyRetention, SigningAlgorithm, OtlpEndpoint, SessionIdleTimeout, WarmupExchanges,
         TlsCert, TlsKey, TlsCertPassword, TlsClientCertificates, TlsClientCa, TlsReloadPeriod,
         RateLimitPerAddress, Audit, TrustedProxies, RequestTimeout, DrainDelay,
     ];

@@ -17,6 +17,9 @@ public sealed record ServerSettings
     public Uri Grpc { get; init; } = new("http://127.0.0.1:8081");
     public string? Issuer { get; init; }
 
+    /// <summary>The trust domain of transaction tokens (their <c>aud</c>); null: the issuer.</summary>
+    public string? TrustDomain { get; init; }
+
     /// <summary>
     /// The built-in dev issuer: on in the embedded default while the HTTP front door is bound to loopback;
     /// elsewhere only when asked for (<see cref="DevIssuerExplicit"/>).
@@ -89,6 +92,11 @@ public sealed record ServerSettings
     /// </summary>
     public TimeSpan? SessionIdleTimeout { get; init; }
 
+    /// <summary>In-memory exchanges run before the silo reports ready (warm start, issue 15); 0 turns the warm-up off.</summary>
+    public int WarmupExchanges { get; init; } = DefaultWarmupExchanges;
+
+    public const int DefaultWarmupExchanges = 500;
+
     /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
     public TlsSettings? Tls { get; init; }
 
@@ -146,7 +154,7 @@ public sealed record ServerSettings
     /// </summary>
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
+        builder.Append($"ConfigPath = {ConfigPath}, Http = {Http}, Grpc = {Grpc}, Issuer = {Issuer}, TrustDomain = {TrustDomain}, ClusterId = {ClusterId}, ServiceId = {ServiceId}, ");
         builder.Append($"Postgres = {(Postgres is null ? Ephemeral ? "(embedded, ephemeral)" : $"(embedded, data {Data})" : Storage.PostgresConnections.Describe(Storage.PostgresConnections.Parse(Postgres)))}, ");
         builder.Append($"KeyEncryptionKey = {(KeyEncryptionKey is not null ? "*****" : IsEmbeddedDurable ? "(the data folder's key file)" : "(generated)")}, Tls = {Tls?.ToString() ?? "(off)"}, ");
         builder.Append($"ClusterTls = {ClusterTls?.ToString() ?? (InsecureClusterTransport ? "(insecure)" : "(off)")}");

@@ -35,6 +35,7 @@ internal static class ServerSettingsParser
             Grpc = FrontDoor(given, O.Grpc, tls) ?? Secure(defaults.Grpc, tls),
             Tls = tls,
             Issuer = given.Get(O.Issuer)?.ToString().TrimEnd('/'),
+            TrustDomain = given.Get(O.TrustDomain),
             DevIssuer = devIssuer,
             DevIssuerExplicit = devIssuerExplicit == true,
             DevIssuerKey = given.Get(O.DevIssuerKey) is not null && !devIssuer
@@ -62,6 +63,7 @@ internal static class ServerSettingsParser
             },
             OtlpEndpoint = given.Get(O.OtlpEndpoint),
             SessionIdleTimeout = given.Get(O.SessionIdleTimeout),
+            WarmupExchanges = given.Get(O.WarmupExchanges) ?? ServerSettings.DefaultWarmupExchanges,
             RateLimitPerAddress = given.Get(O.RateLimitPerAddress) ?? 0,
             TrustedProxies = given.Get(O.TrustedProxies) ?? [],
             AuditToPostgres = given.Get(O.Audit) is true && postgres is null

@@ -9,6 +9,7 @@ using TokenExchange.Server.Http;
 using TokenExchange.Server.Observability;
 using TokenExchange.Server.Setup;
 using TokenExchange.Server.Tls;
+using TokenExchange.Server.Warmup;
 using TokenExchange.Silo;
 using TokenExchange.Silo.Limits;
 using TokenExchange.Storage;
@@ -95,6 +96,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.EnableDevIssuer = settings.DevIssuer;
             options.DevIssuerKey = settings.DevIssuerKey is { } devKey ? SigningKey.FromPem(File.ReadAllText(devKey)) : null;
             options.PluginsFolder = settings.Plugins;
+            options.TrustDomain = settings.TrustDomain;
             options.KeyEncryptionKey = settings.KeyEncryptionKey ?? embedded?.KeyEncryptionKey;
             options.KeyRotation = settings.KeyRotation;
             options.RateLimits = new RateLimitOptions { PerAddressRequestsPerSecond = settings.RateLimitPerAddress };
@@ -106,6 +108,7 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         // The drain delay, then in-flight requests and the silo's leave, before the process gives up waiting.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.DrainDelay + ServerSettings.LeaveTimeout);
         builder.Services.AddTokenExchangeHealth(settings.Postgres);
+        builder.Services.AddExchangeWarmup();
         if (settings.AuditToPostgres) builder.Services.AddPostgresAudit(settings.Postgres!);
         builder.Services.AddTokenExchangeTelemetry(settings);
         builder.Services.AddSingleton(new AdminAuthority(definitions.AdminKeyHashes, definitions.AdminTokenHolders));

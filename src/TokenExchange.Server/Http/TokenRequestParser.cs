@@ -14,7 +14,7 @@ public static class TokenRequestParser
     private static readonly string[] SingleValued =
     [
         "grant_type", "client_id", "client_secret", "subject_token", "subject_token_type", "actor_token",
-        "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token",
+        "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token", "request_details", "request_context",
     ];
 
     /// <summary>The parameters a refusal may name.</summary>
@@ -70,6 +70,8 @@ public static class TokenRequestParser
             Audiences = [.. form["audience"].OfType<string>()],
             Resources = [.. form["resource"].OfType<string>()],
             TokenHandler = Optional(form, "token_handler"),
+            RequestDetails = Optional(form, "request_details"),
+            RequestContext = Optional(form, "request_context"),
             ClientAddress = clientAddress,
         }, null, usedBasic);
     }

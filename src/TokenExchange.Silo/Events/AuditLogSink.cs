@@ -25,6 +25,15 @@ public sealed class AuditLogSink(ILoggerFactory loggers) : ITokenEventSink
         }
         var level = e.Succeeded ? LogLevel.Debug : LogLevel.Information;
         if (!audit.IsEnabled(level)) return;
+        if (e.Transaction is { } transaction)
+        {
+            // A transaction token issued or replaced: which transaction (draft-ietf-oauth-transaction-tokens-10 asks the TTS to log txn), never the token.
+            audit.Log(level,
+                "{Operation} outcome={Outcome} client={ClientId} handler={Handler} user={UserId} token={TokenHash} address={ClientAddress} silo={Silo} elapsed_ms={ElapsedMs:F2} txn_token={TxnAction} txn={TransactionId}",
+                e.Operation.ToString().ToLowerInvariant(), "ok", e.ClientId, e.Handler, e.UserId, e.TokenHash, e.ClientAddress, e.Silo, e.Elapsed.TotalMilliseconds,
+                transaction.Action, transaction.TransactionId);
+            return;
+        }
         audit.Log(level,
             "{Operation} outcome={Outcome} client={ClientId} handler={Handler} error={Error} reason={Reason} user={UserId} token={TokenHash} address={ClientAddress} silo={Silo} elapsed_ms={ElapsedMs:F2}",
             e.Operation.ToString().ToLowerInvariant(), e.Succeeded ? "ok" : "refused", e.ClientId, e.Handler, e.ErrorCode, e.Reason,

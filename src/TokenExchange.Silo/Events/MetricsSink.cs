@@ -27,7 +27,9 @@ public sealed class MetricsSink(TokenExchangeMetrics metrics, DefinitionCache de
     public void Record(TokenEvent e)
     {
         var snapshot = definitions.Snapshot;
-        metrics.Operation(Operation(e.Operation), App(snapshot, e.ClientId, e.ErrorCode), Handler(snapshot, e.Handler), Error(e.ErrorCode), e.Elapsed);
+        var app = App(snapshot, e.ClientId, e.ErrorCode);
+        metrics.Operation(Operation(e.Operation), app, Handler(snapshot, e.Handler), Error(e.ErrorCode), e.Elapsed);
+        if (e.Transaction is { } transaction) metrics.TransactionToken(transaction.Action, app);
     }
 
     /// <summary>The app as a tag: a configured client_id that did not fail authentication, else "unknown".</summary>

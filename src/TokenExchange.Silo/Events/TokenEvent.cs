@@ -1,3 +1,5 @@
+using TokenExchange.Exchange;
+
 namespace TokenExchange.Silo.Events;
 
 /// <summary>What a front door or the admin API was asked to do.</summary>
@@ -13,7 +15,9 @@ public enum TokenOperation { Exchange, Refresh, Introspect, Revoke, Admin }
 /// <param name="Handler">The handler that ran, when one was chosen.</param>
 /// <param name="Silo">The silo that answered (its Orleans address), so a cluster's trail can be read as one.</param>
 /// <param name="Actor">Admin changes: who made it (a short hash of the admin key, or the admin token's subject).</param>
-/// <param name="Detail">Admin changes: what changed (the action and the definitions it touched); never a secret.</param>
+/// <param name="Detail">Admin changes: what changed (the action and the definitions it touched); never a secret. A transaction
+/// token issued or replaced: <c>txn_token issue txn=ID</c> or <c>txn_token replace txn=ID</c>.</param>
+/// <param name="Transaction">The transaction token an exchange issued or replaced (its <c>txn</c>, never the token).</param>
 public sealed record TokenEvent(
     TokenOperation Operation,
     DateTimeOffset Time,
@@ -27,7 +31,8 @@ public sealed record TokenEvent(
     string? ClientAddress,
     string? Silo = null,
     string? Actor = null,
-    string? Detail = null)
+    string? Detail = null,
+    TransactionTokenRecord? Transaction = null)
 {
     public bool Succeeded => ErrorCode is null;
 }

@@ -18,11 +18,14 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     private readonly string? siloName = silo?.SiloAddress.ToParsableString();
 
     /// <summary>Call with <see cref="Stopwatch.GetTimestamp"/> taken when the operation began.</summary>
-    public void Record(TokenOperation operation, long startedAt, string? clientId, string? handler, OAuthError? error, string? userId, string? token, string? clientAddress)
+    /// <param name="transaction">The transaction token the exchange issued or replaced, for the audit trail (draft-ietf-oauth-transaction-tokens-10 asks the TTS to log <c>txn</c>).</param>
+    public void Record(TokenOperation operation, long startedAt, string? clientId, string? handler, OAuthError? error, string? userId, string? token, string? clientAddress,
+        TransactionTokenRecord? transaction = null)
     {
         if (sinks.Length == 0) return;
         Publish(new TokenEvent(operation, time.GetUtcNow(), Stopwatch.GetElapsedTime(startedAt), Clean(clientId), Clean(handler),
-            Clean(error?.Code), Clean(error is null ? null : error.Reason ?? error.Description, 1024), Clean(userId, 256), TokenHash(token), Clean(clientAddress), siloName));
+            Clean(error?.Code), Clean(error is null ? null : error.Reason ?? error.Description, 1024), Clean(userId, 256), TokenHash(token), Clean(clientAddress), siloName,
+            Detail: transaction is null ? null : $"txn_token {transaction.Action} txn={transaction.TransactionId}", Transaction: transaction));
     }
 
     /// <summary>

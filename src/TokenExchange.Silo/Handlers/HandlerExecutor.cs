@@ -17,6 +17,8 @@ public sealed class HandlerExecutor(HandlerRuntime runtime, ExchangePipeline pip
     {
         try
         {
+            // A transaction token's replacement has no handler: the cluster verifies its own token.
+            if (exchange.Transaction is { Kind: TransactionTokenKind.Replace }) return await pipeline.ReplaceAsync(exchange);
             var handler = runtime.Get(exchange.HandlerName);
             // The front door found the handler defined; no runnable handler means its definition could not be
             // compiled (its plugin type did not load): the server's fault, logged when it was compiled.

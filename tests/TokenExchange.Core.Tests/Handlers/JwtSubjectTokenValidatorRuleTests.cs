@@ -247,6 +247,28 @@ public sealed class JwtSubjectTokenValidatorRuleTests
     }
 
     [Theory]
+    [InlineData("txntoken+jwt")]
+    [InlineData("application/txntoken+jwt")]
+    [InlineData("TxnToken+JWT")]
+    public async Task A_transaction_token_is_refused_whatever_type_is_declared(string typ)
+    {
+        var token = Signed(Payload(), new() { ["typ"] = typ });
+
+        foreach (var declared in new[] { TokenTypes.AccessToken, TokenTypes.Jwt, TokenTypes.IdToken })
+        {
+            var error = await Refused(token, "subject_token is a transaction token: it is accepted only as subject_token_type txn_token, to be replaced", declared);
+            Assert.Equal("txntoken+jwt presented to a handler", error.Reason);
+        }
+    }
+
+    [Theory]
+    [InlineData("txntoken")]
+    [InlineData("txntoken+jwt2")]
+    [InlineData("application/txntoken")]
+    public async Task A_typ_that_only_resembles_a_transaction_tokens_is_not_one(string typ) =>
+        await Accepted(Signed(Payload(), new() { ["typ"] = typ }), TokenTypes.AccessToken);
+
+    [Theory]
     [InlineData("at+jwt")]
     [InlineData("application/at+jwt")]
     public async Task An_access_token_typed_at_jwt_may_carry_an_id_token_claim(string typ) =>

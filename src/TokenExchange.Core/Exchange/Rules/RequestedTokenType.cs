@@ -6,7 +6,7 @@ namespace TokenExchange.Exchange.Rules;
 /// What the client may ask to be issued (RFC 8693 section 2.1, <c>requested_token_type</c>): an access token
 /// (the default), a JWT, an ID token, or a refresh token where the app's policy allows refresh tokens. An ID token
 /// only with the <c>openid</c> scope (OpenID Connect Core section 3.1.2.1); a refresh token comes too when the app
-/// allows them and the client asked for one or for <c>offline_access</c>.
+/// allows them and the client asked for one or for <c>offline_access</c>. A transaction token where the app may be issued one.
 /// </summary>
 public static class RequestedTokenType
 {
@@ -14,7 +14,8 @@ public static class RequestedTokenType
     {
         // Null only for a type it refuses.
         tokenType = string.IsNullOrEmpty(requested) ? TokenTypes.AccessToken : TokenTypes.Normalize(requested)!;
-        if (tokenType is TokenTypes.AccessToken or TokenTypes.Jwt or TokenTypes.IdToken) return null;
+        // A transaction token only where the app's policy allows it (TransactionTokenPermission, checked before).
+        if (tokenType is TokenTypes.AccessToken or TokenTypes.Jwt or TokenTypes.IdToken or TokenTypes.TxnToken) return null;
         if (tokenType == TokenTypes.RefreshToken && app.RefreshTokens.Enabled) return null;
         return Errors.InvalidRequest("requested_token_type is not one this client may be issued");
     }

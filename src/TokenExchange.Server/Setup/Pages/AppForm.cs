@@ -28,6 +28,11 @@ public sealed class AppForm
     /// <summary>The audiences the app serves as a resource server (it may introspect their tokens).</summary>
     public string? IntrospectionAudiences { get; set; }
 
+    /// <summary>Transaction tokens (draft-ietf-oauth-transaction-tokens-10): the app's policy.</summary>
+    public bool TransactionTokensIssue { get; set; }
+    public bool TransactionTokensReplace { get; set; }
+    public string TransactionTokenLifetime { get; set; } = "00:01:00";
+
     public static AppForm From(AppDefinition app) => new()
     {
         ClientId = app.ClientId,
@@ -45,6 +50,9 @@ public sealed class AppForm
         RefreshTokenLifetime = SetupFormat.Duration(app.RefreshTokens.Lifetime),
         RefreshTokenAbsoluteLifetime = SetupFormat.Duration(app.RefreshTokens.EffectiveAbsoluteLifetime),
         IntrospectionAudiences = string.Join(' ', app.Introspection.Audiences),
+        TransactionTokensIssue = app.TransactionTokens.Issue,
+        TransactionTokensReplace = app.TransactionTokens.Replace,
+        TransactionTokenLifetime = SetupFormat.Duration(app.TransactionTokens.Lifetime),
     };
 
     /// <summary>A new app with its generated plaintext secret (hashed here), checked by the configuration file's rules.</summary>
@@ -61,6 +69,7 @@ public sealed class AppForm
         AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
         RefreshTokens = new RefreshTokensModel { Enabled = RefreshTokensEnabled, Lifetime = RefreshTokenLifetime, AbsoluteLifetime = Blank(RefreshTokenAbsoluteLifetime) },
         Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) },
+        TransactionTokens = TransactionTokens(),
     });
 
     /// <summary>
@@ -86,6 +95,9 @@ public sealed class AppForm
         if (RefreshTokenLifetime != shown.RefreshTokenLifetime) model.RefreshTokens.Lifetime = RefreshTokenLifetime;
         if (!Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)) model.RefreshTokens.AbsoluteLifetime = Blank(RefreshTokenAbsoluteLifetime);
         if (!Same(IntrospectionAudiences, shown.IntrospectionAudiences)) model.Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) };
+        var transactionTokensChanged = TransactionTokensIssue != shown.TransactionTokensIssue || TransactionTokensReplace != shown.TransactionTokensReplace
+            || !Same(TransactionTokenLifetime, shown.TransactionTokenLifetime);
+        if (transactionTokensChanged) model.TransactionTokens = TransactionTokens();
         var edited = ConfigLoader.ParseApp(model);
         return existing with
         {
@@ -101,8 +113,12 @@ public sealed class AppForm
             RefreshTokens = RefreshTokensEnabled == shown.RefreshTokensEnabled && RefreshTokenLifetime == shown.RefreshTokenLifetime && Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)
                 ? existing.RefreshTokens : edited.RefreshTokens,
             Introspection = !Same(IntrospectionAudiences, shown.IntrospectionAudiences) ? edited.Introspection : existing.Introspection,
+            TransactionTokens = transactionTokensChanged ? edited.TransactionTokens : existing.TransactionTokens,
         };
     }
+
+    private TransactionTokensModel TransactionTokens() =>
+        new() { Issue = TransactionTokensIssue, Replace = TransactionTokensReplace, Lifetime = Blank(TransactionTokenLifetime) ?? "00:01:00" };
 
     /// <summary>A field posted back as rendered (an empty input posts nothing).</summary>
     private static bool Same(string? posted, string? shown) => (posted ?? "").Trim() == (shown ?? "").Trim();

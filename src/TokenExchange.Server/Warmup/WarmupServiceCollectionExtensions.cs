@@ -1,0 +1,15 @@
+using TokenExchange.Server.Health;
+
+namespace TokenExchange.Server.Warmup;
+
+public static class WarmupServiceCollectionExtensions
+{
+    /// <summary>The warm-up and its readiness check (tagged ready: /readyz and the gRPC health service wait for it).</summary>
+    public static void AddExchangeWarmup(this IServiceCollection services)
+    {
+        services.AddSingleton<IWarmupExercise, ExchangePathExercise>();
+        services.AddSingleton<ExchangeWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExchangeWarmup>());
+        services.AddHealthChecks().AddCheck<WarmupReadyCheck>("warmup", tags: [HealthEndpoints.ReadyTag]);
+    }
+}

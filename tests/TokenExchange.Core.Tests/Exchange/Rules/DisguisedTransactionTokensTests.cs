@@ -1,0 +1,76 @@
+using System.Text;
+using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
+using static TokenExchange.Core.Tests.Exchange.Rules.RuleFixtures;
+
+namespace TokenExchange.Core.Tests.Exchange.Rules;
+
+public sealed class DisguisedTransactionTokensTests
+{
+    private static string Jws(string headerJson) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(headerJson)) + ".eyJzdWIiOiJ4In0.c2ln";
+
+    private static readonly string TxnToken = Jws("""{"alg":"ES256","typ":"txntoken+jwt"}""");
+
+    [Theory]
+    [InlineData("""{"alg":"ES256","typ":"txntoken+jwt"}""")]
+    [InlineData("""{"typ":"TxnToken+JWT","alg":"ES256"}""")]
+    [InlineData("""{"alg":"ES256","typ":"application/txntoken+jwt"}""")]
+    [InlineData("""{"kid":{"nested":["x"]},"typ":"txntoken\u002bjwt"}""")]
+    public void A_header_typed_txntoken_jwt_is_a_transaction_token(string header) =>
+        Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws(header)));
+
+    [Theory]
+    [InlineData("""{"alg":"ES256","typ":"at+jwt"}""")]
+    [InlineData("""{"alg":"ES256","typ":"JWT"}""")]
+    [InlineData("""{"alg":"ES256"}""")]
+    [InlineData("""{"alg":"ES256","typ":["txntoken+jwt"]}""")]
+    [InlineData("""{"alg":"ES256","cty":"txntoken+jwt"}""")]
+    [InlineData("""{"alg":"ES256","x":{"typ":"txntoken+jwt"}}""")]
+    [InlineData("""["txntoken+jwt"]""")]
+    [InlineData("""{"typ":""")]
+    [InlineData("not json")]
+    [InlineData("""{"typ":"application/at+jwt"}""")]
+    public void Anything_else_is_not(string header) =>
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws(header)));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("opaque-token-without-dots")]
+    [InlineData(".payload.signature")]
+    [InlineData("!!!.payload.signature")]
+    public void A_token_that_is_no_jws_is_not(string? token) => Assert.False(DisguisedTransactionTokens.IsTransactionToken(token));
+
+    [Fact]
+    public void A_header_longer_than_any_real_one_is_not_read()
+    {
+        var padded = """{"typ":"txntoken+jwt","pad":"X"}""".Replace("X", new string('a', 3100), StringComparison.Ordinal);
+        Assert.True(Base64UrlEncoder.Encode(padded).Length > 4096);
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws(padded)));
+        var fits = """{"typ":"txntoken+jwt","pad":"X"}""".Replace("X", new string('a', 3000), StringComparison.Ordinal);
+        Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws(fits)));
+    }
+
+    [Fact]
+    public void A_txn_token_declared_as_another_type_is_refused() =>
+        AssertError(DisguisedTransactionTokens.Check(Request() with { SubjectToken = TxnToken }, TokenTypes.AccessToken), OAuthErrorCodes.InvalidRequest,
+            "subject_token is a transaction token: it is accepted only as subject_token_type txn_token, to be replaced");
+
+    [Fact]
+    public void A_txn_token_declared_as_one_passes_to_its_replacement() =>
+        Assert.Null(DisguisedTransactionTokens.Check(Request() with { SubjectToken = TxnToken }, TokenTypes.TxnToken));
+
+    [Fact]
+    public void A_txn_token_as_actor_token_is_refused_whatever_its_declared_type()
+    {
+        AssertError(DisguisedTransactionTokens.Check(Request() with { ActorToken = TxnToken, ActorTokenType = TokenTypes.AccessToken }, TokenTypes.AccessToken), OAuthErrorCodes.InvalidRequest,
+            "a transaction token is never an actor_token");
+        AssertError(DisguisedTransactionTokens.Check(Request() with { SubjectToken = TxnToken, ActorToken = TxnToken }, TokenTypes.TxnToken), OAuthErrorCodes.InvalidRequest,
+            "a transaction token is never an actor_token");
+    }
+
+    [Fact]
+    public void Ordinary_tokens_pass() =>
+        Assert.Null(DisguisedTransactionTokens.Check(Request() with { SubjectToken = Jws("""{"alg":"ES256","typ":"at+jwt"}"""), ActorToken = Jws("""{"alg":"ES256"}""") }, TokenTypes.AccessToken));
+}

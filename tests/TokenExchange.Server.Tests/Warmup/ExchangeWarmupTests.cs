@@ -1,0 +1,120 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
+using TokenExchange.Server.Health;
+using TokenExchange.Server.Hosting;
+using TokenExchange.Server.Warmup;
+using TokenExchange.Testing;
+
+namespace TokenExchange.Server.Tests.Warmup;
+
+/// <summary>
+/// Warm start (issue 15): the exchange path runs in memory before the silo reports ready, and readiness waits
+/// for it; the exercise goes through both transports' mapping and creates nothing in the cluster.
+/// </summary>
+public sealed class ExchangeWarmupTests
+{
+    [Fact]
+    public async Task Readiness_waits_for_the_warm_up_and_the_front_doors_open_once_it_has_run_every_exchange()
+    {
+        var exercise = new HeldExercise();
+        await using var server = LoopbackServer.Create(["--warmup-exchanges", "3"], builder => builder.Services.AddSingleton<IWarmupExercise>(exercise));
+        var starting = server.StartAsync();
+        await exercise.Started.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The silo comes up meanwhile; the warm-up holds readiness, and the start (so the front doors) with it.
+        var report = await Poll.UntilAsync(ReadyReport(server), r => r.Entries["cluster"].Status == HealthStatus.Healthy, TimeSpan.FromSeconds(60), "the silo active");
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["warmup"].Status);
+        Assert.Equal("exchange path warming up", report.Entries["warmup"].Description);
+        Assert.False(starting.IsCompleted);
+
+        exercise.Release();
+        await starting.WaitAsync(TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode);
+        Assert.Equal("exchange path warmed up", (await ReadyReport(server)()).Entries["warmup"].Description);
+        Assert.Equal([0, 1, 2], exercise.Rounds);
+    }
+
+    [Fact]
+    public async Task With_the_warm_up_off_the_exercise_never_runs_and_the_silo_becomes_ready()
+    {
+        var exercise = new HeldExercise();
+        await using var server = await LoopbackServer.StartAsync(null, builder => builder.Services.AddSingleton<IWarmupExercise>(exercise), "--warmup-exchanges", "0");
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode);
+        Assert.Empty(exercise.Rounds);
+    }
+
+    [Fact]
+    public async Task The_real_exercise_exchanges_over_both_transports_mappings_without_creating_users_in_the_cluster()
+    {
+        await using var server = await LoopbackServer.StartAsync(null, "--warmup-exchanges", "20");
+        Assert.True(server.Services.GetRequiredService<ExchangeWarmup>().IsDone);
+
+        // It throws on any refused or failed exchange: even rounds go over the gRPC mapping, odd ones over the HTTP form.
+        var exercise = server.Services.GetRequiredService<IWarmupExercise>();
+        Assert.IsType<ExchangePathExercise>(exercise);
+        for (var round = 0; round < 4; round++) await exercise.ExchangeAsync(round, CancellationToken.None);
+
+        var users = server.Services.GetRequiredService<GrainUserDirectory>();
+        Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-0"));
+        Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-1"));
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("100000", 100_000)]
+    public void The_option_is_read(string given, int expected)
+    {
+        var settings = ServerSettings.From(new ConfigurationBuilder().AddCommandLine(["--warmup-exchanges", given], ServerSettings.SwitchMappings.ToDictionary()).Build());
+        Assert.Equal(expected, settings.WarmupExchanges);
+        Assert.Equal(ServerSettings.DefaultWarmupExchanges, ServerSettings.From(new ConfigurationBuilder().Build()).WarmupExchanges);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100001")]
+    [InlineData("many")]
+    public void Out_of_range_values_are_refused_by_name(string given)
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            ServerSettings.From(new ConfigurationBuilder().AddCommandLine(["--warmup-exchanges", given], ServerSettings.SwitchMappings.ToDictionary()).Build()));
+        Assert.StartsWith("--warmup-exchanges", e.Message);
+    }
+
+    private static Func<Task<HealthReport>> ReadyReport(TokenExchangeServer server) =>
+        () => server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Tags.Contains(HealthEndpoints.ReadyTag));
+
+    /// <summary>An exercise that records its rounds and holds the first until released.</summary>
+    private sealed class HeldExercise : IWarmupExercise
+    {
+        private readonly TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<int> rounds = [];
+
+        public Task Started => started.Task;
+
+        public IReadOnlyList<int> Rounds
+        {
+            get
+            {
+                lock (rounds) return [.. rounds];
+            }
+        }
+
+        public void Release() => released.TrySetResult();
+
+        public async Task ExchangeAsync(int round, CancellationToken cancellationToken)
+        {
+            lock (rounds) rounds.Add(round);
+            started.TrySetResult();
+            await released.Task.WaitAsync(cancellationToken);
+        }
+    }
+}
