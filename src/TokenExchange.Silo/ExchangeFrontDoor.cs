@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
+using TokenExchange.Proofs;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Limits;
@@ -14,7 +15,7 @@ namespace TokenExchange.Silo;
 /// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
@@ -34,13 +35,26 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         {
             var authorization = pipeline.Authorize(request, snapshot, authentication);
             handlerName = authorization.Exchange?.HandlerName is { Length: > 0 } chosen ? chosen : null;
-            outcome = authorization.Error is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(authorization.Exchange!, cancellationToken);
+            var (exchange, proofRefused) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request.Dpop, cancellationToken) : (null, null);
+            outcome = (authorization.Error ?? proofRefused) is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(exchange!, cancellationToken);
             // The handler answers invalid_request only for a subject or actor token it refused.
             if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
         }
         events.Record(TokenOperation.Exchange, startedAt, request.ClientId, handlerName, outcome.Error, outcome.UserId, request.SubjectToken, request.ClientAddress, outcome.Transaction);
         Describe(span, snapshot, request.ClientId, handlerName, outcome.Error);
         return outcome;
+    }
+
+    /// <summary>
+    /// An authorized exchange with a DPoP proof: the proof checked (RFC 9449 section 4.3, its jti against the whole
+    /// cluster) and the issued tokens bound to its key. Checked only once the request is authorized: a proof costs
+    /// a signature check and a grain call.
+    /// </summary>
+    private async ValueTask<(AuthorizedExchange? Exchange, OAuthError? Error)> BindAsync(AuthorizedExchange exchange, DpopPresentation? proof, CancellationToken cancellationToken)
+    {
+        if (proof is null) return (exchange, null);
+        var (thumbprint, refused) = await dpop.ValidateAsync(proof, cancellationToken);
+        return refused is null ? (exchange with { DpopThumbprint = thumbprint }, null) : (null, refused);
     }
 
     /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>

@@ -16,7 +16,7 @@ namespace TokenExchange.Silo;
 /// is idempotent per request (an id this silo chooses for the request), so a repeat rotates the family
 /// once, not twice, and is never mistaken for a reuse of a spent token.
 /// </summary>
-public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Core.Handlers.ISubjectSessions store, GrainCallRetry retry)
+public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Core.Handlers.ISubjectSessions store, GrainCallRetry retry, TokenExchange.Proofs.DpopProofValidator dpop)
 {
     public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default)
     {
@@ -29,6 +29,14 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
         if (TokenExchangeEnabled.Check(app!) is not null)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("token exchange is no longer enabled for this client"));
+        // RFC 9449 section 5: a refresh with a DPoP proof binds the new access token to the proof's key.
+        if (DpopRequirement.Check(app!, request.Dpop is not null) is { } noProof) return ExchangeOutcome.Failure(noProof);
+        string? dpopThumbprint = null;
+        if (request.Dpop is { } proof)
+        {
+            (dpopThumbprint, var proofRefused) = await dpop.ValidateAsync(proof, cancellationToken);
+            if (proofRefused is not null) return ExchangeOutcome.Failure(proofRefused);
+        }
 
         var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
         var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
@@ -61,6 +69,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             Audiences = audiences,
             // The refreshed access token is bound to the certificate the app authenticated with now (RFC 8705 section 3).
             CertificateThumbprint = ClientAuthentication.CertificateBinding(app, request.ClientCertificate),
+            DpopThumbprint = dpopThumbprint,
         };
         var user = result.User!;
         var tokens = await Minting.IssueAsync(minter, store, exchange, user, handle.SessionKey, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), grant.NotAfter, cancellationToken);

@@ -63,6 +63,8 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.TrustDomain));
         services.AddSingleton<ExchangePipeline>();
         services.AddSingleton<GrainCallRetry>();
+        services.AddSingleton<TokenExchange.Proofs.IOneTimeUseStore, Proofs.GrainOneTimeUseStore>();
+        services.AddSingleton<TokenExchange.Proofs.DpopProofValidator>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();

@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Abstractions;
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
+using TokenExchange.Proofs;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Limits;
 using TokenExchange.Tokens;
@@ -62,8 +63,10 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             if (!IntrospectionAccess.MayIntrospect(app!, owner, jwt.Audiences)) return (inactive, null);
             var sessionId = jwt.TryGetPayloadValue<string>("sid", out var sid) ? sid : null;
             if (!await StillValidAsync(jwt.Subject, sessionId, null, new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), cancellationToken)) return (inactive, null);
-            var claims = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "Bearer" };
+            var claims = new Dictionary<string, object> { ["active"] = true };
             foreach (var (name, value) in result.Claims) claims[name] = value;
+            // RFC 9449 section 6.2: a DPoP-bound token introspects with its cnf (among its claims) and token_type DPoP.
+            claims["token_type"] = DpopBinding.TokenType(System.Text.Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload)));
             return (claims, null);
         }
 
@@ -75,7 +78,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
             if (opaque.Revoked || opaque.ExpiresAt <= time.GetUtcNow() || !await StillValidAsync(opaque.UserId, null, opaque.SessionKey, opaque.IssuedAt, cancellationToken))
                 return (inactive, null);
             claims["active"] = true;
-            claims["token_type"] = "Bearer";
+            claims["token_type"] = DpopBinding.TokenType(opaque.ClaimsJson);
             return (claims, null);
         }
 

@@ -9,19 +9,25 @@ using TokenExchange.Handlers;
 
 namespace TokenExchange.Abstractions.Serialization;
 
-/// <summary>The wire and storage shape of <see cref="AccessTokenPolicy"/> (alias tx.AccessTokenPolicy): the field ids it had as an Orleans-generated record.</summary>
+/// <summary>
+/// The wire and storage shape of <see cref="AccessTokenPolicy"/> (alias tx.AccessTokenPolicy): the field ids it had as an
+/// Orleans-generated record, then <c>RequireDpop</c>, written only when set (a default member is omitted), so a policy without
+/// it writes the bytes it always did and state written before reads as not requiring DPoP.
+/// </summary>
 [GenerateSerializer]
+[OmitDefaultMemberValues]
 public struct AccessTokenPolicySurrogate
 {
     [Id(0)] public string Format;
     [Id(1)] public TimeSpan Lifetime;
     [Id(2)] public bool MayOutliveSubjectToken;
+    [Id(3)] public bool RequireDpop;
 }
 
 public sealed class AccessTokenPolicyConverter : IConverter<AccessTokenPolicy, AccessTokenPolicySurrogate>
 {
-    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken };
-    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken };
+    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken, RequireDpop = s.RequireDpop };
+    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken, RequireDpop = value.RequireDpop };
 }
 
 [RegisterSerializer]

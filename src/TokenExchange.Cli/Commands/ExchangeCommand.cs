@@ -31,9 +31,10 @@ public static class ExchangeCommand
         var requestDetails = new Option<string?>("--request-details") { Description = "a transaction token's request_details: a JSON object (its tctx)" };
         var requestContext = new Option<string?>("--request-context") { Description = "a transaction token's request_context: a JSON object (part of its rctx)" };
         var useHttp = new Option<bool>("--http") { Description = "use the HTTP token endpoint instead of gRPC" };
+        var dpopKey = new Option<string?>("--dpop-key") { Description = "PEM file of a private key (EC P-256 or RSA): send a DPoP proof signed by it, binding the access token to the key (RFC 9449)" };
         var command = new Command("exchange", "exchange a subject token for tokens of the cluster")
         {
-            server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, requestDetails, requestContext, useHttp,
+            server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, requestDetails, requestContext, useHttp, dpopKey,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,9 +54,21 @@ public static class ExchangeCommand
             };
             var http = parse.GetValue(useHttp);
             var address = parse.GetValue(server) ?? (http ? "http://127.0.0.1:8080" : "http://127.0.0.1:8081");
+            // The proof names the URL it is sent to (docs/spec.md, "DPoP"): the token endpoint, or the gRPC method's URL.
+            var endpoint = address.TrimEnd('/') + (http ? "/oauth2/token" : "/tokenexchange.v1.TokenExchange/Exchange");
+            string? proof;
+            try
+            {
+                proof = parse.GetValue(dpopKey) is { } keyFile ? DpopProofSigner.Proof(keyFile, endpoint) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                await error.WriteLineAsync($"error: --dpop-key: {e.Message}");
+                return ExitCodes.Usage;
+            }
             var result = http
-                ? await OverHttpAsync(address, request, cancellationToken)
-                : await OverGrpcAsync(address, request, cancellationToken);
+                ? await OverHttpAsync(address, request, proof, cancellationToken)
+                : await OverGrpcAsync(address, request, proof, cancellationToken);
             if (result.Json is { } json)
             {
                 await output.WriteLineAsync(json);
@@ -69,13 +82,13 @@ public static class ExchangeCommand
 
     private sealed record Result(string? Json, string? Error, int ExitCode);
 
-    private static async Task<Result> OverGrpcAsync(string address, ExchangeRequest request, CancellationToken cancellationToken)
+    private static async Task<Result> OverGrpcAsync(string address, ExchangeRequest request, string? dpopProof, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new Protos.V1.TokenExchange.TokenExchangeClient(channel);
         try
         {
-            var response = await client.ExchangeAsync(request, cancellationToken: cancellationToken);
+            var response = await client.ExchangeAsync(request, dpopProof is null ? null : new Metadata { { "dpop", dpopProof } }, cancellationToken: cancellationToken);
             return new Result(ResponseJson(new Dictionary<string, object?>
             {
                 ["access_token"] = response.AccessToken,
@@ -98,7 +111,7 @@ public static class ExchangeCommand
         }
     }
 
-    private static async Task<Result> OverHttpAsync(string address, ExchangeRequest request, CancellationToken cancellationToken)
+    private static async Task<Result> OverHttpAsync(string address, ExchangeRequest request, string? dpopProof, CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
         var exchange = new TokenExchangeTokenRequest
@@ -111,6 +124,7 @@ public static class ExchangeCommand
             SubjectTokenType = request.SubjectTokenType,
             RequestedTokenType = NullIfEmpty(request.RequestedTokenType),
             Scope = request.Scope.Count > 0 ? string.Join(' ', request.Scope) : null,
+            DPoPProofToken = dpopProof,
         };
         foreach (var audience in request.Audience) exchange.Parameters.Add("audience", audience, ParameterReplaceBehavior.None);
         foreach (var resource in request.Resource) exchange.Parameters.Add("resource", resource, ParameterReplaceBehavior.None);

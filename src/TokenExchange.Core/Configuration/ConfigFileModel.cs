@@ -66,6 +66,8 @@ public sealed class AppModel
     /// <summary>The audiences this app serves as a resource server: it may introspect tokens issued for them.</summary>
     public IntrospectionPolicyModel? Introspection { get; set; }
 
+    /// <summary>Every token request of the app must carry a DPoP proof (RFC 9449); its access tokens are then always key-bound.</summary>
+    public bool? RequireDpop { get; set; }
     /// <summary>Transaction tokens (draft-ietf-oauth-transaction-tokens-10): whether the app may be issued them, may replace them, and their lifetime.</summary>
     public TransactionTokensModel? TransactionTokens { get; set; }
 }

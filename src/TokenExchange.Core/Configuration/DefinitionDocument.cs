@@ -27,6 +27,7 @@ public static class DefinitionDocument
         TransactionTokens = app.TransactionTokens == new TransactionTokenPolicy() ? null
             : new TransactionTokensModel { Issue = app.TransactionTokens.Issue, Replace = app.TransactionTokens.Replace, Lifetime = Duration(app.TransactionTokens.Lifetime) },
         TokenEndpointAuthMethod = app.TokenEndpointAuthMethod,
+        RequireDpop = app.RequireDpop ? true : null,
         TlsClientAuth = app.TlsClientAuth is { } tls
             ? new TlsClientAuthModel { SubjectDn = tls.SubjectDn, SanDns = tls.SanDns, CertificateThumbprints = [.. tls.Thumbprints] }
             : null,

@@ -11,6 +11,9 @@ internal sealed class JwtHandlerConfig : HandlerImplementationConfig
 
     private const int MaxValidationCacheEntries = 10_000_000;
 
+    /// <summary>The least capacity of BitFaster's concurrent LRU (its hot, warm and cold queues hold one each).</summary>
+    private const int MinValidationCacheEntries = 3;
+
     private JwtHandlerConfig()
     {
     }
@@ -40,8 +43,8 @@ internal sealed class JwtHandlerConfig : HandlerImplementationConfig
         var maxAge = ConfigDurations.Parse(m.MaxAge, $"{at}.maxAge", problems);
         if (maxAge < TimeSpan.FromSeconds(1) || maxAge > TimeSpan.FromHours(1))
             problems.Add($"{at}.maxAge must be between 1 second and 1 hour (a verified token is remembered at most that long, and never past its exp)");
-        if (m.MaxEntries is < 0 or > MaxValidationCacheEntries)
-            problems.Add($"{at}.maxEntries must be between 0 (off) and {MaxValidationCacheEntries}");
+        if (m.MaxEntries != 0 && m.MaxEntries is < MinValidationCacheEntries or > MaxValidationCacheEntries)
+            problems.Add($"{at}.maxEntries must be 0 (off) or between {MinValidationCacheEntries} and {MaxValidationCacheEntries}");
         return new ValidationCachePolicy { MaxAge = maxAge, MaxEntries = m.MaxEntries };
     }
 }

@@ -10,6 +10,12 @@ public sealed record AccessTokenPolicy
 
     /// <summary>When false (the default) an issued token never outlives the subject token it came from.</summary>
     public bool MayOutliveSubjectToken { get; init; }
+
+    /// <summary>
+    /// Every access token is bound to a DPoP key: each token request (exchange and refresh) must carry a DPoP proof
+    /// (RFC 9449 section 5). Configured as the app's <c>requireDpop</c>.
+    /// </summary>
+    public bool RequireDpop { get; init; }
 }
 
 public static class AccessTokenFormats

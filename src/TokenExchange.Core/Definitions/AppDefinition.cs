@@ -44,6 +44,12 @@ public sealed record AppDefinition
     /// <summary>What the app may introspect besides the tokens issued to it: tokens for the audiences it serves as a resource server.</summary>
     public IntrospectionPolicy Introspection { get; init; } = new();
 
+    /// <summary>
+    /// Every token request of this app (exchange and refresh) must carry a DPoP proof (RFC 9449 section 5), so
+    /// its access tokens are always bound to a key it holds; without it a proof is optional. Held in the access
+    /// token policy (<see cref="AccessTokenPolicy.RequireDpop"/>), where its storage shape adds it compatibly.
+    /// </summary>
+    public bool RequireDpop => AccessToken.RequireDpop;
     /// <summary>Whether the app may be issued transaction tokens, and may replace them (<see cref="TransactionTokenPolicy"/>).</summary>
     public TransactionTokenPolicy TransactionTokens { get; init; } = new();
 }

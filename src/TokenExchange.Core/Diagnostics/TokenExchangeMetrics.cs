@@ -28,6 +28,7 @@ public sealed class TokenExchangeMetrics
     private readonly Counter<long> handlerFailures;
     private readonly Counter<long> rateLimitRejections;
     private readonly Counter<long> auditDropped;
+    private readonly Counter<long> dpopProofs;
     private readonly Counter<long> transactionTokens;
 
     public TokenExchangeMetrics(IMeterFactory meters)
@@ -60,11 +61,14 @@ public sealed class TokenExchangeMetrics
             description: "requests refused by a rate limit, by app and kind (address, app, invalid_token)");
         auditDropped = meter.CreateCounter<long>("tokenexchange.audit.dropped",
             description: "audit events not written to the audit table (queue full or write failed)");
+        dpopProofs = meter.CreateCounter<long>(DpopProofsName,
+            description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, unavailable)");
         transactionTokens = meter.CreateCounter<long>("tokenexchange.transaction_tokens",
             description: "transaction tokens issued and replaced, by app and action (issue, replace)");
     }
 
     public const string RateLimitRejectionsName = "tokenexchange.ratelimit.rejections";
+    public const string DpopProofsName = "tokenexchange.dpop.proofs";
 
     /// <summary>The meter every instrument above is on (tests listen to this silo's alone).</summary>
     public Meter Meter { get; }
@@ -83,6 +87,9 @@ public sealed class TokenExchangeMetrics
         if (errorCode is not null) tags.Add("error", errorCode);
         operations.Add(1, tags);
     }
+
+    /// <param name="outcome">bound (the tokens are bound to its key), invalid, replayed or unavailable (the one-time store could not answer).</param>
+    public void DpopProof(string outcome) => dpopProofs.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Validation(string handler, bool valid, TimeSpan elapsed) =>
         validationDuration.Record(elapsed.TotalSeconds, new("handler", handler), new("outcome", valid ? "valid" : "invalid"));

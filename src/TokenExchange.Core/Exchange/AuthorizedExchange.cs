@@ -30,13 +30,18 @@ public sealed record AuthorizedExchange
     /// </summary>
     public string? CertificateThumbprint { get; init; }
 
+    /// <summary>
+    /// The RFC 7638 thumbprint of the key of the request's DPoP proof (RFC 9449); the access token is bound to it
+    /// by <c>cnf.jkt</c> and its token_type is <c>DPoP</c>. Null without a proof.
+    /// </summary>
+    public string? DpopThumbprint { get; init; }
     /// <summary>A transaction token is asked for (issued for the subject, or replacing the one presented); null for every other exchange.</summary>
     public TransactionTokenRequest? Transaction { get; init; }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
-        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, Transaction = {Transaction}");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, Transaction = {Transaction}, DpopThumbprint = {DpopThumbprint}");
         return true;
     }
 }

@@ -52,6 +52,8 @@ public sealed class ExchangePipeline(ExchangeLimits limits, TransactionTokens? t
         if (app is null) return unauthenticated!;
         // 2. Token exchange is enabled for it.
         if (TokenExchangeEnabled.Check(app) is { } disabled) return disabled;
+        // An app that requires DPoP sent a proof (checked after authorization, by the front door).
+        if (DpopRequirement.Check(app, request.Dpop is not null) is { } noProof) return noProof;
         // 2a. Transaction tokens: the app's policy lets it be issued them, or replace them.
         if (TransactionTokenPermission.Check(app, transaction) is { } notPermitted) return notPermitted;
         TransactionTokenRequest? txn = transaction == TransactionTokenKind.None ? null

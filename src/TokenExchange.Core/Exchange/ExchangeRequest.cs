@@ -30,10 +30,13 @@ public sealed record ExchangeRequest
     /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
     public ClientCertificate? ClientCertificate { get; init; }
 
+    /// <summary>The request's DPoP proof (RFC 9449), with the method and URLs it must name; null without one.</summary>
+    public TokenExchange.Proofs.DpopPresentation? Dpop { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, ActorToken = {Redacted.Mark(ActorToken)}, ");
-        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, ");
+        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}, ");
         builder.Append($"RequestDetails = {Redacted.Mark(RequestDetails)}, RequestContext = {Redacted.Mark(RequestContext)}");
         return true;
     }

@@ -12,7 +12,7 @@ public sealed record OAuthError(
     string? Reason = null,
     TimeSpan? RetryAfter = null);
 
-/// <summary>The OAuth error codes of RFC 6749 section 5.2 and RFC 8693 section 2.2.2.</summary>
+/// <summary>The OAuth error codes of RFC 6749 section 5.2, RFC 8693 section 2.2.2 and RFC 9449 section 5.</summary>
 public static class OAuthErrorCodes
 {
     public const string InvalidRequest = "invalid_request";
@@ -24,4 +24,7 @@ public static class OAuthErrorCodes
     public const string InvalidTarget = "invalid_target";
     public const string ServerError = "server_error";
     public const string TemporarilyUnavailable = "temporarily_unavailable";
+
+    /// <summary>RFC 9449 section 5: the DPoP proof is missing where required, or invalid.</summary>
+    public const string InvalidDpopProof = "invalid_dpop_proof";
 }

@@ -15,9 +15,12 @@ public sealed record RefreshRequest
     /// <summary>The TLS client certificate of the connection, if the caller presented one (RFC 8705).</summary>
     public ClientCertificate? ClientCertificate { get; init; }
 
+    /// <summary>The request's DPoP proof (RFC 9449), with the method and URLs it must name; null without one.</summary>
+    public TokenExchange.Proofs.DpopPresentation? Dpop { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}");
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}");
         return true;
     }
 }

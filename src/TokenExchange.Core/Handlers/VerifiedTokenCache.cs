@@ -26,9 +26,9 @@ public sealed class VerifiedTokenCache
     private readonly TokenExchangeMetrics metrics;
     private readonly string handler;
 
+    /// <exception cref="ArgumentOutOfRangeException">MaxEntries is below 3, the LRU's least (the configuration refuses it).</exception>
     public VerifiedTokenCache(ValidationCachePolicy policy, string handler, TimeProvider time, TokenExchangeMetrics metrics)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(policy.MaxEntries, 1);
         entries = new ConcurrentLru<TokenHash, VerifiedToken>(Environment.ProcessorCount, policy.MaxEntries, EqualityComparer<TokenHash>.Default);
         entries.Events.Value!.ItemRemoved += (_, removed) =>
         {

@@ -18,7 +18,7 @@ public static class OpaqueAccessTokens
 
     public static async Task<IssuedTokens> ApplyPolicyAsync(IssuedTokens tokens, AppDefinition app, string userId, string sessionKey, IOpaqueTokenStore store, CancellationToken cancellationToken = default)
     {
-        if (app.AccessToken.Format != Format || tokens.TokenType != "Bearer") return tokens;
+        if (app.AccessToken.Format != Format || !Proofs.DpopBinding.IsAccessTokenType(tokens.TokenType)) return tokens;
         var jwt = new JsonWebToken(tokens.AccessToken);
         var claims = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
         var handle = OpaqueTokens.New();

@@ -15,6 +15,12 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <summary>The member of the <c>cnf</c> claim that binds a token to a client certificate (RFC 8705 section 3.1).</summary>
     public const string CertificateThumbprintMember = "x5t#S256";
 
+    /// <summary>The member of the <c>cnf</c> claim that binds a token to a DPoP key (RFC 9449 section 6.1).</summary>
+    public const string DpopThumbprintMember = "jkt";
+
+    /// <summary>The token_type of an access token bound to a DPoP key (RFC 9449 section 5); otherwise Bearer.</summary>
+    public const string DpopTokenType = "DPoP";
+
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     /// <param name="exchange">What the front door authorized.</param>
@@ -66,7 +72,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         {
             AccessToken = CreateAccessToken(exchange, user, key, scope, act, sessionId, now, expires),
             IssuedTokenType = exchange.RequestedTokenType,
-            TokenType = "Bearer",
+            TokenType = exchange.DpopThumbprint is null ? "Bearer" : DpopTokenType,
             ExpiresIn = expiresIn,
             Scope = scope,
             IdToken = idToken,
@@ -87,8 +93,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         if (scope is not null) claims["scope"] = scope;
         if (act is not null) claims["act"] = JsonObjects.ToDictionary(act);
         if (sessionId is not null) claims["sid"] = sessionId;
-        // RFC 8705 section 3.1: a certificate-bound token names the certificate; resource servers compare it with the caller's.
-        if (exchange.CertificateThumbprint is { } thumbprint) claims["cnf"] = new Dictionary<string, object> { [CertificateThumbprintMember] = thumbprint };
+        if (Confirmation(exchange) is { } cnf) claims["cnf"] = cnf;
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer.Value,
@@ -98,6 +103,19 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
             SigningCredentials = key.Credentials,
             Claims = claims,
         });
+    }
+
+    /// <summary>
+    /// The <c>cnf</c> claim: RFC 8705 section 3.1 (a certificate-bound token names the certificate) and RFC 9449
+    /// section 6.1 (a DPoP-bound token names the key's thumbprint); resource servers compare each with the caller's.
+    /// </summary>
+    private static Dictionary<string, object>? Confirmation(AuthorizedExchange exchange)
+    {
+        if (exchange.CertificateThumbprint is null && exchange.DpopThumbprint is null) return null;
+        var cnf = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (exchange.CertificateThumbprint is { } certificate) cnf[CertificateThumbprintMember] = certificate;
+        if (exchange.DpopThumbprint is { } key) cnf[DpopThumbprintMember] = key;
+        return cnf;
     }
 
     private string CreateIdToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, DateTimeOffset now, DateTimeOffset expires)

@@ -2,16 +2,23 @@ using Grpc.Core;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Tls;
 using TokenExchange.Silo;
+using TokenExchange.Tokens;
 using ClientCertificate = TokenExchange.Exchange.ClientCertificate;
 using CoreRequest = TokenExchange.Exchange.ExchangeRequest;
 
 namespace TokenExchange.Server.Grpc;
 
 /// <summary>The gRPC front door: a thin adapter from the proto contract to the exchange.</summary>
-public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates, Hosting.GracefulLeave leave, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
+public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenInspection inspection, ClientCertificateReader certificates, Hosting.GracefulLeave leave, ClusterIssuer issuer, ILogger<TokenExchangeGrpcService> logger) : Protos.V1.TokenExchange.TokenExchangeBase
 {
-    public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context) =>
-        Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())), context.CancellationToken));
+    public override async Task<ExchangeResponse> Exchange(ExchangeRequest request, ServerCallContext context)
+    {
+        // A unary call's proof is its metadata (docs/spec.md, "DPoP"); the message field is a stream message's.
+        if (request.Dpop.Length > 0) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on a unary call the DPoP proof goes in the dpop metadata"));
+        var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
+        if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
+        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+    }
 
     /// <summary>
     /// The same exchange, pipelined over one stream (see <see cref="ExchangeStreamPump"/>): each message
@@ -19,16 +26,23 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     /// </summary>
     public override Task ExchangeStream(IAsyncStreamReader<ExchangeStreamRequest> requestStream, IServerStreamWriter<ExchangeStreamResponse> responseStream, ServerCallContext context)
     {
+        // A proof is good for one request: a stream's messages carry theirs, not the stream's metadata.
+        if (GrpcDpop.InMetadata(context)) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on ExchangeStream each message carries its own DPoP proof in its dpop field"));
         var clientAddress = ClientAddress(context);
         var certificate = certificates.Read(context.GetHttpContext());
+        var dpopUrls = GrpcDpop.Urls(context, issuer);
         return new ExchangeStreamPump(
-            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate), cancellationToken),
+            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate, dpopUrls), cancellationToken),
             ToProto,
             logger).RunAsync(requestStream, responseStream, context.CancellationToken, leave.Drained);
     }
 
-    public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context) =>
-        Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())), context.CancellationToken));
+    public override async Task<ExchangeResponse> Refresh(RefreshRequest request, ServerCallContext context)
+    {
+        var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
+        if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
+        return Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+    }
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
@@ -45,7 +59,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     private static string? ClientAddress(ServerCallContext context) => context.GetHttpContext().Connection.RemoteIpAddress?.ToString();
 
     /// <summary>The proto message as the exchange's request (internal: the fuzz harness feeds it parsed fuzzer bytes).</summary>
-    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate) => new()
+    /// <param name="dpopUrls">On a stream, the URLs the message's DPoP proof must name; its proof is read only then.</param>
+    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null) => new()
     {
         ClientId = request.ClientId,
         ClientSecret = request.ClientSecret,
@@ -62,6 +77,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         RequestContext = request.RequestContext is { Length: > 0 } context ? context : null,
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
+        Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : null,
     };
 
     internal static Exchange.RefreshRequest ToCore(RefreshRequest request, string? clientAddress, ClientCertificate? certificate) => new()

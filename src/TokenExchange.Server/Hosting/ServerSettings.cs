@@ -95,7 +95,7 @@ public sealed record ServerSettings
     /// <summary>In-memory exchanges run before the silo reports ready (warm start, issue 15); 0 turns the warm-up off.</summary>
     public int WarmupExchanges { get; init; } = DefaultWarmupExchanges;
 
-    public const int DefaultWarmupExchanges = 500;
+    public const int DefaultWarmupExchanges = 300;
 
     /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
     public TlsSettings? Tls { get; init; }

@@ -27,6 +27,7 @@ public static class DiscoveryEndpoints
         {
             // RFC 8705 section 3.3: access tokens of apps that authenticate by certificate are bound to it.
             CertificateBoundAccessTokens = transport.ClientCertificates ? true : null,
+            DpopSigningAlgorithms = TokenExchange.Proofs.DpopProofValidator.Algorithms,
         }));
         routes.MapGet(JwksPath, (HttpContext http, ISigningKeySource keys) =>
         {
@@ -50,5 +51,9 @@ public static class DiscoveryEndpoints
         [JsonPropertyName("tls_client_certificate_bound_access_tokens")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public bool? CertificateBoundAccessTokens { get; init; }
+
+        /// <summary>RFC 9449 section 5.1: the algorithms a DPoP proof may be signed with.</summary>
+        [JsonPropertyName("dpop_signing_alg_values_supported")]
+        public string[] DpopSigningAlgorithms { get; init; } = [];
     }
 }

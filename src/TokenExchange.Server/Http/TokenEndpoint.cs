@@ -1,5 +1,6 @@
 using TokenExchange.Server.Tls;
 using TokenExchange.Silo;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Server.Http;
 
@@ -10,7 +11,7 @@ public static class TokenEndpoint
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapPost(Path, HandleAsync).DisableAntiforgery();
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates)
+    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates, ClusterIssuer issuer)
     {
         var (form, unread, status) = await StrictForm.ReadAsync(http, TokenRequestParser.KnownNames);
         if (unread is not null) return OAuthResponses.Error(http, unread, false, status);
@@ -19,11 +20,15 @@ public static class TokenEndpoint
             http.Connection.RemoteIpAddress?.ToString());
         if (parsed.Error is { } error) return OAuthResponses.Error(http, error, parsed.UsedBasicAuthentication);
 
+        // RFC 9449: a DPoP proof binds the issued access token to the client's key.
+        var (dpop, badProof) = DpopHeader.Read(http, issuer);
+        if (badProof is not null) return OAuthResponses.Error(http, badProof, parsed.UsedBasicAuthentication);
+
         // RFC 8705: the connection's client certificate authenticates apps registered for mutual TLS.
         var certificate = certificates.Read(http);
         var outcome = parsed.Refresh is { } refresh
-            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate }, http.RequestAborted)
-            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate }, http.RequestAborted);
+            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted)
+            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);

@@ -62,8 +62,9 @@ public sealed class ValidationCacheConfigTests
     [InlineData("validationCache: { maxAge: 00:00:00.5000000 }", "validationCache.maxAge must be between 1 second and 1 hour")]
     [InlineData("validationCache: { maxAge: 01:00:01 }", "validationCache.maxAge must be between 1 second and 1 hour")]
     [InlineData("validationCache: { maxAge: soon }", "validationCache.maxAge")]
-    [InlineData("validationCache: { maxEntries: -1 }", "validationCache.maxEntries must be between 0 (off) and 10000000")]
-    [InlineData("validationCache: { maxEntries: 10000001 }", "validationCache.maxEntries must be between 0 (off) and 10000000")]
+    [InlineData("validationCache: { maxEntries: -1 }", "validationCache.maxEntries must be 0 (off) or between 3 and 10000000")]
+    [InlineData("validationCache: { maxEntries: 2 }", "validationCache.maxEntries must be 0 (off) or between 3 and 10000000")]
+    [InlineData("validationCache: { maxEntries: 10000001 }", "validationCache.maxEntries must be 0 (off) or between 3 and 10000000")]
     [InlineData("validationCache: { enabled: false }", "enabled")]
     public void Out_of_bounds_settings_are_problems(string section, string expected)
     {
@@ -72,7 +73,7 @@ public sealed class ValidationCacheConfigTests
 
     [Theory]
     [InlineData("validationCache: { maxAge: 00:00:01, maxEntries: 10000000 }")]
-    [InlineData("validationCache: { maxAge: 01:00:00, maxEntries: 1 }")]
+    [InlineData("validationCache: { maxAge: 01:00:00, maxEntries: 3 }")]
     public void The_bounds_themselves_are_accepted(string section) =>
         Assert.Single(ConfigLoader.Parse(With(section)).Handlers);
 

@@ -296,9 +296,26 @@ public sealed class VerifiedTokenCacheTests : IDisposable
         Assert.All(Evictions(), e => Assert.Equal("partner-idp:capacity", e));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void A_cache_holds_at_least_three_tokens(int maxEntries) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Cache(maxEntries: maxEntries));
+
     [Fact]
-    public void A_cache_needs_room_for_one_token() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Cache(maxEntries: 0));
+    public async Task The_smallest_cache_holds_three_tokens_at_most()
+    {
+        const int maxEntries = 3;
+        var cache = Cache(maxEntries: maxEntries);
+        var validator = Validator(cache);
+        var tokens = Enumerable.Range(0, 4).Select(i => Token($"small-{i}")).ToArray();
+
+        foreach (var token in tokens) await Valid(validator, token);
+        await Valid(validator, tokens[^1]);
+
+        Assert.InRange(cache.Count, 1, maxEntries);
+        Assert.Equal(tokens.Length, crypto.Verifications);
+    }
 
     [Fact]
     public async Task A_token_whose_key_left_the_key_set_is_forgotten_and_refused_as_uncached()

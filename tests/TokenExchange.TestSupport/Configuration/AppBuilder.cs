@@ -51,6 +51,8 @@ public sealed class AppBuilder
     /// <summary>The audiences this app may introspect tokens for, as a resource server (<c>introspection.audiences</c>).</summary>
     public AppBuilder Introspects(params string[] audiences) => Set("introspection", new Node().Set("audiences", audiences));
 
+    /// <summary><c>requireDpop</c>: every token request must carry a DPoP proof.</summary>
+    public AppBuilder RequireDpop() => Set("requireDpop", true);
     /// <summary><c>transactionTokens: { issue, replace, lifetime }</c> (draft-ietf-oauth-transaction-tokens-10).</summary>
     public AppBuilder TransactionTokens(bool issue = false, bool replace = false, string? lifetime = null) =>
         Set("transactionTokens", new Node().Set("issue", issue).Set("replace", replace).Set("lifetime", lifetime));

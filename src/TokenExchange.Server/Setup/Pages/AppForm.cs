@@ -11,6 +11,9 @@ public sealed class AppForm
     public string Kind { get; set; } = AppKinds.ConnectedApp;
     public bool TokenExchangeEnabled { get; set; } = true;
     public bool RequireSecret { get; set; } = true;
+
+    /// <summary>Every token request must carry a DPoP proof (RFC 9449).</summary>
+    public bool RequireDpop { get; set; }
     public string? AllowedScopes { get; set; }
     public string? AllowedAudiences { get; set; }
     public string AccessTokenFormat { get; set; } = AccessTokenFormats.Jwt;
@@ -37,6 +40,7 @@ public sealed class AppForm
         Kind = app.Kind,
         TokenExchangeEnabled = app.TokenExchangeEnabled,
         RequireSecret = app.RequireSecret,
+        RequireDpop = app.RequireDpop,
         AllowedScopes = string.Join(' ', app.AllowedScopes),
         AllowedAudiences = string.Join(' ', app.AllowedAudiences),
         AccessTokenFormat = app.AccessToken.Format,
@@ -59,6 +63,7 @@ public sealed class AppForm
         Kind = Kind,
         ClientSecret = secret,
         TokenExchange = new TokenExchangeModel { Enabled = TokenExchangeEnabled, RequireSecret = RequireSecret },
+        RequireDpop = RequireDpop,
         AllowedScopes = Words(AllowedScopes),
         AllowedAudiences = Words(AllowedAudiences),
         AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
@@ -80,6 +85,7 @@ public sealed class AppForm
         if (Kind != shown.Kind) model.Kind = Kind;
         model.TokenExchange.Enabled = TokenExchangeEnabled;
         model.TokenExchange.RequireSecret = RequireSecret;
+        model.RequireDpop = RequireDpop;
         if (AllowedScopes != shown.AllowedScopes) model.AllowedScopes = Words(AllowedScopes);
         if (AllowedAudiences != shown.AllowedAudiences) model.AllowedAudiences = Words(AllowedAudiences);
         model.AccessToken.Format = AccessTokenFormat;
@@ -102,6 +108,7 @@ public sealed class AppForm
             AllowedScopes = AllowedScopes != shown.AllowedScopes ? edited.AllowedScopes : existing.AllowedScopes,
             AllowedAudiences = AllowedAudiences != shown.AllowedAudiences ? edited.AllowedAudiences : existing.AllowedAudiences,
             AccessToken = AccessTokenFormat == shown.AccessTokenFormat && AccessTokenLifetime == shown.AccessTokenLifetime && MayOutliveSubjectToken == shown.MayOutliveSubjectToken
+                && RequireDpop == shown.RequireDpop
                 ? existing.AccessToken : edited.AccessToken,
             RefreshTokens = RefreshTokensEnabled == shown.RefreshTokensEnabled && RefreshTokenLifetime == shown.RefreshTokenLifetime && Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)
                 ? existing.RefreshTokens : edited.RefreshTokens,
