@@ -22,6 +22,8 @@ public sealed class CoreTypeAliases : TypeManifestProviderBase
         options.WellKnownTypeAliases["tx.RefreshTokenPolicy"] = typeof(RefreshTokenPolicy);
         options.WellKnownTypeAliases["tx.IntrospectionPolicy"] = typeof(IntrospectionPolicy);
         options.WellKnownTypeAliases["tx.TransactionTokenPolicy"] = typeof(TransactionTokenPolicy);
+        options.WellKnownTypeAliases["tx.ClientAssertionPolicy"] = typeof(ClientAssertionPolicy);
+        options.WellKnownTypeAliases["tx.FederatedCredential"] = typeof(FederatedCredential);
         options.WellKnownTypeAliases["tx.ExternalIdentity"] = typeof(ExternalIdentity);
         options.WellKnownTypeAliases["tx.HandlerAppEnablement"] = typeof(HandlerAppEnablement);
         options.WellKnownTypeAliases["tx.HandlerDefinition"] = typeof(HandlerDefinition);

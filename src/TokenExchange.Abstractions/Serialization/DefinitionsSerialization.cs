@@ -60,6 +60,10 @@ public struct AppDefinitionSurrogate
     // messages without it keep their bytes, and read as the default policy (nothing allowed). Its id stays the
     // highest: a field that is sometimes absent must be the last one, or the next field's delta would name it.
     [Id(100)] public TransactionTokenPolicy? TransactionTokens;
+    // Added after transaction tokens, written only when set (ClientAssertionPolicyCodec), last for the same reason. The
+    // generated codec writes each field's id as a fixed delta from the one before: so that 101's delta counts from 100,
+    // an app with client assertions always writes TransactionTokens too (AppDefinitionConverter).
+    [Id(101)] public ClientAssertionPolicy? ClientAssertions;
 }
 
 public sealed class AppDefinitionConverter : IConverter<AppDefinition, AppDefinitionSurrogate>
@@ -67,8 +71,8 @@ public sealed class AppDefinitionConverter : IConverter<AppDefinition, AppDefini
     /// <summary>The default policy is written as no field at all, so an app without transaction tokens keeps the bytes it had.</summary>
     private static readonly TransactionTokenPolicy NoTransactionTokens = new();
 
-    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection, TransactionTokens = s.TransactionTokens ?? new() };
-    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection, TransactionTokens = value.TransactionTokens == NoTransactionTokens ? null : value.TransactionTokens };
+    public AppDefinition ConvertFromSurrogate(in AppDefinitionSurrogate s) => new() { ClientId = s.ClientId, SecretHashes = s.SecretHashes, TokenExchangeEnabled = s.TokenExchangeEnabled, RequireSecret = s.RequireSecret, AllowedScopes = s.AllowedScopes, AllowedAudiences = s.AllowedAudiences, AccessToken = s.AccessToken, Kind = s.Kind, Label = s.Label, RefreshTokens = s.RefreshTokens, TokenEndpointAuthMethod = s.TokenEndpointAuthMethod, TlsClientAuth = s.TlsClientAuth, RateLimits = s.RateLimits, SecretHints = s.SecretHints, Introspection = s.Introspection, TransactionTokens = s.TransactionTokens ?? new(), ClientAssertions = s.ClientAssertions };
+    public AppDefinitionSurrogate ConvertToSurrogate(in AppDefinition value) => new() { ClientId = value.ClientId, SecretHashes = value.SecretHashes, TokenExchangeEnabled = value.TokenExchangeEnabled, RequireSecret = value.RequireSecret, AllowedScopes = value.AllowedScopes, AllowedAudiences = value.AllowedAudiences, AccessToken = value.AccessToken, Kind = value.Kind, Label = value.Label, RefreshTokens = value.RefreshTokens, TokenEndpointAuthMethod = value.TokenEndpointAuthMethod, TlsClientAuth = value.TlsClientAuth, RateLimits = value.RateLimits, SecretHints = value.SecretHints, Introspection = value.Introspection, TransactionTokens = value.TransactionTokens == NoTransactionTokens && value.ClientAssertions is null ? null : value.TransactionTokens, ClientAssertions = value.ClientAssertions };
 }
 
 [RegisterSerializer]
@@ -159,6 +163,65 @@ public sealed class TransactionTokenPolicyCodec(IValueSerializer<TransactionToke
 /// <summary><see cref="TransactionTokenPolicy"/> is immutable: a local grain call passes the instance itself.</summary>
 [RegisterCopier]
 public sealed class TransactionTokenPolicyCopier : ShallowCopier<TransactionTokenPolicy>;
+
+/// <summary>The wire and storage shape of <see cref="ClientAssertionPolicy"/> (alias tx.ClientAssertionPolicy), new with client assertions.</summary>
+[GenerateSerializer]
+public struct ClientAssertionPolicySurrogate
+{
+    [Id(0)] public string? Jwks;
+    [Id(1)] public string? JwksUri;
+    [Id(2)] public FederatedCredential[] FederatedCredentials;
+}
+
+public sealed class ClientAssertionPolicyConverter : IConverter<ClientAssertionPolicy, ClientAssertionPolicySurrogate>
+{
+    public ClientAssertionPolicy ConvertFromSurrogate(in ClientAssertionPolicySurrogate s) => new() { Jwks = s.Jwks, JwksUri = s.JwksUri, FederatedCredentials = s.FederatedCredentials ?? [] };
+    public ClientAssertionPolicySurrogate ConvertToSurrogate(in ClientAssertionPolicy value) => new() { Jwks = value.Jwks, JwksUri = value.JwksUri, FederatedCredentials = value.FederatedCredentials };
+}
+
+/// <summary>As the other records, except that a null policy (an app without client assertions) writes no field at all, so its bytes are unchanged.</summary>
+[RegisterSerializer]
+public sealed class ClientAssertionPolicyCodec(IValueSerializer<ClientAssertionPolicySurrogate> surrogates) : IFieldCodec<ClientAssertionPolicy>
+{
+    private readonly Inner inner = new(surrogates);
+
+    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, ClientAssertionPolicy? value)
+        where TBufferWriter : IBufferWriter<byte>
+    {
+        if (value is null) return;
+        inner.WriteField(ref writer, fieldIdDelta, expectedType, value);
+    }
+
+    public ClientAssertionPolicy ReadValue<TInput>(ref Reader<TInput> reader, Field field) => inner.ReadValue(ref reader, field);
+
+    private sealed class Inner(IValueSerializer<ClientAssertionPolicySurrogate> surrogates) : RecordSurrogateCodec<ClientAssertionPolicy, ClientAssertionPolicySurrogate, ClientAssertionPolicyConverter>(surrogates);
+}
+
+[RegisterCopier]
+public sealed class ClientAssertionPolicyCopier : ShallowCopier<ClientAssertionPolicy>;
+
+/// <summary>The wire and storage shape of <see cref="FederatedCredential"/> (alias tx.FederatedCredential).</summary>
+[GenerateSerializer]
+public struct FederatedCredentialSurrogate
+{
+    [Id(0)] public string Issuer;
+    [Id(1)] public string Subject;
+    [Id(2)] public string? Audience;
+    [Id(3)] public string? JwksUri;
+    [Id(4)] public bool OneTimeUse;
+}
+
+public sealed class FederatedCredentialConverter : IConverter<FederatedCredential, FederatedCredentialSurrogate>
+{
+    public FederatedCredential ConvertFromSurrogate(in FederatedCredentialSurrogate s) => new() { Issuer = s.Issuer, Subject = s.Subject, Audience = s.Audience, JwksUri = s.JwksUri, OneTimeUse = s.OneTimeUse };
+    public FederatedCredentialSurrogate ConvertToSurrogate(in FederatedCredential value) => new() { Issuer = value.Issuer, Subject = value.Subject, Audience = value.Audience, JwksUri = value.JwksUri, OneTimeUse = value.OneTimeUse };
+}
+
+[RegisterSerializer]
+public sealed class FederatedCredentialCodec(IValueSerializer<FederatedCredentialSurrogate> surrogates) : RecordSurrogateCodec<FederatedCredential, FederatedCredentialSurrogate, FederatedCredentialConverter>(surrogates);
+
+[RegisterCopier]
+public sealed class FederatedCredentialCopier : ShallowCopier<FederatedCredential>;
 
 /// <summary>The wire and storage shape of <see cref="ExternalIdentity"/> (alias tx.ExternalIdentity): the field ids it had as an Orleans-generated record.</summary>
 [GenerateSerializer]

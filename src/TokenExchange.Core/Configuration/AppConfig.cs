@@ -41,6 +41,7 @@ internal static class AppConfig
             Introspection = new IntrospectionPolicy { Audiences = [.. introspectionAudiences.Distinct(StringComparer.Ordinal)] },
             TokenEndpointAuthMethod = authMethod,
             TlsClientAuth = tlsClientAuth,
+            ClientAssertions = ClientAssertionConfig.ToPolicy(authMethod, m, hashes.Count > 0, at, problems),
             RateLimits = RateLimits(m.RateLimits, at, problems),
         };
     }
@@ -78,7 +79,7 @@ internal static class AppConfig
             problems.Add($"{at}.tokenEndpointAuthMethod '{authMethod}' is not one of {string.Join(", ", ClientAuthMethods.All)}");
         if (mutualTls && hasSecrets)
             problems.Add($"{at}: an app that authenticates with a certificate ({authMethod}) has no clientSecret or clientSecretHashes");
-        if (!mutualTls && m.TokenExchange.RequireSecret && !hasSecrets && m.TokenExchange.Enabled)
+        if (!mutualTls && !ClientAuthMethods.IsClientAssertion(authMethod) && m.TokenExchange.RequireSecret && !hasSecrets && m.TokenExchange.Enabled)
             problems.Add($"{at}: requireSecret is true but no clientSecret or clientSecretHashes is given");
         return MutualTlsConfig.ToPolicy(authMethod, m.TlsClientAuth, $"{at}.tlsClientAuth", problems);
     }

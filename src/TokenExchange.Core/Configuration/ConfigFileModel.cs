@@ -55,8 +55,17 @@ public sealed class AppModel
     public AccessTokenModel AccessToken { get; set; } = new();
     public RefreshTokensModel RefreshTokens { get; set; } = new();
 
-    /// <summary><c>client_secret_basic</c> (default; Basic or form), <c>client_secret_post</c>, <c>tls_client_auth</c> or <c>self_signed_tls_client_auth</c>.</summary>
+    /// <summary><c>client_secret_basic</c> (default; Basic or form), <c>client_secret_post</c>, <c>tls_client_auth</c>, <c>self_signed_tls_client_auth</c> or <c>private_key_jwt</c>.</summary>
     public string? TokenEndpointAuthMethod { get; set; }
+
+    /// <summary><c>private_key_jwt</c>: the app's public keys, a JWKS document (<c>keys:</c>) inline.</summary>
+    public AppJwksModel? Jwks { get; set; }
+
+    /// <summary><c>private_key_jwt</c>: where the app publishes its public keys (https).</summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary><c>private_key_jwt</c>: workload identities (an issuer and a subject) whose tokens authenticate as the app.</summary>
+    public List<FederatedCredentialModel>? FederatedCredentials { get; set; }
 
     /// <summary>The certificate of an app that authenticates by mutual TLS (RFC 8705).</summary>
     public TlsClientAuthModel? TlsClientAuth { get; set; }
@@ -87,6 +96,30 @@ public sealed class TransactionTokensModel
 public sealed class IntrospectionPolicyModel
 {
     public List<string> Audiences { get; set; } = [];
+}
+
+public sealed class AppJwksModel
+{
+    public List<Dictionary<string, object>> Keys { get; set; } = [];
+}
+
+/// <summary>One federated credential of an app (docs/spec.md section 10).</summary>
+public sealed class FederatedCredentialModel
+{
+    /// <summary>The workload tokens' <c>iss</c>, e.g. <c>https://kubernetes.default.svc.cluster.local</c>.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The workload tokens' <c>sub</c>: <c>system:serviceaccount:NS:NAME</c>, <c>spiffe://DOMAIN/PATH</c>.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>The <c>aud</c> the tokens carry; absent: this cluster's issuer or token endpoint URL.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The issuer's JWKS (a SPIFFE bundle endpoint serves one); absent: the issuer's OpenID discovery.</summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary>Accept each token once only (its jti required); off by default, since workloads reuse these tokens.</summary>
+    public bool OneTimeUse { get; set; }
 }
 
 public sealed class TlsClientAuthModel

@@ -31,6 +31,11 @@ public static class DefinitionDocument
         TlsClientAuth = app.TlsClientAuth is { } tls
             ? new TlsClientAuthModel { SubjectDn = tls.SubjectDn, SanDns = tls.SanDns, CertificateThumbprints = [.. tls.Thumbprints] }
             : null,
+        Jwks = app.ClientAssertions?.Jwks is { } jwks ? new AppJwksModel { Keys = InlineKeys(jwks) } : null,
+        JwksUri = app.ClientAssertions?.JwksUri,
+        FederatedCredentials = app.ClientAssertions is { FederatedCredentials.Length: > 0 } assertions
+            ? [.. assertions.FederatedCredentials.Select(c => new FederatedCredentialModel { Issuer = c.Issuer, Subject = c.Subject, Audience = c.Audience, JwksUri = c.JwksUri, OneTimeUse = c.OneTimeUse })]
+            : null,
         RateLimits = new RateLimitsModel
         {
             RequestsPerSecond = app.RateLimits.RequestsPerSecond,

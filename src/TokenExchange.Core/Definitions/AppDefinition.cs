@@ -26,7 +26,7 @@ public sealed record AppDefinition
 
     public RefreshTokenPolicy RefreshTokens { get; init; } = new();
 
-    /// <summary>How the app authenticates at the token endpoint (<see cref="ClientAuthMethods"/>): a secret, or a TLS client certificate.</summary>
+    /// <summary>How the app authenticates at the token endpoint (<see cref="ClientAuthMethods"/>): a secret, a TLS client certificate, or a client assertion.</summary>
     public string TokenEndpointAuthMethod { get; init; } = ClientAuthMethods.ClientSecretBasic;
 
     /// <summary>The certificate that authenticates an app whose method is one of RFC 8705's.</summary>
@@ -52,6 +52,9 @@ public sealed record AppDefinition
     public bool RequireDpop => AccessToken.RequireDpop;
     /// <summary>Whether the app may be issued transaction tokens, and may replace them (<see cref="TransactionTokenPolicy"/>).</summary>
     public TransactionTokenPolicy TransactionTokens { get; init; } = new();
+
+    /// <summary>The keys and federated workload identities of an app whose method is <c>private_key_jwt</c>; null otherwise.</summary>
+    public ClientAssertionPolicy? ClientAssertions { get; init; }
 }
 
 /// <summary>Whether an app may be issued refresh tokens, how long each lives, and how long a family of them may last.</summary>

@@ -30,7 +30,15 @@ public static class ClientAuthMethods
     /// <summary>RFC 8705 section 2.2: a registered (typically self-signed) certificate.</summary>
     public const string SelfSignedTlsClientAuth = "self_signed_tls_client_auth";
 
-    public static readonly string[] All = [ClientSecretBasic, ClientSecretPost, TlsClientAuth, SelfSignedTlsClientAuth];
+    /// <summary>
+    /// RFC 7523 section 2.2 (OpenID Connect Core section 9): a JWT the client signs with its own key, or a workload
+    /// identity token of a federated issuer (<see cref="ClientAssertionPolicy"/>).
+    /// </summary>
+    public const string PrivateKeyJwt = "private_key_jwt";
+
+    public static readonly string[] All = [ClientSecretBasic, ClientSecretPost, TlsClientAuth, SelfSignedTlsClientAuth, PrivateKeyJwt];
 
     public static bool IsMutualTls(string method) => method is TlsClientAuth or SelfSignedTlsClientAuth;
+
+    public static bool IsClientAssertion(string method) => method is PrivateKeyJwt;
 }

@@ -29,6 +29,7 @@ public sealed class TokenExchangeMetrics
     private readonly Counter<long> rateLimitRejections;
     private readonly Counter<long> auditDropped;
     private readonly Counter<long> dpopProofs;
+    private readonly Counter<long> clientAssertions;
     private readonly Counter<long> transactionTokens;
 
     public TokenExchangeMetrics(IMeterFactory meters)
@@ -63,6 +64,8 @@ public sealed class TokenExchangeMetrics
             description: "audit events not written to the audit table (queue full or write failed)");
         dpopProofs = meter.CreateCounter<long>(DpopProofsName,
             description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, unavailable)");
+        clientAssertions = meter.CreateCounter<long>("tokenexchange.client_assertions",
+            description: "client assertions checked (private_key_jwt, federated), by kind and outcome (authenticated, invalid, replayed, unavailable)");
         transactionTokens = meter.CreateCounter<long>("tokenexchange.transaction_tokens",
             description: "transaction tokens issued and replaced, by app and action (issue, replace)");
     }
@@ -90,6 +93,10 @@ public sealed class TokenExchangeMetrics
 
     /// <param name="outcome">bound (the tokens are bound to its key), invalid, replayed or unavailable (the one-time store could not answer).</param>
     public void DpopProof(string outcome) => dpopProofs.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>One client assertion checked: its kind (private_key_jwt, federated, unknown when unread) and outcome.</summary>
+    public void ClientAssertion(string kind, string outcome) =>
+        clientAssertions.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Validation(string handler, bool valid, TimeSpan elapsed) =>
         validationDuration.Record(elapsed.TotalSeconds, new("handler", handler), new("outcome", valid ? "valid" : "invalid"));
