@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using TokenExchange.Clients;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Exchange.Rules;
 using TokenExchange.Proofs;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Handlers;
@@ -15,15 +15,16 @@ namespace TokenExchange.Silo;
 /// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop)
+public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop, ClientAuthenticator clients)
 {
     public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
-        // Authenticated once: the rate limits charge the app it found, and the pipeline's step 1 takes it as it is.
-        var authentication = ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        // Authenticated once: the rate limits charge the app it found, and the pipeline's step 1 takes it as it is. A client
+        // assertion is verified here (its signature, its jti cluster-wide), so the pipeline stays synchronous.
+        var authentication = await clients.AuthenticateAsync(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate, request.ClientAssertion, cancellationToken);
         var app = RateLimits.ChargeableApp(authentication.App);
         string? handlerName = null;
         ExchangeOutcome outcome;
@@ -62,7 +63,8 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
     {
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Refresh);
         var startedAt = Stopwatch.GetTimestamp();
-        var app = RateLimits.ChargeableApp(definitions.Snapshot, request.ClientId, request.ClientSecret, request.ClientCertificate);
+        var authentication = await clients.AuthenticateAsync(definitions.Snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate, request.ClientAssertion, cancellationToken);
+        var app = RateLimits.ChargeableApp(authentication.App);
         ExchangeOutcome outcome;
         if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
         {
@@ -72,7 +74,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         {
             try
             {
-                outcome = await refreshGrant.RefreshAsync(request, cancellationToken);
+                outcome = await refreshGrant.RefreshAsync(request, cancellationToken, authentication);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

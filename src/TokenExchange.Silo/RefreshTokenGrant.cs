@@ -18,13 +18,14 @@ namespace TokenExchange.Silo;
 /// </summary>
 public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory grains, TokenMinter minter, TokenExchange.Core.Handlers.ISubjectSessions store, GrainCallRetry retry, TokenExchange.Proofs.DpopProofValidator dpop)
 {
-    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default)
+    /// <param name="authenticated">The client's authentication of this request, when the caller has it (the front door authenticates once); else it is authenticated here (by secret or certificate).</param>
+    public async Task<ExchangeOutcome> RefreshAsync(RefreshRequest request, CancellationToken cancellationToken = default, (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error)? authenticated = null)
     {
         if (string.IsNullOrEmpty(request.ClientId)) return ExchangeOutcome.Failure(Errors.InvalidRequest("client_id is required"));
         if (string.IsNullOrEmpty(request.RefreshToken) || request.RefreshToken.Length > 512)
             return ExchangeOutcome.Failure(Errors.InvalidRequest("refresh_token is required"));
         var snapshot = definitions.Snapshot;
-        var (app, clientError) = ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
+        var (app, clientError) = authenticated ?? ClientAuthentication.Authenticate(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate);
         if (clientError is not null) return ExchangeOutcome.Failure(clientError);
         // A refresh token of an app whose exchange was since disabled is a grant no longer valid (RFC 6749 5.2).
         if (TokenExchangeEnabled.Check(app!) is not null)

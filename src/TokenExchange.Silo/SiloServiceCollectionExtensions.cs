@@ -65,6 +65,13 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<GrainCallRetry>();
         services.AddSingleton<TokenExchange.Proofs.IOneTimeUseStore, Proofs.GrainOneTimeUseStore>();
         services.AddSingleton<TokenExchange.Proofs.DpopProofValidator>();
+        services.AddSingleton<TokenExchange.Clients.IClientAssertionKeys>(sp => new ClientAssertionKeySources(
+            IdpHttpClient.Create(),
+            sp.GetRequiredService<JwksCachePolicy>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TokenExchangeMetrics>()));
+        services.AddSingleton<TokenExchange.Clients.ClientAuthenticator>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();
         services.AddSingleton<Events.TokenEvents>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Abstractions;
+using TokenExchange.Clients;
 using TokenExchange.Exchange;
 using TokenExchange.Exchange.Rules;
 using TokenExchange.Proofs;
@@ -22,25 +23,27 @@ namespace TokenExchange.Silo;
 /// idempotent revocation, retried when its silo died or is leaving (<see cref="GrainCallRetry"/>); a cluster
 /// that still cannot answer is temporarily_unavailable.
 /// </summary>
-public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits, GrainCallRetry retry)
+public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory grains, ISigningKeySource keys, ClusterIssuer issuer, TimeProvider time, TokenEvents events, RateLimits limits, GrainCallRetry retry, ClientAuthenticator clients)
 {
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
     /// <summary>The introspection response's members; <c>{"active": false}</c> alone for anything not active.</summary>
-    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
+    /// <param name="assertion">The app's client assertion, for an app that authenticates with one (private_key_jwt).</param>
+    public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default, ClientAssertion? assertion = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
+        var authentication = await AuthenticateAsync(clientId, secret, certificate, assertion, cancellationToken);
         // Introspecting a token that is not active is ordinary use: only the request budgets apply.
-        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false) is { } limited
+        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(authentication.App), clientAddress, checkInvalidTokens: false) is { } limited
             ? (null, limited)
-            : await Mapped(IntrospectCoreAsync(clientId, secret, token, certificate, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
+            : await Mapped(IntrospectCoreAsync(authentication, token, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
         return (claims, error);
     }
 
-    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectCoreAsync((TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) authentication, string? token, CancellationToken cancellationToken)
     {
-        var (app, error) = Authenticate(clientId, secret, certificate);
+        var (app, error) = authentication;
         if (error is not null) return (null, error);
         if (string.IsNullOrEmpty(token)) return (null, Errors.InvalidRequest("token is required"));
         var inactive = new Dictionary<string, object> { ["active"] = false };
@@ -111,18 +114,20 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     /// RFC 7009: an opaque access token of this app is revoked, a refresh token ends its family; unknown tokens
     /// are no error; JWTs cannot be revoked.
     /// </summary>
-    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default)
+    /// <param name="assertion">The app's client assertion, for an app that authenticates with one (private_key_jwt).</param>
+    public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default, ClientAssertion? assertion = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var error = limits.Admit(RateLimits.ChargeableApp(definitions.Snapshot, clientId, secret, certificate), clientAddress, checkInvalidTokens: false)
-            ?? await Mapped(RevokeCoreAsync(clientId, secret, token, certificate, cancellationToken), e => (OAuthError?)e);
+        var authentication = await AuthenticateAsync(clientId, secret, certificate, assertion, cancellationToken);
+        var error = limits.Admit(RateLimits.ChargeableApp(authentication.App), clientAddress, checkInvalidTokens: false)
+            ?? await Mapped(RevokeCoreAsync(authentication, token, cancellationToken), e => (OAuthError?)e);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;
     }
 
-    private async Task<OAuthError?> RevokeCoreAsync(string? clientId, string? secret, string? token, ClientCertificate? certificate, CancellationToken cancellationToken)
+    private async Task<OAuthError?> RevokeCoreAsync((TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) authentication, string? token, CancellationToken cancellationToken)
     {
-        var (app, error) = Authenticate(clientId, secret, certificate);
+        var (app, error) = authentication;
         if (error is not null) return error;
         if (string.IsNullOrEmpty(token)) return Errors.InvalidRequest("token is required");
         if (token.Count(c => c == '.') == 2)
@@ -156,7 +161,10 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
         }
     }
 
-    /// <summary>Introspection and revocation need an authenticated app; token exchange need not be enabled for it.</summary>
-    private (TokenExchange.Definitions.AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, ClientCertificate? certificate) =>
-        ClientAuthentication.Authenticate(definitions.Snapshot, clientId, secret, requireSecret: true, certificate);
+    /// <summary>
+    /// Introspection and revocation need an authenticated app (once per request: the budgets charge it, the operation
+    /// uses it); token exchange need not be enabled for it.
+    /// </summary>
+    private ValueTask<(TokenExchange.Definitions.AppDefinition? App, OAuthError? Error)> AuthenticateAsync(string? clientId, string? secret, ClientCertificate? certificate, ClientAssertion? assertion, CancellationToken cancellationToken) =>
+        clients.AuthenticateAsync(definitions.Snapshot, clientId, secret, requireSecret: true, certificate, assertion, cancellationToken);
 }

@@ -33,10 +33,13 @@ public sealed record ExchangeRequest
     /// <summary>The request's DPoP proof (RFC 9449), with the method and URLs it must name; null without one.</summary>
     public TokenExchange.Proofs.DpopPresentation? Dpop { get; init; }
 
+    /// <summary>The request's client assertion (RFC 7523 section 2.2), with the audiences it may name; null without one.</summary>
+    public ClientAssertion? ClientAssertion { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, ActorToken = {Redacted.Mark(ActorToken)}, ");
-        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}, ");
+        builder.Append($"ActorTokenType = {ActorTokenType}, RequestedTokenType = {RequestedTokenType}, Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], Resources = [{string.Join(' ', Resources)}], TokenHandler = {TokenHandler}, ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}, ClientAssertion = {ClientAssertion}, ");
         builder.Append($"RequestDetails = {Redacted.Mark(RequestDetails)}, RequestContext = {Redacted.Mark(RequestContext)}");
         return true;
     }

@@ -18,9 +18,12 @@ public sealed record RefreshRequest
     /// <summary>The request's DPoP proof (RFC 9449), with the method and URLs it must name; null without one.</summary>
     public TokenExchange.Proofs.DpopPresentation? Dpop { get; init; }
 
+    /// <summary>The request's client assertion (RFC 7523 section 2.2), with the audiences it may name; null without one.</summary>
+    public ClientAssertion? ClientAssertion { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}");
+        builder.Append($"ClientId = {ClientId}, ClientSecret = {Redacted.Mark(ClientSecret)}, RefreshToken = {Redacted.Mark(RefreshToken)}, Scopes = [{string.Join(' ', Scopes)}], ClientAddress = {ClientAddress}, ClientCertificate = {ClientCertificate}, Dpop = {Dpop}, ClientAssertion = {ClientAssertion}");
         return true;
     }
 }

@@ -22,6 +22,12 @@ public static class GrpcDpop
         return [issuer.Value + context.Method, $"{request.Scheme}://{request.Host}{context.Method}"];
     }
 
+    /// <summary>
+    /// The audiences a client assertion may name on this call (docs/spec.md section 10): the cluster's issuer and the
+    /// method's URLs, as a proof's <c>htu</c>.
+    /// </summary>
+    public static IReadOnlyList<string> AssertionAudiences(ServerCallContext context, ClusterIssuer issuer) => [issuer.Value, .. Urls(context, issuer)];
+
     /// <summary>The unary call's proof from its metadata; a second <c>dpop</c> entry is refused.</summary>
     public static (DpopPresentation? Proof, OAuthError? Error) FromMetadata(ServerCallContext context, ClusterIssuer issuer)
     {

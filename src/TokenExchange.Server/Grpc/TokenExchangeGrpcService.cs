@@ -17,7 +17,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         if (request.Dpop.Length > 0) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on a unary call the DPoP proof goes in the dpop metadata"));
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), assertionAudiences: GrpcDpop.AssertionAudiences(context, issuer)) with { Dpop = dpop }, context.CancellationToken));
     }
 
     /// <summary>
@@ -31,8 +31,9 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         var clientAddress = ClientAddress(context);
         var certificate = certificates.Read(context.GetHttpContext());
         var dpopUrls = GrpcDpop.Urls(context, issuer);
+        var assertionAudiences = GrpcDpop.AssertionAudiences(context, issuer);
         return new ExchangeStreamPump(
-            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate, dpopUrls), cancellationToken),
+            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate, dpopUrls, assertionAudiences), cancellationToken),
             ToProto,
             logger).RunAsync(requestStream, responseStream, context.CancellationToken, leave.Drained);
     }
@@ -41,18 +42,20 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     {
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+        return Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop, ClientAssertion = Assertion(request.ClientAssertionType, request.ClientAssertion, GrpcDpop.AssertionAudiences(context, issuer)) }, context.CancellationToken));
     }
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
     {
-        var (claims, error) = await inspection.IntrospectAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken);
+        var (claims, error) = await inspection.IntrospectAsync(ClientId(request.ClientId, request.ClientAssertion), request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken,
+            Assertion(request.ClientAssertionType, request.ClientAssertion, GrpcDpop.AssertionAudiences(context, issuer)));
         if (error is not null) throw GrpcErrors.ToRpcException(error);
         return new IntrospectResponse { Active = (bool)claims!["active"], Json = System.Text.Json.JsonSerializer.Serialize(claims) };
     }
 
     public override async Task<RevokeResponse> Revoke(TokenRequest request, ServerCallContext context) =>
-        await inspection.RevokeAsync(request.ClientId, request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken) is { } error
+        await inspection.RevokeAsync(ClientId(request.ClientId, request.ClientAssertion), request.ClientSecret, request.Token, ClientAddress(context), certificates.Read(context.GetHttpContext()), context.CancellationToken,
+            Assertion(request.ClientAssertionType, request.ClientAssertion, GrpcDpop.AssertionAudiences(context, issuer))) is { } error
             ? throw GrpcErrors.ToRpcException(error)
             : new RevokeResponse();
 
@@ -60,9 +63,11 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     /// <summary>The proto message as the exchange's request (internal: the fuzz harness feeds it parsed fuzzer bytes).</summary>
     /// <param name="dpopUrls">On a stream, the URLs the message's DPoP proof must name; its proof is read only then.</param>
-    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null) => new()
+    /// <param name="assertionAudiences">The audiences a client assertion may name at this method (docs/spec.md section 10).</param>
+    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null, IReadOnlyList<string>? assertionAudiences = null) => new()
     {
-        ClientId = request.ClientId,
+        ClientId = ClientId(request.ClientId, request.ClientAssertion),
+        ClientAssertion = Assertion(request.ClientAssertionType, request.ClientAssertion, assertionAudiences ?? []),
         ClientSecret = request.ClientSecret,
         SubjectToken = request.SubjectToken,
         SubjectTokenType = request.SubjectTokenType,
@@ -82,13 +87,21 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     internal static Exchange.RefreshRequest ToCore(RefreshRequest request, string? clientAddress, ClientCertificate? certificate) => new()
     {
-        ClientId = request.ClientId,
+        ClientId = ClientId(request.ClientId, request.ClientAssertion),
         ClientSecret = request.ClientSecret,
         RefreshToken = request.RefreshToken,
         Scopes = [.. request.Scope],
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
     };
+
+    /// <summary>A client assertion when the message carries either of its fields (half of one is refused as invalid_client); proto3 strings are never null.</summary>
+    private static TokenExchange.Exchange.ClientAssertion? Assertion(string type, string token, IReadOnlyList<string> audiences) =>
+        type.Length > 0 || token.Length > 0 ? new TokenExchange.Exchange.ClientAssertion(type, token, audiences) : null;
+
+    /// <summary>The message's client id, or (RFC 7523 section 3) its assertion's subject when it names none.</summary>
+    private static string ClientId(string clientId, string assertion) =>
+        clientId.Length > 0 || assertion.Length == 0 ? clientId : TokenExchange.Exchange.ClientAssertion.ImpliedClientId(assertion) ?? "";
 
     private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>
         outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);

@@ -27,8 +27,8 @@ public static class TokenEndpoint
         // RFC 8705: the connection's client certificate authenticates apps registered for mutual TLS.
         var certificate = certificates.Read(http);
         var outcome = parsed.Refresh is { } refresh
-            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted)
-            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted);
+            ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate, Dpop = dpop, ClientAssertion = ClientCredentials.WithAudiences(refresh.ClientAssertion, http, issuer) }, http.RequestAborted)
+            : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate, Dpop = dpop, ClientAssertion = ClientCredentials.WithAudiences(parsed.Request!.ClientAssertion, http, issuer) }, http.RequestAborted);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);

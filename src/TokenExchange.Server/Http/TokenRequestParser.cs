@@ -7,7 +7,7 @@ namespace TokenExchange.Server.Http;
 
 /// <summary>
 /// Reads an RFC 6749 / RFC 8693 token request from a form body, with client authentication by
-/// <c>client_secret_basic</c> or <c>client_secret_post</c> (never both at once).
+/// <c>client_secret_basic</c>, <c>client_secret_post</c> or a client assertion (one at a time, <see cref="ClientCredentials"/>).
 /// </summary>
 public static class TokenRequestParser
 {
@@ -15,6 +15,7 @@ public static class TokenRequestParser
     [
         "grant_type", "client_id", "client_secret", "subject_token", "subject_token_type", "actor_token",
         "actor_token_type", "requested_token_type", "scope", "token_handler", "refresh_token", "request_details", "request_context",
+        "client_assertion", "client_assertion_type",
     ];
 
     /// <summary>The parameters a refusal may name.</summary>
@@ -39,7 +40,8 @@ public static class TokenRequestParser
         if (grantType is not (GrantTypes.TokenExchange or RefreshTokenGrant))
             return new Parsed(null, Errors.UnsupportedGrantType("grant_type is not supported; use urn:ietf:params:oauth:grant-type:token-exchange or refresh_token"), false);
 
-        var (clientId, clientSecret, usedBasic, refused) = ClientCredentials.Read(form, authorization);
+        var credentials = ClientCredentials.Read(form, authorization);
+        var (clientId, clientSecret, usedBasic, refused) = credentials;
         if (refused is not null) return new Parsed(null, refused, usedBasic);
 
         if (grantType == RefreshTokenGrant)
@@ -53,6 +55,7 @@ public static class TokenRequestParser
                     RefreshToken = Optional(form, "refresh_token"),
                     Scopes = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries),
                     ClientAddress = clientAddress,
+                    ClientAssertion = credentials.PresentedAssertion,
                 },
             };
         }
@@ -73,6 +76,7 @@ public static class TokenRequestParser
             RequestDetails = Optional(form, "request_details"),
             RequestContext = Optional(form, "request_context"),
             ClientAddress = clientAddress,
+            ClientAssertion = credentials.PresentedAssertion,
         }, null, usedBasic);
     }
 

@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Exchange.Rules;
 
 namespace TokenExchange.Silo.Limits;
 
@@ -48,18 +47,10 @@ public sealed class RateLimits
     public BoundedBuckets<(string App, string Address)> InvalidTokens { get; }
 
     /// <summary>
-    /// The app a request may be charged to: registered, and authenticated when it has budgets (a request
-    /// that fails authentication is charged to its address only). Authenticated as the exchange will be:
-    /// by secret or by TLS client certificate.
+    /// The app a request may be charged to: the one it authenticated as (by secret, certificate or client assertion;
+    /// each operation authenticates once, for its budgets and for itself), when that app has budgets. A request that
+    /// fails authentication is charged to its address only.
     /// </summary>
-    public static AppDefinition? ChargeableApp(DefinitionSnapshot snapshot, string? clientId, string? secret, ClientCertificate? certificate)
-    {
-        if (string.IsNullOrEmpty(clientId) || !snapshot.Apps.TryGetValue(clientId, out var app)) return null;
-        if (app.RateLimits is { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 }) return null;
-        return ChargeableApp(ClientAuthentication.Authenticate(snapshot, clientId, secret, requireSecret: false, certificate).App);
-    }
-
-    /// <summary>The same, from the request's authentication where the caller has it (the exchange authenticates once).</summary>
     public static AppDefinition? ChargeableApp(AppDefinition? authenticated) =>
         authenticated is { RateLimits: { RequestsPerSecond: 0, InvalidTokensPerMinute: 0 } } ? null : authenticated;
 

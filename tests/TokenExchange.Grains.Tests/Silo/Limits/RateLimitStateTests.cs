@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Definitions;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Silo.Limits;
 
 namespace TokenExchange.Grains.Tests.Silo.Limits;
@@ -45,8 +46,8 @@ public sealed class RateLimitStateTests
         var snapshot = new DefinitionSnapshot(1, [app], []);
         var certificate = new TokenExchange.Exchange.ClientCertificate { Thumbprint = thumbprint, SubjectDn = "CN=mtls-app" };
 
-        Assert.Equal("mtls-app", RateLimits.ChargeableApp(snapshot, "mtls-app", secret: null, certificate)?.ClientId);
-        Assert.Null(RateLimits.ChargeableApp(snapshot, "mtls-app", secret: null, certificate with { Thumbprint = new string('B', 43) }));
+        Assert.Equal("mtls-app", RateLimits.ChargeableApp(ClientAuthentication.Authenticate(snapshot, "mtls-app", secret: null, requireSecret: false, certificate).App)?.ClientId);
+        Assert.Null(RateLimits.ChargeableApp(ClientAuthentication.Authenticate(snapshot, "mtls-app", secret: null, requireSecret: false, certificate with { Thumbprint = new string('B', 43) }).App));
     }
 
     [Fact]
