@@ -20,7 +20,7 @@ public static class DiscoveryEndpoints
             issuer.Value + TokenManagementEndpoints.IntrospectionPath,
             issuer.Value + TokenManagementEndpoints.RevocationPath,
             [GrantTypes.TokenExchange, "refresh_token"],
-            transport.ClientCertificates ? ClientAuthMethods.All : [ClientAuthMethods.ClientSecretBasic, ClientAuthMethods.ClientSecretPost],
+            transport.ClientCertificates ? ClientAuthMethods.All : [ClientAuthMethods.ClientSecretBasic, ClientAuthMethods.ClientSecretPost, ClientAuthMethods.PrivateKeyJwt],
             SigningKey.Algorithms,
             ["public"],
             ["token"])
@@ -28,6 +28,8 @@ public static class DiscoveryEndpoints
             // RFC 8705 section 3.3: access tokens of apps that authenticate by certificate are bound to it.
             CertificateBoundAccessTokens = transport.ClientCertificates ? true : null,
             DpopSigningAlgorithms = TokenExchange.Proofs.DpopProofValidator.Algorithms,
+            // RFC 8414 section 2: the algorithms a private_key_jwt assertion may be signed with (asymmetric only).
+            AuthSigningAlgorithms = TokenExchange.Proofs.DpopProofValidator.Algorithms,
         }));
         routes.MapGet(JwksPath, (HttpContext http, ISigningKeySource keys) =>
         {
@@ -55,5 +57,8 @@ public static class DiscoveryEndpoints
         /// <summary>RFC 9449 section 5.1: the algorithms a DPoP proof may be signed with.</summary>
         [JsonPropertyName("dpop_signing_alg_values_supported")]
         public string[] DpopSigningAlgorithms { get; init; } = [];
+
+        [JsonPropertyName("token_endpoint_auth_signing_alg_values_supported")]
+        public string[] AuthSigningAlgorithms { get; init; } = [];
     }
 }

@@ -57,6 +57,24 @@ public sealed class AppBuilder
     public AppBuilder TransactionTokens(bool issue = false, bool replace = false, string? lifetime = null) =>
         Set("transactionTokens", new Node().Set("issue", issue).Set("replace", replace).Set("lifetime", lifetime));
 
+    /// <summary><c>tokenEndpointAuthMethod: private_key_jwt</c> with the app's public keys inline (<c>jwks: { keys }</c>, from a JWKS document) or by URI.</summary>
+    public AppBuilder PrivateKeyJwt(string? jwksJson = null, string? jwksUri = null)
+    {
+        AuthMethod("private_key_jwt").Node.Set("jwksUri", jwksUri);
+        if (jwksJson is null) return this;
+        using var document = System.Text.Json.JsonDocument.Parse(jwksJson);
+        return Set("jwks", new Node().Set("keys", HandlerBuilder.Plain(document.RootElement.GetProperty("keys"))));
+    }
+
+    /// <summary>One more <c>federatedCredentials</c> entry (and <c>tokenEndpointAuthMethod: private_key_jwt</c>).</summary>
+    public AppBuilder FederatedCredential(string issuer, string subject, string? audience = null, string? jwksUri = null, bool? oneTimeUse = null)
+    {
+        AuthMethod("private_key_jwt");
+        if (!Node.TryGetValue("federatedCredentials", out var list)) Node.Set("federatedCredentials", list = new List<Node>());
+        ((List<Node>)list).Add(new Node().Set("issuer", issuer).Set("subject", subject).Set("audience", audience).Set("jwksUri", jwksUri).Set("oneTimeUse", oneTimeUse));
+        return this;
+    }
+
     private AppBuilder Set(string key, object value)
     {
         Node.Set(key, value);

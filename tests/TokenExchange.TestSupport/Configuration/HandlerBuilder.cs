@@ -123,7 +123,7 @@ public sealed class HandlerBuilder
     }
 
     /// <summary>A JSON value as plain lists, maps and scalars, which the YAML serializer writes as they are.</summary>
-    private static object Plain(JsonElement element) => element.ValueKind switch
+    internal static object Plain(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().Aggregate(new Node(), (map, p) => map.Set(p.Name, Plain(p.Value))),
         JsonValueKind.Array => element.EnumerateArray().Select(Plain).ToList(),
