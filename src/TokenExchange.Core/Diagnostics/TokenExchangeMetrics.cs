@@ -64,7 +64,7 @@ public sealed class TokenExchangeMetrics
             description: "audit events not written to the audit table (queue full or write failed)");
         dpopProofs = meter.CreateCounter<long>(DpopProofsName,
             description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, unavailable)");
-        clientAssertions = meter.CreateCounter<long>("tokenexchange.client_assertions",
+        clientAssertions = meter.CreateCounter<long>(ClientAssertionsName,
             description: "client assertions checked (private_key_jwt, federated), by kind and outcome (authenticated, invalid, replayed, unavailable)");
         transactionTokens = meter.CreateCounter<long>("tokenexchange.transaction_tokens",
             description: "transaction tokens issued and replaced, by app and action (issue, replace)");
@@ -72,6 +72,8 @@ public sealed class TokenExchangeMetrics
 
     public const string RateLimitRejectionsName = "tokenexchange.ratelimit.rejections";
     public const string DpopProofsName = "tokenexchange.dpop.proofs";
+
+    public const string ClientAssertionsName = "tokenexchange.client_assertions";
 
     /// <summary>The meter every instrument above is on (tests listen to this silo's alone).</summary>
     public Meter Meter { get; }

@@ -21,6 +21,11 @@ public sealed class DefinitionDocumentTests
           - { clientId: dn, tokenEndpointAuthMethod: tls_client_auth, tlsClientAuth: { subjectDn: "CN=a,O=b" }, rateLimits: { requestsPerSecond: 1, burst: 9 } }
           - { clientId: san, tokenEndpointAuthMethod: tls_client_auth, tlsClientAuth: { sanDns: a.internal }, transactionTokens: { issue: true, replace: true, lifetime: "00:00:45" } }
           - { clientId: self, tokenEndpointAuthMethod: self_signed_tls_client_auth, tlsClientAuth: { certificateThumbprints: [AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8] } }
+          - { clientId: keys, tokenEndpointAuthMethod: private_key_jwt,
+              jwks: { keys: [ { kty: EC, crv: P-256, kid: k1, x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" } ] } }
+          - { clientId: federated, tokenEndpointAuthMethod: private_key_jwt, jwksUri: https://keys.example/jwks,
+              federatedCredentials: [ { issuer: https://k8s.example, subject: "system:serviceaccount:a:b", audience: tx, oneTimeUse: true },
+                                      { issuer: https://spire.example, subject: "spiffe://example.org/w", jwksUri: https://spire.example/keys } ] }
         handlers:
           - { name: uri, label: L, description: D, enabled: false, acceptedTokenTypes: [jwt, id_token], issuer: https://i.example,
               jwks: { uri: https://i.example/jwks, refreshCooldown: "00:00:09" }, audiences: [tx], algorithms: [PS512], clockSkew: "00:02:00",

@@ -56,7 +56,7 @@ public sealed class MutualTlsConfigTests
     }
 
     [Theory]
-    [InlineData("tokenEndpointAuthMethod: private_key_jwt", "is not one of")]
+    [InlineData("tokenEndpointAuthMethod: client_secret_jwt", "is not one of")]
     [InlineData("tokenEndpointAuthMethod: tls_client_auth", "tlsClientAuth is required")]
     [InlineData("tokenEndpointAuthMethod: tls_client_auth\ntlsClientAuth: { subjectDn: \"CN=a\", sanDns: a.example }", "exactly one of subjectDn and sanDns")]
     [InlineData("tokenEndpointAuthMethod: tls_client_auth\ntlsClientAuth: { }", "exactly one of subjectDn and sanDns")]

@@ -19,7 +19,15 @@ public sealed class ClientAuthenticationTests
             TokenEndpointAuthMethod = ClientAuthMethods.TlsClientAuth,
             TlsClientAuth = new TlsClientAuthPolicy { SubjectDn = "CN=orders" },
         },
+        App("by-assertion") with
+        {
+            SecretHashes = [],
+            TokenEndpointAuthMethod = ClientAuthMethods.PrivateKeyJwt,
+            ClientAssertions = new ClientAssertionPolicy { JwksUri = "https://keys.example/jwks" },
+        },
     ], []);
+
+    private static readonly ClientAssertion Assertion = new(ClientAssertion.JwtBearer, "header.payload.signature", ["https://tx.example"]);
 
     private static (AppDefinition? App, OAuthError? Error) Authenticate(string? clientId, string? secret, bool requireSecret = false, ClientCertificate? certificate = null) =>
         ClientAuthentication.Authenticate(Definitions, clientId, secret, requireSecret, certificate);
@@ -115,5 +123,42 @@ public sealed class ClientAuthenticationTests
         Assert.Equal(Certificate.Thumbprint, ClientAuthentication.CertificateBinding(Definitions.Apps["by-certificate"], Certificate));
         Assert.Null(ClientAuthentication.CertificateBinding(Definitions.Apps["by-certificate"], null));
         Assert.Null(ClientAuthentication.CertificateBinding(Definitions.Apps["orders"], Certificate));
+    }
+
+    [Fact]
+    public void An_assertion_app_is_never_authenticated_by_this_synchronous_rule()
+    {
+        Refused(ClientAuthentication.Authenticate(Definitions, "by-assertion", null, false, null, Assertion), "the client assertion was not verified");
+        Refused(ClientAuthentication.Authenticate(Definitions, "by-assertion", null, false), "client_assertion missing");
+        Refused(ClientAuthentication.Authenticate(Definitions, "by-assertion", Secret, true, Certificate), "client_assertion missing");
+    }
+
+    [Fact]
+    public void An_assertion_to_a_secret_or_certificate_app_is_refused_even_with_the_right_secret()
+    {
+        Refused(ClientAuthentication.Authenticate(Definitions, "orders", Secret, false, null, Assertion), "client_assertion presented by an app that does not authenticate with one");
+        Refused(ClientAuthentication.Authenticate(Definitions, "by-certificate", null, false, Certificate, Assertion), "client_assertion presented by an app that does not authenticate with one");
+    }
+
+    [Fact]
+    public void An_assertion_is_presented_alone_of_the_jwt_bearer_type_and_bounded()
+    {
+        var app = Definitions.Apps["by-assertion"];
+
+        Assert.Null(ClientAuthentication.AssertionPresented(app, null, Assertion));
+        Assert.Null(ClientAuthentication.AssertionPresented(app, "", Assertion));
+        Assert.Null(ClientAuthentication.AssertionPresented(app, null, Assertion with { Token = new string('a', ClientAssertion.MaxLength) }));
+        Assert.Equal("client_secret presented together with a client_assertion", ClientAuthentication.AssertionPresented(app, Secret, Assertion)?.Reason);
+        Assert.Equal("client_assertion_type is not urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ClientAuthentication.AssertionPresented(app, null, Assertion with { Type = "urn:ietf:params:oauth:client-assertion-type:saml2-bearer" })?.Reason);
+        Assert.Equal("client_assertion longer than 16384 characters", ClientAuthentication.AssertionPresented(app, null, Assertion with { Token = new string('a', ClientAssertion.MaxLength + 1) })?.Reason);
+        Assert.Equal("client_assertion missing", ClientAuthentication.AssertionPresented(app, null, null)?.Reason);
+        AssertError(ClientAuthentication.AssertionPresented(app, Secret, Assertion), OAuthErrorCodes.InvalidClient, "client authentication failed");
+    }
+
+    [Fact]
+    public void An_assertion_app_gets_no_certificate_binding()
+    {
+        Assert.Null(ClientAuthentication.CertificateBinding(Definitions.Apps["by-assertion"], Certificate));
     }
 }
