@@ -31,7 +31,8 @@ public static class DpopProofSigner
         });
     }
 
-    private static (SecurityKey Key, Dictionary<string, object> Jwk, string Algorithm) Load(string pem)
+    /// <summary>The private key of a PEM file (EC P-256, signing ES256; or RSA, signing PS256), its public JWK and the algorithm.</summary>
+    internal static (SecurityKey Key, Dictionary<string, object> Jwk, string Algorithm) Load(string pem)
     {
         if (pem.Contains("RSA PRIVATE KEY", StringComparison.Ordinal) || IsRsa(pem))
         {
@@ -44,7 +45,7 @@ public static class DpopProofSigner
         ec.ImportFromPem(pem);
         var q = ec.ExportParameters(false);
         if (q.Curve.Oid.FriendlyName is not ("nistP256" or "ECDSA_P256"))
-            throw new ArgumentException("the DPoP key must be an EC P-256 or an RSA private key in PEM");
+            throw new ArgumentException("the key must be an EC P-256 or an RSA private key in PEM");
         return (new ECDsaSecurityKey(ec), new Dictionary<string, object> { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = Base64UrlEncoder.Encode(q.Q.X), ["y"] = Base64UrlEncoder.Encode(q.Q.Y) }, SecurityAlgorithms.EcdsaSha256);
     }
 

@@ -32,9 +32,12 @@ public static class ExchangeCommand
         var requestContext = new Option<string?>("--request-context") { Description = "a transaction token's request_context: a JSON object (part of its rctx)" };
         var useHttp = new Option<bool>("--http") { Description = "use the HTTP token endpoint instead of gRPC" };
         var dpopKey = new Option<string?>("--dpop-key") { Description = "PEM file of a private key (EC P-256 or RSA): send a DPoP proof signed by it, binding the access token to the key (RFC 9449)" };
+        var assertionKey = new Option<string?>("--client-assertion-key") { Description = "PEM file of the app's private key (EC P-256 or RSA): authenticate with a private_key_jwt assertion signed by it, instead of a secret" };
+        var assertionFile = new Option<string?>("--client-assertion-file") { Description = "file holding a ready client assertion (a projected service account token, a JWT-SVID), read at each run: a federated credential" };
         var command = new Command("exchange", "exchange a subject token for tokens of the cluster")
         {
             server, clientId, clientSecret, subjectToken, subjectTokenType, handler, scopes, audiences, resources, requestedTokenType, requestDetails, requestContext, useHttp, dpopKey,
+            assertionKey, assertionFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +69,25 @@ public static class ExchangeCommand
                 await error.WriteLineAsync($"error: --dpop-key: {e.Message}");
                 return ExitCodes.Usage;
             }
+            // One client authentication method per request (RFC 6749 section 2.3): a secret, or an assertion (docs/spec.md section 10).
+            var (assertionKeyFile, assertionTokenFile) = (parse.GetValue(assertionKey), parse.GetValue(assertionFile));
+            if (new[] { request.ClientSecret.Length > 0, assertionKeyFile is not null, assertionTokenFile is not null }.Count(given => given) > 1)
+            {
+                await error.WriteLineAsync("error: give one of --client-secret, --client-assertion-key and --client-assertion-file");
+                return ExitCodes.Usage;
+            }
+            try
+            {
+                request.ClientAssertion = assertionKeyFile is not null ? ClientAssertionSigner.Assertion(assertionKeyFile, request.ClientId, endpoint)
+                    : assertionTokenFile is not null ? (await File.ReadAllTextAsync(assertionTokenFile, cancellationToken)).Trim()
+                    : "";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                await error.WriteLineAsync($"error: {(assertionKeyFile is not null ? "--client-assertion-key" : "--client-assertion-file")}: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            if (request.ClientAssertion.Length > 0) request.ClientAssertionType = ClientAssertionSigner.JwtBearer;
             var result = http
                 ? await OverHttpAsync(address, request, proof, cancellationToken)
                 : await OverGrpcAsync(address, request, proof, cancellationToken);
@@ -119,7 +141,9 @@ public static class ExchangeCommand
             Address = address.TrimEnd('/') + "/oauth2/token",
             ClientId = request.ClientId,
             ClientSecret = NullIfEmpty(request.ClientSecret),
-            ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            ClientAssertion = request.ClientAssertion.Length > 0 ? new ClientAssertion { Type = request.ClientAssertionType, Value = request.ClientAssertion } : new ClientAssertion(),
+            // An assertion goes in the form; Basic credentials beside it would be refused.
+            ClientCredentialStyle = request.ClientAssertion.Length > 0 ? ClientCredentialStyle.PostBody : ClientCredentialStyle.AuthorizationHeader,
             SubjectToken = request.SubjectToken,
             SubjectTokenType = request.SubjectTokenType,
             RequestedTokenType = NullIfEmpty(request.RequestedTokenType),
