@@ -30,6 +30,14 @@ public sealed class GetApplyRoundTripTests : IAsyncLifetime
                 .SelfSignedTlsClientAuth("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")
                 .Exchange()
                 .RateLimits(requestsPerSecond: 10, burst: 20, invalidTokensPerMinute: 5))
+            // Client assertions (private_key_jwt): inline public keys, and federated workload identities.
+            .App("signed-job", a => a
+                .PrivateKeyJwt(jwksJson: """{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}""")
+                .Exchange())
+            .App("k8s-job", a => a
+                .FederatedCredential("https://kubernetes.default.svc.cluster.local", "system:serviceaccount:jobs:batch", audience: "token-exchange", oneTimeUse: true)
+                .FederatedCredential("https://spire.example.org", "spiffe://example.org/jobs/batch", jwksUri: "https://spire.example.org/keys")
+                .Exchange())
             .IntrospectionHandler("opaque-idp", h => h
                 .Accepts("access_token")
                 .Introspection("https://idp.example/introspect", clientId: "token-exchange", clientSecret: "idp-secret-never-shown", maxCacheFor: "00:01:00")
@@ -60,6 +68,13 @@ public sealed class GetApplyRoundTripTests : IAsyncLifetime
         Assert.True(exitCode == 0, error + "\n" + shown);
         Assert.Contains("0 changes applied", output);
         Assert.Equal(shown, (await Admin("get", kind, "-o", "yaml")).Output);
+        if (kind == "apps")
+        {
+            Assert.Contains("private_key_jwt", shown);
+            Assert.Contains("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", shown);
+            Assert.Contains("system:serviceaccount:jobs:batch", shown);
+            Assert.Contains("spiffe://example.org/jobs/batch", shown);
+        }
     }
 
     [Fact]
