@@ -37,6 +37,8 @@ public static class SetupFormat
         { SubjectDn: { } dn } => $"{app.TokenEndpointAuthMethod}, subject {dn}",
         { SanDns: { } san } => $"{app.TokenEndpointAuthMethod}, DNS name {san}",
         { Thumbprints.Length: > 0 } tls => $"{app.TokenEndpointAuthMethod}, certificates {string.Join(", ", tls.Thumbprints)}",
+        _ when app.ClientAssertions is { } assertions => $"{app.TokenEndpointAuthMethod}, {(assertions.Jwks is not null ? "inline keys" : assertions.JwksUri is { } uri ? "keys at " + uri : "no keys of its own")}"
+            + string.Concat(assertions.FederatedCredentials.Select(c => $", federated {c.Subject} of {c.Issuer}")),
         _ => app.TokenEndpointAuthMethod,
     };
 

@@ -63,7 +63,32 @@ public sealed class AppFormTests
             RateLimits = new RateLimitPolicy { RequestsPerSecond = 100, Burst = 400, InvalidTokensPerMinute = 10 },
             RefreshTokens = new RefreshTokenPolicy { Enabled = true },
         },
+        ["private_key_jwt inline keys"] = new AppDefinition
+        {
+            ClientId = "signed-app",
+            TokenExchangeEnabled = true,
+            TokenEndpointAuthMethod = ClientAuthMethods.PrivateKeyJwt,
+            ClientAssertions = new ClientAssertionPolicy { Jwks = Jwks },
+            AllowedScopes = ["api"],
+        },
+        ["private_key_jwt federated"] = new AppDefinition
+        {
+            ClientId = "k8s-app",
+            TokenExchangeEnabled = true,
+            TokenEndpointAuthMethod = ClientAuthMethods.PrivateKeyJwt,
+            ClientAssertions = new ClientAssertionPolicy
+            {
+                JwksUri = "https://keys.example/jwks",
+                FederatedCredentials =
+                [
+                    new FederatedCredential { Issuer = "https://kubernetes.default.svc.cluster.local", Subject = "system:serviceaccount:shop:orders", Audience = "token-exchange", OneTimeUse = true },
+                    new FederatedCredential { Issuer = "https://spire.example.org", Subject = "spiffe://example.org/orders", JwksUri = "https://spire.example.org/keys" },
+                ],
+            },
+        },
     };
+
+    private const string Jwks = """{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}""";
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -106,6 +131,92 @@ public sealed class AppFormTests
         form.AccessTokenLifetime = "2.00:00:00";
         var refused = Assert.Throws<ConfigException>(() => form.ToApp(stored));
         Assert.Contains("app.accessToken.lifetime must be more than zero and at most one day", refused.Problems);
+    }
+
+    [Fact]
+    public void A_new_private_key_jwt_app_has_its_keys_and_no_secret()
+    {
+        var form = new AppForm
+        {
+            ClientId = "signed-app",
+            AuthMethod = ClientAuthMethods.PrivateKeyJwt,
+            Jwks = Jwks,
+            FederatedCredentials = "https://kubernetes.default.svc.cluster.local  system:serviceaccount:shop:orders audience=token-exchange\n\n",
+        };
+
+        var app = form.ToNewApp("generated-secret-0123456789abcdef");
+
+        Assert.False(form.CreatesSecret);
+        Assert.Empty(app.SecretHashes);
+        Assert.Equal(ClientAuthMethods.PrivateKeyJwt, app.TokenEndpointAuthMethod);
+        Assert.Single(TokenExchange.Core.Handlers.JwksParser.SigningKeys(app.ClientAssertions!.Jwks!));
+        Assert.Equal([new FederatedCredential { Issuer = "https://kubernetes.default.svc.cluster.local", Subject = "system:serviceaccount:shop:orders", Audience = "token-exchange" }],
+            app.ClientAssertions.FederatedCredentials);
+    }
+
+    [Fact]
+    public void A_new_secret_app_gets_its_secret()
+    {
+        var form = new AppForm { ClientId = "secret-app" };
+
+        Assert.True(form.CreatesSecret);
+        Assert.Single(form.ToNewApp("generated-secret-0123456789abcdef").SecretHashes);
+    }
+
+    [Fact]
+    public void Editing_the_federated_credentials_changes_them_and_nothing_else()
+    {
+        var stored = Apps["private_key_jwt federated"];
+        var form = AppForm.From(stored);
+        Assert.Equal("https://kubernetes.default.svc.cluster.local system:serviceaccount:shop:orders audience=token-exchange oneTimeUse\n"
+            + "https://spire.example.org spiffe://example.org/orders jwksUri=https://spire.example.org/keys", form.FederatedCredentials);
+        form.FederatedCredentials = "https://kubernetes.default.svc.cluster.local system:serviceaccount:shop:payments audience=token-exchange";
+
+        var saved = form.ToApp(stored);
+
+        var expected = stored with
+        {
+            ClientAssertions = stored.ClientAssertions! with
+            {
+                FederatedCredentials = [new FederatedCredential { Issuer = "https://kubernetes.default.svc.cluster.local", Subject = "system:serviceaccount:shop:payments", Audience = "token-exchange" }],
+            },
+        };
+        Assert.Equal(Json(expected), Json(saved));
+    }
+
+    [Fact]
+    public void Choosing_private_key_jwt_for_a_secret_app_drops_its_secrets()
+    {
+        var stored = Apps["secrets"] with { RequireSecret = true };
+        var form = AppForm.From(stored);
+        form.AuthMethod = ClientAuthMethods.PrivateKeyJwt;
+        form.JwksUri = "https://keys.example/jwks";
+
+        var saved = form.ToApp(stored);
+
+        Assert.Equal(ClientAuthMethods.PrivateKeyJwt, saved.TokenEndpointAuthMethod);
+        Assert.Empty(saved.SecretHashes);
+        Assert.Empty(saved.SecretHints);
+        Assert.Equal("https://keys.example/jwks", saved.ClientAssertions!.JwksUri);
+    }
+
+    [Theory]
+    [InlineData("not json", "app.jwks must be a JWKS document: {\"keys\": [ public keys ]}")]
+    [InlineData("""{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"c"}]}""", "app.jwks: public keys only (a key has private members)")]
+    public void Keys_that_are_no_public_JWKS_are_refused(string jwks, string problem)
+    {
+        var form = new AppForm { ClientId = "signed-app", AuthMethod = ClientAuthMethods.PrivateKeyJwt, Jwks = jwks };
+
+        Assert.Contains(problem, Assert.Throws<ConfigException>(() => form.ToNewApp("generated-secret-0123456789abcdef")).Problems);
+    }
+
+    [Fact]
+    public void An_unknown_federated_option_is_refused()
+    {
+        var form = new AppForm { ClientId = "k8s-app", AuthMethod = ClientAuthMethods.PrivateKeyJwt, FederatedCredentials = "https://i.example sub color=blue" };
+
+        Assert.Contains("federated credential 'https://i.example sub color=blue': 'color=blue' is not audience=…, jwksUri=… or oneTimeUse",
+            Assert.Throws<ConfigException>(() => form.ToNewApp("generated-secret-0123456789abcdef")).Problems);
     }
 
     private static string Json(AppDefinition app) => System.Text.Json.JsonSerializer.Serialize(app);

@@ -33,6 +33,24 @@ public sealed class AppForm
     public bool TransactionTokensReplace { get; set; }
     public string TransactionTokenLifetime { get; set; } = "00:01:00";
 
+    /// <summary>
+    /// How the app authenticates: a secret (<c>client_secret_basic</c>, <c>client_secret_post</c>) or a client assertion
+    /// (<c>private_key_jwt</c>, with the three fields below); a mutual TLS method is shown and kept as stored.
+    /// </summary>
+    public string AuthMethod { get; set; } = ClientAuthMethods.ClientSecretBasic;
+
+    /// <summary><c>private_key_jwt</c>: the app's public keys, a JWKS document (JSON).</summary>
+    public string? Jwks { get; set; }
+
+    /// <summary><c>private_key_jwt</c>: where the app publishes its public keys.</summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary>
+    /// <c>private_key_jwt</c>: federated credentials, one a line: the issuer, the subject, then optionally
+    /// <c>audience=…</c>, <c>jwksUri=…</c> and <c>oneTimeUse</c>, separated by spaces.
+    /// </summary>
+    public string? FederatedCredentials { get; set; }
+
     public static AppForm From(AppDefinition app) => new()
     {
         ClientId = app.ClientId,
@@ -53,15 +71,25 @@ public sealed class AppForm
         TransactionTokensIssue = app.TransactionTokens.Issue,
         TransactionTokensReplace = app.TransactionTokens.Replace,
         TransactionTokenLifetime = SetupFormat.Duration(app.TransactionTokens.Lifetime),
+        AuthMethod = app.TokenEndpointAuthMethod,
+        Jwks = app.ClientAssertions?.Jwks,
+        JwksUri = app.ClientAssertions?.JwksUri,
+        FederatedCredentials = string.Join('\n', (app.ClientAssertions?.FederatedCredentials ?? []).Select(FederatedLine)),
     };
 
-    /// <summary>A new app with its generated plaintext secret (hashed here), checked by the configuration file's rules.</summary>
-    public AppDefinition ToNewApp(string secret) => ConfigLoader.ParseApp(new AppModel
+    /// <summary>Whether the form makes a new app with a secret (else it authenticates with client assertions).</summary>
+    public bool CreatesSecret => !ClientAuthMethods.IsClientAssertion(AuthMethod);
+
+    /// <summary>
+    /// A new app with its generated plaintext secret (hashed here), or with the keys and federated credentials of
+    /// <c>private_key_jwt</c> and no secret, checked by the configuration file's rules.
+    /// </summary>
+    public AppDefinition ToNewApp(string secret) => ConfigLoader.ParseApp(WithAuthentication(new AppModel
     {
         ClientId = ClientId.Trim(),
         Label = CleanLabel(Label),
         Kind = Kind,
-        ClientSecret = secret,
+        ClientSecret = CreatesSecret ? secret : null,
         TokenExchange = new TokenExchangeModel { Enabled = TokenExchangeEnabled, RequireSecret = RequireSecret },
         RequireDpop = RequireDpop,
         AllowedScopes = Words(AllowedScopes),
@@ -70,12 +98,14 @@ public sealed class AppForm
         RefreshTokens = new RefreshTokensModel { Enabled = RefreshTokensEnabled, Lifetime = RefreshTokenLifetime, AbsoluteLifetime = Blank(RefreshTokenAbsoluteLifetime) },
         Introspection = new IntrospectionPolicyModel { Audiences = Words(IntrospectionAudiences) },
         TransactionTokens = TransactionTokens(),
-    });
+    }));
 
     /// <summary>
     /// An edit: the stored app with only the fields this form shows and the user changed. Everything the form does
-    /// not show (secrets and their hints, the authentication method, mutual TLS, rate limits) stays as stored, and
-    /// so does every field posted back as it was rendered; the result is checked by the configuration file's rules.
+    /// not show (secrets and their hints, mutual TLS, rate limits) stays as stored, and so does every field posted back
+    /// as it was rendered (the authentication method and the keys and federated credentials of <c>private_key_jwt</c>
+    /// included); the result is checked by the configuration file's rules. Choosing <c>private_key_jwt</c> for an app
+    /// that had secrets drops them: an assertion app has none.
     /// </summary>
     public AppDefinition ToApp(AppDefinition existing)
     {
@@ -98,6 +128,12 @@ public sealed class AppForm
         var transactionTokensChanged = TransactionTokensIssue != shown.TransactionTokensIssue || TransactionTokensReplace != shown.TransactionTokensReplace
             || !Same(TransactionTokenLifetime, shown.TransactionTokenLifetime);
         if (transactionTokensChanged) model.TransactionTokens = TransactionTokens();
+        var authenticationChanged = AuthMethod != shown.AuthMethod || !Same(Jwks, shown.Jwks) || !Same(JwksUri, shown.JwksUri) || !Same(FederatedCredentials, shown.FederatedCredentials);
+        if (authenticationChanged)
+        {
+            WithAuthentication(model);
+            if (ClientAuthMethods.IsClientAssertion(AuthMethod)) model.ClientSecretHashes = [];
+        }
         var edited = ConfigLoader.ParseApp(model);
         return existing with
         {
@@ -114,8 +150,58 @@ public sealed class AppForm
                 ? existing.RefreshTokens : edited.RefreshTokens,
             Introspection = !Same(IntrospectionAudiences, shown.IntrospectionAudiences) ? edited.Introspection : existing.Introspection,
             TransactionTokens = transactionTokensChanged ? edited.TransactionTokens : existing.TransactionTokens,
+            TokenEndpointAuthMethod = authenticationChanged ? edited.TokenEndpointAuthMethod : existing.TokenEndpointAuthMethod,
+            ClientAssertions = authenticationChanged ? edited.ClientAssertions : existing.ClientAssertions,
+            SecretHashes = authenticationChanged ? edited.SecretHashes : existing.SecretHashes,
+            SecretHints = authenticationChanged ? edited.SecretHints : existing.SecretHints,
         };
     }
+
+    /// <summary>The form's authentication method and, for <c>private_key_jwt</c>, its keys and federated credentials, set on <paramref name="model"/>.</summary>
+    private AppModel WithAuthentication(AppModel model)
+    {
+        model.TokenEndpointAuthMethod = AuthMethod;
+        var assertions = ClientAuthMethods.IsClientAssertion(AuthMethod);
+        model.Jwks = assertions && Blank(Jwks) is { } jwks ? JwksModel(jwks) : null;
+        model.JwksUri = assertions ? Blank(JwksUri) : null;
+        model.FederatedCredentials = assertions ? [.. Lines(FederatedCredentials).Select(FederatedModel)] : null;
+        return model;
+    }
+
+    private static AppJwksModel JwksModel(string json)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            return new AppJwksModel { Keys = [.. document.RootElement.GetProperty("keys").EnumerateArray().Select(key => key.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone()))] };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new ConfigException(["app.jwks must be a JWKS document: {\"keys\": [ public keys ]}"]);
+        }
+    }
+
+    private static string FederatedLine(FederatedCredential c) => string.Join(' ', new[]
+    {
+        c.Issuer, c.Subject, c.Audience is { } audience ? "audience=" + audience : null, c.JwksUri is { } uri ? "jwksUri=" + uri : null, c.OneTimeUse ? "oneTimeUse" : null,
+    }.OfType<string>());
+
+    /// <summary>One line of <see cref="FederatedCredentials"/>: the issuer, the subject, then named options.</summary>
+    private static FederatedCredentialModel FederatedModel(string line)
+    {
+        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var model = new FederatedCredentialModel { Issuer = words[0], Subject = words.Length > 1 ? words[1] : null };
+        foreach (var option in words.Skip(2))
+        {
+            if (option.StartsWith("audience=", StringComparison.Ordinal)) model.Audience = option["audience=".Length..];
+            else if (option.StartsWith("jwksUri=", StringComparison.Ordinal)) model.JwksUri = option["jwksUri=".Length..];
+            else if (option == "oneTimeUse") model.OneTimeUse = true;
+            else throw new ConfigException([$"federated credential '{line}': '{option}' is not audience=…, jwksUri=… or oneTimeUse"]);
+        }
+        return model;
+    }
+
+    private static IEnumerable<string> Lines(string? value) => (value ?? "").Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.Length > 0);
 
     private TransactionTokensModel TransactionTokens() =>
         new() { Issue = TransactionTokensIssue, Replace = TransactionTokensReplace, Lifetime = Blank(TransactionTokenLifetime) ?? "00:01:00" };

@@ -5,7 +5,7 @@ using TokenExchange.Silo.Admin;
 
 namespace TokenExchange.Server.Setup.Pages;
 
-/// <summary>Creates an app with a generated secret, shown in the response to the creation and never again.</summary>
+/// <summary>Creates an app with a generated secret, shown in the response to the creation and never again (or, for private_key_jwt, with its keys and no secret).</summary>
 public sealed class NewAppModel(DefinitionAdmin admin, AdminAudit audit) : AppPageBase(admin, audit)
 {
     public string? CreatedSecret { get; private set; }
@@ -18,6 +18,8 @@ public sealed class NewAppModel(DefinitionAdmin admin, AdminAudit audit) : AppPa
     {
         var secret = ClientSecretHasher.Generate();
         if (!await ChangeAsync("create-app", () => Admin.PutAppAsync(Form.ToNewApp(secret), create: true))) return Page();
+        // An app that authenticates with client assertions has no secret to show.
+        if (!Form.CreatesSecret) return Redirect("/setup/apps/" + Uri.EscapeDataString(Form.ClientId.Trim()));
         // Rendered in the answer to the POST itself (no redirect, no TempData cookie holding it), and not cached.
         CreatedSecret = secret;
         Notice = null;
