@@ -14,7 +14,7 @@ public sealed class ManifestTests
     /// <summary>What Microsoft.Orleans.Hosting.Kubernetes reads from the environment.</summary>
     private static readonly string[] OrleansHostingVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
 
-    public static TheoryData<string> Overlays() => ["base", "overlays/dev", "overlays/dev-tls"];
+    public static TheoryData<string> Overlays() => ["base", "overlays/dev", "overlays/dev-tls", "overlays/workload-identity"];
 
     [Theory]
     [MemberData(nameof(Overlays))]
@@ -224,6 +224,37 @@ public sealed class ManifestTests
             Assert.Equal("HTTPS", Scalar(container, probe, "httpGet", "scheme"));
             Assert.Null(Node(container, probe, "grpc"));
         }
+    }
+
+    [Fact]
+    public async Task The_workload_identity_overlay_projects_the_token_its_apps_federated_credential_expects()
+    {
+        var manifests = await RenderAsync("overlays/workload-identity");
+        var workload = manifests.Single("Deployment", "orders-workload");
+        var spec = Node(workload, "spec", "template", "spec")!;
+        var container = Sequence(spec, "containers").Single();
+        var volume = Sequence(spec, "volumes").Single(v => Sequence(v, "projected", "sources").Any(s => Node(s, "serviceAccountToken") is not null));
+        var projected = Sequence(volume, "projected", "sources").Select(s => Node(s, "serviceAccountToken")).OfType<YamlDotNet.RepresentationModel.YamlMappingNode>().Single();
+        var mount = Sequence(container, "volumeMounts").Single(m => Scalar(m, "name") == Scalar(volume, "name"));
+        var configMap = manifests.OfKind("ConfigMap").Single(c => Scalar(c, "metadata", "name")!.StartsWith("token-exchange-config", StringComparison.Ordinal));
+
+        var app = TokenExchange.Configuration.ConfigLoader.Parse(Scalar(configMap, "data", "config.yaml")!).Apps.Single(a => a.ClientId == "orders-workload");
+        var credential = Assert.Single(app.ClientAssertions!.FederatedCredentials);
+
+        Assert.Equal(TokenExchange.Definitions.ClientAuthMethods.PrivateKeyJwt, app.TokenEndpointAuthMethod);
+        Assert.Empty(app.SecretHashes);
+        Assert.Equal($"system:serviceaccount:{Scalar(workload, "metadata", "namespace")}:{Scalar(spec, "serviceAccountName")}", credential.Subject);
+        Assert.Equal(credential.Audience, Scalar(projected, "audience"));
+        Assert.InRange(TimeSpan.FromSeconds(int.Parse(Scalar(projected, "expirationSeconds")!)), TimeSpan.FromMinutes(10), TokenExchange.Clients.ClientAssertionClaims.MaxFederatedLifetime);
+        Assert.Equal(Scalar(mount, "mountPath") + "/" + Scalar(projected, "path"), Env(container)["TOKEN_EXCHANGE_CLIENT_ASSERTION_FILE"]);
+        Assert.Equal("true", Scalar(mount, "readOnly"));
+        // The silos read the API server's discovery document and keys without credentials.
+        var binding = manifests.OfKind("ClusterRoleBinding").Single(b => Scalar(b, "roleRef", "name") == "system:service-account-issuer-discovery");
+        Assert.Equal("system:unauthenticated", Scalar(Sequence(binding, "subjects").Single(), "name"));
+        // The silos' own configuration is the one with the workload's app.
+        var (silo, template) = Silo(manifests);
+        Assert.Contains(Sequence(template, "spec", "volumes"), v => Scalar(v, "configMap", "name") == Scalar(configMap, "metadata", "name"));
+        Assert.NotNull(silo);
     }
 
     private static (YamlDotNet.RepresentationModel.YamlMappingNode Container, YamlDotNet.RepresentationModel.YamlMappingNode Template) Silo(RenderedManifests manifests)
