@@ -173,6 +173,25 @@ public sealed class ClientAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_token_without_typ_as_the_API_server_issues_them_is_verified()
+    {
+        // A Kubernetes service account token's header is {"alg":"RS256","kid":...}: no typ.
+        var header = Base64UrlEncoder.Encode($$"""{"alg":"ES256","kid":"{{kubernetes.EcKey.KeyId}}"}""");
+        var payload = Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["iss"] = K8sIssuer, ["sub"] = ServiceAccount, ["aud"] = new[] { "token-exchange" },
+            ["iat"] = Now.ToUnixTimeSeconds(), ["nbf"] = Now.ToUnixTimeSeconds(), ["exp"] = Now.AddHours(1).ToUnixTimeSeconds(),
+        }));
+        var signature = kubernetes.EcKey.ECDsa.SignData(System.Text.Encoding.ASCII.GetBytes(header + "." + payload), System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var token = header + "." + payload + "." + Base64UrlEncoder.Encode(signature);
+
+        var (app, error) = await Authenticate("orders", token);
+
+        Assert.Null(error);
+        Assert.Equal("orders", app!.ClientId);
+    }
+
+    [Fact]
     public async Task A_tampered_signature_is_refused()
     {
         var parts = Own().Split('.');
