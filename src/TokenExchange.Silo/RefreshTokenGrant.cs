@@ -32,15 +32,24 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         // RFC 9449 section 5: a refresh with a DPoP proof binds the new access token to the proof's key.
         if (DpopRequirement.Check(app!, request.Dpop is not null) is { } noProof) return ExchangeOutcome.Failure(noProof);
         string? dpopThumbprint = null;
+        string? nonce = null;
         if (request.Dpop is { } proof)
         {
-            (dpopThumbprint, var proofRefused) = await dpop.ValidateAsync(proof, cancellationToken);
-            if (proofRefused is not null) return ExchangeOutcome.Failure(proofRefused);
+            var checkedProof = await dpop.ValidateAsync(proof, app!.RequireDpopNonce ? app.ClientId : null, cancellationToken);
+            if (checkedProof.Error is { } proofRefused) return ExchangeOutcome.Failure(proofRefused) with { DpopNonce = checkedProof.Nonce };
+            (dpopThumbprint, nonce) = (checkedProof.Thumbprint, checkedProof.Nonce);
         }
+        var outcome = await RedeemAsync(request, snapshot, app!, dpopThumbprint, cancellationToken);
+        // RFC 9449 section 8.2: the nonce about to expire is replaced on whatever the answer is.
+        return nonce is null ? outcome : outcome with { DpopNonce = nonce };
+    }
+
+    private async Task<ExchangeOutcome> RedeemAsync(RefreshRequest request, TokenExchange.Definitions.DefinitionSnapshot snapshot, TokenExchange.Definitions.AppDefinition app, string? dpopThumbprint, CancellationToken cancellationToken)
+    {
 
         var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
         var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
-        if (handle is null || handle.ClientId != app!.ClientId)
+        if (handle is null || handle.ClientId != app.ClientId)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
         if (!app.RefreshTokens.Enabled)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
