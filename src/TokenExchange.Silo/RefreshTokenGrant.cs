@@ -39,15 +39,15 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             if (checkedProof.Error is { } proofRefused) return ExchangeOutcome.Failure(proofRefused) with { DpopNonce = checkedProof.Nonce };
             (dpopThumbprint, nonce) = (checkedProof.Thumbprint, checkedProof.Nonce);
         }
-        var outcome = await RedeemAsync(request, snapshot, app!, dpopThumbprint, cancellationToken);
+        var outcome = await RedeemAsync(request, request.RefreshToken, snapshot, app!, dpopThumbprint, cancellationToken);
         // RFC 9449 section 8.2: the nonce about to expire is replaced on whatever the answer is.
         return nonce is null ? outcome : outcome with { DpopNonce = nonce };
     }
 
-    private async Task<ExchangeOutcome> RedeemAsync(RefreshRequest request, TokenExchange.Definitions.DefinitionSnapshot snapshot, TokenExchange.Definitions.AppDefinition app, string? dpopThumbprint, CancellationToken cancellationToken)
+    private async Task<ExchangeOutcome> RedeemAsync(RefreshRequest request, string refreshToken, TokenExchange.Definitions.DefinitionSnapshot snapshot, TokenExchange.Definitions.AppDefinition app,
+        string? dpopThumbprint, CancellationToken cancellationToken)
     {
-
-        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
+        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(refreshToken));
         var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
         if (handle is null || handle.ClientId != app.ClientId)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
@@ -59,7 +59,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
 
         var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
         var requestId = Guid.NewGuid().ToString("N");
-        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
+        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(refreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
