@@ -58,7 +58,11 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         var checkedProof = await dpop.ValidateAsync(proof, app.RequireDpopNonce ? app.ClientId : null, cancellationToken);
         return checkedProof.Error is { } refused
             ? (null, refused, checkedProof.Nonce)
-            : (exchange with { DpopThumbprint = checkedProof.Thumbprint }, null, checkedProof.Nonce);
+            : (exchange with
+            {
+                DpopThumbprint = checkedProof.Thumbprint,
+                RefreshDpopThumbprint = DpopRefreshBinding.KeyFor(app, request.ClientSecret, checkedProof.Thumbprint),
+            }, null, checkedProof.Nonce);
     }
 
     /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>

@@ -59,7 +59,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
 
         var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
         var requestId = Guid.NewGuid().ToString("N");
-        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(refreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
+        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(refreshToken), app.RefreshTokens, request.Scopes, requestId, dpopThumbprint), cancellationToken);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
