@@ -59,7 +59,11 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
 
         var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
         var requestId = Guid.NewGuid().ToString("N");
-        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(refreshToken), app.RefreshTokens, request.Scopes, requestId, dpopThumbprint), cancellationToken);
+        var tokenHash = OpaqueTokens.Hash(refreshToken);
+        // Without a proof, the method every silo version has (a rolling upgrade's older silos may host the session).
+        var result = await retry.CallAsync(() => dpopThumbprint is null
+            ? session.Redeem(handle.FamilyId, tokenHash, app.RefreshTokens, request.Scopes, requestId)
+            : session.Redeem(handle.FamilyId, tokenHash, app.RefreshTokens, request.Scopes, requestId, dpopThumbprint), cancellationToken);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;
