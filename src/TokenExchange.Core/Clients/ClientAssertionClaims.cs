@@ -69,11 +69,11 @@ public static class ClientAssertionClaims
         var maxLifetime = federated is null ? MaxLifetime : MaxFederatedLifetime;
         if (expires - (issuedAt ?? notBefore ?? now) > maxLifetime) return Refuse($"{kind}: lives longer than {maxLifetime.TotalMinutes:0} minutes");
 
-        var oneTimeUse = federated is null || federated.OneTimeUse;
+        // A reusable federated token's jti is not read: it stays null, and the token is not remembered.
         string? jti = null;
-        if (oneTimeUse && (!jwt.TryGetPayloadValue(JwtRegisteredClaimNames.Jti, out jti) || string.IsNullOrEmpty(jti) || jti.Length > MaxJtiLength))
+        if ((federated is null || federated.OneTimeUse) && (!jwt.TryGetPayloadValue(JwtRegisteredClaimNames.Jti, out jti) || string.IsNullOrEmpty(jti) || jti.Length > MaxJtiLength))
             return Refuse($"{kind}: a jti of at most {MaxJtiLength} characters is required");
-        trust = new AssertionTrust(federated, oneTimeUse ? jti : null, expires + ClockSkew);
+        trust = new AssertionTrust(federated, jti, expires + ClockSkew);
         return null;
     }
 

@@ -216,6 +216,18 @@ public sealed class ClientAssertionClaimsTests
     }
 
     [Fact]
+    public void With_iat_the_lifetime_counts_from_iat_not_nbf()
+    {
+        var exp = (Now + TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(5)).ToUnixTimeSeconds();
+
+        Refused(Assertion(claims: Claims(("nbf", Now.ToUnixTimeSeconds() + 10), ("exp", exp))), "private_key_jwt: lives longer than 5 minutes");
+    }
+
+    [Fact]
+    public void An_absurd_exp_is_refused_as_too_long_never_an_overflow() =>
+        Refused(Assertion(claims: Claims(("exp", long.MaxValue))), "private_key_jwt: lives longer than 5 minutes");
+
+    [Fact]
     public void Without_iat_the_lifetime_counts_from_nbf()
     {
         var exp = (Now + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds();

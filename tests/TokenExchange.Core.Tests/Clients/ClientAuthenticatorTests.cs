@@ -179,8 +179,12 @@ public sealed class ClientAuthenticatorTests : IDisposable
         var header = Base64UrlEncoder.Encode($$"""{"alg":"ES256","kid":"{{kubernetes.EcKey.KeyId}}"}""");
         var payload = Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["iss"] = K8sIssuer, ["sub"] = ServiceAccount, ["aud"] = new[] { "token-exchange" },
-            ["iat"] = Now.ToUnixTimeSeconds(), ["nbf"] = Now.ToUnixTimeSeconds(), ["exp"] = Now.AddHours(1).ToUnixTimeSeconds(),
+            ["iss"] = K8sIssuer,
+            ["sub"] = ServiceAccount,
+            ["aud"] = new[] { "token-exchange" },
+            ["iat"] = Now.ToUnixTimeSeconds(),
+            ["nbf"] = Now.ToUnixTimeSeconds(),
+            ["exp"] = Now.AddHours(1).ToUnixTimeSeconds(),
         }));
         var signature = kubernetes.EcKey.ECDsa.SignData(System.Text.Encoding.ASCII.GetBytes(header + "." + payload), System.Security.Cryptography.HashAlgorithmName.SHA256);
         var token = header + "." + payload + "." + Base64UrlEncoder.Encode(signature);
@@ -258,6 +262,19 @@ public sealed class ClientAuthenticatorTests : IDisposable
         Refused(result, "one-time store partition full", OAuthErrorCodes.TemporarilyUnavailable);
         Assert.Equal("client assertions cannot be checked for replay now; try again", result.Error!.Description);
         Assert.Equal([("private_key_jwt", "unavailable")], Counted());
+    }
+
+    [Fact]
+    public async Task Time_is_this_silos_clock_never_the_system_clock()
+    {
+        var past = new DateTimeOffset(2020, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var then = new ClientAuthenticator(keys, store, new FakeTimeProvider(past));
+
+        var (app, error) = await then.AuthenticateAsync(definitions, "orders", null, false, null,
+            new ClientAssertion(ClientAssertion.JwtBearer, appKey.Assertion("orders", Endpoint, past), [Endpoint]), CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.Equal("orders", app!.ClientId);
     }
 
     [Fact]
