@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TokenExchange.Clients;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Exchange.Rules;
 using TokenExchange.Proofs;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Handlers;
