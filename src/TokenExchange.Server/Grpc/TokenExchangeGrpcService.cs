@@ -17,7 +17,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         if (request.Dpop.Length > 0) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on a unary call the DPoP proof goes in the dpop metadata"));
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), metadataProof: dpop), context.CancellationToken));
     }
 
     /// <summary>
@@ -60,7 +60,8 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     /// <summary>The proto message as the exchange's request (internal: the fuzz harness feeds it parsed fuzzer bytes).</summary>
     /// <param name="dpopUrls">On a stream, the URLs the message's DPoP proof must name; its proof is read only then.</param>
-    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null) => new()
+    /// <param name="metadataProof">On a unary call, the proof its metadata carried (set here rather than on a copy of the request: one per exchange).</param>
+    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null, TokenExchange.Proofs.DpopPresentation? metadataProof = null) => new()
     {
         ClientId = request.ClientId,
         ClientSecret = request.ClientSecret,
@@ -77,7 +78,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         RequestContext = request.RequestContext is { Length: > 0 } context ? context : null,
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
-        Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : null,
+        Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : metadataProof,
     };
 
     internal static Exchange.RefreshRequest ToCore(RefreshRequest request, string? clientAddress, ClientCertificate? certificate) => new()
