@@ -25,6 +25,12 @@ echo "publishing src/TokenExchange.Server (Release, ReadyToRun)..."
 dotnet publish src/TokenExchange.Server -c Release --use-current-runtime --self-contained false -o "$server" -nologo -v quiet -tl:off >/dev/null \
   || { dotnet publish src/TokenExchange.Server -c Release --use-current-runtime --self-contained false -o "$server" -nologo -v quiet -tl:off; exit 1; }
 
+# The load generator too, so its own first-tier code does not take the cores a new silo's cold start is measured on.
+txctl="$root/artifacts/bench-txctl"
+echo "publishing src/TokenExchange.Cli (Release, ReadyToRun)..."
+dotnet publish src/TokenExchange.Cli -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$txctl" -nologo -v quiet -tl:off >/dev/null \
+  || { dotnet publish src/TokenExchange.Cli -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$txctl" -nologo -v quiet -tl:off; exit 1; }
+
 if [ -z "${BENCH_POSTGRES:-}" ]; then
   # A database of its own, so the benchmark's users and sessions stay out of the tests' database.
   if BENCH_POSTGRES=$(TX_PG_DATABASE=tokenexchange_bench "$root/scripts/postgres-setup.sh"); then
@@ -39,6 +45,6 @@ export BENCH_COMMAND="bench/run.sh${*:+ $*}"
 runner=""
 stop() { [ -n "$runner" ] && kill -TERM "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true; }
 trap stop INT TERM
-dotnet bench/Runner/bin/Release/net10.0/Runner.dll --root "$root" --server "$server/TokenExchange.Server.dll" "$@" &
+dotnet bench/Runner/bin/Release/net10.0/Runner.dll --root "$root" --server "$server/TokenExchange.Server.dll" --txctl "$txctl/txctl.dll" "$@" &
 runner=$!
 wait "$runner"

@@ -24,6 +24,9 @@ public sealed record Load
 
     /// <summary>Length of each timeline point (txctl --interval); a second when not given.</summary>
     public TimeSpan? Interval { get; init; }
+
+    /// <summary>More txctl bench options (scopes, audiences, the requested token type of a case's requests).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
 }
 
 /// <summary>The load generator's JSON summary (txctl bench --json), the figures the report uses.</summary>
@@ -85,6 +88,7 @@ public sealed class LoadGenerator(Workspace workspace, string txctlDll)
         if (load.RandomOrder) arguments.AddRange(["--subject-order", "random"]);
         if (load.FreshTokens) arguments.Add("--fresh-tokens");
         if (load.Interval is { } interval) arguments.AddRange(["--interval", $"{interval.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms"]);
+        arguments.AddRange(load.Arguments);
 
         var logPath = workspace.LogPath($"{n:D3}-{label}.log");
         File.WriteAllText(logPath, "dotnet " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)) + Environment.NewLine);

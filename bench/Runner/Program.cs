@@ -53,6 +53,7 @@ try
     await Run("core", CoreCase.Name, async () => [await CoreCase.RunAsync(context, cancellation.Token)]);
     await Run("embedded", "cluster embedded", async () => await EmbeddedCase.RunAsync(context, cancellation.Token));
     await Run("tokens", "subject tokens repeated vs fresh", async () => await TokensCase.RunAsync(context, cancellation.Token));
+    await Run("txn", TransactionTokensCase.Name, async () => [await TransactionTokensCase.RunAsync(context, cancellation.Token)]);
     await Run("coldstart", ColdStartCase.Name, async () => [await ColdStartCase.RunAsync(context, cancellation.Token)]);
     await Run("postgres", PostgresCase.Name, async () => [await PostgresCase.RunAsync(context, cancellation.Token)]);
     await Run("peers", "peers", async () => await PeersCase.RunAsync(context, cancellation.Token));

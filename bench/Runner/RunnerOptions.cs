@@ -6,11 +6,11 @@ namespace Bench.Runner;
 public sealed record RunnerOptions
 {
     public const string Usage = """
-        Runner --root DIR [--quick] [--runs N] [--cases floor,core,embedded,tokens,coldstart,postgres,peers,scale] [--postgres CONNSTR]
+        Runner --root DIR [--quick] [--runs N] [--cases floor,core,embedded,tokens,txn,coldstart,postgres,peers,scale] [--postgres CONNSTR]
                [--concurrency N] [--subjects N] [--scale-subjects N] [--out DIR] [--txctl DLL] [--server DLL] [--server-env NAME=VALUE]...
         """;
 
-    public static readonly string[] AllCases = ["floor", "core", "embedded", "tokens", "coldstart", "postgres", "peers", "scale"];
+    public static readonly string[] AllCases = ["floor", "core", "embedded", "tokens", "txn", "coldstart", "postgres", "peers", "scale"];
 
     /// <summary>
     /// Subjects of the full run's scale case. Every one is exchanged once before measuring (the first exchange

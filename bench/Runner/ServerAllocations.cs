@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Bench.Runner.Cases;
 
 namespace Bench.Runner;
@@ -18,24 +17,13 @@ public static class ServerAllocations
     /// <summary>The Prometheus name of System.Runtime's dotnet.gc.heap.total_allocated (unit By, a counter).</summary>
     private const string Metric = "dotnet_gc_heap_total_allocated_bytes_total";
 
-    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
-
     /// <summary>A reading of the server's allocation counter, with when it was taken.</summary>
     public sealed record Reading(double Bytes, long Timestamp);
 
     public static async Task<Reading> ReadAsync(ServerProcess server, CancellationToken cancellationToken)
     {
-        var text = await Scraper.GetStringAsync(server.Http + "/metrics", cancellationToken);
-        var timestamp = Stopwatch.GetTimestamp();
-        foreach (var line in text.AsSpan().EnumerateLines())
-        {
-            if (!line.StartsWith(Metric) || line.Length == Metric.Length || line[Metric.Length] is not ('{' or ' ')) continue;
-            // "name{labels} value [timestamp]": the value is the field after the labels.
-            var afterLabels = line[(line.LastIndexOf('}') is >= 0 and var close ? close + 1 : Metric.Length)..].Trim();
-            var end = afterLabels.IndexOf(' ');
-            return new Reading(double.Parse(end < 0 ? afterLabels : afterLabels[..end], NumberStyles.Float, CultureInfo.InvariantCulture), timestamp);
-        }
-        throw new CaseFailedException($"{server.Name}'s /metrics has no {Metric}");
+        var bytes = await ServerCounters.ReadAsync(server, Metric, cancellationToken);
+        return new Reading(bytes, Stopwatch.GetTimestamp());
     }
 
     /// <summary>Bytes per second the server allocates with no load (timers, membership, the metrics scrape itself).</summary>

@@ -32,6 +32,9 @@ public sealed record BenchConfig
                     ["allowedScopes"] = new[] { Scope },
                     ["allowedAudiences"] = new[] { TokenAudience },
                     ["accessToken"] = new Dictionary<string, object> { ["format"] = "jwt", ["lifetime"] = "00:05:00" },
+                    // Transaction tokens for their case (bench/Runner/Cases/TransactionTokensCase.cs): issued and replaced, living
+                    // longer than any one load run, so the tokens a run replaces never expire within it.
+                    ["transactionTokens"] = new Dictionary<string, object> { ["issue"] = true, ["replace"] = true, ["lifetime"] = "00:10:00" },
                 },
             },
             ["handlers"] = new[]

@@ -35,8 +35,9 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         {
             var authorization = pipeline.Authorize(request, snapshot, authentication);
             handlerName = authorization.Exchange?.HandlerName is { Length: > 0 } chosen ? chosen : null;
-            var (exchange, proofRefused) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request.Dpop, cancellationToken) : (null, null);
+            var (exchange, proofRefused, nonce) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request, cancellationToken) : (null, null, null);
             outcome = (authorization.Error ?? proofRefused) is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(exchange!, cancellationToken);
+            if (nonce is not null) outcome = outcome with { DpopNonce = nonce };
             // The handler answers invalid_request only for a subject or actor token it refused.
             if (authorization.Exchange is not null && outcome.Error is { Code: OAuthErrorCodes.InvalidRequest }) limits.InvalidToken(app, request.ClientAddress);
         }
@@ -48,13 +49,20 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
     /// <summary>
     /// An authorized exchange with a DPoP proof: the proof checked (RFC 9449 section 4.3, its jti against the whole
     /// cluster) and the issued tokens bound to its key. Checked only once the request is authorized: a proof costs
-    /// a signature check and a grain call.
+    /// a signature check and a grain call. The nonce is the one the answer carries (RFC 9449 section 8), if any.
     /// </summary>
-    private async ValueTask<(AuthorizedExchange? Exchange, OAuthError? Error)> BindAsync(AuthorizedExchange exchange, DpopPresentation? proof, CancellationToken cancellationToken)
+    private async ValueTask<(AuthorizedExchange? Exchange, OAuthError? Error, string? Nonce)> BindAsync(AuthorizedExchange exchange, ExchangeRequest request, CancellationToken cancellationToken)
     {
-        if (proof is null) return (exchange, null);
-        var (thumbprint, refused) = await dpop.ValidateAsync(proof, cancellationToken);
-        return refused is null ? (exchange with { DpopThumbprint = thumbprint }, null) : (null, refused);
+        if (request.Dpop is not { } proof) return (exchange, null, null);
+        var app = exchange.App;
+        var checkedProof = await dpop.ValidateAsync(proof, app.RequireDpopNonce ? app.ClientId : null, cancellationToken);
+        return checkedProof.Error is { } refused
+            ? (null, refused, checkedProof.Nonce)
+            : (exchange with
+            {
+                DpopThumbprint = checkedProof.Thumbprint,
+                RefreshDpopThumbprint = DpopRefreshBinding.KeyFor(app, request.ClientSecret, checkedProof.Thumbprint),
+            }, null, checkedProof.Nonce);
     }
 
     /// <summary>The refresh token grant; recorded like an exchange (the token hashed).</summary>

@@ -32,15 +32,24 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
         // RFC 9449 section 5: a refresh with a DPoP proof binds the new access token to the proof's key.
         if (DpopRequirement.Check(app!, request.Dpop is not null) is { } noProof) return ExchangeOutcome.Failure(noProof);
         string? dpopThumbprint = null;
+        string? nonce = null;
         if (request.Dpop is { } proof)
         {
-            (dpopThumbprint, var proofRefused) = await dpop.ValidateAsync(proof, cancellationToken);
-            if (proofRefused is not null) return ExchangeOutcome.Failure(proofRefused);
+            var checkedProof = await dpop.ValidateAsync(proof, app!.RequireDpopNonce ? app.ClientId : null, cancellationToken);
+            if (checkedProof.Error is { } proofRefused) return ExchangeOutcome.Failure(proofRefused) with { DpopNonce = checkedProof.Nonce };
+            (dpopThumbprint, nonce) = (checkedProof.Thumbprint, checkedProof.Nonce);
         }
+        var outcome = await RedeemAsync(request, request.RefreshToken, snapshot, app!, dpopThumbprint, cancellationToken);
+        // RFC 9449 section 8.2: the nonce about to expire is replaced on whatever the answer is.
+        return nonce is null ? outcome : outcome with { DpopNonce = nonce };
+    }
 
-        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(request.RefreshToken));
+    private async Task<ExchangeOutcome> RedeemAsync(RefreshRequest request, string refreshToken, TokenExchange.Definitions.DefinitionSnapshot snapshot, TokenExchange.Definitions.AppDefinition app,
+        string? dpopThumbprint, CancellationToken cancellationToken)
+    {
+        var handleGrain = grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(refreshToken));
         var handle = await retry.CallAsync(handleGrain.Get, cancellationToken);
-        if (handle is null || handle.ClientId != app!.ClientId)
+        if (handle is null || handle.ClientId != app.ClientId)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("the refresh token is not valid", handle is null ? "unknown refresh token" : "refresh token of another client"));
         if (!app.RefreshTokens.Enabled)
             return ExchangeOutcome.Failure(Errors.InvalidGrant("refresh tokens are no longer allowed for this client"));
@@ -50,7 +59,11 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
 
         var session = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
         var requestId = Guid.NewGuid().ToString("N");
-        var result = await retry.CallAsync(() => session.Redeem(handle.FamilyId, OpaqueTokens.Hash(request.RefreshToken), app.RefreshTokens, request.Scopes, requestId), cancellationToken);
+        var tokenHash = OpaqueTokens.Hash(refreshToken);
+        // Without a proof, the method every silo version has (a rolling upgrade's older silos may host the session).
+        var result = await retry.CallAsync(() => dpopThumbprint is null
+            ? session.Redeem(handle.FamilyId, tokenHash, app.RefreshTokens, request.Scopes, requestId)
+            : session.Redeem(handle.FamilyId, tokenHash, app.RefreshTokens, request.Scopes, requestId, dpopThumbprint), cancellationToken);
         if (result.Error is { } refused) return ExchangeOutcome.Failure(refused);
 
         var grant = result.Grant!;

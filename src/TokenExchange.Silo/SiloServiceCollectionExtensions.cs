@@ -64,6 +64,10 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ExchangePipeline>();
         services.AddSingleton<GrainCallRetry>();
         services.AddSingleton<TokenExchange.Proofs.IOneTimeUseStore, Proofs.GrainOneTimeUseStore>();
+        // DPoP nonces (RFC 9449 section 8) are keyed by a key every silo derives alike from the key-encryption key.
+        services.AddSingleton(sp => new TokenExchange.Proofs.DpopNonces(
+            sp.GetRequiredService<KeyProtector>().DeriveKey(TokenExchange.Proofs.DpopNonces.KeyPurpose),
+            sp.GetKeyedService<TimeProvider>(TokenExchange.Proofs.DpopNonces.ClockKey) ?? sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TokenExchange.Proofs.DpopProofValidator>();
         services.AddSingleton<RefreshTokenGrant>();
         services.AddSingleton<TokenInspection>();

@@ -19,6 +19,8 @@ public static class LoopbackServer
     /// </summary>
     private static readonly string[] InMemory = ["--ephemeral", "true"];
 
+    private static readonly string[] NoJitSettling = ["--warmup-timeout", "0"];
+
     /// <summary>
     /// Starts a server on <paramref name="configYaml"/> (null: the embedded default's config/dev.yaml,
     /// or the file <paramref name="args"/> name with <c>--config</c>). The file is read when the server is created, so it is deleted as soon as the
@@ -68,6 +70,9 @@ public static class LoopbackServer
             yield return EphemeralPorts[i];
             yield return EphemeralPorts[i + 1];
         }
+        // The warm-up's in-memory exchanges run as in production; its wait for a quiet JIT would add seconds to
+        // every test server (ExchangeWarmupTests turn it on).
+        if (!args.Contains("--warmup-timeout")) foreach (var arg in NoJitSettling) yield return arg;
         var ownState = args.Contains("--postgres") || args.Contains("--data") || args.Contains("--ephemeral");
         if (!ownState) foreach (var arg in InMemory) yield return arg;
     }

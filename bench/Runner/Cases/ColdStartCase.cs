@@ -15,6 +15,7 @@ public static class ColdStartCase
     public const string Name = "cold start: a new silo under load, gRPC unary";
     public const string TimeToSteady = "time from the first request to steady throughput";
     public const string FirstSecond = "first second's throughput ÷ steady";
+    public const string JitMethods = "methods the JIT compiled in the first 10 s under load";
 
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -32,6 +33,7 @@ public static class ColdStartCase
         {
             context.Progress($"{Name}, run {run}: starting a new server");
             using var server = await ServerProcess.StartSiloAsync(context.Workspace, $"cluster-coldstart-{run}", ["--dev-issuer", "false", "--ephemeral", "true"], cancellationToken);
+            var (methodsBefore, jitBefore) = await JitAsync(server, cancellationToken);
             var load = await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!),
                 new Load { Concurrency = options.Concurrency, Duration = Window, Subjects = options.Subjects, Interval = Interval }, $"coldstart-{run}", context.Workspace.Config.HandlerName, cancellationToken);
             var perSecond = load.Timeline.Take((int)(Window / Interval)).Select(n => n / load.IntervalSeconds).ToList();
@@ -41,9 +43,15 @@ public static class ColdStartCase
             result.Add(TimeToSteady, "s", start < 0 ? double.NaN : start * Interval.TotalSeconds);
             result.Add(FirstSecond, "ratio", perSecond.Take(PointsPerSecond).Average() / steady);
             result.Add("steady throughput (median of the last 4 s)", "exchanges/s", steady);
+            // What the JIT still had to compile under the load: a silo warm at readiness compiles little (CPU time, so
+            // a busy machine inflates the seconds more than the count).
+            var (methodsAfter, jitAfter) = await JitAsync(server, cancellationToken);
+            result.Add(JitMethods, "methods", methodsAfter - methodsBefore);
+            result.Add("JIT time in the first 10 s under load", "s", jitAfter - jitBefore);
             if (load.Failed > 0) result.Notes.Add($"run {run}: {load.Failed} of {load.Requests} failed: {load.ErrorText}");
             timelines.Add([.. perSecond.Select(v => (long)v)]);
         }, cancellationToken);
+        result.Notes.Add(ReadyToRun.Describe(context.Workspace.ServerDll));
         if (timelines.Count > 0) result.Notes.Add("throughput per 250 ms (exchanges/s), each run:\n\n" + Chart(timelines));
         return result;
     }
@@ -68,6 +76,11 @@ public static class ColdStartCase
         }
         return chart.Append("```").ToString();
     }
+
+    /// <summary>The server's own count of methods its JIT compiled, and the time it spent, since the process started.</summary>
+    private static async Task<(double Methods, double Seconds)> JitAsync(ServerProcess server, CancellationToken cancellationToken) =>
+        (await ServerCounters.ReadAsync(server, "dotnet_jit_compiled_methods_total", cancellationToken),
+         await ServerCounters.ReadAsync(server, "dotnet_jit_compilation_time_seconds_total", cancellationToken));
 
     private static double Median(IEnumerable<double> values)
     {

@@ -26,6 +26,13 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     /// </remarks>
     [Alias("Redeem")] Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId);
 
+    /// <summary>
+    /// <see cref="Redeem(string, string, RefreshTokenPolicy, string[], string)"/> with the thumbprint of the refresh
+    /// request's DPoP proof key (null without a proof): a family bound to a DPoP key (RFC 9449 section 5) is redeemed
+    /// only with a proof by that key. The call without it (an older silo's) is a refresh without a proof.
+    /// </summary>
+    [Alias("RedeemWithProof")] Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId, string? dpopThumbprint);
+
     /// <summary>Ends every refresh token of this session, and the opaque access tokens issued until now.</summary>
     [Alias("RevokeAll")] Task RevokeAll();
 

@@ -11,8 +11,8 @@ namespace TokenExchange.Abstractions.Serialization;
 
 /// <summary>
 /// The wire and storage shape of <see cref="AccessTokenPolicy"/> (alias tx.AccessTokenPolicy): the field ids it had as an
-/// Orleans-generated record, then <c>RequireDpop</c>, written only when set (a default member is omitted), so a policy without
-/// it writes the bytes it always did and state written before reads as not requiring DPoP.
+/// Orleans-generated record, then <c>RequireDpop</c> and <c>RequireDpopNonce</c>, each written only when set (a default member is
+/// omitted), so a policy without them writes the bytes it always did and state written before reads as requiring neither.
 /// </summary>
 [GenerateSerializer]
 [OmitDefaultMemberValues]
@@ -22,12 +22,13 @@ public struct AccessTokenPolicySurrogate
     [Id(1)] public TimeSpan Lifetime;
     [Id(2)] public bool MayOutliveSubjectToken;
     [Id(3)] public bool RequireDpop;
+    [Id(4)] public bool RequireDpopNonce;
 }
 
 public sealed class AccessTokenPolicyConverter : IConverter<AccessTokenPolicy, AccessTokenPolicySurrogate>
 {
-    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken, RequireDpop = s.RequireDpop };
-    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken, RequireDpop = value.RequireDpop };
+    public AccessTokenPolicy ConvertFromSurrogate(in AccessTokenPolicySurrogate s) => new() { Format = s.Format, Lifetime = s.Lifetime, MayOutliveSubjectToken = s.MayOutliveSubjectToken, RequireDpop = s.RequireDpop, RequireDpopNonce = s.RequireDpopNonce };
+    public AccessTokenPolicySurrogate ConvertToSurrogate(in AccessTokenPolicy value) => new() { Format = value.Format, Lifetime = value.Lifetime, MayOutliveSubjectToken = value.MayOutliveSubjectToken, RequireDpop = value.RequireDpop, RequireDpopNonce = value.RequireDpopNonce };
 }
 
 [RegisterSerializer]

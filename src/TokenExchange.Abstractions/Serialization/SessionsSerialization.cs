@@ -85,7 +85,11 @@ public sealed class UserResolutionCodec(IValueSerializer<UserResolutionSurrogate
 [RegisterCopier]
 public sealed class UserResolutionCopier : ShallowCopier<UserResolution>;
 
-/// <summary>The wire and storage shape of <see cref="RefreshGrant"/> (alias tx.RefreshGrant): the field ids it had as an Orleans-generated record.</summary>
+/// <summary>
+/// The wire and storage shape of <see cref="RefreshGrant"/> (alias tx.RefreshGrant): the field ids it had as an Orleans-generated
+/// record, then the DPoP binding, written only when set (<see cref="OptionalText"/>): an unbound grant, and with it its
+/// refresh family in the subject session's state, keeps the bytes it had, and a family stored before reads as unbound.
+/// </summary>
 [GenerateSerializer]
 public struct RefreshGrantSurrogate
 {
@@ -95,12 +99,13 @@ public struct RefreshGrantSurrogate
     [Id(3)] public string[] Audiences;
     [Id(4)] public string? Act;
     [Id(5)] public DateTimeOffset? NotAfter;
+    [Id(100)] public OptionalText? DpopThumbprint;
 }
 
 public sealed class RefreshGrantConverter : IConverter<RefreshGrant, RefreshGrantSurrogate>
 {
-    public RefreshGrant ConvertFromSurrogate(in RefreshGrantSurrogate s) => new() { ClientId = s.ClientId, HandlerName = s.HandlerName, Scopes = s.Scopes, Audiences = s.Audiences, Act = s.Act, NotAfter = s.NotAfter };
-    public RefreshGrantSurrogate ConvertToSurrogate(in RefreshGrant value) => new() { ClientId = value.ClientId, HandlerName = value.HandlerName, Scopes = value.Scopes, Audiences = value.Audiences, Act = value.Act, NotAfter = value.NotAfter };
+    public RefreshGrant ConvertFromSurrogate(in RefreshGrantSurrogate s) => new() { ClientId = s.ClientId, HandlerName = s.HandlerName, Scopes = s.Scopes, Audiences = s.Audiences, Act = s.Act, NotAfter = s.NotAfter, DpopThumbprint = s.DpopThumbprint?.Value };
+    public RefreshGrantSurrogate ConvertToSurrogate(in RefreshGrant value) => new() { ClientId = value.ClientId, HandlerName = value.HandlerName, Scopes = value.Scopes, Audiences = value.Audiences, Act = value.Act, NotAfter = value.NotAfter, DpopThumbprint = OptionalText.From(value.DpopThumbprint) };
 }
 
 [RegisterSerializer]

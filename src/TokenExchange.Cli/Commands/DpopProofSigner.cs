@@ -6,27 +6,30 @@ namespace TokenExchange.Cli.Commands;
 
 /// <summary>
 /// <c>txctl exchange --dpop-key</c>: signs a DPoP proof (RFC 9449 section 4.2) with the client's private key from a
-/// PEM file (EC P-256 for ES256, or RSA for PS256), its public key in the header, for one request to <c>htu</c>.
+/// PEM file (EC P-256 for ES256, or RSA for PS256), its public key in the header, for one request to <c>htu</c>; with
+/// the server's nonce where the server asked for one (RFC 9449 section 8).
 /// </summary>
 public static class DpopProofSigner
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public static string Proof(string pemFile, string htu, TimeProvider? time = null)
+    public static string Proof(string pemFile, string htu, TimeProvider? time = null, string? nonce = null)
     {
         var pem = File.ReadAllText(pemFile);
         var (key, jwk, algorithm) = Load(pem);
+        var claims = new Dictionary<string, object>
+        {
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["htm"] = "POST",
+            ["htu"] = htu,
+            ["iat"] = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds(),
+        };
+        if (nonce is not null) claims["nonce"] = nonce;
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "dpop+jwt",
             AdditionalHeaderClaims = new Dictionary<string, object> { ["jwk"] = jwk },
-            Claims = new Dictionary<string, object>
-            {
-                ["jti"] = Guid.NewGuid().ToString(),
-                ["htm"] = "POST",
-                ["htu"] = htu,
-                ["iat"] = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds(),
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(key, algorithm),
         });
     }

@@ -56,10 +56,15 @@ public static class ExchangeCommand
             var address = parse.GetValue(server) ?? (http ? "http://127.0.0.1:8080" : "http://127.0.0.1:8081");
             // The proof names the URL it is sent to (docs/spec.md, "DPoP"): the token endpoint, or the gRPC method's URL.
             var endpoint = address.TrimEnd('/') + (http ? "/oauth2/token" : "/tokenexchange.v1.TokenExchange/Exchange");
-            string? proof;
+            // A proof per attempt (its jti is good once): the first without a nonce, a retry with the one the server asked for.
+            Func<string?, string>? proof = null;
             try
             {
-                proof = parse.GetValue(dpopKey) is { } keyFile ? DpopProofSigner.Proof(keyFile, endpoint) : null;
+                if (parse.GetValue(dpopKey) is { } keyFile)
+                {
+                    DpopProofSigner.Proof(keyFile, endpoint); // a bad key file fails here, as a usage error
+                    proof = nonce => DpopProofSigner.Proof(keyFile, endpoint, nonce: nonce);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
             {
@@ -82,13 +87,25 @@ public static class ExchangeCommand
 
     private sealed record Result(string? Json, string? Error, int ExitCode);
 
-    private static async Task<Result> OverGrpcAsync(string address, ExchangeRequest request, string? dpopProof, CancellationToken cancellationToken)
+    /// <summary>RFC 9449 section 8: the server wants its nonce in the proof; the answer carries it, and the request is sent once more.</summary>
+    private const string UseDpopNonce = "use_dpop_nonce";
+
+    private static async Task<Result> OverGrpcAsync(string address, ExchangeRequest request, Func<string?, string>? dpopProof, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new Protos.V1.TokenExchange.TokenExchangeClient(channel);
         try
         {
-            var response = await client.ExchangeAsync(request, dpopProof is null ? null : new Metadata { { "dpop", dpopProof } }, cancellationToken: cancellationToken);
+            ExchangeResponse response;
+            try
+            {
+                response = await client.ExchangeAsync(request, dpopProof is null ? null : new Metadata { { "dpop", dpopProof(null) } }, cancellationToken: cancellationToken);
+            }
+            // The nonce is the call's dpop-nonce trailer (docs/spec.md section 9).
+            catch (RpcException e) when (dpopProof is not null && e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == UseDpopNonce && e.Trailers.GetValue("dpop-nonce") is { } nonce)
+            {
+                response = await client.ExchangeAsync(request, new Metadata { { "dpop", dpopProof(nonce) } }, cancellationToken: cancellationToken);
+            }
             return new Result(ResponseJson(new Dictionary<string, object?>
             {
                 ["access_token"] = response.AccessToken,
@@ -111,7 +128,7 @@ public static class ExchangeCommand
         }
     }
 
-    private static async Task<Result> OverHttpAsync(string address, ExchangeRequest request, string? dpopProof, CancellationToken cancellationToken)
+    private static async Task<Result> OverHttpAsync(string address, ExchangeRequest request, Func<string?, string>? dpopProof, CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
         var exchange = new TokenExchangeTokenRequest
@@ -124,7 +141,7 @@ public static class ExchangeCommand
             SubjectTokenType = request.SubjectTokenType,
             RequestedTokenType = NullIfEmpty(request.RequestedTokenType),
             Scope = request.Scope.Count > 0 ? string.Join(' ', request.Scope) : null,
-            DPoPProofToken = dpopProof,
+            DPoPProofToken = dpopProof?.Invoke(null),
         };
         foreach (var audience in request.Audience) exchange.Parameters.Add("audience", audience, ParameterReplaceBehavior.None);
         foreach (var resource in request.Resource) exchange.Parameters.Add("resource", resource, ParameterReplaceBehavior.None);
@@ -133,6 +150,12 @@ public static class ExchangeCommand
         if (request.RequestContext.Length > 0) exchange.Parameters.Add("request_context", request.RequestContext);
 
         var response = await http.RequestTokenExchangeTokenAsync(exchange, cancellationToken);
+        // The nonce is the answer's DPoP-Nonce header; the same request again, with a new proof that carries it.
+        if (dpopProof is not null && response.Error == UseDpopNonce && response.DPoPNonce is { } nonce)
+        {
+            exchange.DPoPProofToken = dpopProof(nonce);
+            response = await http.RequestTokenExchangeTokenAsync(exchange, cancellationToken);
+        }
         // A 401 (invalid_client) counts as an HTTP error to the client library; its body is still an OAuth error.
         var oauthError = response.ErrorType == ResponseErrorType.Protocol ? response.Error : ErrorCode(response.Raw);
         return response.ErrorType switch

@@ -35,7 +35,7 @@ internal static class AppConfig
             RequireSecret = m.TokenExchange.RequireSecret,
             AllowedScopes = [.. m.AllowedScopes],
             AllowedAudiences = [.. m.AllowedAudiences],
-            AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken, RequireDpop = m.RequireDpop ?? false },
+            AccessToken = new AccessTokenPolicy { Format = m.AccessToken.Format, Lifetime = lifetime, MayOutliveSubjectToken = m.AccessToken.MayOutliveSubjectToken, RequireDpop = m.RequireDpop ?? false, RequireDpopNonce = m.RequireDpopNonce ?? false },
             RefreshTokens = refreshTokens,
             TransactionTokens = transactionTokens,
             Introspection = new IntrospectionPolicy { Audiences = [.. introspectionAudiences.Distinct(StringComparer.Ordinal)] },

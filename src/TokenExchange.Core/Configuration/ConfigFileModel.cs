@@ -68,6 +68,9 @@ public sealed class AppModel
 
     /// <summary>Every token request of the app must carry a DPoP proof (RFC 9449); its access tokens are then always key-bound.</summary>
     public bool? RequireDpop { get; set; }
+
+    /// <summary>Every DPoP proof of the app must carry a nonce the cluster issued it (RFC 9449 section 8, DPoP-Nonce).</summary>
+    public bool? RequireDpopNonce { get; set; }
     /// <summary>Transaction tokens (draft-ietf-oauth-transaction-tokens-10): whether the app may be issued them, may replace them, and their lifetime.</summary>
     public TransactionTokensModel? TransactionTokens { get; set; }
 }

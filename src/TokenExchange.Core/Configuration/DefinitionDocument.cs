@@ -28,6 +28,7 @@ public static class DefinitionDocument
             : new TransactionTokensModel { Issue = app.TransactionTokens.Issue, Replace = app.TransactionTokens.Replace, Lifetime = Duration(app.TransactionTokens.Lifetime) },
         TokenEndpointAuthMethod = app.TokenEndpointAuthMethod,
         RequireDpop = app.RequireDpop ? true : null,
+        RequireDpopNonce = app.RequireDpopNonce ? true : null,
         TlsClientAuth = app.TlsClientAuth is { } tls
             ? new TlsClientAuthModel { SubjectDn = tls.SubjectDn, SanDns = tls.SanDns, CertificateThumbprints = [.. tls.Thumbprints] }
             : null,

@@ -16,6 +16,13 @@ public sealed record AccessTokenPolicy
     /// (RFC 9449 section 5). Configured as the app's <c>requireDpop</c>.
     /// </summary>
     public bool RequireDpop { get; init; }
+
+    /// <summary>
+    /// Every DPoP proof of the app must carry a nonce this cluster issued to it (RFC 9449 section 8); a proof without
+    /// one, or with a stale or foreign one, is refused with use_dpop_nonce and the nonce to use. Configured as the
+    /// app's <c>requireDpopNonce</c>.
+    /// </summary>
+    public bool RequireDpopNonce { get; init; }
 }
 
 public static class AccessTokenFormats

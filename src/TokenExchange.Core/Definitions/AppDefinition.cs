@@ -50,6 +50,9 @@ public sealed record AppDefinition
     /// token policy (<see cref="AccessTokenPolicy.RequireDpop"/>), where its storage shape adds it compatibly.
     /// </summary>
     public bool RequireDpop => AccessToken.RequireDpop;
+
+    /// <summary>Its DPoP proofs must carry a server nonce (RFC 9449 section 8): <see cref="AccessTokenPolicy.RequireDpopNonce"/>.</summary>
+    public bool RequireDpopNonce => AccessToken.RequireDpopNonce;
     /// <summary>Whether the app may be issued transaction tokens, and may replace them (<see cref="TransactionTokenPolicy"/>).</summary>
     public TransactionTokenPolicy TransactionTokens { get; init; } = new();
 }

@@ -62,7 +62,7 @@ public sealed class TokenExchangeMetrics
         auditDropped = meter.CreateCounter<long>("tokenexchange.audit.dropped",
             description: "audit events not written to the audit table (queue full or write failed)");
         dpopProofs = meter.CreateCounter<long>(DpopProofsName,
-            description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, unavailable)");
+            description: "DPoP proofs checked on token requests, by outcome (bound, invalid, replayed, use_nonce, unavailable)");
         transactionTokens = meter.CreateCounter<long>("tokenexchange.transaction_tokens",
             description: "transaction tokens issued and replaced, by app and action (issue, replace)");
     }
@@ -88,7 +88,7 @@ public sealed class TokenExchangeMetrics
         operations.Add(1, tags);
     }
 
-    /// <param name="outcome">bound (the tokens are bound to its key), invalid, replayed or unavailable (the one-time store could not answer).</param>
+    /// <param name="outcome">bound (the tokens are bound to its key), invalid, replayed, use_nonce (a server nonce was missing, stale or not issued to the app) or unavailable (the one-time store could not answer).</param>
     public void DpopProof(string outcome) => dpopProofs.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Validation(string handler, bool valid, TimeSpan elapsed) =>

@@ -35,13 +35,19 @@ public sealed record AuthorizedExchange
     /// by <c>cnf.jkt</c> and its token_type is <c>DPoP</c>. Null without a proof.
     /// </summary>
     public string? DpopThumbprint { get; init; }
+
+    /// <summary>
+    /// The DPoP key thumbprint a refresh token family this exchange starts is bound to (RFC 9449 section 5: a public
+    /// client's, <see cref="Rules.DpopRefreshBinding"/>); null: the family is unbound.
+    /// </summary>
+    public string? RefreshDpopThumbprint { get; init; }
     /// <summary>A transaction token is asked for (issued for the subject, or replacing the one presented); null for every other exchange.</summary>
     public TransactionTokenRequest? Transaction { get; init; }
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"App = {App.ClientId}, HandlerName = {HandlerName}, SubjectToken = {Redacted.Mark(SubjectToken)}, SubjectTokenType = {SubjectTokenType}, RequestedTokenType = {RequestedTokenType}, ");
-        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, Transaction = {Transaction}, DpopThumbprint = {DpopThumbprint}");
+        builder.Append($"Scopes = [{string.Join(' ', Scopes)}], Audiences = [{string.Join(' ', Audiences)}], ActorToken = {Redacted.Mark(ActorToken)}, ActorTokenType = {ActorTokenType}, IssueRefreshToken = {IssueRefreshToken}, CertificateThumbprint = {CertificateThumbprint}, Transaction = {Transaction}, DpopThumbprint = {DpopThumbprint}, RefreshDpopThumbprint = {RefreshDpopThumbprint}");
         return true;
     }
 }

@@ -12,5 +12,6 @@ public static class Errors
     public static OAuthError InvalidTarget(string description) => new(OAuthErrorCodes.InvalidTarget, description);
     public static OAuthError ServerError(string reason) => new(OAuthErrorCodes.ServerError, "the server could not complete the exchange", reason);
     public static OAuthError InvalidDpopProof(string description, string? reason = null) => new(OAuthErrorCodes.InvalidDpopProof, description, reason);
+    public static OAuthError UseDpopNonce(string description, string? reason = null) => new(OAuthErrorCodes.UseDpopNonce, description, reason);
     public static OAuthError TemporarilyUnavailable(string description, string? reason = null) => new(OAuthErrorCodes.TemporarilyUnavailable, description, reason);
 }

@@ -15,6 +15,12 @@ public sealed record ExchangeOutcome
     /// <summary>The transaction token issued or replaced, for audit (its <c>txn</c>, never the token).</summary>
     public TransactionTokenRecord? Transaction { get; init; }
 
+    /// <summary>
+    /// A DPoP nonce for the client's next proofs (RFC 9449 section 8): with use_dpop_nonce, or on any answer when the
+    /// proof's nonce is about to expire. HTTP sends it as the DPoP-Nonce header, gRPC as dpop-nonce (docs/spec.md section 9).
+    /// </summary>
+    public string? DpopNonce { get; init; }
+
     public static ExchangeOutcome Success(IssuedTokens tokens, string userId) => new() { Tokens = tokens, UserId = userId };
     public static ExchangeOutcome Failure(OAuthError error) => new() { Error = error };
 }

@@ -27,4 +27,7 @@ public static class OAuthErrorCodes
 
     /// <summary>RFC 9449 section 5: the DPoP proof is missing where required, or invalid.</summary>
     public const string InvalidDpopProof = "invalid_dpop_proof";
+
+    /// <summary>RFC 9449 section 8: the DPoP proof must carry the server's nonce, which the answer's DPoP-Nonce holds.</summary>
+    public const string UseDpopNonce = "use_dpop_nonce";
 }

@@ -13,9 +13,11 @@ namespace TokenExchange.Proofs;
 /// that verifies its signature, <c>htm</c> and <c>htu</c> naming this request, an <c>iat</c> within
 /// <see cref="MaxAge"/> (and not ahead by more than <see cref="MaxClockSkew"/>), and a <c>jti</c> not seen in the
 /// cluster within that window (<see cref="IOneTimeUseStore"/>). The signature is checked by Microsoft.IdentityModel.
-/// Every refusal is invalid_dpop_proof (RFC 9449 section 5) with a description naming the failed check.
+/// Every refusal is invalid_dpop_proof (RFC 9449 section 5) with a description naming the failed check; for an app that
+/// requires server nonces (RFC 9449 section 8, <see cref="DpopNonces"/>), a proof without a good nonce is use_dpop_nonce
+/// and the answer carries the nonce to use.
 /// </summary>
-public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider time, TokenExchangeMetrics? metrics = null)
+public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider time, TokenExchangeMetrics? metrics = null, DpopNonces? nonces = null)
 {
     public const string ProofType = "dpop+jwt";
 
@@ -47,23 +49,41 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
 
     private static readonly JsonWebTokenHandler Tokens = new();
 
-    /// <summary>The proof's key thumbprint (base64url, RFC 7638), or the refusal; counted by outcome (tokenexchange.dpop.proofs).</summary>
+    /// <summary>The proof's key thumbprint (base64url, RFC 7638), or the refusal, for an app that requires no nonce.</summary>
     public async ValueTask<(string? Thumbprint, OAuthError? Error)> ValidateAsync(DpopPresentation presentation, CancellationToken cancellationToken)
     {
-        var (thumbprint, error) = await CheckAsync(presentation, cancellationToken).ConfigureAwait(false);
-        metrics?.DpopProof(error switch
+        var checkedProof = await ValidateAsync(presentation, nonceFor: null, cancellationToken).ConfigureAwait(false);
+        return (checkedProof.Thumbprint, checkedProof.Error);
+    }
+
+    /// <summary>
+    /// The proof's key thumbprint (base64url, RFC 7638), or the refusal, and the nonce the answer carries (DPoP-Nonce):
+    /// with use_dpop_nonce, and on success when the proof's nonce is of the previous window (RFC 9449 section 8.2). Counted
+    /// by outcome (tokenexchange.dpop.proofs).
+    /// </summary>
+    /// <param name="nonceFor">The client id of an app that requires server nonces; null when none is required.</param>
+    public async ValueTask<DpopProofCheck> ValidateAsync(DpopPresentation presentation, string? nonceFor, CancellationToken cancellationToken)
+    {
+        var result = await CheckAsync(presentation, nonceFor, cancellationToken).ConfigureAwait(false);
+        metrics?.DpopProof(result.Error switch
         {
             null => "bound",
             { Code: OAuthErrorCodes.TemporarilyUnavailable } => "unavailable",
+            { Code: OAuthErrorCodes.UseDpopNonce } => "use_nonce",
             { Description: Replayed } => "replayed",
             _ => "invalid",
         });
-        return (thumbprint, error);
+        return result;
     }
 
     private const string Replayed = "the DPoP proof was used before (jti)";
 
-    private async ValueTask<(string? Thumbprint, OAuthError? Error)> CheckAsync(DpopPresentation presentation, CancellationToken cancellationToken)
+    /// <summary>What a client is told when its proof lacks a good nonce (the nonce itself travels in DPoP-Nonce).</summary>
+    public const string NonceMissing = "this client's DPoP proofs must carry the server's nonce (DPoP-Nonce)";
+    public const string NonceStale = "the DPoP proof's nonce has expired; use the new one (DPoP-Nonce)";
+    public const string NonceInvalid = "the DPoP proof's nonce was not issued to this client; use the one in DPoP-Nonce";
+
+    private async ValueTask<DpopProofCheck> CheckAsync(DpopPresentation presentation, string? nonceFor, CancellationToken cancellationToken)
     {
         var proof = presentation.Proof;
         if (proof.Length > MaxProofLength) return Refuse("the DPoP proof is too long", $"{proof.Length} characters");
@@ -97,14 +117,32 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
         if (issuedAt > now + MaxClockSkew) return Refuse("the DPoP proof's iat is in the future", $"{(issuedAt - now).TotalSeconds:0} s ahead");
         if (issuedAt < now - MaxAge) return Refuse("the DPoP proof is too old (iat)", $"{(now - issuedAt).TotalSeconds:0} s old");
 
+        // RFC 9449 section 4.3 check 9, before the jti is spent: the retry with the nonce is a new proof anyway.
+        string? nextNonce = null;
+        if (nonceFor is not null)
+        {
+            var issuer = nonces ?? throw new InvalidOperationException("an app requires DPoP nonces, but no nonce key is configured");
+            var nonce = jwt.TryGetPayloadValue<string>("nonce", out var presented) ? presented : null;
+            switch (issuer.Check(nonceFor, nonce))
+            {
+                case DpopNonceCheck.Missing: return UseNonce(issuer, nonceFor, NonceMissing, "no nonce in the DPoP proof");
+                case DpopNonceCheck.Stale: return UseNonce(issuer, nonceFor, NonceStale, "stale DPoP nonce");
+                case DpopNonceCheck.Invalid: return UseNonce(issuer, nonceFor, NonceInvalid, "DPoP nonce not issued for this client");
+                case DpopNonceCheck.Rolling: nextNonce = issuer.Current(nonceFor); break;
+            }
+        }
+
         var thumbprint = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
         return await replays.UseAsync(OneTimeUseKey.For(Purpose, thumbprint, jti), issuedAt + MaxAge, cancellationToken).ConfigureAwait(false) switch
         {
-            OneTimeUse.First => (thumbprint, null),
+            OneTimeUse.First => new DpopProofCheck(thumbprint, null, nextNonce),
             OneTimeUse.Replayed => Refuse(Replayed, "replayed jti"),
-            _ => (null, Errors.TemporarilyUnavailable("DPoP proofs cannot be checked for replay now; try again", "one-time store partition full")),
+            _ => new DpopProofCheck(null, Errors.TemporarilyUnavailable("DPoP proofs cannot be checked for replay now; try again", "one-time store partition full"), null),
         };
     }
+
+    private static DpopProofCheck UseNonce(DpopNonces issuer, string clientId, string description, string reason) =>
+        new(null, Errors.UseDpopNonce(description, reason), issuer.Current(clientId));
 
     /// <summary>The proof as a JWT, or null: a registered claim of the wrong JSON type (an <c>iat</c> that is a string) fails parsing.</summary>
     private static JsonWebToken? Read(string proof)
@@ -140,5 +178,8 @@ public sealed class DpopProofValidator(IOneTimeUseStore replays, TimeProvider ti
         }
     }
 
-    private static (string?, OAuthError?) Refuse(string description, string? reason = null) => (null, Errors.InvalidDpopProof(description, reason ?? description));
+    private static DpopProofCheck Refuse(string description, string? reason = null) => new(null, Errors.InvalidDpopProof(description, reason ?? description), null);
 }
+
+/// <summary>A checked proof: its key's thumbprint, or the refusal; and the nonce the answer is to carry (DPoP-Nonce), if any.</summary>
+public readonly record struct DpopProofCheck(string? Thumbprint, OAuthError? Error, string? Nonce);

@@ -19,4 +19,11 @@ public sealed record RefreshGrant
     /// app's policy let tokens outlive the subject token). No refresh or access token of the family lives beyond it.
     /// </summary>
     public DateTimeOffset? NotAfter { get; init; }
+
+    /// <summary>
+    /// The RFC 7638 thumbprint of the DPoP key the family is bound to (RFC 9449 section 5: a public client's refresh
+    /// tokens issued with a proof); every refresh needs a proof by that key. Null: unbound (and so in state stored before
+    /// bindings existed).
+    /// </summary>
+    public string? DpopThumbprint { get; init; }
 }

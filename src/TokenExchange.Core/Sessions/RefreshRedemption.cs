@@ -37,7 +37,9 @@ public sealed record RefreshDecision(RefreshOutcome Outcome, OAuthError? Error, 
 /// </summary>
 public static class RefreshRedemption
 {
-    public static RefreshDecision Decide(RefreshFamilyView? family, string tokenHash, RefreshTokenPolicy policy, IReadOnlyCollection<string> requestedScopes, string requestId, DateTimeOffset now)
+    /// <param name="dpopThumbprint">The thumbprint of the refresh request's checked DPoP proof's key; null without a proof.</param>
+    public static RefreshDecision Decide(RefreshFamilyView? family, string tokenHash, RefreshTokenPolicy policy, IReadOnlyCollection<string> requestedScopes, string requestId, DateTimeOffset now,
+        string? dpopThumbprint = null)
     {
         if (family is null || family.Revoked) return Refused("the refresh token is revoked");
         // The same redemption again (its silo died or left before the answer arrived): the token it got was
@@ -48,6 +50,8 @@ public static class RefreshRedemption
             return new RefreshDecision(RefreshOutcome.ReuseDetected, Errors.InvalidGrant("the refresh token was already used; its family is revoked", "refresh token reuse detected"));
         if (!repeat && family.CurrentHash != tokenHash) return Refused("the refresh token is not valid");
         if (!repeat && family.CurrentExpiresAt <= now) return Refused("the refresh token has expired");
+        // A bound family's current token without its key's proof: refused, and nothing rotates (the holder keeps it).
+        if (Exchange.Rules.DpopRefreshBinding.Check(family.Grant.DpopThumbprint, dpopThumbprint) is { } unbound) return new RefreshDecision(RefreshOutcome.Refused, unbound);
         // A family stored before families had a start counts its absolute lifetime from its first redemption now.
         var startedAt = family.StartedAt ?? now;
         var last = LastInstant(startedAt, family.Grant, policy);

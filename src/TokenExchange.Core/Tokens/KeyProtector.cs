@@ -26,6 +26,12 @@ public sealed class KeyProtector
             : throw new ArgumentException("the key-encryption key must be the base64 of 32 random bytes (openssl rand -base64 32)");
     }
 
+    /// <summary>
+    /// A key for another purpose, derived from the key-encryption key with HKDF-SHA256 (RFC 5869; the purpose as its
+    /// info), so every silo that holds the key-encryption key derives the same key and the two uses never share one.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) => HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+
     public string Protect(string keyId, string plaintext)
     {
         var data = Encoding.UTF8.GetBytes(plaintext);

@@ -64,10 +64,13 @@ public sealed class SubjectSessionGrain(
         return resolution with { RefreshToken = token, RefreshExpiresAt = expiresAt };
     }
 
-    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId)
+    public Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId) =>
+        Redeem(familyId, tokenHash, policy, requestedScopes, requestId, dpopThumbprint: null);
+
+    public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId, string? dpopThumbprint)
     {
         var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
-        var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, time.GetUtcNow());
+        var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, time.GetUtcNow(), dpopThumbprint);
         if (decision.StartedAt is { } startedAt) family!.StartedAt = startedAt;
         if (decision.Outcome == RefreshOutcome.ReuseDetected)
         {

@@ -81,6 +81,8 @@ public sealed class ExchangeStreamPump(
                 var outcome = await exchange(message.Request, cancellationToken);
                 if (outcome.Error is { } error) answer.Error = ToProto(error);
                 else answer.Response = toProto(outcome.Tokens!);
+                // A stream's trailers come once, at its end: each answer carries its own DPoP nonce (docs/spec.md section 9).
+                if (outcome.DpopNonce is { } nonce) answer.DpopNonce = nonce;
             }
             answers.Writer.TryWrite(answer);
         }

@@ -16,6 +16,18 @@ public static class GrpcDpop
 {
     public const string MetadataKey = "dpop";
 
+    /// <summary>
+    /// The response trailer with the nonce the client's next proofs carry (RFC 9449 section 8). A trailer, on success and
+    /// on error alike: a failed call's trailers are what every gRPC client reads with its status (RpcException.Trailers).
+    /// </summary>
+    public const string NonceKey = "dpop-nonce";
+
+    /// <summary>Adds the outcome's nonce, if it has one, to the call's trailers.</summary>
+    public static void WriteNonce(ServerCallContext context, string? nonce)
+    {
+        if (nonce is not null) context.ResponseTrailers.Add(NonceKey, nonce);
+    }
+
     public static IReadOnlyList<string> Urls(ServerCallContext context, ClusterIssuer issuer)
     {
         var request = context.GetHttpContext().Request;

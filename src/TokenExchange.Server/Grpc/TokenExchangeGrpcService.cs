@@ -17,7 +17,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         if (request.Dpop.Length > 0) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on a unary call the DPoP proof goes in the dpop metadata"));
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), metadataProof: dpop), context.CancellationToken));
+        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), metadataProof: dpop), context.CancellationToken), context);
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
     {
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken));
+        return Response(await frontDoor.RefreshAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext())) with { Dpop = dpop }, context.CancellationToken), context);
     }
 
     public override async Task<IntrospectResponse> Introspect(TokenRequest request, ServerCallContext context)
@@ -91,8 +91,11 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         ClientCertificate = certificate,
     };
 
-    private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome) =>
-        outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);
+    private static ExchangeResponse Response(Exchange.ExchangeOutcome outcome, ServerCallContext context)
+    {
+        GrpcDpop.WriteNonce(context, outcome.DpopNonce);
+        return outcome.Error is { } error ? throw GrpcErrors.ToRpcException(error) : ToProto(outcome.Tokens!);
+    }
 
     /// <summary>The issued tokens as the proto answer (internal: the warm-up runs it).</summary>
     internal static ExchangeResponse ToProto(Exchange.IssuedTokens tokens) =>

@@ -97,6 +97,14 @@ public sealed record ServerSettings
 
     public const int DefaultWarmupExchanges = 300;
 
+    /// <summary>
+    /// How long the warm-up may go on after its exchanges, through the front doors too, until the JIT is quiet
+    /// (<see cref="Warmup.ExchangeWarmup"/>); zero ends it after the exchanges.
+    /// </summary>
+    public TimeSpan WarmupTimeout { get; init; } = DefaultWarmupTimeout;
+
+    public static readonly TimeSpan DefaultWarmupTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
     public TlsSettings? Tls { get; init; }
 

@@ -64,6 +64,7 @@ internal static class ServerSettingsParser
             OtlpEndpoint = given.Get(O.OtlpEndpoint),
             SessionIdleTimeout = given.Get(O.SessionIdleTimeout),
             WarmupExchanges = given.Get(O.WarmupExchanges) ?? ServerSettings.DefaultWarmupExchanges,
+            WarmupTimeout = given.Get(O.WarmupTimeout) ?? ServerSettings.DefaultWarmupTimeout,
             RateLimitPerAddress = given.Get(O.RateLimitPerAddress) ?? 0,
             TrustedProxies = given.Get(O.TrustedProxies) ?? [],
             AuditToPostgres = given.Get(O.Audit) is true && postgres is null

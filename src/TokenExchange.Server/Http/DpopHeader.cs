@@ -13,6 +13,15 @@ public static class DpopHeader
 {
     public const string Name = "DPoP";
 
+    /// <summary>The response header with the nonce the client's next proofs carry (RFC 9449 section 8).</summary>
+    public const string NonceName = "DPoP-Nonce";
+
+    /// <summary>Sends the outcome's nonce, if it has one, in the DPoP-Nonce header of whatever the answer is.</summary>
+    public static void WriteNonce(HttpContext http, string? nonce)
+    {
+        if (nonce is not null) http.Response.Headers[NonceName] = nonce;
+    }
+
     public static (DpopPresentation? Proof, OAuthError? Error) Read(HttpContext http, ClusterIssuer issuer)
     {
         var values = http.Request.Headers[Name];

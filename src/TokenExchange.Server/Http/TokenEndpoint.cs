@@ -29,6 +29,7 @@ public static class TokenEndpoint
         var outcome = parsed.Refresh is { } refresh
             ? await frontDoor.RefreshAsync(refresh with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted)
             : await frontDoor.ExchangeAsync(parsed.Request! with { ClientCertificate = certificate, Dpop = dpop }, http.RequestAborted);
+        DpopHeader.WriteNonce(http, outcome.DpopNonce);
         return outcome.Error is { } refused
             ? OAuthResponses.Error(http, refused, parsed.UsedBasicAuthentication)
             : OAuthResponses.Tokens(http, outcome.Tokens!);

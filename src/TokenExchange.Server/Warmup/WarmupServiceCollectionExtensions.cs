@@ -1,4 +1,6 @@
 using TokenExchange.Server.Health;
+using TokenExchange.Server.Hosting.Listeners;
+using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Warmup;
 
@@ -8,6 +10,8 @@ public static class WarmupServiceCollectionExtensions
     public static void AddExchangeWarmup(this IServiceCollection services)
     {
         services.AddSingleton<IWarmupExercise, ExchangePathExercise>();
+        services.AddSingleton<IFrontDoorExercise>(sp => new LoopbackFrontDoorExercise(sp.GetRequiredService<FrontDoorListeners>(), sp.GetService<ServerCertificateStore>()));
+        services.AddSingleton<IJitActivity, RuntimeJitActivity>();
         services.AddSingleton<ExchangeWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<ExchangeWarmup>());
         services.AddHealthChecks().AddCheck<WarmupReadyCheck>("warmup", tags: [HealthEndpoints.ReadyTag]);

@@ -21,7 +21,7 @@ public sealed class MetricsSink(TokenExchangeMetrics metrics, DefinitionCache de
         OAuthErrorCodes.InvalidRequest, OAuthErrorCodes.InvalidClient, OAuthErrorCodes.InvalidGrant,
         OAuthErrorCodes.UnauthorizedClient, OAuthErrorCodes.UnsupportedGrantType, OAuthErrorCodes.InvalidScope,
         OAuthErrorCodes.InvalidTarget, OAuthErrorCodes.ServerError, OAuthErrorCodes.TemporarilyUnavailable,
-        "unsupported_token_type", OAuthErrorCodes.InvalidDpopProof,
+        "unsupported_token_type", OAuthErrorCodes.InvalidDpopProof, OAuthErrorCodes.UseDpopNonce,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     public void Record(TokenEvent e)

@@ -30,6 +30,15 @@ public sealed class DpopSerializationTests
     }
 
     [Fact]
+    public void The_DPoP_nonce_requirement_round_trips_alone_and_with_the_DPoP_requirement()
+    {
+        Assert.True(RoundTrip(new AccessTokenPolicy { RequireDpopNonce = true }).RequireDpopNonce);
+        Assert.False(RoundTrip(new AccessTokenPolicy { RequireDpopNonce = true }).RequireDpop);
+        var both = RoundTrip(new AccessTokenPolicy { RequireDpop = true, RequireDpopNonce = true, Lifetime = TimeSpan.FromMinutes(1) });
+        Assert.Equal(new AccessTokenPolicy { RequireDpop = true, RequireDpopNonce = true, Lifetime = TimeSpan.FromMinutes(1) }, both);
+    }
+
+    [Fact]
     public void A_policy_without_it_reads_back_without_it()
     {
         var copy = RoundTrip(new AccessTokenPolicy { Lifetime = TimeSpan.FromMinutes(3) });

@@ -339,7 +339,7 @@ public sealed class DpopProofMetricsTests : IDisposable
     {
         var metrics = new TokenExchange.Diagnostics.TokenExchangeMetrics(meters);
         proofs = new(meters, TokenExchange.Diagnostics.TokenExchangeTelemetry.Name, TokenExchange.Diagnostics.TokenExchangeMetrics.DpopProofsName);
-        validator = new DpopProofValidator(store, TimeProvider.System, metrics);
+        validator = new DpopProofValidator(store, TimeProvider.System, metrics, new DpopNonces(new byte[32], TimeProvider.System));
     }
 
     public void Dispose() => meters.Dispose();
@@ -353,10 +353,11 @@ public sealed class DpopProofMetricsTests : IDisposable
         await Validate(proof);
         await Validate(proof);
         await Validate(key.Proof(Endpoint, htm: "GET"));
+        await validator.ValidateAsync(new DpopPresentation(key.Proof(Endpoint), "POST", [Endpoint]), "orders", CancellationToken.None);
         store.Forced = OneTimeUse.Unavailable;
         await Validate(key.Proof(Endpoint));
 
-        Assert.Equal(["bound", "replayed", "invalid", "unavailable"], proofs.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!));
+        Assert.Equal(["bound", "replayed", "invalid", "use_nonce", "unavailable"], proofs.GetMeasurementSnapshot().Select(m => (string)m.Tags["outcome"]!));
         Assert.All(proofs.GetMeasurementSnapshot(), m => Assert.Equal(1, m.Value));
     }
 }

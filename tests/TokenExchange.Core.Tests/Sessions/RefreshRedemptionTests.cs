@@ -245,4 +245,31 @@ public sealed class RefreshRedemptionTests
         // A family stored without a start keeps its token's own expiry.
         Assert.Equal(Now + TimeSpan.FromHours(1), RefreshRedemption.ActiveUntil(Family() with { StartedAt = null }, "h2", shortened, Now));
     }
+
+    private static RefreshFamilyView Bound() => Family() with { Grant = Grant with { DpopThumbprint = "key-1" } };
+
+    [Fact]
+    public void A_family_bound_to_a_DPoP_key_rotates_with_a_proof_by_that_key() =>
+        AssertAllowed(RefreshRedemption.Decide(Bound(), "h2", Policy, [], "req-2", Now, "key-1"), repeat: false, Now + TimeSpan.FromHours(1), Now - TimeSpan.FromHours(1));
+
+    [Theory]
+    [InlineData(null, "the refresh token is bound to a DPoP key; send a DPoP proof signed with it")]
+    [InlineData("key-2", "the DPoP proof is not signed with the key the refresh token is bound to")]
+    public void A_bound_familys_current_token_without_its_keys_proof_is_refused_and_nothing_rotates(string? presented, string description)
+    {
+        var decision = RefreshRedemption.Decide(Bound(), "h2", Policy, [], "req-2", Now, presented);
+
+        Assert.Equal(RefreshOutcome.Refused, decision.Outcome);
+        Assert.Equal((OAuthErrorCodes.InvalidGrant, description), (decision.Error?.Code, decision.Error?.Description));
+        Assert.False(decision.Repeat);
+        Assert.Null(decision.StartedAt);
+    }
+
+    [Fact]
+    public void A_spent_token_of_a_bound_family_is_still_a_reuse_whatever_the_key() =>
+        Assert.Equal(RefreshOutcome.ReuseDetected, RefreshRedemption.Decide(Bound(), "h0", Policy, [], "req-2", Now, "key-2").Outcome);
+
+    [Fact]
+    public void An_unbound_family_rotates_with_any_proof() =>
+        Assert.Equal(RefreshOutcome.Allowed, RefreshRedemption.Decide(Family(), "h2", Policy, [], "req-2", Now, "key-2").Outcome);
 }

@@ -113,6 +113,7 @@ public sealed class ServerProcessRun : IDisposable
         start.ArgumentList.Add(ServerDll);
         foreach (var arg in arguments) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment.TryAdd("TX_WARMUPTIMEOUT", "0"); // no wait for a quiet JIT before readiness (seconds per server)
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (error) error.AppendLine(e.Data); };

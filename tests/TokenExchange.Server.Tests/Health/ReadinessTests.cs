@@ -59,6 +59,9 @@ public sealed class ReadinessTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(HealthEndpoints.LivePath)).StatusCode);
+        // gRPC's liveness service is /healthz: no dependency, so no restart for a storage outage.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new HealthCheckRequest { Service = HealthEndpoints.GrpcLivenessService })).Status);
 
         await postgres.StartServerAsync();
         var status = await Poll.LastAsync(async () => (await http.GetAsync(HealthEndpoints.ReadyPath)).StatusCode, s => s == HttpStatusCode.OK,

@@ -34,6 +34,7 @@ public sealed class ServerCommand : IAsyncDisposable
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("TX_", StringComparison.Ordinal)).ToList()) start.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment.TryAdd("TX_WARMUPTIMEOUT", "0"); // no wait for a quiet JIT before readiness (seconds per server)
         var command = new ServerCommand(Process.Start(start)!);
         command.process.OutputDataReceived += (_, e) => Append(command.output, e.Data);
         command.process.ErrorDataReceived += (_, e) => Append(command.errors, e.Data);

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Protos.V1;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
@@ -11,8 +13,11 @@ namespace TokenExchange.Server.Tests.Proofs;
 
 /// <summary>
 /// One server for the DPoP tests: apps that may (<c>orders-service</c>, with refresh tokens; <c>opaque-service</c>)
-/// and must (<c>strict-service</c>) send a DPoP proof, subject tokens from the dev issuer, and both transports'
+/// and must (<c>strict-service</c>) send a DPoP proof, apps whose proofs must carry the server's nonce
+/// (<c>nonce-service</c>, <c>nonce-other</c>; the nonces' clock is <see cref="NonceClock"/>), a public client
+/// (<c>public-app</c>, no secret, refresh tokens), subject tokens from the dev issuer, and both transports'
 /// requests with a proof as each carries it (the <c>DPoP</c> header; the <c>dpop</c> metadata or stream field).
+/// Each test class gets a server of its own (a class fixture), so moving the nonce clock reaches no other class.
 /// </summary>
 public sealed class DpopServer : IAsyncLifetime
 {
@@ -25,6 +30,9 @@ public sealed class DpopServer : IAsyncLifetime
 
     public TokenExchangeServer Server { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The clock of the server's DPoP nonces alone (proofs' iat and tokens keep the system clock).</summary>
+    public FakeTimeProvider NonceClock { get; } = new(DateTimeOffset.UtcNow);
     public Protos.V1.TokenExchange.TokenExchangeClient Grpc => new(channel);
 
     /// <summary>The token endpoint's URL as a proof names it.</summary>
@@ -36,14 +44,20 @@ public sealed class DpopServer : IAsyncLifetime
             .App("orders-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens())
             .App("opaque-service", a => a.Secret(Secret).Exchange().Scopes("api").AccessToken(format: "opaque"))
             .App("strict-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens().RequireDpop())
+            .App("nonce-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens().RequireDpop().RequireDpopNonce())
+            .App("nonce-other", a => a.Secret(Secret).Exchange().Scopes("api").RequireDpopNonce())
+            .App("public-app", a => a.Exchange(requireSecret: false).Scopes("api", "offline_access").RefreshTokens())
             .DevIssuerHandler("dev-idp", h => h
                 .Accepts("jwt")
                 .Audiences("token-exchange")
                 .Enable("orders-service", isDefault: true, allowUserCreation: true)
                 .Enable("opaque-service", isDefault: true, allowUserCreation: true)
-                .Enable("strict-service", isDefault: true, allowUserCreation: true))
+                .Enable("strict-service", isDefault: true, allowUserCreation: true)
+                .Enable("nonce-service", isDefault: true, allowUserCreation: true)
+                .Enable("nonce-other", isDefault: true, allowUserCreation: true)
+                .Enable("public-app", isDefault: true, allowUserCreation: true))
             .ToYaml();
-        Server = await LoopbackServer.StartAsync(config);
+        Server = await LoopbackServer.StartAsync(config, builder => builder.Services.AddKeyedSingleton<TimeProvider>(TokenExchange.Proofs.DpopNonces.ClockKey, NonceClock));
         channel = GrpcChannel.ForAddress(Server.GrpcAddress);
         Http = new HttpClient { BaseAddress = Server.HttpAddress };
     }

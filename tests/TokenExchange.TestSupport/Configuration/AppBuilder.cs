@@ -53,6 +53,10 @@ public sealed class AppBuilder
 
     /// <summary><c>requireDpop</c>: every token request must carry a DPoP proof.</summary>
     public AppBuilder RequireDpop() => Set("requireDpop", true);
+
+    /// <summary><c>requireDpopNonce</c>: every DPoP proof must carry the cluster's nonce (RFC 9449 section 8).</summary>
+    public AppBuilder RequireDpopNonce() => Set("requireDpopNonce", true);
+
     /// <summary><c>transactionTokens: { issue, replace, lifetime }</c> (draft-ietf-oauth-transaction-tokens-10).</summary>
     public AppBuilder TransactionTokens(bool issue = false, bool replace = false, string? lifetime = null) =>
         Set("transactionTokens", new Node().Set("issue", issue).Set("replace", replace).Set("lifetime", lifetime));

@@ -35,10 +35,13 @@ public static class BenchCommand
         var order = new Option<string>("--subject-order") { Description = "sequential: subjects in turn from bench-user-0; random: each request's subject drawn uniformly from all --subjects", DefaultValueFactory = _ => "sequential" };
         order.AcceptOnlyFromAmong("sequential", "random");
         var fresh = new Option<bool>("--fresh-tokens") { Description = "every request presents a subject token of its own, never sent before (minted before the run; needs --count, no --warmup)" };
+        var requestedTokenType = new Option<string?>("--requested-token-type") { Description = "requested_token_type of every request (short name or URN), e.g. txn_token for transaction tokens (with --audience the trust domain)" };
+        var subjectScope = new Option<string?>("--subject-scope") { Description = "the subject tokens' scope claim (space-separated): a transaction token's scope must be within it" };
+        var replaceTransactionTokens = new Option<bool>("--replace-transaction-tokens") { Description = "before the run, get one transaction token per subject; the run replaces them (implies --requested-token-type txn_token)" };
         var command = new Command("bench", "load test: exchanges for synthetic subjects over gRPC, a gRPC stream or HTTP; throughput, latency, errors")
         {
             concurrency, rate, maxOutstanding, duration, count, warmup, invalid, invalidKinds, unknownUserHandler, actorShare, streams, quiet, json, chart,
-            interval, order, fresh,
+            interval, order, fresh, requestedTokenType, subjectScope, replaceTransactionTokens,
         };
         harness.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -46,7 +49,11 @@ public static class BenchCommand
             Run run;
             try
             {
-                var settings = harness.Read(parse);
+                var replace = parse.GetValue(replaceTransactionTokens);
+                var requested = parse.GetValue(requestedTokenType) is { } type ? Urn(type) : replace ? TransactionTokenRequests.TokenType : null;
+                if (replace && requested != TransactionTokenRequests.TokenType) throw new UsageException("--replace-transaction-tokens replaces transaction tokens: --requested-token-type txn_token or none");
+                var harnessSettings = harness.Read(parse);
+                var settings = harnessSettings with { Template = harnessSettings.Template with { RequestedTokenType = requested } };
                 if (parse.GetValue(concurrency) is not null && parse.GetValue(rate) is not null) throw new UsageException("give --concurrency (closed model) or --rate (open model), not both");
                 if (parse.GetValue(duration) is not null && parse.GetValue(count) is not null) throw new UsageException("give --duration or --count, not both");
                 var kinds = Kinds(parse.GetValue(invalidKinds)!);
@@ -68,7 +75,9 @@ public static class BenchCommand
                     parse.GetValue(chart),
                     HarnessOptions.Duration(parse.GetValue(interval)!, "--interval"),
                     parse.GetValue(order) == "random" ? SubjectOrder.Random : SubjectOrder.Sequential,
-                    parse.GetValue(fresh));
+                    parse.GetValue(fresh),
+                    parse.GetValue(subjectScope),
+                    replace);
                 run.Check();
                 return await RunAsync(run, output, error, cancellationToken);
             }
@@ -88,7 +97,8 @@ public static class BenchCommand
 
     private sealed record Run(
         HarnessSettings Settings, int? Concurrency, double? Rate, int MaxOutstanding, TimeSpan? Duration, long? Count, TimeSpan Warmup,
-        MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath, TimeSpan Interval, SubjectOrder Order, bool FreshTokens)
+        MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath, TimeSpan Interval, SubjectOrder Order, bool FreshTokens,
+        string? SubjectScope, bool ReplaceTransactionTokens)
     {
         public void Check()
         {
@@ -99,6 +109,8 @@ public static class BenchCommand
             if (Duration is { } duration && duration <= TimeSpan.Zero) throw new UsageException("--duration must be positive");
             if (Streams is < 1 or > 1024) throw new UsageException("--streams must be from 1 to 1024");
             if (Interval < TimeSpan.FromMilliseconds(50)) throw new UsageException("--interval must be at least 50ms");
+            if (ReplaceTransactionTokens && (FreshTokens || Mix.InvalidShare > 0 || Mix.ActorShare > 0))
+                throw new UsageException("--replace-transaction-tokens: no --fresh-tokens, --invalid or --actor-share (each subject's one transaction token is replaced)");
             if (!FreshTokens) return;
             // Each fresh token is minted before the run: the run must say how many it sends, and a warm-up would use some up.
             if (Count is not { } count) throw new UsageException("--fresh-tokens needs --count (one token is minted per request before the run)");
@@ -118,7 +130,7 @@ public static class BenchCommand
         var minting = Stopwatch.StartNew();
         // Long enough for the run: warm-up, measurement, and a generous margin for a slow count-bound run.
         var lifetime = run.Warmup + (run.Duration ?? TimeSpan.FromHours(12)) + TimeSpan.FromMinutes(30);
-        var subjectTokens = new SubjectTokens(key, issuer, settings.SubjectAudience, TimeProvider.System);
+        var subjectTokens = new SubjectTokens(key, issuer, settings.SubjectAudience, TimeProvider.System) { Scope = run.SubjectScope };
         var requests = run.FreshTokens
             ? RequestMix.Fresh(settings.Template, run.Mix, run.Order, run.Count!.Value + 1, subjectTokens, lifetime)
             : RequestMix.Build(settings.Template, run.Mix, subjectTokens, lifetime);
@@ -130,6 +142,12 @@ public static class BenchCommand
         {
             await error.WriteLineAsync($"error: cannot reach {settings.Server} ({probe.Code})");
             return ExitCodes.Unreachable;
+        }
+
+        if (run.ReplaceTransactionTokens)
+        {
+            requests = await TransactionTokenRequests.ReplacementsAsync(target, requests, settings.Template, run.Mix.Subjects, cancellationToken);
+            if (!run.Quiet) await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{run.Mix.Subjects} transaction tokens issued to replace"));
         }
 
         var recorder = new BenchRecorder();
@@ -196,6 +214,8 @@ public static class BenchCommand
         }).Distinct().ToArray();
         return kinds.Length > 0 ? kinds : throw new UsageException("--invalid-kinds names no kind");
     }
+
+    private static string Urn(string type) => type.Contains(':', StringComparison.Ordinal) ? type : "urn:ietf:params:oauth:token-type:" + type;
 
     private static double Share(double value, string option) =>
         value is >= 0 and <= 1 ? value : throw new UsageException($"{option}: {value.ToString(CultureInfo.InvariantCulture)} is not a share from 0 to 1");

@@ -27,6 +27,7 @@ public sealed class PreparedExchange
             ActorTokenType = actorToken is null ? "" : subjectTokenType,
             Scope = { template.Scopes },
             Audience = { template.Audiences },
+            RequestedTokenType = template.RequestedTokenType ?? "",
         };
         var form = new List<(string Name, string Value)>
         {
@@ -36,6 +37,7 @@ public sealed class PreparedExchange
             ("subject_token_type", subjectTokenType),
         };
         if (template.ClientSecret is { } secret) form.Add(("client_secret", secret));
+        if (template.RequestedTokenType is { } requested) form.Add(("requested_token_type", requested));
         if (handler is not null) form.Add(("token_handler", handler));
         if (actorToken is not null) form.AddRange([("actor_token", actorToken), ("actor_token_type", subjectTokenType)]);
         if (template.Scopes.Length > 0) form.Add(("scope", string.Join(' ', template.Scopes)));
@@ -45,5 +47,9 @@ public sealed class PreparedExchange
     }
 }
 
-/// <summary>What every request of a run shares: the app's credentials, the handler, scopes and audiences.</summary>
-public sealed record ExchangeTemplate(string ClientId, string? ClientSecret, string? Handler, string[] Scopes, string[] Audiences);
+/// <summary>What every request of a run shares: the app's credentials, the handler, scopes and audiences, and the token type asked for.</summary>
+public sealed record ExchangeTemplate(string ClientId, string? ClientSecret, string? Handler, string[] Scopes, string[] Audiences)
+{
+    /// <summary>The requested_token_type (a URN); null: none sent (an access token).</summary>
+    public string? RequestedTokenType { get; init; }
+}

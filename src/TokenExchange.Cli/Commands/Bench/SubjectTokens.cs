@@ -26,6 +26,9 @@ public sealed class SubjectTokens(SubjectKey key, string issuer, string audience
 
     private readonly SubjectKey impostor = key.Impostor();
 
+    /// <summary>The tokens' <c>scope</c> claim (space-separated), or none: a transaction token's scope must be within it.</summary>
+    public string? Scope { get; init; }
+
     public static string Subject(int index) => SubjectPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>One token per item, in parallel; <paramref name="lifetime"/> must cover the whole run.</summary>
@@ -50,11 +53,9 @@ public sealed class SubjectTokens(SubjectKey key, string issuer, string audience
             IssuedAt = issuedAt.UtcDateTime,
             NotBefore = issuedAt.UtcDateTime,
             Expires = expires.UtcDateTime,
-            Claims = new Dictionary<string, object>
-            {
-                [JwtRegisteredClaimNames.Sub] = subject,
-                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
-            },
+            Claims = Scope is null
+                ? new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = subject, [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N") }
+                : new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = subject, [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"), ["scope"] = Scope },
             SigningCredentials = new SigningCredentials(signer.Key, signer.Algorithm),
         });
     }

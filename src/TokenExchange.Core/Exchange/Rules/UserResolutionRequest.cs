@@ -34,5 +34,6 @@ public static class UserResolutionRequest
         Audiences = exchange.Audiences,
         Act = act,
         NotAfter = act is not null && !exchange.App.AccessToken.MayOutliveSubjectToken ? expires : null,
+        DpopThumbprint = exchange.RefreshDpopThumbprint,
     };
 }

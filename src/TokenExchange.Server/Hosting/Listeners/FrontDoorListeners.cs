@@ -42,6 +42,8 @@ internal sealed class FrontDoorListeners
         });
         // Each route answers only on its own listener (Setup, dashboard, dev issuer... never on the gRPC port).
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
+        // Their addresses, for the warm-up's calls through them (Warmup/FrontDoorExercise.cs).
+        builder.Services.AddSingleton(listeners);
         return listeners;
     }
 

@@ -14,6 +14,9 @@ public sealed class AppForm
 
     /// <summary>Every token request must carry a DPoP proof (RFC 9449).</summary>
     public bool RequireDpop { get; set; }
+
+    /// <summary>Every DPoP proof must carry the cluster's nonce (RFC 9449 section 8).</summary>
+    public bool RequireDpopNonce { get; set; }
     public string? AllowedScopes { get; set; }
     public string? AllowedAudiences { get; set; }
     public string AccessTokenFormat { get; set; } = AccessTokenFormats.Jwt;
@@ -41,6 +44,7 @@ public sealed class AppForm
         TokenExchangeEnabled = app.TokenExchangeEnabled,
         RequireSecret = app.RequireSecret,
         RequireDpop = app.RequireDpop,
+        RequireDpopNonce = app.RequireDpopNonce,
         AllowedScopes = string.Join(' ', app.AllowedScopes),
         AllowedAudiences = string.Join(' ', app.AllowedAudiences),
         AccessTokenFormat = app.AccessToken.Format,
@@ -64,6 +68,7 @@ public sealed class AppForm
         ClientSecret = secret,
         TokenExchange = new TokenExchangeModel { Enabled = TokenExchangeEnabled, RequireSecret = RequireSecret },
         RequireDpop = RequireDpop,
+        RequireDpopNonce = RequireDpopNonce,
         AllowedScopes = Words(AllowedScopes),
         AllowedAudiences = Words(AllowedAudiences),
         AccessToken = new AccessTokenModel { Format = AccessTokenFormat, Lifetime = AccessTokenLifetime, MayOutliveSubjectToken = MayOutliveSubjectToken },
@@ -86,6 +91,7 @@ public sealed class AppForm
         model.TokenExchange.Enabled = TokenExchangeEnabled;
         model.TokenExchange.RequireSecret = RequireSecret;
         model.RequireDpop = RequireDpop;
+        model.RequireDpopNonce = RequireDpopNonce;
         if (AllowedScopes != shown.AllowedScopes) model.AllowedScopes = Words(AllowedScopes);
         if (AllowedAudiences != shown.AllowedAudiences) model.AllowedAudiences = Words(AllowedAudiences);
         model.AccessToken.Format = AccessTokenFormat;
@@ -108,7 +114,7 @@ public sealed class AppForm
             AllowedScopes = AllowedScopes != shown.AllowedScopes ? edited.AllowedScopes : existing.AllowedScopes,
             AllowedAudiences = AllowedAudiences != shown.AllowedAudiences ? edited.AllowedAudiences : existing.AllowedAudiences,
             AccessToken = AccessTokenFormat == shown.AccessTokenFormat && AccessTokenLifetime == shown.AccessTokenLifetime && MayOutliveSubjectToken == shown.MayOutliveSubjectToken
-                && RequireDpop == shown.RequireDpop
+                && RequireDpop == shown.RequireDpop && RequireDpopNonce == shown.RequireDpopNonce
                 ? existing.AccessToken : edited.AccessToken,
             RefreshTokens = RefreshTokensEnabled == shown.RefreshTokensEnabled && RefreshTokenLifetime == shown.RefreshTokenLifetime && Same(RefreshTokenAbsoluteLifetime, shown.RefreshTokenAbsoluteLifetime)
                 ? existing.RefreshTokens : edited.RefreshTokens,

@@ -55,7 +55,8 @@ public sealed class BenchServerFixture : IAsyncLifetime
          "--subject-key", DevIssuerKey, "--quiet"];
 
     private static string Config(string idpJwks) => TestConfig.Create()
-        .App("orders-service", a => a.Secret(Secret).Exchange(requireSecret: true).Scopes("api", "openid").AccessToken(format: "jwt", lifetime: "00:05:00"))
+        .App("orders-service", a => a.Secret(Secret).Exchange(requireSecret: true).Scopes("api", "openid").AccessToken(format: "jwt", lifetime: "00:05:00")
+            .TransactionTokens(issue: true, replace: true, lifetime: "00:10:00"))
         .DevIssuerHandler("dev-idp", h => h.Accepts("access_token", "jwt").Audiences("token-exchange").Algorithms("ES256").Enable("orders-service", allowUserCreation: true))
         .DevIssuerHandler("dev-idp-no-create", h => h.Accepts("access_token", "jwt").Audiences("token-exchange").Algorithms("ES256").Enable("orders-service"))
         .JwtHandler("bench-idp", h => h

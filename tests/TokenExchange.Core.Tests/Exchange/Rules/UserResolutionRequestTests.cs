@@ -57,6 +57,16 @@ public sealed class UserResolutionRequestTests
         Assert.Null(grant.NotAfter);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("key-thumbprint")]
+    public void A_refresh_family_is_bound_to_the_key_the_exchange_binds_refresh_tokens_to(string? key)
+    {
+        var exchange = Authorized(WithRefresh) with { IssueRefreshToken = true, DpopThumbprint = "access-token-key", RefreshDpopThumbprint = key };
+
+        Assert.Equal(key, UserResolutionRequest.For(exchange, Alice, act: null, Noon).Refresh!.DpopThumbprint);
+    }
+
     [Fact]
     public void A_delegated_family_keeps_its_act_chain_and_ends_with_the_earlier_token()
     {
