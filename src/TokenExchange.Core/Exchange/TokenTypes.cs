@@ -24,7 +24,8 @@ public static class TokenTypes
     public static string? Normalize(string? value)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        var shortName = value.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? value[Prefix.Length..] : value;
+        // A span, not a substring: every exchange's token types come through here.
+        var shortName = value.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? value.AsSpan(Prefix.Length) : value.AsSpan();
         foreach (var known in Known)
         {
             if (known.AsSpan(Prefix.Length).Equals(shortName, StringComparison.OrdinalIgnoreCase)) return known;

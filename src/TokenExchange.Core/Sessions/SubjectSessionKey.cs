@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,8 +8,22 @@ namespace TokenExchange.Sessions;
 /// <summary>The grain key of a subject session: handler, issuer and subject, each escaped, joined by '|'.</summary>
 public static class SubjectSessionKey
 {
-    public static string For(string handler, string issuer, string subject) =>
-        string.Join('|', Uri.EscapeDataString(handler), Uri.EscapeDataString(issuer), Uri.EscapeDataString(subject));
+    /// <summary>Keys up to this many characters are built on the stack (a real one is well under a hundred).</summary>
+    private const int StackChars = 512;
+
+    /// <summary>Key bytes up to this many are hashed from the stack.</summary>
+    private const int StackBytes = 1024;
+
+    /// <summary>On every exchange: the parts are escaped into one buffer, and the key is the one string allocated.</summary>
+    public static string For(string handler, string issuer, string subject)
+    {
+        Span<char> key = stackalloc char[StackChars];
+        var written = 0;
+        return Append(handler, key, ref written) && Separator(key, ref written) && Append(issuer, key, ref written)
+            && Separator(key, ref written) && Append(subject, key, ref written)
+            ? new string(key[..written])
+            : string.Join('|', Uri.EscapeDataString(handler), Uri.EscapeDataString(issuer), Uri.EscapeDataString(subject));
+    }
 
     /// <summary>
     /// The session's id as issued tokens carry it (<c>sid</c>): 128 bits of the key's SHA-256, base64url, so a
@@ -16,9 +31,27 @@ public static class SubjectSessionKey
     /// </summary>
     public static string SessionId(string sessionKey)
     {
-        // Minted on every exchange: the hash on the stack, base64url by the framework, one string allocated for the key's bytes and one for the id.
+        // Minted on every exchange: the key's bytes and the hash on the stack (or a pooled buffer for an unusually long key), one string allocated for the id.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(sessionKey), hash);
+        var length = Encoding.UTF8.GetByteCount(sessionKey);
+        var rented = length > StackBytes ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var bytes = rented is null ? stackalloc byte[StackBytes] : rented;
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(sessionKey, bytes)], hash);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return Base64Url.EncodeToString(hash[..16]);
+    }
+
+    private static bool Append(string part, Span<char> key, ref int written)
+    {
+        if (!Uri.TryEscapeDataString(part, key[written..], out var count)) return false;
+        written += count;
+        return true;
+    }
+
+    private static bool Separator(Span<char> key, ref int written)
+    {
+        if (written == key.Length) return false;
+        key[written++] = '|';
+        return true;
     }
 }

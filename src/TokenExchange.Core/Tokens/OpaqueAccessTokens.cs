@@ -16,7 +16,8 @@ public static class OpaqueAccessTokens
 
     public static string HandleKey(string token) => "at/" + OpaqueTokens.Hash(token);
 
-    public static async Task<IssuedTokens> ApplyPolicyAsync(IssuedTokens tokens, AppDefinition app, string userId, string sessionKey, IOpaqueTokenStore store, CancellationToken cancellationToken = default)
+    /// <summary>A ValueTask: most apps issue JWTs, answered without a task allocated on every exchange (issue 15).</summary>
+    public static async ValueTask<IssuedTokens> ApplyPolicyAsync(IssuedTokens tokens, AppDefinition app, string userId, string sessionKey, IOpaqueTokenStore store, CancellationToken cancellationToken = default)
     {
         if (app.AccessToken.Format != Format || !Proofs.DpopBinding.IsAccessTokenType(tokens.TokenType)) return tokens;
         var jwt = new JsonWebToken(tokens.AccessToken);

@@ -1,7 +1,8 @@
 using System.Buffers.Text;
+using System.Collections.Frozen;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
 
@@ -21,7 +22,11 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <summary>The token_type of an access token bound to a DPoP key (RFC 9449 section 5); otherwise Bearer.</summary>
     public const string DpopTokenType = "DPoP";
 
-    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly JsonWebTokenHandler handler = new();
+
+    /// <summary>The header parameter IdentityModel adds after alg and kid: RFC 9068 section 2.1's typ.</summary>
+    private static readonly FrozenDictionary<string, object> AccessTokenHeader =
+        new Dictionary<string, object> { [JwtHeaderParameterNames.Typ] = AccessTokenJwtType }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <param name="exchange">What the front door authorized.</param>
     /// <param name="user">The local user the tokens are for.</param>
@@ -82,69 +87,61 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
 
     private string CreateAccessToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, string? scope, string? act, string? sessionId, DateTimeOffset now, DateTimeOffset expires)
     {
-        // Sized for every claim below, so that it is not regrown on every exchange.
-        var claims = new Dictionary<string, object>(AccessTokenClaims, StringComparer.Ordinal)
+        var payload = TokenPayloadWriter.Start(issuer.Value, now, expires);
+        var json = payload.Json;
+        json.WriteString(JwtRegisteredClaimNames.Sub, user.Id);
+        if (exchange.Audiences.Length == 1)
         {
-            [JwtRegisteredClaimNames.Sub] = user.Id,
-            [JwtRegisteredClaimNames.Aud] = exchange.Audiences.Length == 1 ? exchange.Audiences[0] : exchange.Audiences,
-            ["client_id"] = exchange.App.ClientId,
-            [JwtRegisteredClaimNames.Jti] = NewTokenId(),
-        };
-        if (scope is not null) claims["scope"] = scope;
-        if (act is not null) claims["act"] = JsonObjects.ToDictionary(act);
-        if (sessionId is not null) claims["sid"] = sessionId;
-        if (Confirmation(exchange) is { } cnf) claims["cnf"] = cnf;
-        return handler.CreateToken(new SecurityTokenDescriptor
+            json.WriteString(JwtRegisteredClaimNames.Aud, exchange.Audiences[0]);
+        }
+        else
         {
-            Issuer = issuer.Value,
-            IssuedAt = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            TokenType = AccessTokenJwtType,
-            SigningCredentials = key.Credentials,
-            Claims = claims,
-        });
+            json.WriteStartArray(JwtRegisteredClaimNames.Aud);
+            foreach (var audience in exchange.Audiences) json.WriteStringValue(audience);
+            json.WriteEndArray();
+        }
+        json.WriteString("client_id", exchange.App.ClientId);
+        WriteTokenId(json);
+        if (scope is not null) json.WriteString("scope", scope);
+        if (act is not null) payload.WriteObject("act", act);
+        if (sessionId is not null) json.WriteString("sid", sessionId);
+        WriteConfirmation(json, exchange);
+        return handler.CreateToken(payload.ToPayload(), key.Credentials, AccessTokenHeader);
     }
 
     /// <summary>
     /// The <c>cnf</c> claim: RFC 8705 section 3.1 (a certificate-bound token names the certificate) and RFC 9449
     /// section 6.1 (a DPoP-bound token names the key's thumbprint); resource servers compare each with the caller's.
     /// </summary>
-    private static Dictionary<string, object>? Confirmation(AuthorizedExchange exchange)
+    private static void WriteConfirmation(Utf8JsonWriter json, AuthorizedExchange exchange)
     {
-        if (exchange.CertificateThumbprint is null && exchange.DpopThumbprint is null) return null;
-        var cnf = new Dictionary<string, object>(StringComparer.Ordinal);
-        if (exchange.CertificateThumbprint is { } certificate) cnf[CertificateThumbprintMember] = certificate;
-        if (exchange.DpopThumbprint is { } key) cnf[DpopThumbprintMember] = key;
-        return cnf;
+        if (exchange.CertificateThumbprint is null && exchange.DpopThumbprint is null) return;
+        json.WriteStartObject("cnf");
+        if (exchange.CertificateThumbprint is { } certificate) json.WriteString(CertificateThumbprintMember, certificate);
+        if (exchange.DpopThumbprint is { } key) json.WriteString(DpopThumbprintMember, key);
+        json.WriteEndObject();
     }
 
     private string CreateIdToken(AuthorizedExchange exchange, UserRecord user, SigningKey key, DateTimeOffset now, DateTimeOffset expires)
     {
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            [JwtRegisteredClaimNames.Sub] = user.Id,
-            [JwtRegisteredClaimNames.Aud] = exchange.App.ClientId,
-        };
-        if (user.Username is { } username) claims["preferred_username"] = username;
-        if (user.Email is { } email) claims[JwtRegisteredClaimNames.Email] = email;
-        if (user.DisplayName is { } name) claims[JwtRegisteredClaimNames.Name] = name;
-        return handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer.Value,
-            IssuedAt = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = key.Credentials,
-            Claims = claims,
-        });
+        var payload = TokenPayloadWriter.Start(issuer.Value, now, expires);
+        var json = payload.Json;
+        json.WriteString(JwtRegisteredClaimNames.Sub, user.Id);
+        json.WriteString(JwtRegisteredClaimNames.Aud, exchange.App.ClientId);
+        if (user.Username is { } username) json.WriteString("preferred_username", username);
+        if (user.Email is { } email) json.WriteString(JwtRegisteredClaimNames.Email, email);
+        if (user.DisplayName is { } name) json.WriteString(JwtRegisteredClaimNames.Name, name);
+        // typ is IdentityModel's default, JWT.
+        return handler.CreateToken(payload.ToPayload(), key.Credentials);
     }
 
-    /// <summary>sub, aud, client_id, jti, scope, act, sid, cnf.</summary>
-    private const int AccessTokenClaims = 8;
-
-    private static string NewTokenId()
+    /// <summary>A new random jti (RFC 7519 section 4.1.7), written without a string of its own.</summary>
+    private static void WriteTokenId(Utf8JsonWriter json)
     {
         Span<byte> id = stackalloc byte[16];
         RandomNumberGenerator.Fill(id);
-        return Base64Url.EncodeToString(id);
+        Span<byte> text = stackalloc byte[Base64Url.GetEncodedLength(16)];
+        Base64Url.EncodeToUtf8(id, text);
+        json.WriteString(JwtRegisteredClaimNames.Jti, text);
     }
 }

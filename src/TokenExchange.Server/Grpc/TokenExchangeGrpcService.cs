@@ -17,7 +17,9 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         if (request.Dpop.Length > 0) throw GrpcErrors.ToRpcException(TokenExchange.Exchange.Errors.InvalidRequest("on a unary call the DPoP proof goes in the dpop metadata"));
         var (dpop, badProof) = GrpcDpop.FromMetadata(context, issuer);
         if (badProof is not null) throw GrpcErrors.ToRpcException(badProof);
-        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), assertionAudiences: GrpcDpop.AssertionAudiences(context, issuer)) with { Dpop = dpop }, context.CancellationToken), context);
+        return Response(await frontDoor.ExchangeAsync(ToCore(request, ClientAddress(context), certificates.Read(context.GetHttpContext()), metadataProof: dpop,
+            // The audiences an assertion may name, built only for a request that carries one (a secret's exchange allocates nothing more).
+            assertionAudiences: request.ClientAssertion.Length > 0 || request.ClientAssertionType.Length > 0 ? GrpcDpop.AssertionAudiences(context, issuer) : null), context.CancellationToken), context);
     }
 
     /// <summary>
@@ -33,7 +35,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         var dpopUrls = GrpcDpop.Urls(context, issuer);
         var assertionAudiences = GrpcDpop.AssertionAudiences(context, issuer);
         return new ExchangeStreamPump(
-            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate, dpopUrls, assertionAudiences), cancellationToken),
+            (request, cancellationToken) => frontDoor.ExchangeAsync(ToCore(request, clientAddress, certificate, dpopUrls, assertionAudiences: assertionAudiences), cancellationToken),
             ToProto,
             logger).RunAsync(requestStream, responseStream, context.CancellationToken, leave.Drained);
     }
@@ -63,8 +65,9 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
 
     /// <summary>The proto message as the exchange's request (internal: the fuzz harness feeds it parsed fuzzer bytes).</summary>
     /// <param name="dpopUrls">On a stream, the URLs the message's DPoP proof must name; its proof is read only then.</param>
+    /// <param name="metadataProof">On a unary call, the proof its metadata carried (set here rather than on a copy of the request: one per exchange).</param>
     /// <param name="assertionAudiences">The audiences a client assertion may name at this method (docs/spec.md section 10).</param>
-    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null, IReadOnlyList<string>? assertionAudiences = null) => new()
+    internal static CoreRequest ToCore(ExchangeRequest request, string? clientAddress, ClientCertificate? certificate, IReadOnlyList<string>? dpopUrls = null, TokenExchange.Proofs.DpopPresentation? metadataProof = null, IReadOnlyList<string>? assertionAudiences = null) => new()
     {
         ClientId = ClientId(request.ClientId, request.ClientAssertion),
         ClientAssertion = Assertion(request.ClientAssertionType, request.ClientAssertion, assertionAudiences ?? []),
@@ -82,7 +85,7 @@ public sealed class TokenExchangeGrpcService(ExchangeFrontDoor frontDoor, TokenI
         RequestContext = request.RequestContext is { Length: > 0 } context ? context : null,
         ClientAddress = clientAddress,
         ClientCertificate = certificate,
-        Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : null,
+        Dpop = dpopUrls is not null && request.Dpop.Length > 0 ? new TokenExchange.Proofs.DpopPresentation(request.Dpop, "POST", dpopUrls) : metadataProof,
     };
 
     internal static Exchange.RefreshRequest ToCore(RefreshRequest request, string? clientAddress, ClientCertificate? certificate) => new()

@@ -137,6 +137,10 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         // Not on the exchange's own paths, which authenticate their clients themselves (client_secret, mTLS): there the
         // Setup sign-in cookie means nothing, and reading it would create a cookie handler for every exchange.
         app.UseWhen(context => !IsExchangePath(context.Request.Path), branch => branch.UseAuthentication());
+        // WebApplication adds UseAuthentication at the very start of the pipeline unless the app marks that it called it;
+        // UseAuthentication marks the builder it is called on, and a UseWhen branch is a copy of the app's, so without this
+        // mark every request, exchanges included, was authenticated first (issue 15: ExchangePathAuthenticationTests).
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         app.UseAuthorization();
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
@@ -150,6 +154,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapSetupPages();
         return new TokenExchangeServer(app, settings, listeners, embedded, clusterCertificate);
     }
+
+    /// <summary>The mark <c>UseAuthentication</c> leaves in an application builder's properties (ASP.NET Core's AuthAppBuilderExtensions).</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
     private static bool IsExchangePath(PathString path) =>
         path.StartsWithSegments(ExchangeGrpcPath) || path.StartsWithSegments(TokenEndpoint.Path);

@@ -33,11 +33,15 @@ public static class DisguisedTransactionTokens
     public static bool IsTransactionToken(string? token)
     {
         if (token is null) return false;
-        // No dot: no JWS; an empty header decodes to nothing, which is no JSON object.
+        // No dot: no JWS, and nothing before it is decoded.
         var dot = Math.Max(token.IndexOf('.'), 0);
         if (dot > MaxHeaderLength) return false;
         Span<byte> header = stackalloc byte[Base64Url.GetMaxDecodedLength(MaxHeaderLength)];
         if (Base64Url.DecodeFromChars(token.AsSpan(0, dot), header, out _, out var written) != OperationStatus.Done) return false;
+        // An absent gRPC actor_token is "", and an opaque token has no dot: both decode to nothing, which the JSON
+        // reader would answer with an exception, on every such exchange (issue 15).
+        // Stryker disable once Statement,Block : without it the reader throws on no input and the catch below answers the same; this only spares the exception.
+        if (written == 0) return false;
         return HeaderType(header[..written]) is { } typ
             && (typ.Equals(JwtType, StringComparison.OrdinalIgnoreCase) || typ.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
     }

@@ -43,6 +43,31 @@ public sealed class DisguisedTransactionTokensTests
     [InlineData("!!!.payload.signature")]
     public void A_token_that_is_no_jws_is_not(string? token) => Assert.False(DisguisedTransactionTokens.IsTransactionToken(token));
 
+    /// <summary>An absent gRPC actor_token is "" on every exchange; answering it must not cost an exception (issue 15).</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("opaque-token-without-dots")]
+    [InlineData(".payload.signature")]
+    public void A_token_with_nothing_before_a_dot_is_answered_without_an_exception(string token)
+    {
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread) thrown++;
+        }
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            Assert.False(DisguisedTransactionTokens.IsTransactionToken(token));
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+        Assert.Equal(0, thrown);
+    }
+
     [Fact]
     public void A_header_longer_than_any_real_one_is_not_read()
     {

@@ -20,7 +20,7 @@ public sealed class MintingTests
 
     public MintingTests() => minter = new TokenMinter(new FixedKeys(new SigningKeyRing([SigningKey.Generate()])), new ClusterIssuer("https://tx.test"), time);
 
-    private Task<IssuedTokens> Issue(AuthorizedExchange exchange, DateTimeOffset? subjectExpires = null, string? act = null,
+    private ValueTask<IssuedTokens> Issue(AuthorizedExchange exchange, DateTimeOffset? subjectExpires = null, string? act = null,
         (string, DateTimeOffset)? refresh = null, DateTimeOffset? notAfter = null) =>
         Minting.IssueAsync(minter, store, exchange, Alice, SessionKey, subjectExpires, act, refresh, notAfter, CancellationToken.None);
 
