@@ -1,4 +1,3 @@
-using System.Buffers;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Cloning;
 using Orleans.Serialization.Codecs;
@@ -145,21 +144,7 @@ public sealed class TransactionTokenPolicyConverter : IConverter<TransactionToke
 /// field at all, so an app's bytes are those it had before transaction tokens existed.
 /// </summary>
 [RegisterSerializer]
-public sealed class TransactionTokenPolicyCodec(IValueSerializer<TransactionTokenPolicySurrogate> surrogates) : IFieldCodec<TransactionTokenPolicy>
-{
-    private readonly Inner inner = new(surrogates);
-
-    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, TransactionTokenPolicy? value)
-        where TBufferWriter : IBufferWriter<byte>
-    {
-        if (value is null) return;
-        inner.WriteField(ref writer, fieldIdDelta, expectedType, value);
-    }
-
-    public TransactionTokenPolicy ReadValue<TInput>(ref Reader<TInput> reader, Field field) => inner.ReadValue(ref reader, field);
-
-    private sealed class Inner(IValueSerializer<TransactionTokenPolicySurrogate> surrogates) : RecordSurrogateCodec<TransactionTokenPolicy, TransactionTokenPolicySurrogate, TransactionTokenPolicyConverter>(surrogates);
-}
+public sealed class TransactionTokenPolicyCodec(IValueSerializer<TransactionTokenPolicySurrogate> surrogates) : OmittedWhenNullCodec<TransactionTokenPolicy, TransactionTokenPolicySurrogate, TransactionTokenPolicyConverter>(surrogates);
 
 /// <summary><see cref="TransactionTokenPolicy"/> is immutable: a local grain call passes the instance itself.</summary>
 [RegisterCopier]
@@ -182,21 +167,7 @@ public sealed class ClientAssertionPolicyConverter : IConverter<ClientAssertionP
 
 /// <summary>As the other records, except that a null policy (an app without client assertions) writes no field at all, so its bytes are unchanged.</summary>
 [RegisterSerializer]
-public sealed class ClientAssertionPolicyCodec(IValueSerializer<ClientAssertionPolicySurrogate> surrogates) : IFieldCodec<ClientAssertionPolicy>
-{
-    private readonly Inner inner = new(surrogates);
-
-    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, ClientAssertionPolicy? value)
-        where TBufferWriter : IBufferWriter<byte>
-    {
-        if (value is null) return;
-        inner.WriteField(ref writer, fieldIdDelta, expectedType, value);
-    }
-
-    public ClientAssertionPolicy ReadValue<TInput>(ref Reader<TInput> reader, Field field) => inner.ReadValue(ref reader, field);
-
-    private sealed class Inner(IValueSerializer<ClientAssertionPolicySurrogate> surrogates) : RecordSurrogateCodec<ClientAssertionPolicy, ClientAssertionPolicySurrogate, ClientAssertionPolicyConverter>(surrogates);
-}
+public sealed class ClientAssertionPolicyCodec(IValueSerializer<ClientAssertionPolicySurrogate> surrogates) : OmittedWhenNullCodec<ClientAssertionPolicy, ClientAssertionPolicySurrogate, ClientAssertionPolicyConverter>(surrogates);
 
 [RegisterCopier]
 public sealed class ClientAssertionPolicyCopier : ShallowCopier<ClientAssertionPolicy>;

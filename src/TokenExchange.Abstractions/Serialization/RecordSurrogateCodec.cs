@@ -26,7 +26,7 @@ public abstract class RecordSurrogateCodec<TRecord, TSurrogate, TConverter>(IVal
     private static readonly Type RecordType = typeof(TRecord);
     private static readonly TConverter Converter = new();
 
-    public void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, TRecord? value)
+    public virtual void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, TRecord? value)
         where TBufferWriter : IBufferWriter<byte>
     {
         if (ReferenceCodec.TryWriteReferenceField(ref writer, fieldIdDelta, expectedType, value)) return;
@@ -54,5 +54,28 @@ public abstract class RecordSurrogateCodec<TRecord, TSurrogate, TConverter>(IVal
         var result = Converter.ConvertFromSurrogate(in surrogate);
         ReferenceCodec.RecordObject(reader.Session, result, placeholder);
         return result;
+    }
+}
+
+/// <summary>
+/// As <see cref="RecordSurrogateCodec{TRecord, TSurrogate, TConverter}"/>, except that a null value writes no field at
+/// all: an optional record added to a stored definition this way leaves the bytes of everything stored without it as
+/// they were, and those read it as null.
+/// </summary>
+/// <remarks>
+/// Orleans writes each field's id as a delta from the id of the field written before it, fixed when the surrogate's
+/// codec is generated. A field after an omitted one is therefore read under the wrong id: an omitted field must be the
+/// surrogate's last, or the converter must write the fields before it whenever it writes one after them (as
+/// <c>AppDefinitionConverter</c> does for the transaction token policy before the client assertions).
+/// </remarks>
+public abstract class OmittedWhenNullCodec<TRecord, TSurrogate, TConverter>(IValueSerializer<TSurrogate> surrogates)
+    : RecordSurrogateCodec<TRecord, TSurrogate, TConverter>(surrogates)
+    where TRecord : class
+    where TSurrogate : struct
+    where TConverter : IConverter<TRecord, TSurrogate>, new()
+{
+    public override void WriteField<TBufferWriter>(ref Writer<TBufferWriter> writer, uint fieldIdDelta, Type? expectedType, TRecord? value)
+    {
+        if (value is not null) base.WriteField(ref writer, fieldIdDelta, expectedType, value);
     }
 }
