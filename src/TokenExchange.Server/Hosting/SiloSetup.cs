@@ -29,6 +29,7 @@ public static class SiloSetup
             silo.UseLocalhostClustering(siloPort, serviceId: settings.ServiceId, clusterId: "embedded");
             // The one silo of the embedded default listens on loopback only.
             silo.Configure<EndpointOptions>(options => ListenOn(options, IPAddress.Loopback, siloPort, IPAddress.Loopback));
+            WithoutDirectoryCache(silo);
             if (database is not null) ConfigureEmbeddedDatabase(silo, database);
             else ConfigureMemoryStorage(silo);
             return;
@@ -121,6 +122,18 @@ public static class SiloSetup
         options.GatewayPort = 0;
         options.GatewayListeningEndpoint = null;
     }
+
+    /// <summary>
+    /// The one silo of the embedded default owns the whole grain directory, so Orleans' directory cache (an LRU of
+    /// grain addresses kept to spare lookups at other silos) only duplicates it: Orleans 10 adds an entry for every
+    /// grain this silo registers, and a deactivation through its batched path leaves that entry until it has gone
+    /// unused for <see cref="GrainDirectoryOptions.MaximumCacheTTL"/> (4 min). That was three entries, about 700 B,
+    /// per new subject (session, user, index grain; docs/architecture.md, "A warm subject is one activation"). With
+    /// <see cref="GrainDirectoryOptions.CachingStrategyType.None"/> every lookup reads the local partition, as it does
+    /// on a cache miss. A cluster keeps the cache: there it spares a call to another silo per message.
+    /// </summary>
+    private static void WithoutDirectoryCache(ISiloBuilder silo) =>
+        silo.Configure<GrainDirectoryOptions>(options => options.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.None);
 
     /// <summary>
     /// A million subjects seen once must not stay in memory for Orleans' default collection age (hours): idle
