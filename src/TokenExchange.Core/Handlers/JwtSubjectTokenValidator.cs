@@ -34,6 +34,7 @@ public sealed class JwtSubjectTokenValidator
     private readonly TimeProvider time;
     private readonly SubjectTokenParameters parameters;
     private readonly VerifiedTokenCache? cache;
+    private readonly SharedClaimStrings shared;
 
     /// <param name="cache">This handler's verified tokens; null: every token is verified in full.</param>
     public JwtSubjectTokenValidator(string issuer, IReadOnlyCollection<string> audiences, IReadOnlyCollection<string> algorithms, TimeSpan clockSkew, IKeySource keys, TimeProvider time,
@@ -47,6 +48,7 @@ public sealed class JwtSubjectTokenValidator
         this.time = time;
         parameters = new SubjectTokenParameters(issuer, [.. audiences], this.algorithms);
         this.cache = cache;
+        shared = new SharedClaimStrings(issuer, audiences);
     }
 
     /// <param name="declaredType">The subject_token_type the client declared (a normalized RFC 8693 URN).</param>
@@ -123,12 +125,12 @@ public sealed class JwtSubjectTokenValidator
         if (CheckType(kind, declaredType) is { } typeError) return Refused(typeError);
         if (string.IsNullOrEmpty(jwt.Subject)) return Refused(Errors.InvalidRequest("subject_token has no sub claim"));
 
-        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var claim in jwt.Claims) claims.TryAdd(claim.Type, claim.Value);
+        // Kept with the cache entry: the strings every token of this handler repeats are held once.
+        var claims = shared.Claims(jwt.Claims);
         var valid = new JwtValidationResult
         {
-            Issuer = jwt.Issuer,
-            Subject = jwt.Subject,
+            Issuer = shared.Value(jwt.Issuer),
+            Subject = claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) && sub == jwt.Subject ? sub : jwt.Subject,
             Expires = DateTimeOffset.FromUnixTimeSeconds(times.Exp),
             Claims = claims,
             // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.

@@ -1,0 +1,40 @@
+using System.Collections.Frozen;
+
+namespace TokenExchange.Core.Handlers;
+
+/// <summary>
+/// The strings every verified token of one jwt handler repeats, held once: the names of well-known claims, and the
+/// <c>iss</c> and <c>aud</c> values that equal the handler's trust settings. A verified token's claims stay in memory
+/// with its cache entry (<see cref="VerifiedTokenCache"/>), one entry per subject token, so each repeat would cost a
+/// string of its own per entry (docs/architecture.md, "A warm subject is one activation"). Only equal strings are
+/// swapped for the shared instance, so the claims read exactly as the token wrote them; a name or value the set does
+/// not know is kept as it came (no interning of what the IdP chose: the set does not grow).
+/// </summary>
+internal sealed class SharedClaimStrings
+{
+    /// <summary>Registered JWT claims (RFC 7519, 4.1) and those OIDC, RFC 8693 and RFC 9068 define that rules read.</summary>
+    private static readonly FrozenSet<string> ClaimNames = FrozenSet.Create(StringComparer.Ordinal,
+        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "client_id", "scope", "scp", "sid", "auth_time", "acr", "amr",
+        "act", "may_act", "email", "email_verified", "name", "preferred_username", "given_name", "family_name", "roles", "groups", "tid", "oid");
+
+    private readonly FrozenSet<string> values;
+
+    /// <param name="issuer">The handler's issuer (every token it accepts carries it).</param>
+    /// <param name="audiences">The handler's audiences (every token it accepts carries one).</param>
+    public SharedClaimStrings(string issuer, IEnumerable<string> audiences) =>
+        values = FrozenSet.Create(StringComparer.Ordinal, [issuer, .. audiences]);
+
+    /// <summary>The shared instance of a claim's name, or the name itself.</summary>
+    public static string Name(string name) => ClaimNames.TryGetValue(name, out var shared) ? shared : name;
+
+    /// <summary>The shared instance of the issuer or an audience equal to <paramref name="value"/>, or the value itself.</summary>
+    public string Value(string value) => values.TryGetValue(value, out var shared) ? shared : value;
+
+    /// <summary>The token's claims, each by its first value, with shared names and values where equal.</summary>
+    public Dictionary<string, string> Claims(IEnumerable<System.Security.Claims.Claim> claims)
+    {
+        var read = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var claim in claims) read.TryAdd(Name(claim.Type), Value(claim.Value));
+        return read;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using TokenExchange.Core.Handlers;
+using TokenExchange.Exchange;
+using TokenExchange.Testing;
+
+namespace TokenExchange.Core.Tests.Handlers;
+
+/// <summary>
+/// A verified token's claims, as its cache entry keeps them: the strings every token of a handler repeats are the one
+/// shared instance (well-known claim names, the handler's issuer and audiences), everything else is the token's own,
+/// and every claim reads as the token wrote it (docs/architecture.md, "A warm subject is one activation").
+/// </summary>
+public sealed class SharedClaimStringsTests
+{
+    private const string Issuer = "https://idp.example";
+    private const string Audience = "token-exchange";
+
+    /// <summary>A string equal to <paramref name="value"/> but not the same instance, as a token's parser makes it.</summary>
+    private static string Copy(string value) => new(value.AsSpan());
+
+    [Fact]
+    public void The_issuer_and_audience_values_are_the_handler_s_instances()
+    {
+        var issuer = Copy(Issuer);
+        var audience = Copy(Audience);
+        var shared = new SharedClaimStrings(issuer, ["other-audience", audience]);
+
+        Assert.Same(issuer, shared.Value(Copy(Issuer)));
+        Assert.Same(audience, shared.Value(Copy(Audience)));
+    }
+
+    [Fact]
+    public void Other_values_and_names_are_kept_as_they_came()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        var value = Copy("https://idp.example/other");
+        var name = Copy("department");
+
+        Assert.Same(value, shared.Value(value));
+        Assert.Same(name, SharedClaimStrings.Name(name));
+        // Case matters: a claim name is compared ordinally (RFC 7519, 4).
+        var upper = Copy("SUB");
+        Assert.Same(upper, SharedClaimStrings.Name(upper));
+    }
+
+    [Fact]
+    public void Well_known_claim_names_are_one_instance()
+    {
+        foreach (var name in new[] { "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope", "email", "email_verified", "act", "may_act" })
+        {
+            var first = SharedClaimStrings.Name(Copy(name));
+            Assert.Equal(name, first);
+            Assert.Same(first, SharedClaimStrings.Name(Copy(name)));
+        }
+    }
+
+    [Fact]
+    public void Claims_keep_each_first_value_with_shared_strings()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        Claim[] claims = [new(Copy("iss"), Copy(Issuer)), new(Copy("sub"), "alice"), new(Copy("aud"), Copy(Audience)), new("aud", "second"), new("department", "sales")];
+
+        var read = shared.Claims(claims);
+
+        Assert.Equal(new Dictionary<string, string> { ["iss"] = Issuer, ["sub"] = "alice", ["aud"] = Audience, ["department"] = "sales" }, read);
+        Assert.Same(SharedClaimStrings.Name("iss"), read.Keys.First());
+        Assert.Same(shared.Value(Issuer), read["iss"]);
+        Assert.Same(shared.Value(Audience), read["aud"]);
+    }
+
+    [Fact]
+    public async Task A_verified_token_s_result_holds_the_handler_s_issuer_and_audience_strings()
+    {
+        var idp = new TestIdp();
+        var issuer = Copy(idp.Issuer);
+        var audience = Copy(TestIdp.DefaultAudience);
+        var validator = new JwtSubjectTokenValidator(issuer, [audience], ["ES256"], TimeSpan.FromSeconds(30), new StaticKeySource([idp.EcKey]), TimeProvider.System);
+
+        var result = await validator.ValidateAsync(idp.Token("alice-ext-1", claims: new Dictionary<string, object> { ["department"] = "sales" }), TokenTypes.Jwt, CancellationToken.None);
+
+        Assert.True(result.IsValid, result.Error?.Description);
+        Assert.Same(issuer, result.Issuer);
+        Assert.Same(issuer, result.Claims["iss"]);
+        Assert.Same(audience, result.Claims["aud"]);
+        Assert.Equal("alice-ext-1", result.Subject);
+        Assert.Same(result.Claims["sub"], result.Subject);
+        Assert.Equal("sales", result.Claims["department"]);
+    }
+}
