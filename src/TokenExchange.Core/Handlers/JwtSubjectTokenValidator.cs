@@ -130,14 +130,14 @@ public sealed class JwtSubjectTokenValidator
         var valid = new JwtValidationResult
         {
             Issuer = shared.Value(jwt.Issuer),
-            Subject = claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var sub) && sub == jwt.Subject ? sub : jwt.Subject,
+            Subject = jwt.Subject,
             Expires = DateTimeOffset.FromUnixTimeSeconds(times.Exp),
             Claims = claims,
             // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
             EmailVerified = jwt.TryGetPayloadValue<object>(RuleBasedUserMapping.StandardClaims.EmailVerified, out var verified) && verified is true,
         };
         // IdentityModel sets SigningKey to the key whose signature check succeeded.
-        return (valid, jwt.SigningKey is { } key ? new VerifiedToken(valid, times, kind, kid, key) : null);
+        return (valid, jwt.SigningKey is { } key ? new VerifiedToken(valid, times, kind, SharedClaimStrings.KeyId(kid, key), key) : null);
     }
 
     private async ValueTask<(IReadOnlyList<SecurityKey> Keys, OAuthError? Error)> KeysAsync(string? kid, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.IdentityModel.Tokens;
 
 namespace TokenExchange.Core.Handlers;
 
@@ -30,11 +31,19 @@ internal sealed class SharedClaimStrings
     /// <summary>The shared instance of the issuer or an audience equal to <paramref name="value"/>, or the value itself.</summary>
     public string Value(string value) => values.TryGetValue(value, out var shared) ? shared : value;
 
+    /// <summary>
+    /// The key id a cache entry keeps to look its key up again: the verifying key's own <see cref="SecurityKey.KeyId"/>
+    /// instance where the token named it, rather than the copy parsed from each token's header.
+    /// </summary>
+    public static string? KeyId(string? kid, SecurityKey key) => kid is not null && kid == key.KeyId ? key.KeyId : kid;
+
     /// <summary>The token's claims, each by its first value, with shared names and values where equal.</summary>
     public Dictionary<string, string> Claims(IEnumerable<System.Security.Claims.Claim> claims)
     {
         var read = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var claim in claims) read.TryAdd(Name(claim.Type), Value(claim.Value));
+        // Grown by doubling while read; kept for as long as the entry is, so no larger than the claims need.
+        read.TrimExcess();
         return read;
     }
 }
