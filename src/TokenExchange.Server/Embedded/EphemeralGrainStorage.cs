@@ -13,12 +13,12 @@ namespace TokenExchange.Server.Embedded;
 public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer serializer, IActivatorProvider activators) : IGrainStorage
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<(string StateName, GrainId Grain), (long Etag, byte[] Data)> states = [];
+    private readonly Dictionary<(string StateName, GrainId Grain), (long Etag, ReadOnlyMemory<byte> Data)> states = [];
     private long lastEtag;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        (long Etag, byte[] Data) stored;
+        (long Etag, ReadOnlyMemory<byte> Data) stored;
         bool found;
         lock (gate) found = states.TryGetValue((stateName, grainId), out stored);
         if (found)
@@ -38,7 +38,8 @@ public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer s
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var data = serializer.Serialize(grainState.State).ToArray();
+        // The serializer's own buffer, not a copy of it: it is this write's alone, and nothing writes to it again.
+        var data = serializer.Serialize(grainState.State).ToMemory();
         long etag;
         lock (gate)
         {
