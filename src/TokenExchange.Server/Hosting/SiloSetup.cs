@@ -84,15 +84,17 @@ public static class SiloSetup
         });
     }
 
+    /// <summary>
+    /// Both storage names in this process's memory (<see cref="EphemeralGrainStorage"/>), the state in Orleans'
+    /// serializer as on disk: not Orleans' memory storage, whose states live in grains (a grain call per read and write).
+    /// </summary>
     private static void ConfigureMemoryStorage(ISiloBuilder silo)
     {
         foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
         {
-            silo.AddMemoryGrainStorage(name);
-            // Orleans' binary serializer rather than the memory provider's default JSON: a new subject writes
-            // several grain states, and JSON serialization was the largest single cost of a first exchange.
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
-                .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            silo.Services.AddGrainStorage(name, (services, storageName) => new EphemeralGrainStorage(storageName,
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+                services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>()));
         }
     }
 
