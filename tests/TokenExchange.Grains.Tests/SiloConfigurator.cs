@@ -17,6 +17,8 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
         siloBuilder.Services.AddSingleton<TokenExchange.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
         siloBuilder.AddIncomingGrainCallFilter<FailingWrites>();
+        siloBuilder.AddIncomingGrainCallFilter<OlderUserGrains>();
+        siloBuilder.AddIncomingGrainCallFilter<RecordedCalls>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {
             options.Seed = TestDefinitions.Seed;

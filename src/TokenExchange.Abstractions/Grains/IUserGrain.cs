@@ -14,6 +14,14 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stores a user created by an exchange, with the link of the identity it was created for; false when the id is taken.</summary>
     [Alias("CreateLinked")] Task<bool> CreateLinked(UserRecord user, ExternalIdentity link);
 
+    /// <summary>
+    /// Creates the user a subject's first exchange described, in one call: claims the identity's link index and the
+    /// user's unique attributes, then stores the user with that link and <paramref name="subjectSessionKey"/> as its
+    /// watcher in one write. Null when created, else why not (then it holds none of the claims it made). Older
+    /// silos lack it; <see cref="CreateLinked"/> and <see cref="Watch"/> are the steps it replaces.
+    /// </summary>
+    [Alias("CreateForSubject")] Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey);
+
     [Alias("Put")] Task Put(UserRecord user);
 
     /// <summary>The external identities linked to this user.</summary>

@@ -16,9 +16,11 @@ public interface IUserDirectory
 
     /// <summary>
     /// Creates the user an exchange described, linked to the identity it was created for, claiming its unique
-    /// attributes; null and a reason when one is taken or the identity is linked already.
+    /// attributes; null and a reason when one is taken or the identity is linked already. With a
+    /// <paramref name="watcher"/> (a subject session's key), that session is registered to hear of the user's changes,
+    /// as part of the creation.
     /// </summary>
-    Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link);
+    Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher = null);
 
     /// <summary>
     /// Links an identity to an existing user; with <paramref name="onePerHandler"/>, not to a user linked to another

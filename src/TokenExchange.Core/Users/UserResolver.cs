@@ -13,7 +13,8 @@ namespace TokenExchange.Users;
 /// </summary>
 public static class UserResolver
 {
-    public static async Task<UserResolution> FromMappingAsync(IUserDirectory directory, UserMappingResult mapping, bool allowUserCreation, ExternalIdentity identity)
+    /// <param name="watcher">The subject session that will hold a created user (<see cref="IUserDirectory.CreateAsync"/>).</param>
+    public static async Task<UserResolution> FromMappingAsync(IUserDirectory directory, UserMappingResult mapping, bool allowUserCreation, ExternalIdentity identity, string? watcher = null)
     {
         if (mapping.UserId is { } userId)
         {
@@ -39,7 +40,7 @@ public static class UserResolver
         };
         if (DefinitionRules.UserKeyProblems(candidate).FirstOrDefault() is { } problem)
             return Refuse($"the subject token's {problem}, so no user can be created for it", problem);
-        var (user, conflict) = await directory.CreateAsync(candidate, identity).ConfigureAwait(false);
+        var (user, conflict) = await directory.CreateAsync(candidate, identity, watcher).ConfigureAwait(false);
         return user is null ? Refuse("a user for this subject could not be created", conflict) : new UserResolution(user, null, Created: true);
     }
 

@@ -103,7 +103,7 @@ public sealed class SubjectSessionGrain(
         state.State.RevokedAt = time.GetUtcNow();
         await state.WriteStateAsync();
         // JWT access tokens name the session only by its id (sid): introspection looks the revocation up there.
-        await GrainFactory.GetGrain<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(state.State.RevokedAt.Value);
+        await GrainFactory.Reference<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(state.State.RevokedAt.Value);
     }
 
     public Task<DateTimeOffset?> GetRevokedAt() => Task.FromResult(state.State.RevokedAt);
@@ -154,7 +154,7 @@ public sealed class SubjectSessionGrain(
 
     /// <summary>The token's handle, by hash, leads a later refresh or introspection back to this session and family.</summary>
     private Task RegisterHandle(string token, RefreshFamily family) =>
-        GrainFactory.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
+        GrainFactory.Reference<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
             .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
@@ -185,7 +185,8 @@ public sealed class SubjectSessionGrain(
             if (handler is null) return new UserResolution(null, Errors.InvalidRequest("unknown token_handler"));
             var (mapping, error) = await handler.MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
             if (error is not null) return new UserResolution(null, error);
-            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation, identity);
+            // A created user has this session as its watcher already (stored with it, in the same write).
+            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation, identity, watcher: this.GetPrimaryKeyString());
         }
 
         if (resolution.User is { } resolved)
@@ -202,7 +203,7 @@ public sealed class SubjectSessionGrain(
             state.State.UserId = resolved.Id;
             // Last: the user grain stores this session as a watcher (or finds it stored), and leaves memory when idle,
             // since this session now holds what it needs of the user.
-            await GrainFactory.GetGrain<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
+            if (!resolution.Created) await GrainFactory.Reference<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
         }
         return resolution;
     }

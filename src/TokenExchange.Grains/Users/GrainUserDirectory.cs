@@ -13,38 +13,64 @@ namespace TokenExchange.Grains.Users;
 public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
 {
     public Task<string?> FindIdAsync(UserField attribute, string value) =>
-        grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Get();
+        grains.Reference<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Get();
 
     public Task<string?> FindLinkedAsync(ExternalIdentity identity) =>
-        grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Get();
+        grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Get();
 
-    public Task<UserRecord?> GetAsync(string userId) => grains.GetGrain<IUserGrain>(userId).Get();
+    public Task<UserRecord?> GetAsync(string userId) => grains.Reference<IUserGrain>(userId).Get();
 
-    public async Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link)
+    /// <summary>
+    /// A subject's first exchange makes one call to the new user's grain, which claims the indexes and stores the user,
+    /// its link and the session as its watcher (<see cref="IUserGrain.CreateForSubject"/>). A user grain on an older
+    /// silo lacks that method (a rolling upgrade): then the steps are made from here, as before it.
+    /// </summary>
+    public async Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher = null)
     {
-        var grain = grains.GetGrain<IUserGrain>(user.Id);
+        if (DefinitionRules.UserKeyProblems(user).FirstOrDefault() is { } problem) return (null, problem);
+        var grain = grains.Reference<IUserGrain>(user.Id);
+        if (watcher is null) return await CreateStepwise(grain, user, link, watcher: null);
+        string? conflict;
+        try
+        {
+            conflict = await grain.CreateForSubject(user, link, watcher);
+        }
+        catch (Exception e) when (e is not (TimeoutException or OperationCanceledException))
+        {
+            // Any other failure is retried step by step: each step is idempotent for this user id, and one that fails
+            // again (storage) fails the exchange as before.
+            return await CreateStepwise(grain, user, link, watcher);
+        }
+        return conflict is null ? (user, null) : (null, conflict);
+    }
+
+    private async Task<(UserRecord? User, string? Conflict)> CreateStepwise(IUserGrain grain, UserRecord user, ExternalIdentity link, string? watcher)
+    {
         // Checked before any index is touched: the indexes of an existing user with this id are its own.
         if (await grain.Get() is not null) return (null, $"user id {user.Id} exists already");
-        if (DefinitionRules.UserKeyProblems(user).FirstOrDefault() is { } problem) return (null, problem);
-        var linkIndex = grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(link));
+        var linkIndex = grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(link));
         if (await linkIndex.Claim(user.Id) != user.Id) return (null, "the identity is linked to another user");
-        if (await ClaimAttributes(user, previous: null) is { } conflict)
+        if (await UserIndexClaims.ClaimAttributes(grains, user, previous: null) is { } conflict)
         {
             await linkIndex.Release(user.Id);
             return (null, conflict);
         }
-        if (await grain.CreateLinked(user, link)) return (user, null);
-        await ReleaseAttributes(user, keep: null);
+        if (await grain.CreateLinked(user, link))
+        {
+            if (watcher is not null) await grain.Watch(watcher);
+            return (user, null);
+        }
+        await UserIndexClaims.ReleaseAttributes(grains, user, keep: null);
         await linkIndex.Release(user.Id);
         return (null, $"user id {user.Id} exists already");
     }
 
     public async Task<string?> LinkAsync(string userId, ExternalIdentity identity, bool onePerHandler)
     {
-        var linkIndex = grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(identity));
+        var linkIndex = grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity));
         var owner = await linkIndex.Claim(userId);
         if (owner != userId) return $"the identity is linked to user {owner}";
-        if (await grains.GetGrain<IUserGrain>(userId).AddLink(identity, onePerHandler) is not { } refused) return null;
+        if (await grains.Reference<IUserGrain>(userId).AddLink(identity, onePerHandler) is not { } refused) return null;
         await linkIndex.Release(userId);
         return refused;
     }
@@ -56,48 +82,21 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
     /// </summary>
     public async Task<bool> UnlinkAsync(string userId, ExternalIdentity identity)
     {
-        var had = await grains.GetGrain<IUserGrain>(userId).GetLinks() is { } links && links.Contains(identity);
-        await grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Release(userId);
-        await grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(identity.Handler, identity.Issuer, identity.Subject)).ForgetUser(userId);
-        return await grains.GetGrain<IUserGrain>(userId).RemoveLink(identity) || had;
+        var had = await grains.Reference<IUserGrain>(userId).GetLinks() is { } links && links.Contains(identity);
+        await grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Release(userId);
+        await grains.Reference<ISubjectSessionGrain>(SubjectSessionKey.For(identity.Handler, identity.Issuer, identity.Subject)).ForgetUser(userId);
+        return await grains.Reference<IUserGrain>(userId).RemoveLink(identity) || had;
     }
 
     /// <summary>Creates or replaces a user (configuration and administration), keeping the indexes in step.</summary>
     public async Task<string?> PutAsync(UserRecord user)
     {
         if (DefinitionRules.UserKeyProblems(user).FirstOrDefault() is { } problem) return problem;
-        var grain = grains.GetGrain<IUserGrain>(user.Id);
+        var grain = grains.Reference<IUserGrain>(user.Id);
         var previous = await grain.Get();
-        if (await ClaimAttributes(user, previous) is { } conflict) return conflict;
+        if (await UserIndexClaims.ClaimAttributes(grains, user, previous) is { } conflict) return conflict;
         await grain.Put(user);
-        if (previous is not null) await ReleaseAttributes(previous, keep: user);
+        if (previous is not null) await UserIndexClaims.ReleaseAttributes(grains, previous, keep: user);
         return null;
     }
-
-    private async Task<string?> ClaimAttributes(UserRecord user, UserRecord? previous)
-    {
-        var claimed = new List<UserField>();
-        foreach (var attribute in Enum.GetValues<UserField>())
-        {
-            if (user.Get(attribute) is not { } value) continue;
-            var owner = await grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Claim(user.Id);
-            if (owner == user.Id) { claimed.Add(attribute); continue; }
-            foreach (var done in claimed.Where(a => previous?.Get(a) is null || !SameKey(a, previous.Get(a)!, user.Get(a)!)))
-                await grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(done, user.Get(done)!)).Release(user.Id);
-            return $"{attribute} is already used by another user";
-        }
-        return null;
-    }
-
-    private async Task ReleaseAttributes(UserRecord user, UserRecord? keep)
-    {
-        foreach (var attribute in Enum.GetValues<UserField>())
-        {
-            if (user.Get(attribute) is not { } value) continue;
-            if (keep?.Get(attribute) is { } kept && SameKey(attribute, kept, value)) continue;
-            await grains.GetGrain<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Release(user.Id);
-        }
-    }
-
-    private static bool SameKey(UserField attribute, string a, string b) => UserIndexKey.For(attribute, a) == UserIndexKey.For(attribute, b);
 }

@@ -25,6 +25,41 @@ public sealed class UserGrain(
         return true;
     }
 
+    public async Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey)
+    {
+        if (state.State.User is not null) return $"user id {user.Id} exists already";
+        if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
+        // The indexes first, as the directory claims them (UserIndexClaims): a user is never stored without them.
+        var linkIndex = GrainFactory.Reference<IUserIndexGrain>(UserIndexKey.ForLink(link));
+        if (await linkIndex.Claim(user.Id) != user.Id) return "the identity is linked to another user";
+        if (await UserIndexClaims.ClaimAttributes(GrainFactory, user, previous: null) is { } conflict)
+        {
+            await linkIndex.Release(user.Id);
+            return conflict;
+        }
+        // One write for what CreateLinked and Watch wrote in two: the session that asked holds the user from here on,
+        // so no change can fall between its read and its registration.
+        state.State.Links.Add(link);
+        state.State.CreatedBy = link.Handler;
+        state.State.Watchers.Add(subjectSessionKey);
+        try
+        {
+            await Store(user);
+        }
+        catch
+        {
+            // Not stored: this activation must not answer as if it were (the claims stay, as after a crash here).
+            state.State.User = null;
+            state.State.Links.Remove(link);
+            state.State.CreatedBy = null;
+            state.State.Watchers.Remove(subjectSessionKey);
+            throw;
+        }
+        // As after Watch: the session holds what it needs, and the next call here is likely minutes away.
+        DeactivateOnIdle();
+        return null;
+    }
+
     public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(state.State.Links.ToArray());
 
     public async Task<string?> AddLink(ExternalIdentity link, bool onePerHandler)
@@ -51,7 +86,7 @@ public sealed class UserGrain(
     {
         if (DefinitionPlanner.Same(user, state.State.User)) return;
         await Store(user);
-        foreach (var session in state.State.Watchers) GrainFactory.GetGrain<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
+        foreach (var session in state.State.Watchers) GrainFactory.Reference<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
     }
 
     /// <summary>
@@ -68,7 +103,7 @@ public sealed class UserGrain(
         await state.WriteStateAsync();
         // A change stored between the session's read and this registration reached no watcher: the new one hears
         // what is current (after the call that registered it, as it handles one call at a time).
-        if (state.State.User is { } current) GrainFactory.GetGrain<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
+        if (state.State.User is { } current) GrainFactory.Reference<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
     }
 
     public Task<string[]> GetSessions() => Task.FromResult(state.State.Watchers.ToArray());
@@ -87,7 +122,7 @@ public sealed class UserGrain(
         var isNew = state.State.User is null;
         state.State.User = user;
         await state.WriteStateAsync();
-        if (isNew) await GrainFactory.GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
+        if (isNew) await GrainFactory.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
     }
 }
 

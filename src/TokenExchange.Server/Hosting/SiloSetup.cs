@@ -20,9 +20,10 @@ public static class SiloSetup
         // Orleans needs concrete ports; 0 picks a free one (tests run many silos side by side).
         var siloPort = settings.SiloPort == 0 ? FreePorts.Pick() : settings.SiloPort;
         if (clusterCertificate is not null) silo.UseClusterTls(clusterCertificate);
-        // Grain calls carry the caller's trace context (traceparent in the request context), so an exchange's
-        // trace reaches the subject session on whichever silo it lives. Nothing is created while nobody listens.
-        silo.AddActivityPropagation();
+        // With tracing on (--otlp-endpoint), grain calls carry the caller's trace context (traceparent in the request
+        // context), so an exchange's trace reaches the subject session on whichever silo it lives. Off, nobody would
+        // read it, and the filters alone cost every grain call Orleans' filter chain (about 0.5 KB, issue 15).
+        if (settings.OtlpEndpoint is not null) silo.AddActivityPropagation();
         if (settings.SessionIdleTimeout is { } idle) ConfigureIdleSubjects(silo, idle);
         if (settings.Postgres is not { } connection)
         {
@@ -84,15 +85,17 @@ public static class SiloSetup
         });
     }
 
+    /// <summary>
+    /// Both storage names in this process's memory (<see cref="EphemeralGrainStorage"/>), the state in Orleans'
+    /// serializer as on disk: not Orleans' memory storage, whose states live in grains (a grain call per read and write).
+    /// </summary>
     private static void ConfigureMemoryStorage(ISiloBuilder silo)
     {
         foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
         {
-            silo.AddMemoryGrainStorage(name);
-            // Orleans' binary serializer rather than the memory provider's default JSON: a new subject writes
-            // several grain states, and JSON serialization was the largest single cost of a first exchange.
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
-                .Configure<Orleans.Serialization.Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            silo.Services.AddGrainStorage(name, (services, storageName) => new EphemeralGrainStorage(storageName,
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+                services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>()));
         }
     }
 

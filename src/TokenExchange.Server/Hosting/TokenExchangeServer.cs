@@ -127,6 +127,11 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         builder.Services.AddSingleton(logGate);
         logGate.AddTo(builder.Logging);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // ASP.NET Core starts an Activity and a log scope for every request whenever this category logs at any level,
+        // even with nobody tracing (HostingApplicationDiagnostics): about 1 KB and an Activity's ids per exchange
+        // (issue 15). It logs only requests' start and end (Information) and startup failures, which Program prints.
+        // With --otlp-endpoint the tracer listens to ASP.NET Core's activity source, so server spans stay.
+        builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         customize?.Invoke(builder);
@@ -154,6 +159,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.MapSetupPages();
         return new TokenExchangeServer(app, settings, listeners, embedded, clusterCertificate);
     }
+
+    /// <summary>The log category of ASP.NET Core's per-request diagnostics (HostingApplicationDiagnostics).</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     /// <summary>The mark <c>UseAuthentication</c> leaves in an application builder's properties (ASP.NET Core's AuthAppBuilderExtensions).</summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";

@@ -31,9 +31,21 @@ public static class TelemetrySetup
             telemetry.WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddOtlpExporter(options => options.Endpoint = traces));
     }
 
+    /// <summary>
+    /// ASP.NET Core instruments recorded many times per request that say nothing an operator of a token service
+    /// needs: Kestrel's memory pool counts every buffer rented (several per exchange), routing every match attempt
+    /// (one per request; http.server.request.duration already counts requests by route). Each recording is a
+    /// lookup in OpenTelemetry's aggregator (issue 15); dropped, they are not even enabled.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DroppedInstruments = ["aspnetcore.memory_pool.rented", "aspnetcore.routing.match_attempts"];
+
     /// <summary>The cluster's own meter, ASP.NET Core's request metrics and the .NET runtime's.</summary>
-    public static MeterProviderBuilder AddTokenExchangeMeters(this MeterProviderBuilder metrics) =>
+    public static MeterProviderBuilder AddTokenExchangeMeters(this MeterProviderBuilder metrics)
+    {
         metrics.AddMeter(TokenExchangeTelemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+        foreach (var instrument in DroppedInstruments) metrics.AddView(instrument, MetricStreamConfiguration.Drop);
+        return metrics;
+    }
 
     /// <summary>
     /// The spans of an exchange: ASP.NET Core's server span (its parent from the caller's traceparent), the

@@ -39,7 +39,7 @@ internal sealed class InMemoryUserDirectory : IUserDirectory
         return Task.FromResult<string?>(null);
     }
 
-    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link)
+    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher = null)
     {
         if (Links.ContainsKey(link)) return Task.FromResult<(UserRecord?, string?)>((null, "the identity is linked"));
         if (users.ContainsKey(user.Id)) return Task.FromResult<(UserRecord?, string?)>((null, $"id {user.Id} is taken"));

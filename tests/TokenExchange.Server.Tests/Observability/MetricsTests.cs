@@ -94,6 +94,15 @@ public sealed class MetricsTests(MetricsTests.Scrape fixture) : IClassFixture<Me
         Assert.Contains(Metrics.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Leaves_out_the_framework_counters_recorded_several_times_per_request()
+    {
+        // Kestrel's memory pool meter stays (what it allocates, evicts and holds); only its count of every rent goes.
+        Assert.NotEmpty(Metrics.Find("aspnetcore_memory_pool_allocated_bytes_total"));
+        Assert.Empty(Metrics.Find("aspnetcore_memory_pool_rented_bytes_total"));
+        Assert.Empty(Metrics.Find("aspnetcore_routing_match_attempts_total"));
+    }
+
     /// <summary>The exchanges, made once for all the tests of the class, and the one scrape after them.</summary>
     public sealed class Scrape : IAsyncLifetime, IServerAddresses
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Diagnostics;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Testing;
@@ -41,6 +42,9 @@ public sealed class OtlpSettingsTests
         await using var server = await LoopbackServer.StartAsync(null);
 
         Assert.False(TokenExchangeTelemetry.ActivitySource.HasListeners());
+        // Nor do grain calls pass through Orleans' trace-propagating filters.
+        Assert.Empty(server.Services.GetServices<IOutgoingGrainCallFilter>());
+        Assert.DoesNotContain(server.Services.GetServices<IIncomingGrainCallFilter>(), IsActivityPropagation);
     }
 
     [Fact]
@@ -50,7 +54,11 @@ public sealed class OtlpSettingsTests
         await using var server = await LoopbackServer.StartAsync(null, "--otlp-endpoint", "http://127.0.0.1:9");
 
         Assert.True(TokenExchangeTelemetry.ActivitySource.HasListeners());
+        Assert.Contains(server.Services.GetServices<IOutgoingGrainCallFilter>(), IsActivityPropagation);
+        Assert.Contains(server.Services.GetServices<IIncomingGrainCallFilter>(), IsActivityPropagation);
     }
+
+    private static bool IsActivityPropagation(object filter) => filter.GetType().Name.StartsWith("ActivityPropagation", StringComparison.Ordinal);
 
     private static ServerSettings From(Dictionary<string, string?> environment, params string[] args) =>
         ServerSettings.From(new ConfigurationBuilder()

@@ -43,8 +43,11 @@ public sealed class TracingTests : IAsyncLifetime, IServerAddresses
                 .UserMapping(claim: "sub", attribute: "federationId", linkExisting: true)
                 .Enable(App, isDefault: true, allowUserCreation: true))
             .ToYaml();
+        // Tracing is on with an OTLP endpoint (nothing listens at that port: the exporter's failures are its own);
+        // the spans are read from the in-memory exporter beside it.
         server = await LoopbackServer.StartAsync(config, builder =>
-            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddInMemoryExporter(spans)));
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddTokenExchangeInstrumentation().AddInMemoryExporter(spans)),
+            "--otlp-endpoint", "http://127.0.0.1:9");
     }
 
     public async Task DisposeAsync()

@@ -37,11 +37,12 @@ public static class BenchCommand
         var fresh = new Option<bool>("--fresh-tokens") { Description = "every request presents a subject token of its own, never sent before (minted before the run; needs --count, no --warmup)" };
         var requestedTokenType = new Option<string?>("--requested-token-type") { Description = "requested_token_type of every request (short name or URN), e.g. txn_token for transaction tokens (with --audience the trust domain)" };
         var subjectScope = new Option<string?>("--subject-scope") { Description = "the subject tokens' scope claim (space-separated): a transaction token's scope must be within it" };
+        var tokensFile = new Option<string?>("--subject-tokens-file") { Description = "the subjects' tokens are read from this file (a line per subject, bench-user-0 first), or minted and written to it: runs against one server then present the same token per subject, as active subjects do" };
         var replaceTransactionTokens = new Option<bool>("--replace-transaction-tokens") { Description = "before the run, get one transaction token per subject; the run replaces them (implies --requested-token-type txn_token)" };
         var command = new Command("bench", "load test: exchanges for synthetic subjects over gRPC, a gRPC stream or HTTP; throughput, latency, errors")
         {
             concurrency, rate, maxOutstanding, duration, count, warmup, invalid, invalidKinds, unknownUserHandler, actorShare, streams, quiet, json, chart,
-            interval, order, fresh, requestedTokenType, subjectScope, replaceTransactionTokens,
+            interval, order, fresh, requestedTokenType, subjectScope, replaceTransactionTokens, tokensFile,
         };
         harness.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -77,7 +78,8 @@ public static class BenchCommand
                     parse.GetValue(order) == "random" ? SubjectOrder.Random : SubjectOrder.Sequential,
                     parse.GetValue(fresh),
                     parse.GetValue(subjectScope),
-                    replace);
+                    replace,
+                    parse.GetValue(tokensFile));
                 run.Check();
                 return await RunAsync(run, output, error, cancellationToken);
             }
@@ -98,7 +100,7 @@ public static class BenchCommand
     private sealed record Run(
         HarnessSettings Settings, int? Concurrency, double? Rate, int MaxOutstanding, TimeSpan? Duration, long? Count, TimeSpan Warmup,
         MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath, TimeSpan Interval, SubjectOrder Order, bool FreshTokens,
-        string? SubjectScope, bool ReplaceTransactionTokens)
+        string? SubjectScope, bool ReplaceTransactionTokens, string? TokensFile = null)
     {
         public void Check()
         {
@@ -111,6 +113,7 @@ public static class BenchCommand
             if (Interval < TimeSpan.FromMilliseconds(50)) throw new UsageException("--interval must be at least 50ms");
             if (ReplaceTransactionTokens && (FreshTokens || Mix.InvalidShare > 0 || Mix.ActorShare > 0))
                 throw new UsageException("--replace-transaction-tokens: no --fresh-tokens, --invalid or --actor-share (each subject's one transaction token is replaced)");
+            if (TokensFile is not null && FreshTokens) throw new UsageException("--subject-tokens-file: no --fresh-tokens (the file keeps one token per subject for every run)");
             if (!FreshTokens) return;
             // Each fresh token is minted before the run: the run must say how many it sends, and a warm-up would use some up.
             if (Count is not { } count) throw new UsageException("--fresh-tokens needs --count (one token is minted per request before the run)");
@@ -131,6 +134,7 @@ public static class BenchCommand
         // Long enough for the run: warm-up, measurement, and a generous margin for a slow count-bound run.
         var lifetime = run.Warmup + (run.Duration ?? TimeSpan.FromHours(12)) + TimeSpan.FromMinutes(30);
         var subjectTokens = new SubjectTokens(key, issuer, settings.SubjectAudience, TimeProvider.System) { Scope = run.SubjectScope };
+        if (run.TokensFile is { } file) subjectTokens.Saved = await SubjectTokenFile.LoadOrMintAsync(file, settings.Subjects, subjectTokens, TimeProvider.System, cancellationToken);
         var requests = run.FreshTokens
             ? RequestMix.Fresh(settings.Template, run.Mix, run.Order, run.Count!.Value + 1, subjectTokens, lifetime)
             : RequestMix.Build(settings.Template, run.Mix, subjectTokens, lifetime);

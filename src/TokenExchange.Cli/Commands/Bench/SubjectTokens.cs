@@ -29,6 +29,13 @@ public sealed class SubjectTokens(SubjectKey key, string issuer, string audience
     /// <summary>The tokens' <c>scope</c> claim (space-separated), or none: a transaction token's scope must be within it.</summary>
     public string? Scope { get; init; }
 
+    /// <summary>Valid tokens minted before (<see cref="SubjectTokenFile"/>), subject i's at index i: used instead of new ones.</summary>
+    public IReadOnlyList<string>? Saved { get; set; }
+
+    private static int? SavedIndex(string subject) =>
+        subject.StartsWith(SubjectPrefix, StringComparison.Ordinal)
+        && int.TryParse(subject.AsSpan(SubjectPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : null;
+
     public static string Subject(int index) => SubjectPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>One token per item, in parallel; <paramref name="lifetime"/> must cover the whole run.</summary>
@@ -41,6 +48,7 @@ public sealed class SubjectTokens(SubjectKey key, string issuer, string audience
 
     public string Mint(string subject, SubjectTokenKind kind, TimeSpan lifetime)
     {
+        if (kind == SubjectTokenKind.Valid && Saved is { } saved && SavedIndex(subject) is { } index && index < saved.Count) return saved[index];
         var now = time.GetUtcNow();
         // An expired token was issued two lifetimes ago; an hour past its end is beyond any clock skew.
         var issuedAt = kind == SubjectTokenKind.Expired ? now - lifetime - TimeSpan.FromHours(2) : now;

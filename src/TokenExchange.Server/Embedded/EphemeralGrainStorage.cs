@@ -1,0 +1,76 @@
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+
+namespace TokenExchange.Server.Embedded;
+
+/// <summary>
+/// Grain storage for <c>--ephemeral</c>: each state in Orleans' serializer in this process's memory, with an ETag per
+/// state so a stale activation's write is refused as Orleans expects (<see cref="InconsistentStateException"/>), as
+/// <see cref="SqliteGrainStorage"/> does on disk. The ephemeral mode is one silo, so its states need not live in
+/// grains as Orleans' memory storage keeps them for a cluster: there every read and write is a grain call, and those
+/// calls were about a third of what a new subject's first exchange allocated (docs/architecture.md, section 5).
+/// </summary>
+public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer serializer, IActivatorProvider activators) : IGrainStorage
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string StateName, GrainId Grain), (long Etag, ReadOnlyMemory<byte> Data)> states = [];
+    private long lastEtag;
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        (long Etag, ReadOnlyMemory<byte> Data) stored;
+        bool found;
+        lock (gate) found = states.TryGetValue((stateName, grainId), out stored);
+        if (found)
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(stored.Data));
+            grainState.ETag = Etag(stored.Etag);
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = activators.GetActivator<T>().Create();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        // The serializer's own buffer, not a copy of it: it is this write's alone, and nothing writes to it again.
+        var data = serializer.Serialize(grainState.State).ToMemory();
+        long etag;
+        lock (gate)
+        {
+            if (!Current(stateName, grainId, grainState.ETag)) throw Conflict(stateName, grainId, grainState.ETag);
+            etag = ++lastEtag;
+            states[(stateName, grainId)] = (etag, data);
+        }
+        grainState.ETag = Etag(etag);
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        lock (gate)
+        {
+            if (!Current(stateName, grainId, grainState.ETag)) throw Conflict(stateName, grainId, grainState.ETag);
+            states.Remove((stateName, grainId));
+        }
+        grainState.State = activators.GetActivator<T>().Create();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the stored state is the one the caller read: none when it read none, else the same ETag.</summary>
+    private bool Current(string stateName, GrainId grainId, string? etag) =>
+        states.TryGetValue((stateName, grainId), out var stored) ? etag == Etag(stored.Etag) : etag is null;
+
+    private static string Etag(long etag) => etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private InconsistentStateException Conflict(string stateName, GrainId grainId, string? etag) =>
+        new($"grain state '{stateName}' of {grainId} in storage '{name}' changed since it was read (ETag {etag ?? "none"})", "(newer)", etag ?? "none");
+}

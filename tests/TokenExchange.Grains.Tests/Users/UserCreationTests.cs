@@ -1,0 +1,155 @@
+using TokenExchange.Abstractions;
+using TokenExchange.Definitions;
+using TokenExchange.Exchange;
+using TokenExchange.Grains.Users;
+using TokenExchange.Handlers;
+using TokenExchange.Sessions;
+using static TokenExchange.Grains.Tests.TestDefinitions;
+
+namespace TokenExchange.Grains.Tests.Users;
+
+/// <summary>
+/// A user created by a subject's first exchange: one call to its grain claims the link and attribute indexes and
+/// stores the user, its link and the session as its watcher; the indexes stay unique; an older silo's user grain
+/// (without that call) still creates it step by step.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class UserCreationTests(ClusterFixture cluster)
+{
+    private GrainUserDirectory Directory => cluster.Service<GrainUserDirectory>(0);
+
+    [Fact]
+    public async Task A_new_subjects_first_exchange_calls_the_user_grain_once()
+    {
+        var subject = Unique("first");
+        var sessionKey = SubjectSessionKey.For(Partner, Idp.Issuer, subject);
+
+        var listening = RecordedCalls.Listen();
+        var outcome = await cluster.ExchangeAsync(0, Request(Orders, subject));
+        listening.Dispose();
+        var calls = listening.Calls;
+
+        var userId = outcome.UserId!;
+        var linkKey = UserIndexKey.ForLink(new ExternalIdentity(Partner, Idp.Issuer, subject));
+        var mine = calls.Where(c => c.Key == sessionKey || c.Key == linkKey || c.Key == UserIndexKey.For(UserField.FederationId, subject) || c.Key == userId || c.Key == IUserCatalogGrain.KeyFor(userId))
+            .Select(c => $"{Short(c.Interface)}.{c.Method} {(c.Key == linkKey ? "link" : c.Key == userId ? "user" : c.Key == sessionKey ? "session" : c.Key.StartsWith("users/", StringComparison.Ordinal) ? "catalog" : "federationId")}")
+            .Order(StringComparer.Ordinal);
+        // The session; the identity's link (none yet), the federation id the handler may link by (none); the user
+        // grain once, which claims the link and lists the user. No separate existence check, watch or callback.
+        Assert.Equal(
+            [
+                "ISubjectSessionGrain.ResolveUser session",
+                "IUserCatalogGrain.Add catalog",
+                "IUserGrain.CreateForSubject user",
+                "IUserIndexGrain.Claim link",
+                "IUserIndexGrain.Get federationId",
+                "IUserIndexGrain.Get link",
+            ], mine);
+        var user = cluster.Grains.GetGrain<IUserGrain>(userId);
+        Assert.Equal([sessionKey], await user.GetSessions());
+        Assert.Equal([new ExternalIdentity(Partner, Idp.Issuer, subject)], await user.GetLinks());
+        Assert.Equal(Partner, await user.GetCreatedBy());
+        Assert.Contains(userId, await cluster.Grains.GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(userId)).List(null, int.MaxValue));
+    }
+
+    [Fact]
+    public async Task A_user_created_by_a_first_exchange_hears_of_its_changes()
+    {
+        var subject = Unique("heard");
+        var first = await cluster.ExchangeAsync(0, Request(Orders, subject));
+        var user = (await Directory.GetAsync(first.UserId!))!;
+
+        Assert.Null(await Directory.PutAsync(user with { Enabled = false }));
+
+        // The session was registered by the creation itself: the disable reaches it without a re-read.
+        await Testing.Poll.UntilAsync(async () => (await cluster.ExchangeAsync(1, Request(Orders, subject))).Error?.Code == OAuthErrorCodes.InvalidGrant,
+            TimeSpan.FromSeconds(5), "the disabled user refused");
+    }
+
+    [Fact]
+    public async Task Creating_for_a_subject_with_a_taken_email_stores_nothing_and_leaves_nothing_claimed()
+    {
+        var email = Unique("taken") + "@example.com";
+        Assert.Null(await Directory.PutAsync(new UserRecord { Id = Unique("u-owner"), Email = email }));
+        var late = new UserRecord { Id = Unique("u-late"), FederationId = Unique("fed"), Username = Unique("name"), Email = email.ToUpperInvariant() };
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("sub"));
+
+        var conflict = await cluster.Grains.GetGrain<IUserGrain>(late.Id).CreateForSubject(late, link, "session-key");
+
+        Assert.Equal("Email is already used by another user", conflict);
+        Assert.Null(await Directory.GetAsync(late.Id));
+        Assert.Null(await Directory.FindLinkedAsync(link));
+        Assert.Null(await Directory.FindIdAsync(UserField.FederationId, late.FederationId!));
+        Assert.Null(await Directory.FindIdAsync(UserField.Username, late.Username!));
+        Assert.Empty(await cluster.Grains.GetGrain<IUserGrain>(late.Id).GetSessions());
+    }
+
+    [Fact]
+    public async Task Creating_for_an_identity_linked_to_another_user_stores_nothing()
+    {
+        var owner = new UserRecord { Id = Unique("u-linked") };
+        Assert.Null(await Directory.PutAsync(owner));
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("sub"));
+        Assert.Null(await Directory.LinkAsync(owner.Id, link, onePerHandler: true));
+        var other = new UserRecord { Id = Unique("u-other"), FederationId = Unique("fed") };
+
+        var conflict = await cluster.Grains.GetGrain<IUserGrain>(other.Id).CreateForSubject(other, link, "session-key");
+
+        Assert.Equal("the identity is linked to another user", conflict);
+        Assert.Null(await Directory.GetAsync(other.Id));
+        Assert.Equal(owner.Id, await Directory.FindLinkedAsync(link));
+        Assert.Null(await Directory.FindIdAsync(UserField.FederationId, other.FederationId!));
+    }
+
+    [Fact]
+    public async Task Creating_for_a_subject_over_an_existing_user_keeps_that_users_indexes()
+    {
+        var existing = new UserRecord { Id = Unique("u-existing"), FederationId = Unique("fed") };
+        Assert.Null(await Directory.PutAsync(existing));
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("sub"));
+
+        var conflict = await cluster.Grains.GetGrain<IUserGrain>(existing.Id).CreateForSubject(existing with { DisplayName = "Other" }, link, "session-key");
+
+        Assert.Equal($"user id {existing.Id} exists already", conflict);
+        Assert.Equal(existing, await Directory.GetAsync(existing.Id));
+        Assert.Equal(existing.Id, await Directory.FindIdAsync(UserField.FederationId, existing.FederationId!));
+        Assert.Null(await Directory.FindLinkedAsync(link));
+    }
+
+    [Fact]
+    public async Task Subjects_racing_for_one_email_get_one_user_with_it()
+    {
+        var email = Unique("race") + "@example.com";
+        var racers = Enumerable.Range(0, 6).Select(i => (
+            User: new UserRecord { Id = Unique($"u-racer{i}"), Email = i % 2 == 0 ? email : email.ToUpperInvariant(), Username = Unique($"racer{i}") },
+            Link: new ExternalIdentity(Partner, Idp.Issuer, Unique($"racer{i}")))).ToArray();
+
+        var outcomes = await Task.WhenAll(racers.Select(r => Directory.CreateAsync(r.User, r.Link, watcher: SubjectSessionKey.For(Partner, Idp.Issuer, r.Link.Subject))));
+
+        var winner = Assert.Single(outcomes, o => o.User is not null).User!;
+        Assert.Equal(winner.Id, await Directory.FindIdAsync(UserField.Email, email));
+        foreach (var (user, link) in racers.Where(r => r.User.Id != winner.Id))
+        {
+            Assert.Null(await Directory.GetAsync(user.Id));
+            Assert.Null(await Directory.FindLinkedAsync(link));
+            Assert.Null(await Directory.FindIdAsync(UserField.Username, user.Username!));
+        }
+    }
+
+    [Fact]
+    public async Task A_user_grain_on_an_older_silo_still_creates_the_user_and_registers_the_session()
+    {
+        var subject = OlderUserGrains.Prefix + Unique("sub");
+
+        var first = await cluster.ExchangeAsync(0, Request(Orders, subject));
+
+        Assert.Null(first.Error);
+        var user = cluster.Grains.GetGrain<IUserGrain>(first.UserId!);
+        Assert.Equal([SubjectSessionKey.For(Partner, Idp.Issuer, subject)], await user.GetSessions());
+        Assert.Equal([new ExternalIdentity(Partner, Idp.Issuer, subject)], await user.GetLinks());
+        Assert.Equal(first.UserId, await Directory.FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
+        Assert.Equal(first.UserId, (await cluster.ExchangeAsync(1, Request(Orders, subject))).UserId);
+    }
+
+    private static string Short(string interfaceName) => interfaceName[(interfaceName.LastIndexOf('.') + 1)..];
+}
