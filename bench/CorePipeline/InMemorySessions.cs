@@ -45,7 +45,7 @@ public sealed class InMemoryUserDirectory : IUserDirectory
 
     public Task<UserRecord?> GetAsync(string userId) => Task.FromResult(users.GetValueOrDefault(userId));
 
-    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link)
+    public Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher = null)
     {
         foreach (var attribute in Enum.GetValues<UserField>())
         {
