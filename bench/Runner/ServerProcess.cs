@@ -27,15 +27,16 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>
     /// Starts a silo of the cluster: the Release server with the bench configuration on free ports.
-    /// <paramref name="extra"/> adds options (PostgreSQL, issuer, idle timeout).
+    /// <paramref name="extra"/> adds options (PostgreSQL, issuer, idle timeout); <paramref name="configPath"/> replaces
+    /// the bench configuration with a case's own variant of it.
     /// </summary>
-    public static Task<ServerProcess> StartSiloAsync(Workspace workspace, string name, IEnumerable<string> extra, CancellationToken cancellationToken)
+    public static Task<ServerProcess> StartSiloAsync(Workspace workspace, string name, IEnumerable<string> extra, CancellationToken cancellationToken, string? configPath = null)
     {
         var http = $"http://127.0.0.1:{FreePorts.Pick()}";
         var grpc = $"http://127.0.0.1:{FreePorts.Pick()}";
         string[] arguments =
         [
-            workspace.ServerDll, "--config", workspace.ConfigPath, "--http", http, "--grpc", grpc,
+            workspace.ServerDll, "--config", configPath ?? workspace.ConfigPath, "--http", http, "--grpc", grpc,
             "--silo-port", FreePorts.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
             .. extra,
         ];

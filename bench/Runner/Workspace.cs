@@ -18,8 +18,18 @@ public sealed class Workspace
         SubjectJwks = Path.Combine(directory, "subject-jwks.json");
         SubjectKeyId = SubjectKeyFiles.Generate(SubjectKeyPem, SubjectJwks);
         ConfigPath = Path.Combine(directory, "bench.yaml");
-        var jwk = System.Text.Json.JsonSerializer.Deserialize<JwksFile>(File.ReadAllText(SubjectJwks), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!.Keys[0];
-        File.WriteAllText(ConfigPath, Config.ToClusterYaml(jwk));
+        subjectJwk = System.Text.Json.JsonSerializer.Deserialize<JwksFile>(File.ReadAllText(SubjectJwks), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!.Keys[0];
+        File.WriteAllText(ConfigPath, Config.ToClusterYaml(subjectJwk));
+    }
+
+    private readonly IReadOnlyDictionary<string, string> subjectJwk;
+
+    /// <summary>A configuration of a case's own (<paramref name="config"/>, a variant of <see cref="Config"/>), written beside bench.yaml; its path.</summary>
+    public string WriteConfig(string name, BenchConfig config)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, config.ToClusterYaml(subjectJwk));
+        return path;
     }
 
     public string Directory { get; }

@@ -18,8 +18,25 @@ public sealed record BenchConfig
     public string TokenAudience { get; init; } = "https://orders.example";
     public string Scope { get; init; } = "api";
 
+    /// <summary>The handler's verified-token cache (<c>validationCache</c>), when a case sizes it; else the server's default.</summary>
+    public (TimeSpan MaxAge, int MaxEntries)? ValidationCache { get; init; }
+
     public string ToClusterYaml(IReadOnlyDictionary<string, string> subjectJwk)
     {
+        var handler = new Dictionary<string, object>
+        {
+            ["name"] = HandlerName,
+            ["implementation"] = "jwt",
+            ["acceptedTokenTypes"] = new[] { "access_token", "jwt" },
+            ["issuer"] = SubjectIssuer,
+            ["jwks"] = new Dictionary<string, object> { ["keys"] = new[] { subjectJwk } },
+            ["audiences"] = new[] { SubjectAudience },
+            ["algorithms"] = new[] { "ES256" },
+            ["userMapping"] = new Dictionary<string, object> { ["claim"] = "sub", ["attribute"] = "federationId" },
+            ["apps"] = new[] { new Dictionary<string, object> { ["clientId"] = ClientId, ["default"] = true, ["allowUserCreation"] = true } },
+        };
+        if (ValidationCache is { } cache)
+            handler["validationCache"] = new Dictionary<string, object> { ["maxAge"] = cache.MaxAge.ToString("c", System.Globalization.CultureInfo.InvariantCulture), ["maxEntries"] = cache.MaxEntries };
         var document = new Dictionary<string, object>
         {
             ["apps"] = new[]
@@ -37,21 +54,7 @@ public sealed record BenchConfig
                     ["transactionTokens"] = new Dictionary<string, object> { ["issue"] = true, ["replace"] = true, ["lifetime"] = "00:10:00" },
                 },
             },
-            ["handlers"] = new[]
-            {
-                new Dictionary<string, object>
-                {
-                    ["name"] = HandlerName,
-                    ["implementation"] = "jwt",
-                    ["acceptedTokenTypes"] = new[] { "access_token", "jwt" },
-                    ["issuer"] = SubjectIssuer,
-                    ["jwks"] = new Dictionary<string, object> { ["keys"] = new[] { subjectJwk } },
-                    ["audiences"] = new[] { SubjectAudience },
-                    ["algorithms"] = new[] { "ES256" },
-                    ["userMapping"] = new Dictionary<string, object> { ["claim"] = "sub", ["attribute"] = "federationId" },
-                    ["apps"] = new[] { new Dictionary<string, object> { ["clientId"] = ClientId, ["default"] = true, ["allowUserCreation"] = true } },
-                },
-            },
+            ["handlers"] = new[] { handler },
         };
         var header = "# Written by the benchmark runner (bench/Runner): one app, one jwt handler trusting the benchmark's subject-token key.\n";
         return header + new SerializerBuilder().WithNamingConvention(NullNamingConvention.Instance).Build().Serialize(document);
