@@ -43,7 +43,8 @@ public static class ServerAllocations
     /// numbers its subjects from 0, so each run asks for <paramref name="fresh"/> more subjects than the server
     /// knows and sends each once; the exchanges of already-known subjects are subtracted at the warm figure.
     /// </summary>
-    public static async Task FirstExchangesAsync(RunContext context, ServerProcess server, CaseResult result, double idleRate, int fresh, CancellationToken cancellationToken)
+    /// <param name="sameTokens">txctl options naming the case's token file: the known subjects present the tokens the server verified before, so they are subtracted at the warm price they cost.</param>
+    public static async Task FirstExchangesAsync(RunContext context, ServerProcess server, CaseResult result, double idleRate, int fresh, IReadOnlyList<string> sameTokens, CancellationToken cancellationToken)
     {
         var options = context.Options;
         var known = options.Subjects;
@@ -54,7 +55,7 @@ public static class ServerAllocations
             var subjects = known + fresh;
             context.Progress($"{result.Name}, run {run}: first exchanges of {fresh:N0} new subjects");
             var before = await ReadAsync(server, cancellationToken);
-            var load = await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Count = subjects, Subjects = subjects },
+            var load = await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Count = subjects, Subjects = subjects, Arguments = sameTokens },
                 "embedded-first-exchanges", context.Workspace.Config.HandlerName, cancellationToken);
             known = subjects;
             if (load.Failed > 0) throw new CaseFailedException($"first exchanges: {load.Failed} of {load.Requests} failed: {load.ErrorText}");

@@ -20,8 +20,11 @@ public static class EmbeddedCase
         using var server = await ServerProcess.StartSiloAsync(context.Workspace, "cluster-embedded", ["--dev-issuer", "false", "--ephemeral", "true"], cancellationToken);
         var servers = new[] { server };
         var handler = context.Workspace.Config.HandlerName;
+        // Each subject presents its same token in every load of the case, as an active subject does (the first exchange
+        // verifies it; later loads find it verified), so the warm figures and the first-exchange one subtract like from like.
+        string[] sameTokens = ["--subject-tokens-file", Path.Combine(context.Workspace.Directory, "embedded-subject-tokens.txt")];
         // Every subject's session exists before anything is measured.
-        await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!), new Load { Concurrency = options.Concurrency, Count = options.Subjects, Subjects = options.Subjects }, "embedded-first-exchange", handler, cancellationToken);
+        await context.Generator.RunAsync(new Endpoint("grpc", server.Grpc!), new Load { Concurrency = options.Concurrency, Count = options.Subjects, Subjects = options.Subjects, Arguments = sameTokens }, "embedded-first-exchange", handler, cancellationToken);
         var idleAllocations = await ServerAllocations.ReadAsync(server, cancellationToken);
         var idle = await MeasuredLoad.IdleCpuRateAsync(servers, cancellationToken);
         var idleAllocationRate = ServerAllocations.IdleRate(idleAllocations, await ServerAllocations.ReadAsync(server, cancellationToken));
@@ -34,23 +37,23 @@ public static class EmbeddedCase
             await context.RepeatAsync(result, async run =>
             {
                 context.Progress($"{result.Name}, run {run}: saturation");
-                await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Duration = options.Warmup, Subjects = options.Subjects }, $"embedded-{target}-warmup", handler, cancellationToken);
+                await context.Generator.RunAsync(endpoint, new Load { Concurrency = options.Concurrency, Duration = options.Warmup, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-warmup", handler, cancellationToken);
                 var allocatedBefore = await ServerAllocations.ReadAsync(server, cancellationToken);
                 var saturation = await context.Measured.RunAsync(servers, idle, endpoint,
-                    new Load { Concurrency = options.Concurrency, Duration = options.Duration, Subjects = options.Subjects }, $"embedded-{target}-saturation", handler, cancellationToken);
+                    new Load { Concurrency = options.Concurrency, Duration = options.Duration, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-saturation", handler, cancellationToken);
                 Record(result, saturation);
                 result.Add(ServerAllocations.PerWarmExchange, "B", await ServerAllocations.PerExchangeAsync(server, allocatedBefore, saturation.Load, idleAllocationRate, cancellationToken));
 
                 context.Progress($"{result.Name}, run {run}: latency at 50% ({saturation.Load.Throughput / 2:N0}/s)");
                 var open = await context.Generator.RunAsync(endpoint,
-                    new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Subjects = options.Subjects }, $"embedded-{target}-half", handler, cancellationToken);
+                    new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-half", handler, cancellationToken);
                 result.Add("latency p50 at 50%", "ms", open.P50);
                 result.Add("latency p99 at 50%", "ms", open.P99);
                 result.Add("latency p99.9 at 50%", "ms", open.P999);
                 if (open.Failed > 0 || open.Dropped > 0) result.Notes.Add($"run {run} at 50%: {open.Failed} failed, {open.Dropped} dropped {open.ErrorText}");
             }, cancellationToken);
         }
-        await ServerAllocations.FirstExchangesAsync(context, server, results[0], idleAllocationRate, options.Subjects, cancellationToken);
+        await ServerAllocations.FirstExchangesAsync(context, server, results[0], idleAllocationRate, options.Subjects, sameTokens, cancellationToken);
         return results;
     }
 

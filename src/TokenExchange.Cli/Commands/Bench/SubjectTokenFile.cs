@@ -15,17 +15,20 @@ public static class SubjectTokenFile
     /// <summary>How long a token read from the file must still be valid; else the file is minted afresh.</summary>
     public static readonly TimeSpan MinimumLeft = TimeSpan.FromHours(1);
 
-    /// <summary>The first <paramref name="subjects"/> tokens of the file, or, when it holds fewer or they expire within the hour, new ones written to it.</summary>
+    /// <summary>
+    /// The first <paramref name="subjects"/> tokens of the file. When it holds fewer, the missing subjects' tokens are
+    /// minted and added (the others stay what earlier runs presented); when its tokens end within the hour, or it holds
+    /// none of ours, all are minted afresh.
+    /// </summary>
     public static async Task<string[]> LoadOrMintAsync(string path, int subjects, SubjectTokens tokens, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (File.Exists(path))
-        {
-            var lines = await File.ReadAllLinesAsync(path, cancellationToken);
-            if (lines.Length >= subjects && subjects > 0 && LastsLongEnough(lines[0], time)) return lines[..subjects];
-        }
-        var minted = tokens.MintAll([.. Enumerable.Range(0, subjects).Select(i => (SubjectTokens.Subject(i), SubjectTokenKind.Valid))], Lifetime);
-        await File.WriteAllLinesAsync(path, minted, cancellationToken);
-        return minted;
+        var kept = File.Exists(path) ? await File.ReadAllLinesAsync(path, cancellationToken) : [];
+        if (kept.Length > 0 && !LastsLongEnough(kept[0], time)) kept = [];
+        if (kept.Length >= subjects) return kept[..subjects];
+        var minted = tokens.MintAll([.. Enumerable.Range(kept.Length, subjects - kept.Length).Select(i => (SubjectTokens.Subject(i), SubjectTokenKind.Valid))], Lifetime);
+        string[] all = [.. kept, .. minted];
+        await File.WriteAllLinesAsync(path, all, cancellationToken);
+        return all;
     }
 
     private static bool LastsLongEnough(string token, TimeProvider time)

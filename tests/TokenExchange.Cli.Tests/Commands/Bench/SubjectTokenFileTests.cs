@@ -35,15 +35,24 @@ public sealed class SubjectTokenFileTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_with_fewer_subjects_or_tokens_ending_within_the_hour_is_minted_afresh()
+    public async Task More_subjects_keep_the_tokens_of_the_first_and_add_their_own()
     {
         var few = await RequestsAsync(subjects: 3);
         var more = await RequestsAsync(subjects: 5);
+
+        Assert.Equal(few, more[..3]);
+        Assert.Equal(5, more.Distinct().Count());
+        Assert.Equal(["bench-user-3", "bench-user-4"], more[3..].Select(t => new JsonWebToken(t).Subject));
+    }
+
+    [Fact]
+    public async Task Tokens_ending_within_the_hour_are_minted_afresh()
+    {
+        var first = await RequestsAsync(subjects: 5);
         time.Advance(SubjectTokenFile.Lifetime - SubjectTokenFile.MinimumLeft + TimeSpan.FromMinutes(1));
         var later = await RequestsAsync(subjects: 5);
 
-        Assert.DoesNotContain(few[0], more);
-        Assert.Empty(later.Intersect(more));
+        Assert.Empty(later.Intersect(first));
         Assert.All(later, t => Assert.True(new JsonWebToken(t).ValidTo > time.GetUtcNow().UtcDateTime + SubjectTokenFile.MinimumLeft));
     }
 
