@@ -21,18 +21,8 @@ public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer s
         (long Etag, ReadOnlyMemory<byte> Data) stored;
         bool found;
         lock (gate) found = states.TryGetValue((stateName, grainId), out stored);
-        if (found)
-        {
-            grainState.State = serializer.Deserialize<T>(new BinaryData(stored.Data));
-            grainState.ETag = Etag(stored.Etag);
-            grainState.RecordExists = true;
-        }
-        else
-        {
-            grainState.State = activators.GetActivator<T>().Create();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-        }
+        if (found) StoredGrainStates.Found(grainState, serializer, stored.Data, stored.Etag);
+        else StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
@@ -43,12 +33,11 @@ public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer s
         long etag;
         lock (gate)
         {
-            if (!Current(stateName, grainId, grainState.ETag)) throw Conflict(stateName, grainId, grainState.ETag);
+            if (!Current(stateName, grainId, grainState.ETag)) throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
             etag = ++lastEtag;
             states[(stateName, grainId)] = (etag, data);
         }
-        grainState.ETag = Etag(etag);
-        grainState.RecordExists = true;
+        StoredGrainStates.Written(grainState, etag);
         return Task.CompletedTask;
     }
 
@@ -56,21 +45,14 @@ public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer s
     {
         lock (gate)
         {
-            if (!Current(stateName, grainId, grainState.ETag)) throw Conflict(stateName, grainId, grainState.ETag);
+            if (!Current(stateName, grainId, grainState.ETag)) throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
             states.Remove((stateName, grainId));
         }
-        grainState.State = activators.GetActivator<T>().Create();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
     /// <summary>Whether the stored state is the one the caller read: none when it read none, else the same ETag.</summary>
     private bool Current(string stateName, GrainId grainId, string? etag) =>
-        states.TryGetValue((stateName, grainId), out var stored) ? etag == Etag(stored.Etag) : etag is null;
-
-    private static string Etag(long etag) => etag.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private InconsistentStateException Conflict(string stateName, GrainId grainId, string? etag) =>
-        new($"grain state '{stateName}' of {grainId} in storage '{name}' changed since it was read (ETag {etag ?? "none"})", "(newer)", etag ?? "none");
+        states.TryGetValue((stateName, grainId), out var stored) ? etag == StoredGrainStates.Etag(stored.Etag) : etag is null;
 }

@@ -13,18 +13,8 @@ public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, I
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (database.Read(Key(stateName, grainId)) is var (etag, data))
-        {
-            grainState.State = serializer.Deserialize<T>(new BinaryData(data));
-            grainState.ETag = Etag(etag);
-            grainState.RecordExists = true;
-        }
-        else
-        {
-            grainState.State = activators.GetActivator<T>().Create();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-        }
+        if (database.Read(Key(stateName, grainId)) is var (etag, data)) StoredGrainStates.Found(grainState, serializer, data, etag);
+        else StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
@@ -32,27 +22,19 @@ public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, I
     {
         var data = serializer.Serialize(grainState.State).ToArray();
         var etag = database.Write(Key(stateName, grainId), Expected(grainState.ETag), data)
-            ?? throw Conflict(stateName, grainId, grainState.ETag);
-        grainState.ETag = Etag(etag);
-        grainState.RecordExists = true;
+            ?? throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
+        StoredGrainStates.Written(grainState, etag);
         return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (!database.Delete(Key(stateName, grainId), Expected(grainState.ETag))) throw Conflict(stateName, grainId, grainState.ETag);
-        grainState.State = activators.GetActivator<T>().Create();
-        grainState.ETag = null;
-        grainState.RecordExists = false;
+        if (!database.Delete(Key(stateName, grainId), Expected(grainState.ETag))) throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
+        StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
     private GrainStateKey Key(string stateName, GrainId grainId) => new(name, stateName, grainId.Type.ToString()!, grainId.Key.ToString()!);
 
-    private static string Etag(long etag) => etag.ToString(CultureInfo.InvariantCulture);
-
     private static long? Expected(string? etag) => etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
-
-    private InconsistentStateException Conflict(string stateName, GrainId grainId, string? etag) =>
-        new($"grain state '{stateName}' of {grainId} in storage '{name}' changed since it was read (ETag {etag ?? "none"})", "(newer)", etag ?? "none");
 }

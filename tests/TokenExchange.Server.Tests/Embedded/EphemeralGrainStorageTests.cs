@@ -7,23 +7,10 @@ using TokenExchange.Server.Embedded;
 
 namespace TokenExchange.Server.Tests.Embedded;
 
-/// <summary>The --ephemeral grain storage: state round trips as a copy, and ETags refuse a stale writer as Orleans expects.</summary>
-public sealed class EphemeralGrainStorageTests : IDisposable
+/// <summary>The --ephemeral grain storage: Orleans' contract (<see cref="GrainStorageContract"/>), and state that round trips as a copy.</summary>
+public sealed class EphemeralGrainStorageTests : GrainStorageContract
 {
-    private static readonly GrainId Grain = GrainId.Create("signingkey", "current");
-    private readonly ServiceProvider services = new ServiceCollection().AddSerializer().BuildServiceProvider();
-
-    [Fact]
-    public async Task A_state_never_written_reads_as_a_new_one_without_a_record()
-    {
-        var state = new GrainState<SigningKeyGrainState>();
-
-        await Storage().ReadStateAsync("signing-keys", Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
-        Assert.Empty(state.State!.Keys);
-    }
+    private readonly Dictionary<string, EphemeralGrainStorage> storages = [];
 
     [Fact]
     public async Task A_written_state_reads_back_as_a_copy_of_what_was_written()
@@ -38,58 +25,15 @@ public sealed class EphemeralGrainStorageTests : IDisposable
 
         Assert.True(read.RecordExists);
         Assert.Equal(7, read.State!.Version);
-        Assert.NotSame(written.State, read.State);
         Assert.Equal(written.ETag, read.ETag);
+        Assert.NotSame(written.State, read.State);
     }
 
-    [Fact]
-    public async Task A_writer_with_a_stale_etag_is_refused_and_the_newer_state_stays()
+    /// <summary>One storage per name, as the silo registers them: each keeps its own states.</summary>
+    protected override IGrainStorage Storage(string name = "definitions")
     {
-        var storage = Storage();
-        var first = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 1 });
-        var stale = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 99 });
-        await storage.WriteStateAsync("signing-keys", Grain, first);
-        var firstEtag = first.ETag;
-        first.State!.Version = 2;
-        await storage.WriteStateAsync("signing-keys", Grain, first);
-
-        // Two activations that each believe there is no record yet: the second insert is a conflict too.
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("signing-keys", Grain, stale));
-        stale.ETag = firstEtag;
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("signing-keys", Grain, stale));
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("signing-keys", Grain, stale));
-        var read = new GrainState<SigningKeyGrainState>();
-        await storage.ReadStateAsync("signing-keys", Grain, read);
-        Assert.Equal(2, read.State!.Version);
+        if (!storages.TryGetValue(name, out var storage))
+            storages[name] = storage = new(name, new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>()), Services.GetRequiredService<IActivatorProvider>());
+        return storage;
     }
-
-    [Fact]
-    public async Task Clearing_removes_the_record_and_each_storage_and_state_name_is_a_record_of_its_own()
-    {
-        var definitions = Storage("definitions");
-        var sessions = Storage("sessions");
-        var state = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 3 });
-        await definitions.WriteStateAsync("signing-keys", Grain, state);
-        var elsewhere = new GrainState<SigningKeyGrainState>();
-        await sessions.ReadStateAsync("signing-keys", Grain, elsewhere);
-        var otherName = new GrainState<SigningKeyGrainState>();
-        await definitions.ReadStateAsync("other-state", Grain, otherName);
-
-        await definitions.ClearStateAsync("signing-keys", Grain, state);
-        var cleared = new GrainState<SigningKeyGrainState>();
-        await definitions.ReadStateAsync("signing-keys", Grain, cleared);
-
-        Assert.False(elsewhere.RecordExists);
-        Assert.False(otherName.RecordExists);
-        Assert.False(state.RecordExists);
-        Assert.False(cleared.RecordExists);
-        // A cleared state is written again as a new record.
-        await definitions.WriteStateAsync("signing-keys", Grain, state);
-        Assert.True(state.RecordExists);
-    }
-
-    private EphemeralGrainStorage Storage(string name = "definitions") =>
-        new(name, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>());
-
-    public void Dispose() => services.Dispose();
 }

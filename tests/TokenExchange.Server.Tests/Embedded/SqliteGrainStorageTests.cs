@@ -7,27 +7,13 @@ using TokenExchange.Server.Embedded;
 
 namespace TokenExchange.Server.Tests.Embedded;
 
-/// <summary>The grain storage on SQLite: state round trips through a reopened file, and ETags refuse a stale writer as Orleans expects.</summary>
-public sealed class SqliteGrainStorageTests : IDisposable
+/// <summary>The grain storage on SQLite: Orleans' contract (<see cref="GrainStorageContract"/>), and state that round trips through a reopened file.</summary>
+public sealed class SqliteGrainStorageTests : GrainStorageContract
 {
-    private static readonly GrainId Grain = GrainId.Create("signingkey", "current");
     private readonly string folder = Directory.CreateTempSubdirectory("tx-sqlite-storage-").FullName;
-    private readonly ServiceProvider services = new ServiceCollection().AddSerializer().BuildServiceProvider();
     private readonly List<EmbeddedDatabase> opened = [];
 
     private string DatabasePath => Path.Combine(folder, "state.db");
-
-    [Fact]
-    public async Task A_state_never_written_reads_as_a_new_one_without_a_record()
-    {
-        var state = new GrainState<SigningKeyGrainState>();
-
-        await Storage().ReadStateAsync("signing-keys", Grain, state);
-
-        Assert.False(state.RecordExists);
-        Assert.Null(state.ETag);
-        Assert.Empty(state.State!.Keys);
-    }
 
     [Fact]
     public async Task A_written_state_reads_back_after_the_file_is_reopened()
@@ -44,52 +30,11 @@ public sealed class SqliteGrainStorageTests : IDisposable
         Assert.Equal(written.ETag, read.ETag);
     }
 
-    [Fact]
-    public async Task A_writer_with_a_stale_etag_is_refused_and_the_newer_state_stays()
-    {
-        var storage = Storage();
-        var first = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 1 });
-        var stale = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 99 });
-        await storage.WriteStateAsync("signing-keys", Grain, first);
-        first.State!.Version = 2;
-        await storage.WriteStateAsync("signing-keys", Grain, first);
-
-        // Two activations that each believe there is no record yet: the second insert is a conflict too.
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("signing-keys", Grain, stale));
-        stale.ETag = "1";
-        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("signing-keys", Grain, stale));
-        var read = new GrainState<SigningKeyGrainState>();
-        await storage.ReadStateAsync("signing-keys", Grain, read);
-        Assert.Equal(2, read.State!.Version);
-    }
-
-    [Fact]
-    public async Task Clearing_removes_the_record_and_each_storage_name_and_state_name_is_a_record_of_its_own()
-    {
-        var definitions = Storage("definitions");
-        var sessions = Storage("sessions");
-        var state = new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 3 });
-        await definitions.WriteStateAsync("signing-keys", Grain, state);
-        var elsewhere = new GrainState<SigningKeyGrainState>();
-        await sessions.ReadStateAsync("signing-keys", Grain, elsewhere);
-        var otherName = new GrainState<SigningKeyGrainState>();
-        await definitions.ReadStateAsync("other-state", Grain, otherName);
-
-        await definitions.ClearStateAsync("signing-keys", Grain, state);
-        var cleared = new GrainState<SigningKeyGrainState>();
-        await definitions.ReadStateAsync("signing-keys", Grain, cleared);
-
-        Assert.False(elsewhere.RecordExists);
-        Assert.False(otherName.RecordExists);
-        Assert.False(state.RecordExists);
-        Assert.False(cleared.RecordExists);
-    }
-
-    private SqliteGrainStorage Storage(string name = "definitions")
+    protected override IGrainStorage Storage(string name = "definitions")
     {
         var database = opened.FirstOrDefault() ?? EmbeddedDatabase.Open(DatabasePath);
         if (opened.Count == 0) opened.Add(database);
-        return new SqliteGrainStorage(name, database, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>());
+        return new SqliteGrainStorage(name, database, new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>()), Services.GetRequiredService<IActivatorProvider>());
     }
 
     private void DisposeAll()
@@ -98,10 +43,10 @@ public sealed class SqliteGrainStorageTests : IDisposable
         opened.Clear();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         DisposeAll();
-        services.Dispose();
+        base.Dispose();
         Directory.Delete(folder, recursive: true);
     }
 }

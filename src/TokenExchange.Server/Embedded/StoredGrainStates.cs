@@ -1,0 +1,39 @@
+using System.Globalization;
+using Orleans.Serialization.Serializers;
+using Orleans.Storage;
+
+namespace TokenExchange.Server.Embedded;
+
+/// <summary>
+/// What the embedded default's grain storages (<see cref="SqliteGrainStorage"/>, <see cref="EphemeralGrainStorage"/>)
+/// tell Orleans once they know what is stored: the state read with its ETag, a new state when there is none, and the
+/// conflict Orleans expects when a stale activation writes (<see cref="InconsistentStateException"/>).
+/// </summary>
+internal static class StoredGrainStates
+{
+    public static void Found<T>(IGrainState<T> grainState, IGrainStorageSerializer serializer, ReadOnlyMemory<byte> data, long etag)
+    {
+        grainState.State = serializer.Deserialize<T>(new BinaryData(data));
+        grainState.ETag = Etag(etag);
+        grainState.RecordExists = true;
+    }
+
+    public static void Written<T>(IGrainState<T> grainState, long etag)
+    {
+        grainState.ETag = Etag(etag);
+        grainState.RecordExists = true;
+    }
+
+    /// <summary>No record (never written, or cleared): a new state, as Orleans' activator makes it.</summary>
+    public static void Absent<T>(IGrainState<T> grainState, IActivatorProvider activators)
+    {
+        grainState.State = activators.GetActivator<T>().Create();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    public static string Etag(long etag) => etag.ToString(CultureInfo.InvariantCulture);
+
+    public static InconsistentStateException Conflict(string storage, string stateName, GrainId grainId, string? etag) =>
+        new($"grain state '{stateName}' of {grainId} in storage '{storage}' changed since it was read (ETag {etag ?? "none"})", "(newer)", etag ?? "none");
+}
