@@ -21,10 +21,6 @@ public sealed class ClientAssertionServer : IAsyncLifetime
 {
     public const string Secret = "assertion-secret-0123456789abcdef";
     public const string JwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-    public const string ExchangeMethod = "/tokenexchange.v1.TokenExchange/Exchange";
-    public const string StreamMethod = "/tokenexchange.v1.TokenExchange/ExchangeStream";
-    public const string RefreshMethod = "/tokenexchange.v1.TokenExchange/Refresh";
-    public const string IntrospectMethod = "/tokenexchange.v1.TokenExchange/Introspect";
 
     /// <summary>The audience the Kubernetes apps' projected tokens are requested for.</summary>
     public const string KubernetesAudience = "token-exchange-cluster";
@@ -111,7 +107,7 @@ public sealed class ClientAssertionServer : IAsyncLifetime
     }
 
     /// <summary>The URL an assertion names as its audience on this transport: the token endpoint, or the gRPC method's URL.</summary>
-    public string Endpoint(string transport, string method = ExchangeMethod) => transport == "http" ? TokenEndpoint : GrpcUrl(method);
+    public string Endpoint(string transport, string? method = null) => transport == "http" ? TokenEndpoint : GrpcUrl(method ?? GrpcMethods.Exchange);
 
     /// <summary>A Kubernetes projected service account token of the test issuer (an hour, as the kubelet asks by default).</summary>
     public string ServiceAccountToken(string subject = ServiceAccount, string audience = KubernetesAudience, DateTimeOffset? now = null, TimeSpan? expiresIn = null) =>

@@ -220,8 +220,8 @@ public sealed class PrivateKeyJwtTests(ClientAssertionServer fixture) : IClassFi
         var issued = await fixture.Exchange(transport, Inline(transport), "api", "offline_access");
         Assert.NotNull(issued.RefreshToken);
 
-        var refreshed = await fixture.Refresh(transport, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", fixture.Endpoint(transport, RefreshMethod))), issued.RefreshToken!);
-        var expired = await fixture.Refresh(transport, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", fixture.Endpoint(transport, RefreshMethod), claims: new Dictionary<string, object?> { ["exp"] = 1 })), refreshed.RefreshToken ?? "x");
+        var refreshed = await fixture.Refresh(transport, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", fixture.Endpoint(transport, GrpcMethods.Refresh))), issued.RefreshToken!);
+        var expired = await fixture.Refresh(transport, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", fixture.Endpoint(transport, GrpcMethods.Refresh), claims: new Dictionary<string, object?> { ["exp"] = 1 })), refreshed.RefreshToken ?? "x");
 
         Assert.Null(refreshed.Code);
         Assert.NotNull(refreshed.AccessToken);
@@ -234,7 +234,7 @@ public sealed class PrivateKeyJwtTests(ClientAssertionServer fixture) : IClassFi
     public async Task Introspection_authenticates_with_an_assertion(string transport)
     {
         var issued = await fixture.Exchange(transport, Inline(transport));
-        var introspectUrl = transport == "http" ? fixture.Server.Issuer + "/oauth2/introspect" : fixture.GrpcUrl(IntrospectMethod);
+        var introspectUrl = transport == "http" ? fixture.Server.Issuer + "/oauth2/introspect" : fixture.GrpcUrl(GrpcMethods.Introspect);
 
         var (body, refused) = await fixture.Introspect(transport, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", introspectUrl)), issued.AccessToken!);
         var (_, wrongKey) = await fixture.Introspect(transport, new("pkj-inline", new AssertionKey().Assertion("pkj-inline", introspectUrl)), issued.AccessToken!);
@@ -247,7 +247,7 @@ public sealed class PrivateKeyJwtTests(ClientAssertionServer fixture) : IClassFi
     [Fact]
     public async Task Each_message_of_a_stream_carries_its_own_assertion()
     {
-        var aud = fixture.GrpcUrl(StreamMethod);
+        var aud = fixture.GrpcUrl(GrpcMethods.ExchangeStream);
         var good = new ExchangeRequest { SubjectToken = await fixture.SubjectToken(), SubjectTokenType = Clients.JwtType, Scope = { "api" } };
         ClientAssertionServer.Fill(good, new("pkj-inline", fixture.InlineKey.Assertion("pkj-inline", aud)));
         var replay = good.Clone();

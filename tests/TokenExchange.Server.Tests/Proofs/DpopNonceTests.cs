@@ -37,7 +37,7 @@ public sealed class DpopNonceTests(DpopServer fixture) : IClassFixture<DpopServe
             ];
             return await Post(form, proof(fixture.TokenEndpoint));
         }
-        using var call = fixture.Grpc.ExchangeAsync(request, DpopServer.Proof(proof(fixture.GrpcUrl(DpopServer.ExchangeMethod))));
+        using var call = fixture.Grpc.ExchangeAsync(request, DpopServer.Proof(proof(fixture.GrpcUrl(GrpcMethods.Exchange))));
         return await Unary(call.ResponseAsync, call.GetTrailers);
     }
 
@@ -46,7 +46,7 @@ public sealed class DpopNonceTests(DpopServer fixture) : IClassFixture<DpopServe
         if (transport == "http")
             return await Post([new("grant_type", "refresh_token"), new("client_id", client), new("client_secret", DpopServer.Secret), new("refresh_token", refreshToken)], proof(fixture.TokenEndpoint));
         var request = new RefreshRequest { ClientId = client, ClientSecret = DpopServer.Secret, RefreshToken = refreshToken };
-        using var call = fixture.Grpc.RefreshAsync(request, DpopServer.Proof(proof(fixture.GrpcUrl(DpopServer.RefreshMethod))));
+        using var call = fixture.Grpc.RefreshAsync(request, DpopServer.Proof(proof(fixture.GrpcUrl(GrpcMethods.Refresh))));
         return await Unary(call.ResponseAsync, call.GetTrailers);
     }
 
@@ -185,7 +185,7 @@ public sealed class DpopNonceTests(DpopServer fixture) : IClassFixture<DpopServe
     [Fact]
     public async Task On_a_stream_each_answer_carries_the_nonce_to_use()
     {
-        var url = fixture.GrpcUrl(DpopServer.StreamMethod);
+        var url = fixture.GrpcUrl(GrpcMethods.ExchangeStream);
         using var call = fixture.Grpc.ExchangeStream();
 
         var refused = await Send(call, 1, null);

@@ -53,7 +53,7 @@ public sealed class DpopNonceTwoSiloTests
 
         // ... and silo B, which never saw it, serves a proof that carries it, over gRPC.
         var request = new ExchangeRequest { ClientId = "nonce-service", ClientSecret = Secret, SubjectToken = idp.Token(), SubjectTokenType = Clients.JwtType };
-        var proof = key.Proof(Issuer + DpopServer.ExchangeMethod, claims: new Dictionary<string, object?> { ["nonce"] = nonce });
+        var proof = key.Proof(Issuer + GrpcMethods.Exchange, claims: new Dictionary<string, object?> { ["nonce"] = nonce });
         var served = await new Protos.V1.TokenExchange.TokenExchangeClient(channelB).ExchangeAsync(request, new Metadata { { "dpop", proof } });
 
         Assert.Equal("DPoP", served.TokenType);

@@ -36,7 +36,7 @@ public sealed class DpopRefreshBindingTests(DpopServer fixture) : IClassFixture<
             if (Secret(client) is { } secret) form.Add(new("client_secret", secret));
             return await Post(form, proofKey?.Proof(fixture.TokenEndpoint));
         }
-        var metadata = proofKey is null ? new Metadata() : DpopServer.Proof(proofKey.Proof(fixture.GrpcUrl(DpopServer.ExchangeMethod)));
+        var metadata = proofKey is null ? new Metadata() : DpopServer.Proof(proofKey.Proof(fixture.GrpcUrl(GrpcMethods.Exchange)));
         return await Grpc(() => fixture.Grpc.ExchangeAsync(request, metadata).ResponseAsync);
     }
 
@@ -49,7 +49,7 @@ public sealed class DpopRefreshBindingTests(DpopServer fixture) : IClassFixture<
             return await Post(form, proofKey?.Proof(fixture.TokenEndpoint));
         }
         var request = new RefreshRequest { ClientId = client, ClientSecret = Secret(client) ?? "", RefreshToken = refreshToken };
-        var metadata = proofKey is null ? new Metadata() : DpopServer.Proof(proofKey.Proof(fixture.GrpcUrl(DpopServer.RefreshMethod)));
+        var metadata = proofKey is null ? new Metadata() : DpopServer.Proof(proofKey.Proof(fixture.GrpcUrl(GrpcMethods.Refresh)));
         return await Grpc(() => fixture.Grpc.RefreshAsync(request, metadata).ResponseAsync);
     }
 

@@ -22,9 +22,6 @@ namespace TokenExchange.Server.Tests.Proofs;
 public sealed class DpopServer : IAsyncLifetime
 {
     public const string Secret = "dpop-secret-0123456789abcdef";
-    public const string ExchangeMethod = "/tokenexchange.v1.TokenExchange/Exchange";
-    public const string RefreshMethod = "/tokenexchange.v1.TokenExchange/Refresh";
-    public const string StreamMethod = "/tokenexchange.v1.TokenExchange/ExchangeStream";
 
     private GrpcChannel channel = null!;
 

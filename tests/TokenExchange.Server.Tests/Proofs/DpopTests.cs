@@ -32,7 +32,7 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
                 ? (body.GetProperty("access_token").GetString(), body.GetProperty("token_type").GetString(), body.TryGetProperty("refresh_token", out var r) ? r.GetString() : null, null, null, status, StatusCode.OK)
                 : (null, null, null, body.GetProperty("error").GetString(), body.GetProperty("error_description").GetString(), status, StatusCode.OK);
         }
-        var headers = proof is null ? new Metadata() : DpopServer.Proof(proof(fixture.GrpcUrl(DpopServer.ExchangeMethod)));
+        var headers = proof is null ? new Metadata() : DpopServer.Proof(proof(fixture.GrpcUrl(GrpcMethods.Exchange)));
         try
         {
             var response = await fixture.Grpc.ExchangeAsync(request, headers);
@@ -173,7 +173,7 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
     public async Task Two_dpop_metadata_entries_are_refused()
     {
         var request = await fixture.Request();
-        var url = fixture.GrpcUrl(DpopServer.ExchangeMethod);
+        var url = fixture.GrpcUrl(GrpcMethods.Exchange);
 
         var (status, code, message) = await DpopServer.Failure(async () => await fixture.Grpc.ExchangeAsync(request, DpopServer.Proof(key.Proof(url), key.Proof(url))));
 
@@ -186,7 +186,7 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
     public async Task A_unary_call_with_the_proof_in_the_message_field_is_refused()
     {
         var request = await fixture.Request();
-        request.Dpop = key.Proof(fixture.GrpcUrl(DpopServer.ExchangeMethod));
+        request.Dpop = key.Proof(fixture.GrpcUrl(GrpcMethods.Exchange));
 
         var (status, code, message) = await DpopServer.Failure(async () => await fixture.Grpc.ExchangeAsync(request));
 
@@ -198,13 +198,13 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
     [Fact]
     public async Task Each_stream_message_carries_its_own_proof()
     {
-        var url = fixture.GrpcUrl(DpopServer.StreamMethod);
+        var url = fixture.GrpcUrl(GrpcMethods.ExchangeStream);
         var bound = await fixture.Request();
         bound.Dpop = key.Proof(url);
         var replayed = await fixture.Request();
         replayed.Dpop = bound.Dpop;
         var forUnary = await fixture.Request();
-        forUnary.Dpop = key.Proof(fixture.GrpcUrl(DpopServer.ExchangeMethod));
+        forUnary.Dpop = key.Proof(fixture.GrpcUrl(GrpcMethods.Exchange));
 
         using var call = fixture.Grpc.ExchangeStream();
         await call.RequestStream.WriteAsync(new ExchangeStreamRequest { Id = 1, Request = bound });
@@ -224,7 +224,7 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
     [Fact]
     public async Task A_stream_with_a_proof_in_its_metadata_is_refused()
     {
-        using var call = fixture.Grpc.ExchangeStream(DpopServer.Proof(key.Proof(fixture.GrpcUrl(DpopServer.StreamMethod))));
+        using var call = fixture.Grpc.ExchangeStream(DpopServer.Proof(key.Proof(fixture.GrpcUrl(GrpcMethods.ExchangeStream))));
 
         var (status, code, message) = await DpopServer.Failure(async () => await call.ResponseStream.MoveNext());
 
@@ -265,7 +265,7 @@ public sealed class DpopTests(DpopServer fixture) : IClassFixture<DpopServer>
             var (status, code, _) = await DpopServer.Failure(async () => await fixture.Grpc.RefreshAsync(request));
             Assert.Equal((StatusCode.InvalidArgument, "invalid_dpop_proof"), (status, code));
 
-            var refreshed = await fixture.Grpc.RefreshAsync(request, DpopServer.Proof(refreshKey.Proof(fixture.GrpcUrl(DpopServer.RefreshMethod))));
+            var refreshed = await fixture.Grpc.RefreshAsync(request, DpopServer.Proof(refreshKey.Proof(fixture.GrpcUrl(GrpcMethods.Refresh))));
             Assert.Equal("DPoP", refreshed.TokenType);
             Assert.Equal(refreshKey.Thumbprint, Jkt(refreshed.AccessToken));
         }
