@@ -1,11 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests;
 
@@ -26,9 +24,7 @@ public sealed class DownstreamApi : IAsyncDisposable
 
     public static async Task<DownstreamApi> StartAsync(string issuer, string audience)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.Authority = issuer;

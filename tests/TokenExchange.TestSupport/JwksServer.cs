@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace TokenExchange.Testing;
 
@@ -23,9 +20,7 @@ public sealed class JwksServer : IAsyncDisposable
 
     public static async Task<JwksServer> StartAsync(TestIdp idp)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         var app = builder.Build();
         var server = new JwksServer(app);
         app.MapGet("/jwks.json", () =>

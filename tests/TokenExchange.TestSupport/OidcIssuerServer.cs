@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace TokenExchange.Testing;
 
@@ -26,9 +23,7 @@ public sealed class OidcIssuerServer : IAsyncDisposable
 
     public static async Task<OidcIssuerServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         var app = builder.Build();
         var server = new OidcIssuerServer(app);
         app.MapGet("/.well-known/openid-configuration", () =>

@@ -1,8 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Adversarial;
 
@@ -20,9 +19,7 @@ public sealed class CountingListener : IAsyncDisposable
 
     public static async Task<CountingListener> StartAsync(Func<string> body)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         var app = builder.Build();
         var listener = new CountingListener(app);
         app.Run(async context =>

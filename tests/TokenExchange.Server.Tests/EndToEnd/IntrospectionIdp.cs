@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.EndToEnd;
 
@@ -37,9 +36,7 @@ public sealed class IntrospectionIdp : IAsyncDisposable
     public static async Task<IntrospectionIdp> StartAsync()
     {
         var calls = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         var app = builder.Build();
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{ClientSecret}"));
 

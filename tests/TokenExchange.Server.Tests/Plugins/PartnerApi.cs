@@ -1,8 +1,6 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Plugins;
 
@@ -22,9 +20,7 @@ public sealed class PartnerApi : IAsyncDisposable
 
     public static async Task<PartnerApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var builder = LoopbackWebApp.CreateBuilder();
         var app = builder.Build();
         app.MapPost("/tokeninfo", async (HttpContext http) =>
         {
