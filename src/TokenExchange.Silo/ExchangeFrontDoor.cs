@@ -11,7 +11,8 @@ using TokenExchange.Silo.Limits;
 namespace TokenExchange.Silo;
 
 /// <summary>
-/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits, run the exchange's rules
+/// What every front door (gRPC unary and streaming, HTTP) calls: pass the rate limits (those of the address before the
+/// client is authenticated, <see cref="BudgetedAuthentication"/>), run the exchange's rules
 /// (<see cref="ExchangePipeline"/>: authorize against this silo's cached definitions, then the chosen handler on
 /// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
@@ -23,19 +24,21 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();
         var snapshot = definitions.Snapshot;
-        // Authenticated once: the rate limits charge the app it found, and the pipeline's step 1 takes it as it is. A client
-        // assertion is verified here (its signature, its jti cluster-wide), so the pipeline stays synchronous.
-        var authentication = await clients.AuthenticateAsync(snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate, request.ClientAssertion, cancellationToken);
-        var app = RateLimits.ChargeableApp(authentication.App);
+        // Authenticated once, after the address's budgets: the app's budget charges the app it found, and the pipeline's
+        // step 1 takes it as it is. A client assertion is verified here (its signature, its jti cluster-wide), so the
+        // pipeline stays synchronous.
+        var admission = await limits.AuthenticateAsync(clients, snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate,
+            request.ClientAssertion, request.ClientAddress, checkInvalidTokens: true, cancellationToken);
+        var app = admission.ChargedApp;
         string? handlerName = null;
         ExchangeOutcome outcome;
-        if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
+        if (admission.Limited is { } limited)
         {
             outcome = ExchangeOutcome.Failure(limited);
         }
         else
         {
-            var authorization = pipeline.Authorize(request, snapshot, authentication);
+            var authorization = pipeline.Authorize(request, snapshot, admission.Authentication);
             handlerName = authorization.Exchange?.HandlerName is { Length: > 0 } chosen ? chosen : null;
             var (exchange, proofRefused, nonce) = authorization.Exchange is { } authorized ? await BindAsync(authorized, request, cancellationToken) : (null, null, null);
             outcome = (authorization.Error ?? proofRefused) is { } refused ? ExchangeOutcome.Failure(refused) : await handlers.ExchangeAsync(exchange!, cancellationToken);
@@ -72,10 +75,11 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
     {
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Refresh);
         var startedAt = Stopwatch.GetTimestamp();
-        var authentication = await clients.AuthenticateAsync(definitions.Snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate, request.ClientAssertion, cancellationToken);
-        var app = RateLimits.ChargeableApp(authentication.App);
+        var admission = await limits.AuthenticateAsync(clients, definitions.Snapshot, request.ClientId, request.ClientSecret, requireSecret: false, request.ClientCertificate,
+            request.ClientAssertion, request.ClientAddress, checkInvalidTokens: true, cancellationToken);
+        var app = admission.ChargedApp;
         ExchangeOutcome outcome;
-        if (limits.Admit(app, request.ClientAddress, checkInvalidTokens: true) is { } limited)
+        if (admission.Limited is { } limited)
         {
             outcome = ExchangeOutcome.Failure(limited);
         }
@@ -83,7 +87,7 @@ public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipel
         {
             try
             {
-                outcome = await refreshGrant.RefreshAsync(request, cancellationToken, authentication);
+                outcome = await refreshGrant.RefreshAsync(request, cancellationToken, admission.Authentication);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

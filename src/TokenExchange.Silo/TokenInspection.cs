@@ -32,11 +32,11 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     public async Task<(Dictionary<string, object>? Claims, OAuthError? Error)> IntrospectAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default, ClientAssertion? assertion = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var authentication = await AuthenticateAsync(clientId, secret, certificate, assertion, cancellationToken);
-        // Introspecting a token that is not active is ordinary use: only the request budgets apply.
-        var (claims, error) = limits.Admit(RateLimits.ChargeableApp(authentication.App), clientAddress, checkInvalidTokens: false) is { } limited
+        // Introspecting a token that is not active is ordinary use: only the request budgets apply (and a client assertion's).
+        var admission = await AuthenticateAsync(clientId, secret, certificate, assertion, clientAddress, cancellationToken);
+        var (claims, error) = admission.Limited is { } limited
             ? (null, limited)
-            : await Mapped(IntrospectCoreAsync(authentication, token, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
+            : await Mapped(IntrospectCoreAsync(admission.Authentication, token, cancellationToken), e => ((Dictionary<string, object>?)null, (OAuthError?)e));
         events.Record(TokenOperation.Introspect, startedAt, clientId, null, error, claims?.GetValueOrDefault("sub") as string, token, clientAddress);
         return (claims, error);
     }
@@ -118,9 +118,8 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     public async Task<OAuthError?> RevokeAsync(string? clientId, string? secret, string? token, string? clientAddress, ClientCertificate? certificate = null, CancellationToken cancellationToken = default, ClientAssertion? assertion = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
-        var authentication = await AuthenticateAsync(clientId, secret, certificate, assertion, cancellationToken);
-        var error = limits.Admit(RateLimits.ChargeableApp(authentication.App), clientAddress, checkInvalidTokens: false)
-            ?? await Mapped(RevokeCoreAsync(authentication, token, cancellationToken), e => (OAuthError?)e);
+        var admission = await AuthenticateAsync(clientId, secret, certificate, assertion, clientAddress, cancellationToken);
+        var error = admission.Limited ?? await Mapped(RevokeCoreAsync(admission.Authentication, token, cancellationToken), e => (OAuthError?)e);
         events.Record(TokenOperation.Revoke, startedAt, clientId, null, error, null, token, clientAddress);
         return error;
     }
@@ -162,9 +161,11 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     }
 
     /// <summary>
-    /// Introspection and revocation need an authenticated app (once per request: the budgets charge it, the operation
-    /// uses it); token exchange need not be enabled for it.
+    /// Introspection and revocation need an authenticated app (once per request, after the address's budget: the app's
+    /// budget charges it, the operation uses it); token exchange need not be enabled for it. Tokens they find inactive
+    /// spend nothing, so the invalid-token budget is checked only for a client assertion, the one refusal here that spends it.
     /// </summary>
-    private ValueTask<(TokenExchange.Definitions.AppDefinition? App, OAuthError? Error)> AuthenticateAsync(string? clientId, string? secret, ClientCertificate? certificate, ClientAssertion? assertion, CancellationToken cancellationToken) =>
-        clients.AuthenticateAsync(definitions.Snapshot, clientId, secret, requireSecret: true, certificate, assertion, cancellationToken);
+    private ValueTask<Admission> AuthenticateAsync(string? clientId, string? secret, ClientCertificate? certificate, ClientAssertion? assertion, string? clientAddress, CancellationToken cancellationToken) =>
+        limits.AuthenticateAsync(clients, definitions.Snapshot, clientId, secret, requireSecret: true, certificate, assertion, clientAddress,
+            checkInvalidTokens: assertion is not null, cancellationToken);
 }
