@@ -87,11 +87,30 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
 
         var handle = await retry.CallAsync(grains.GetGrain<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token)).Get, cancellationToken);
         if (handle is null || handle.ClientId != app!.ClientId) return (inactive, null);
-        var refreshSession = grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey);
-        var expires = await retry.CallAsync(() => refreshSession.InspectRefreshToken(handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens), cancellationToken);
-        return expires is { } exp
-            ? (new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = exp.ToUnixTimeSeconds(), ["iss"] = issuer.Value }, null)
-            : (inactive, null);
+        if (await InspectRefreshTokenAsync(grains.GetGrain<ISubjectSessionGrain>(handle.SessionKey), handle.FamilyId, OpaqueTokens.Hash(token), app.RefreshTokens, cancellationToken) is not { } active)
+            return (inactive, null);
+        var refresh = new Dictionary<string, object> { ["active"] = true, ["token_type"] = "refresh_token", ["client_id"] = handle.ClientId, ["exp"] = active.ExpiresAt.ToUnixTimeSeconds(), ["iss"] = issuer.Value };
+        // RFC 9449 section 6.2: a refresh token bound to a DPoP key (a public client's, section 5) introspects with its cnf.
+        if (active.DpopThumbprint is { } thumbprint) refresh["cnf"] = new Dictionary<string, object> { [TokenMinter.DpopThumbprintMember] = thumbprint };
+        return (refresh, null);
+    }
+
+    /// <summary>
+    /// Whether a refresh token is active, until when, and the DPoP key its family is bound to. A session hosted by an older
+    /// silo lacks <see cref="ISubjectSessionGrain.InspectBoundRefreshToken"/> (a rolling upgrade): it is asked as before, and
+    /// its answer has no binding, as introspection had none before (docs/architecture.md, section 5).
+    /// </summary>
+    private async Task<ActiveRefreshToken?> InspectRefreshTokenAsync(ISubjectSessionGrain session, string familyId, string tokenHash, TokenExchange.Definitions.RefreshTokenPolicy policy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await retry.CallAsync(() => session.InspectBoundRefreshToken(familyId, tokenHash, policy), cancellationToken);
+        }
+        catch (Exception e) when (e is not (TimeoutException or OperationCanceledException))
+        {
+            // Any other failure is asked once more the old way: a cluster that cannot answer fails that call too.
+            return await retry.CallAsync(() => session.InspectRefreshToken(familyId, tokenHash, policy), cancellationToken) is { } expires ? new ActiveRefreshToken(expires, null) : null;
+        }
     }
 
     /// <summary>

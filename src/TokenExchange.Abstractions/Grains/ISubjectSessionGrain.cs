@@ -46,6 +46,13 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [Alias("InspectRefreshToken")] Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy);
 
     /// <summary>
+    /// <see cref="InspectRefreshToken"/> with the DPoP key the token's family is bound to, for introspection's <c>cnf</c>
+    /// (RFC 9449 section 6.2); null when the token is not active. A method of its own so that an older silo, which lacks
+    /// it, still answers the one before it (docs/architecture.md, section 5).
+    /// </summary>
+    [Alias("InspectBoundRefreshToken")] Task<ActiveRefreshToken?> InspectBoundRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy);
+
+    /// <summary>
     /// The identity was unlinked from <paramref name="userId"/>: the session forgets that user (and ends the refresh
     /// tokens issued for it), so the next exchange maps the subject afresh.
     /// </summary>
@@ -55,3 +62,9 @@ public interface ISubjectSessionGrain : IGrainWithStringKey
     [OneWay, Alias("UserChanged")] Task UserChanged(UserRecord user);
 }
 
+
+/// <summary>An active refresh token as introspection answers it: until when, and the thumbprint of the DPoP key its family is bound to (null: unbound).</summary>
+[GenerateSerializer, Immutable, Alias("tx.ActiveRefreshToken")]
+public sealed record ActiveRefreshToken(
+    [property: Id(0)] DateTimeOffset ExpiresAt,
+    [property: Id(1)] string? DpopThumbprint);

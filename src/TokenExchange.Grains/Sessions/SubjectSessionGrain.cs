@@ -118,6 +118,14 @@ public sealed class SubjectSessionGrain(
     public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy) =>
         Task.FromResult(RefreshRedemption.ActiveUntil(state.State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, time.GetUtcNow()));
 
+    public Task<ActiveRefreshToken?> InspectBoundRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy)
+    {
+        var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
+        return Task.FromResult(RefreshRedemption.ActiveUntil(family?.View(), tokenHash, policy, time.GetUtcNow()) is { } expires
+            ? new ActiveRefreshToken(expires, family!.Grant.DpopThumbprint)
+            : null);
+    }
+
     private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime, string? requestId)
     {
         var token = OpaqueTokens.New();

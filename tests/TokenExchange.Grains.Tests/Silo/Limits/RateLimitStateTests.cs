@@ -96,9 +96,9 @@ public sealed class RateLimitStateTests
         var limits = new RateLimits(new RateLimitOptions(), clock, metrics: null);
         var strict = new AppDefinition { ClientId = "orders-service", RateLimits = new RateLimitPolicy { RequestsPerSecond = 1 } };
 
-        Assert.Null(limits.Admit(strict, "192.0.2.1", checkInvalidTokens: true));
-        var refused = limits.Admit(strict, "192.0.2.1", checkInvalidTokens: true);
-        var relaxed = limits.Admit(strict with { RateLimits = new RateLimitPolicy { RequestsPerSecond = 100 } }, "192.0.2.1", checkInvalidTokens: true);
+        Assert.Null(limits.AdmitAuthenticated(strict));
+        var refused = limits.AdmitAuthenticated(strict);
+        var relaxed = limits.AdmitAuthenticated(strict with { RateLimits = new RateLimitPolicy { RequestsPerSecond = 100 } });
 
         Assert.Equal(TimeSpan.FromSeconds(1), refused?.RetryAfter);
         Assert.Null(relaxed);
