@@ -11,7 +11,8 @@ namespace TokenExchange.Server.Tests.Proofs;
 /// <summary>
 /// RFC 9449 section 5 over both front doors: refresh tokens issued to a public client (<c>public-app</c>: no secret) in
 /// a request with a DPoP proof are bound to the proof's key, through every rotation; a refresh with a proof by another
-/// key, or without one, is invalid_grant (HTTP 400, gRPC PermissionDenied) and spends nothing. A confidential client's
+/// key, or without one, is invalid_grant (HTTP 400, gRPC PermissionDenied) and spends nothing; introspected, a bound
+/// refresh token answers its key's thumbprint (<c>cnf.jkt</c>, RFC 9449 section 6.2). A confidential client's
 /// (<c>orders-service</c>) refresh tokens are not bound.
 /// </summary>
 public sealed class DpopRefreshBindingTests(DpopServer fixture) : IClassFixture<DpopServer>
@@ -76,6 +77,14 @@ public sealed class DpopRefreshBindingTests(DpopServer fixture) : IClassFixture<
         {
             return new(null, null, e.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason, e.Status.Detail, 0, e.StatusCode);
         }
+    }
+
+    /// <summary>The RFC 7662 answer about a token, asked by the app it was issued to (with its secret: introspection needs one).</summary>
+    private async Task<JsonElement> Introspect(string transport, string client, string token)
+    {
+        if (transport == "http") return await fixture.Introspect(client, token);
+        var answer = await fixture.Grpc.IntrospectAsync(new TokenRequest { ClientId = client, ClientSecret = DpopServer.Secret, Token = token });
+        return JsonDocument.Parse(answer.Json).RootElement;
     }
 
     private static string? Jkt(string accessToken) =>
@@ -155,5 +164,40 @@ public sealed class DpopRefreshBindingTests(DpopServer fixture) : IClassFixture<
 
         Assert.Null(Jkt(withoutProof.AccessToken!));
         Assert.Equal(otherKey.Thumbprint, Jkt(withOtherKey.AccessToken!));
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("grpc")]
+    public async Task A_bound_refresh_token_introspects_with_its_keys_thumbprint_and_through_its_rotation(string transport)
+    {
+        var bound = await BoundRefreshToken(transport);
+        var rotated = (await Refresh(transport, "public-app", bound, key)).RefreshToken!;
+
+        var issued = await Introspect(transport, "public-app", bound);
+        var current = await Introspect(transport, "public-app", rotated);
+
+        // The spent token is no longer active, so it carries nothing at all; the current one carries the family's key.
+        Assert.Equal("""{"active":false}""", issued.GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.True(current.GetProperty("active").GetBoolean());
+        Assert.Equal("refresh_token", current.GetProperty("token_type").GetString());
+        Assert.Equal(key.Thumbprint, current.GetProperty("cnf").GetProperty("jkt").GetString());
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("grpc")]
+    public async Task Unbound_refresh_tokens_introspect_without_cnf(string transport)
+    {
+        var publicWithoutProof = (await Exchange(transport, "public-app", proofKey: null)).RefreshToken!;
+        var confidentialWithProof = (await Exchange(transport, "orders-service", key)).RefreshToken!;
+
+        var ofPublic = await Introspect(transport, "public-app", publicWithoutProof);
+        var ofConfidential = await Introspect(transport, "orders-service", confidentialWithProof);
+
+        Assert.True(ofPublic.GetProperty("active").GetBoolean());
+        Assert.False(ofPublic.TryGetProperty("cnf", out _));
+        Assert.True(ofConfidential.GetProperty("active").GetBoolean());
+        Assert.False(ofConfidential.TryGetProperty("cnf", out _));
     }
 }

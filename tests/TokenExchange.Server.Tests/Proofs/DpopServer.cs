@@ -15,7 +15,7 @@ namespace TokenExchange.Server.Tests.Proofs;
 /// One server for the DPoP tests: apps that may (<c>orders-service</c>, with refresh tokens; <c>opaque-service</c>)
 /// and must (<c>strict-service</c>) send a DPoP proof, apps whose proofs must carry the server's nonce
 /// (<c>nonce-service</c>, <c>nonce-other</c>; the nonces' clock is <see cref="NonceClock"/>), a public client
-/// (<c>public-app</c>, no secret, refresh tokens), subject tokens from the dev issuer, and both transports'
+/// (<c>public-app</c>, no secret required, refresh tokens; its secret is for introspection, which needs one), subject tokens from the dev issuer, and both transports'
 /// requests with a proof as each carries it (the <c>DPoP</c> header; the <c>dpop</c> metadata or stream field).
 /// Each test class gets a server of its own (a class fixture), so moving the nonce clock reaches no other class.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class DpopServer : IAsyncLifetime
             .App("strict-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens().RequireDpop())
             .App("nonce-service", a => a.Secret(Secret).Exchange().Scopes("api", "offline_access").RefreshTokens().RequireDpop().RequireDpopNonce())
             .App("nonce-other", a => a.Secret(Secret).Exchange().Scopes("api").RequireDpopNonce())
-            .App("public-app", a => a.Exchange(requireSecret: false).Scopes("api", "offline_access").RefreshTokens())
+            .App("public-app", a => a.Secret(Secret).Exchange(requireSecret: false).Scopes("api", "offline_access").RefreshTokens())
             .DevIssuerHandler("dev-idp", h => h
                 .Accepts("jwt")
                 .Audiences("token-exchange")
