@@ -40,6 +40,16 @@ public sealed class GrainMessageSerializationTests
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(exchange), System.Text.Json.JsonSerializer.Serialize(copy));
     }
 
+    [Theory]
+    [InlineData("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")]
+    [InlineData(null)]
+    public void An_active_refresh_token_round_trips_with_its_binding_or_none(string? thumbprint)
+    {
+        var active = new ActiveRefreshToken(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero), thumbprint);
+
+        Assert.Equal(active, RoundTrip(active));
+    }
+
     [Fact]
     public void A_handler_definition_round_trips()
     {
