@@ -23,6 +23,7 @@ public static class BenchCommand
         var duration = new Option<string?>("--duration") { Description = "how long to measure (10s, 2m, ...; default 10s)" };
         var count = new Option<long?>("--count") { Description = "measure this many requests instead of a duration" };
         var warmup = new Option<string>("--warmup") { Description = "load before measuring, not recorded", DefaultValueFactory = _ => "3s" };
+        var warmupServer = new Option<string?>("--warmup-server") { Description = "send the --warmup load to this other server (same target kind and paths), so a server measured from its first request meets a warm harness" };
         var invalid = new Option<double>("--invalid") { Description = "share of requests with an invalid subject token", DefaultValueFactory = _ => 0 };
         var invalidKinds = new Option<string>("--invalid-kinds") { Description = "kinds of invalid request, taken in turn: expired,bad-signature,wrong-audience,unknown-user", DefaultValueFactory = _ => "expired,bad-signature,wrong-audience" };
         var unknownUserHandler = new Option<string?>("--unknown-user-handler") { Description = "handler the unknown-user requests go to (one where the app may not create users)" };
@@ -41,7 +42,7 @@ public static class BenchCommand
         var replaceTransactionTokens = new Option<bool>("--replace-transaction-tokens") { Description = "before the run, get one transaction token per subject; the run replaces them (implies --requested-token-type txn_token)" };
         var command = new Command("bench", "load test: exchanges for synthetic subjects over gRPC, a gRPC stream or HTTP; throughput, latency, errors")
         {
-            concurrency, rate, maxOutstanding, duration, count, warmup, invalid, invalidKinds, unknownUserHandler, actorShare, streams, quiet, json, chart,
+            concurrency, rate, maxOutstanding, duration, count, warmup, warmupServer, invalid, invalidKinds, unknownUserHandler, actorShare, streams, quiet, json, chart,
             interval, order, fresh, requestedTokenType, subjectScope, replaceTransactionTokens, tokensFile,
         };
         harness.AddTo(command);
@@ -79,7 +80,8 @@ public static class BenchCommand
                     parse.GetValue(fresh),
                     parse.GetValue(subjectScope),
                     replace,
-                    parse.GetValue(tokensFile));
+                    parse.GetValue(tokensFile),
+                    parse.GetValue(warmupServer) is { } other ? HarnessOptions.HttpUrl(other, "--warmup-server") : null);
                 run.Check();
                 return await RunAsync(run, output, error, cancellationToken);
             }
@@ -100,7 +102,7 @@ public static class BenchCommand
     private sealed record Run(
         HarnessSettings Settings, int? Concurrency, double? Rate, int MaxOutstanding, TimeSpan? Duration, long? Count, TimeSpan Warmup,
         MixSettings Mix, int? Streams, bool Live, bool Quiet, string? JsonPath, string? ChartPath, TimeSpan Interval, SubjectOrder Order, bool FreshTokens,
-        string? SubjectScope, bool ReplaceTransactionTokens, string? TokensFile = null)
+        string? SubjectScope, bool ReplaceTransactionTokens, string? TokensFile = null, Uri? WarmupServer = null)
     {
         public void Check()
         {
@@ -114,6 +116,8 @@ public static class BenchCommand
             if (ReplaceTransactionTokens && (FreshTokens || Mix.InvalidShare > 0 || Mix.ActorShare > 0))
                 throw new UsageException("--replace-transaction-tokens: no --fresh-tokens, --invalid or --actor-share (each subject's one transaction token is replaced)");
             if (TokensFile is not null && FreshTokens) throw new UsageException("--subject-tokens-file: no --fresh-tokens (the file keeps one token per subject for every run)");
+            if (WarmupServer is not null && Warmup == TimeSpan.Zero) throw new UsageException("--warmup-server needs a --warmup longer than 0s");
+            if (WarmupServer is not null && ReplaceTransactionTokens) throw new UsageException("--warmup-server: no --replace-transaction-tokens (the tokens to replace are the measured server's)");
             if (!FreshTokens) return;
             // Each fresh token is minted before the run: the run must say how many it sends, and a warm-up would use some up.
             if (Count is not { } count) throw new UsageException("--fresh-tokens needs --count (one token is minted per request before the run)");
@@ -141,10 +145,12 @@ public static class BenchCommand
         if (!run.Quiet) await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{requests.Length} requests for {settings.Subjects} subjects prepared in {minting.Elapsed.TotalSeconds:0.0} s (iss {issuer})"));
 
         await using var target = CreateTarget(settings, run.Outstanding, run.Streams);
+        // With a warm-up server the measured one gets its first request when the measurement starts.
+        await using var warmupTarget = run.WarmupServer is { } other ? CreateTarget(settings.On(other), run.Outstanding, run.Streams) : null;
         // One exchange first: a server that cannot be reached is exit 3, not a run full of transport failures.
-        if (await target.ExchangeAsync(requests[0], false, cancellationToken) is { TransportFailure: true } probe)
+        if (await (warmupTarget ?? target).ExchangeAsync(requests[0], false, cancellationToken) is { TransportFailure: true } probe)
         {
-            await error.WriteLineAsync($"error: cannot reach {settings.Server} ({probe.Code})");
+            await error.WriteLineAsync($"error: cannot reach {(run.WarmupServer ?? settings.Server)} ({probe.Code})");
             return ExitCodes.Unreachable;
         }
 
@@ -159,10 +165,12 @@ public static class BenchCommand
         var generator = run.FreshTokens
             ? new LoadGenerator(target, requests[1..], recorder)
             : new LoadGenerator(target, requests, recorder, run.Order);
+        // The warm-up's own generator and recorder when it goes elsewhere: nothing of it is recorded either way.
+        var warming = warmupTarget is null ? generator : new LoadGenerator(warmupTarget, requests, new BenchRecorder(), run.Order);
         var measuring = false;
         var running = Task.Run(async () =>
         {
-            if (run.Warmup > TimeSpan.Zero) await Phase(generator, run, PhaseEnd.After(run.Warmup), cancellationToken);
+            if (run.Warmup > TimeSpan.Zero) await Phase(warming, run, PhaseEnd.After(run.Warmup), cancellationToken);
             recorder.Start();
             measuring = true;
             using var ticks = new CancellationTokenSource();

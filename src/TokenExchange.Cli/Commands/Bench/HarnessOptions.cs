@@ -19,7 +19,11 @@ public sealed record HarnessSettings(
     string? SubjectIssuer,
     string? SubjectKeyId,
     string SubjectAudience,
-    string[] TokenTypes);
+    string[] TokenTypes)
+{
+    /// <summary>The same settings for another server: its gRPC or base address, and the token endpoint's path on it.</summary>
+    public HarnessSettings On(Uri server) => this with { Server = server, TokenEndpoint = new Uri(server, TokenEndpoint.AbsolutePath) };
+}
 
 /// <summary>The options of <see cref="HarnessSettings"/>, added to a command and read back.</summary>
 public sealed class HarnessOptions
@@ -118,7 +122,7 @@ public sealed class HarnessOptions
         return parsed ?? throw new UsageException($"{option}: '{text}' is not a duration (10s, 500ms, 2m, 1h or hh:mm:ss)");
     }
 
-    private static Uri HttpUrl(string text, string option) =>
+    public static Uri HttpUrl(string text, string option) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
             ? url
             : throw new UsageException($"{option}: '{text}' is not an http(s):// URL");

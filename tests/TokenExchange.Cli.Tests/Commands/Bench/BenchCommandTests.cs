@@ -122,6 +122,23 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IDisposable
         Assert.Contains("concurrency 2", output);
     }
 
+    [Fact]
+    public async Task A_warm_up_server_takes_the_probe_and_the_warm_up_and_the_measured_server_only_the_measured_load()
+    {
+        var json = Path.Combine(folder, "summary.json");
+        await using var warmupServer = await CountingTokenEndpoint.StartAsync();
+
+        var (exitCode, _, error) = await CliFixture.Run([.. fixture.DevIssuerRun("http"), "--subjects", "5", "--concurrency", "2",
+            "--warmup", "300ms", "--warmup-server", warmupServer.Address, "--count", "12", "--json", json]);
+
+        Assert.True(exitCode == 0, error);
+        Assert.True(warmupServer.Requests > 1, $"the warm-up server got {warmupServer.Requests} requests");
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        // The warm-up server refuses everything: measured requests that went there would be errors.
+        Assert.Equal(12, summary.RootElement.GetProperty("succeeded").GetInt64());
+        Assert.Empty(Counts(summary.RootElement.GetProperty("errors")));
+    }
+
     [Theory]
     [InlineData("grpc")]
     [InlineData("grpc-stream")]
@@ -169,6 +186,8 @@ public sealed class BenchCommandTests(BenchServerFixture fixture) : IDisposable
     [InlineData("no --warmup", "--fresh-tokens", "--count", "5", "--warmup", "1s")]
     [InlineData("no --invalid", "--fresh-tokens", "--count", "5", "--invalid", "0.1")]
     [InlineData("--interval", "--interval", "1ms")]
+    [InlineData("--warmup-server needs a --warmup", "--warmup-server", "http://127.0.0.1:1", "--warmup", "0s")]
+    [InlineData("--warmup-server: 'ftp://warm.example'", "--warmup-server", "ftp://warm.example")]
     public async Task Usage_errors_exit_2_and_say_what_is_wrong(string message, params string[] options)
     {
         var (exitCode, _, error) = await CliFixture.Run([.. fixture.DevIssuerRun("grpc"), .. options]);
