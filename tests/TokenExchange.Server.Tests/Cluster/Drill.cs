@@ -69,6 +69,12 @@ public static class Drill
                     {
                         await Task.Delay(500); // backoff between bounded retries (5) of one request, not a wait for a condition
                     }
+                    catch (global::Grpc.Core.RpcException e)
+                    {
+                        // The silos' own words say why (one that exited, one declared dead, a store that timed out).
+                        var silo = cluster.Silos[i % channels.Length];
+                        throw new InvalidOperationException($"warming {requests[i].Subject} through silo {silo.Name} failed after {attempt} attempts ({e.Status}); silo {silo.Name} {(silo.IsRunning ? "still runs" : $"exited with {silo.ExitCode}")}\n{cluster.Logs()}", e);
+                    }
                 }
             });
         }
