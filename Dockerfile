@@ -15,11 +15,6 @@ USER 1654
 # A container is a cluster node: the server refuses the development defaults (config/dev.yaml, whose secrets
 # and admin key are published) and says in one line how to start a dev node instead. See README, Docker.
 ENV TX_CONTAINER=true
-# Tiered JIT: count calls from the first one, without the 100 ms lull after the last new compilation the runtime
-# waits for by default (under load new methods keep arriving, so that lull kept a new silo's hot path on its first
-# tier for seconds). A silo then reaches its steady speed about twice as soon (README, Warm start). The runtime
-# reads this setting from the environment only, not from runtimeconfig.json.
-ENV DOTNET_TC_CallCountingDelayMs=0
 # HTTP and gRPC front doors, and the silo port (silo-to-silo only, mutual TLS). No Orleans client gateway.
 EXPOSE 8080 8081 11111
 ENTRYPOINT ["dotnet", "/app/server/TokenExchange.Server.dll"]

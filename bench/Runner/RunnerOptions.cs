@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bench.Runner;
 
 /// <summary>The runner's command line; every duration is short enough for a 2-core machine (see README).</summary>
-public sealed partial record RunnerOptions
+public sealed record RunnerOptions
 {
     public const string Usage = """
         Runner --root DIR [--quick] [--runs N] [--cases floor,core,embedded,tokens,txn,coldstart,postgres,peers,scale] [--postgres CONNSTR]
@@ -35,10 +35,7 @@ public sealed partial record RunnerOptions
     /// <summary>The server's assembly (bench/run.sh passes its ReadyToRun publish); default the Release build output.</summary>
     public string? Server { get; init; }
 
-    /// <summary>
-    /// Environment variables for every silo the runner starts: the runtime settings the Dockerfile gives the image
-    /// (<see cref="ImageEnvironment"/>), so silos run as deployed, then <c>--server-env</c> (to measure others, e.g. DOTNET_TieredPGO=0).
-    /// </summary>
+    /// <summary>Environment variables for every silo the runner starts (to measure runtime settings, e.g. DOTNET_TieredPGO=0).</summary>
     public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Measured window of each load run.</summary>
@@ -53,7 +50,7 @@ public sealed partial record RunnerOptions
     public static RunnerOptions Parse(string[] args)
     {
         string? root = null, postgres = null, outDir = null, txctl = null, server = null;
-        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         bool quick = false;
         int? runs = null, concurrency = null, subjects = null, scaleSubjects = null;
         IReadOnlyList<string>? cases = null;
@@ -76,7 +73,7 @@ public sealed partial record RunnerOptions
                 case "--server-env":
                     var pair = Value().Split('=', 2);
                     if (pair.Length != 2 || pair[0].Length == 0) throw new ArgumentException("--server-env takes NAME=VALUE");
-                    overrides[pair[0]] = pair[1];
+                    environment[pair[0]] = pair[1];
                     break;
                 case "--cases":
                     cases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -86,8 +83,6 @@ public sealed partial record RunnerOptions
             }
         }
         root = Path.GetFullPath(root ?? throw new ArgumentException($"--root is required\n{Usage}"));
-        var environment = ImageEnvironment(root);
-        foreach (var (name, value) in overrides) environment[name] = value;
         return new RunnerOptions
         {
             Root = root,
@@ -104,18 +99,4 @@ public sealed partial record RunnerOptions
             ServerEnvironment = environment,
         };
     }
-
-    /// <summary>The .NET runtime settings (<c>ENV DOTNET_…</c>) the repository's Dockerfile gives the server image.</summary>
-    public static Dictionary<string, string> ImageEnvironment(string root)
-    {
-        var dockerfile = Path.Combine(root, "Dockerfile");
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!File.Exists(dockerfile)) return settings;
-        foreach (var line in File.ReadLines(dockerfile))
-            if (RuntimeSetting().Match(line) is { Success: true } match) settings[match.Groups[1].Value] = match.Groups[2].Value;
-        return settings;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^ENV (DOTNET_\w+)=(\S+)\s*$")]
-    private static partial System.Text.RegularExpressions.Regex RuntimeSetting();
 }
