@@ -17,8 +17,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton(new ClusterIssuer(Issuer));
         siloBuilder.Services.AddSingleton<TokenExchange.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
         siloBuilder.AddIncomingGrainCallFilter<FailingWrites>();
-        siloBuilder.AddIncomingGrainCallFilter<OlderUserGrains>();
-        siloBuilder.AddIncomingGrainCallFilter<OlderSessionGrains>();
+        siloBuilder.AddIncomingGrainCallFilter<OlderSiloGrains>();
         siloBuilder.AddIncomingGrainCallFilter<RecordedCalls>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {

@@ -42,7 +42,7 @@ public sealed class TokenInspectionTests(ClusterFixture cluster)
     [Fact]
     public async Task A_session_on_an_older_silo_answers_as_before_without_the_binding()
     {
-        var claims = await Introspect(0, await RefreshToken(Unique(OlderSessionGrains.Prefix), Thumbprint));
+        var claims = await Introspect(0, await RefreshToken(Unique(OlderSiloGrains.SessionPrefix), Thumbprint));
 
         Assert.True((bool)claims["active"]);
         Assert.Equal("refresh_token", claims["token_type"]);

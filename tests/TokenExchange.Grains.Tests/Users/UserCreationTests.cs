@@ -139,7 +139,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
     [Fact]
     public async Task A_user_grain_on_an_older_silo_still_creates_the_user_and_registers_the_session()
     {
-        var subject = OlderUserGrains.Prefix + Unique("sub");
+        var subject = OlderSiloGrains.UserPrefix + Unique("sub");
 
         var first = await cluster.ExchangeAsync(0, Request(Orders, subject));
 
