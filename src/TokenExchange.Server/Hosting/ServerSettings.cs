@@ -103,7 +103,7 @@ public sealed record ServerSettings
     /// </summary>
     public TimeSpan WarmupTimeout { get; init; } = DefaultWarmupTimeout;
 
-    public static readonly TimeSpan DefaultWarmupTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultWarmupTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>TLS on both front doors (and optional client certificates); null serves plain HTTP and HTTP/2 cleartext.</summary>
     public TlsSettings? Tls { get; init; }

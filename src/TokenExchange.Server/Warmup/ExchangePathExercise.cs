@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Abstractions;
 using TokenExchange.Configuration;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
@@ -14,15 +15,26 @@ using TokenExchange.Exchange;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Http;
 using TokenExchange.Sessions;
+using TokenExchange.Silo;
 using TokenExchange.Tokens;
 using ProtoRequest = TokenExchange.Protos.V1.ExchangeRequest;
 
 namespace TokenExchange.Server.Warmup;
 
-/// <summary>What the warm-up runs, one exchange at a time (a seam: tests hold it to watch readiness wait).</summary>
+/// <summary>What the warm-up runs, one exchange a call (a seam: tests hold it to watch readiness wait).</summary>
 public interface IWarmupExercise
 {
-    Task ExchangeAsync(int round, CancellationToken cancellationToken);
+    Task ExchangeAsync(int round, WarmupReach reach, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a warm-up exchange finds its subject's user.</summary>
+public enum WarmupReach
+{
+    /// <summary>In memory: the silo may not have started yet.</summary>
+    InMemory,
+
+    /// <summary>Through a grain call to this silo's <see cref="IWarmupGrain"/>, as a real exchange calls its subject's session.</summary>
+    ThroughSilo,
 }
 
 /// <summary>
@@ -30,9 +42,9 @@ public interface IWarmupExercise
 /// warm start): an app, a jwt handler and its identity provider's key that exist only here and are thrown away;
 /// a subject token of that provider; the gRPC message (parsed from bytes, mapped to the exchange's request) or
 /// the HTTP form (parsed by the token endpoint's parser); the Core pipeline's rules, the compiled handler's
-/// validation, a user from an in-memory stand-in for the subject session (no grain is called, no user or
-/// session is created), the minting of an access token with a throwaway signing key, and its answer in the
-/// transport's form. Metrics go to a meter nobody listens to, nothing is logged.
+/// validation, a user from a stand-in for the subject session (in memory, or once the silo runs from its
+/// <see cref="IWarmupGrain"/> through the retrying grain call an exchange makes; no user or session is created),
+/// the minting of an access token with a throwaway signing key, and its answer in the transport's form. Metrics go to a meter nobody listens to, nothing is logged.
 /// </summary>
 public sealed class ExchangePathExercise : IWarmupExercise
 {
@@ -50,14 +62,16 @@ public sealed class ExchangePathExercise : IWarmupExercise
     private readonly DefinitionSnapshot definitions;
     private readonly CompiledHandler handler;
     private readonly TokenMinter minter;
-    private readonly StandInSessions sessions = new();
+    private readonly StandInSessions inMemory = new();
+    private readonly WarmupGrainSessions throughSilo;
     private readonly string[] repeated;
     private readonly IServiceProvider services;
     private readonly TimeProvider time;
 
-    public ExchangePathExercise(ExchangePipeline pipeline, TimeProvider time, IServiceProvider services)
+    public ExchangePathExercise(ExchangePipeline pipeline, IGrainFactory grains, GrainCallRetry retry, TimeProvider time, IServiceProvider services)
     {
         this.pipeline = pipeline;
+        throughSilo = new WarmupGrainSessions(grains, retry);
         this.time = time;
         this.services = services;
         var parsed = ConfigLoader.Parse(Definitions());
@@ -69,16 +83,17 @@ public sealed class ExchangePathExercise : IWarmupExercise
         repeated = [.. Enumerable.Range(0, 16).Select(i => SubjectToken($"warmup-subject-{i}"))];
     }
 
-    public async Task ExchangeAsync(int round, CancellationToken cancellationToken)
+    public async Task ExchangeAsync(int round, WarmupReach reach, CancellationToken cancellationToken)
     {
         // Rounds in pairs (one over each transport): a fresh token, then one presented before, so both the full
         // validation and the verified-token cache's hit are compiled.
         var subjectToken = round / 2 % 2 == 0 ? SubjectToken($"warmup-subject-{round % 64}") : repeated[round % repeated.Length];
-        if (round % 2 == 0) await OverGrpcAsync(subjectToken, cancellationToken);
-        else await OverHttpAsync(subjectToken, cancellationToken);
+        ISubjectSessions sessions = reach == WarmupReach.ThroughSilo ? throughSilo : inMemory;
+        if (round % 2 == 0) await OverGrpcAsync(subjectToken, sessions, cancellationToken);
+        else await OverHttpAsync(subjectToken, sessions, cancellationToken);
     }
 
-    private async Task OverGrpcAsync(string subjectToken, CancellationToken cancellationToken)
+    private async Task OverGrpcAsync(string subjectToken, ISubjectSessions sessions, CancellationToken cancellationToken)
     {
         var message = new ProtoRequest
         {
@@ -90,11 +105,11 @@ public sealed class ExchangePathExercise : IWarmupExercise
             Audience = { Audience },
         };
         var received = ProtoRequest.Parser.ParseFrom(message.ToByteArray());
-        var outcome = await ExchangeAsync(TokenExchangeGrpcService.ToCore(received, "127.0.0.1", null), cancellationToken);
+        var outcome = await ExchangeAsync(TokenExchangeGrpcService.ToCore(received, "127.0.0.1", null), sessions, cancellationToken);
         _ = TokenExchangeGrpcService.ToProto(outcome.Tokens!).ToByteArray();
     }
 
-    private async Task OverHttpAsync(string subjectToken, CancellationToken cancellationToken)
+    private async Task OverHttpAsync(string subjectToken, ISubjectSessions sessions, CancellationToken cancellationToken)
     {
         var form = new FormCollection(new Dictionary<string, StringValues>(StringComparer.Ordinal)
         {
@@ -108,13 +123,13 @@ public sealed class ExchangePathExercise : IWarmupExercise
         });
         var parsed = TokenRequestParser.Parse(form, null, "127.0.0.1");
         if (parsed.Error is { } error) throw new InvalidOperationException($"warm-up request refused: {error.Code} {error.Description}");
-        var outcome = await ExchangeAsync(parsed.Request!, cancellationToken);
+        var outcome = await ExchangeAsync(parsed.Request!, sessions, cancellationToken);
         var http = new DefaultHttpContext { RequestServices = services };
         http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         await OAuthResponses.Tokens(http, outcome.Tokens!).ExecuteAsync(http);
     }
 
-    private async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
+    private async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, ISubjectSessions sessions, CancellationToken cancellationToken)
     {
         var authorization = pipeline.Authorize(request, definitions);
         if (authorization.Error is { } refused) throw new InvalidOperationException($"warm-up request refused: {refused.Code} {refused.Description}");
@@ -174,6 +189,21 @@ public sealed class ExchangePathExercise : IWarmupExercise
     {
         public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
             Task.FromResult(new UserResolution(new UserRecord { Id = "u-warmup", FederationId = request.Subject.Subject }, null));
+
+        public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the warm-up's app issues JWT access tokens, never opaque ones");
+    }
+
+    /// <summary>
+    /// The user from this silo's <see cref="IWarmupGrain"/>, called as <c>GrainSubjectSessions</c> calls a subject's
+    /// session: a grain reference resolved once, the call through <see cref="GrainCallRetry"/>.
+    /// </summary>
+    private sealed class WarmupGrainSessions(IGrainFactory grains, GrainCallRetry retry) : ISubjectSessions
+    {
+        private IWarmupGrain? grain;
+
+        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
+            retry.CallAsync(static call => call.Grain.ResolveUser(call.Request), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the warm-up's app issues JWT access tokens, never opaque ones");

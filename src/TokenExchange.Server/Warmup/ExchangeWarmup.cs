@@ -8,8 +8,10 @@ namespace TokenExchange.Server.Warmup;
 /// <list type="number">
 /// <item>The exchange path runs <c>--warmup-exchanges</c> times in memory (<see cref="ExchangePathExercise"/>),
 /// beside the silo's own start; the host's start waits for it, so the front doors open on compiled code.</item>
-/// <item>Then, for at most <c>--warmup-timeout</c>, the same exchanges go on in batches, each round with a call
-/// through both front doors over loopback (<see cref="IFrontDoorExercise"/>), until the JIT has stopped compiling:
+/// <item>Then, for at most <c>--warmup-timeout</c>, the same exchanges go on in batches, their users now from a grain
+/// call (<see cref="WarmupReach.ThroughSilo"/>), each round with a new subject's grain activations
+/// (<see cref="IActivationExercise"/>) and a call through both front doors over loopback
+/// (<see cref="IFrontDoorExercise"/>), the rounds of a batch at once as a loaded silo meets them, until the JIT has stopped compiling:
 /// tiered compilation recompiles a hot method only after it has been called 30 times past a 100 ms lull in new
 /// compilations, and once more after dynamic PGO has profiled it, on a background thread. Without this part those
 /// recompilations happen under the first load instead, which on two cores kept a new silo below its steady speed
@@ -17,7 +19,7 @@ namespace TokenExchange.Server.Warmup;
 /// </list>
 /// A warm-up that fails is logged and ends: the silo still becomes ready, only colder.
 /// </summary>
-public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exercise, IFrontDoorExercise frontDoors, IJitActivity jit, ILogger<ExchangeWarmup> logger)
+public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exercise, IActivationExercise activations, IFrontDoorExercise frontDoors, IJitActivity jit, ILogger<ExchangeWarmup> logger)
     : IHostedLifecycleService
 {
     /// <summary>Rounds between two looks at the JIT, and the lull after them (the JIT's own call-counting delay).</summary>
@@ -25,8 +27,12 @@ public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exer
 
     public static readonly TimeSpan Lull = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Batches in a row that compiled nothing: the JIT is quiet.</summary>
-    public const int QuietBatches = 3;
+    /// <summary>
+    /// Batches in a row that each compiled fewer methods than they had rounds: the JIT is quiet. Not none: a silo's own
+    /// background work (timers, membership, metrics) keeps compiling a trickle of methods long after the exchange path
+    /// is at its final tier, so waiting for none ran every warm-up to its timeout.
+    /// </summary>
+    public const int QuietBatches = 10;
 
     private readonly TaskCompletionSource exchanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,7 +78,7 @@ public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exer
         var round = 0;
         try
         {
-            for (; round < settings.WarmupExchanges; round++) await exercise.ExchangeAsync(round, cancellationToken);
+            for (; round < settings.WarmupExchanges; round++) await exercise.ExchangeAsync(round, WarmupReach.InMemory, cancellationToken);
             exchanged.TrySetResult();
             if (settings.WarmupTimeout == TimeSpan.Zero)
             {
@@ -102,7 +108,7 @@ public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exer
         }
     }
 
-    /// <summary>Batches of rounds, a lull after each, until <see cref="QuietBatches"/> in a row compiled nothing or the time is up.</summary>
+    /// <summary>Batches of rounds, a lull after each, until <see cref="QuietBatches"/> in a row compiled fewer methods than they had rounds, or the time is up.</summary>
     private async Task<(int Calls, string Outcome)> UntilQuietAsync(int firstRound, Stopwatch settle, CancellationToken cancellationToken)
     {
         var calls = 0;
@@ -110,23 +116,35 @@ public sealed class ExchangeWarmup(ServerSettings settings, IWarmupExercise exer
         while (quietBatches < QuietBatches && settle.Elapsed < settings.WarmupTimeout)
         {
             var before = jit.CompiledMethods;
-            for (var i = 0; i < Batch; i++, calls++)
+            // At once: concurrent calls take paths one at a time never does (HTTP/2 streams sharing a connection, the
+            // scheduler's queues with more than one item, the thread pool adding threads).
+            var doorFailures = await Task.WhenAll(Enumerable.Range(firstRound + calls, Batch).Select(round => RoundAsync(round, cancellationToken)));
+            calls += Batch;
+            if (doorFailures.FirstOrDefault(f => f is not null) is { } e)
             {
-                await exercise.ExchangeAsync(firstRound + calls, cancellationToken);
-                try
-                {
-                    await frontDoors.CallAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Its message names an address or a status, never a token: the calls carry none.
-                    logger.LogWarning("Warm-up calls through the front doors failed, the silo starts colder: {Error}: {Message}", e.GetType().Name, e.Message);
-                    return (calls, "the calls through the front doors failed");
-                }
+                // Its message names an address or a status, never a token: the calls carry none.
+                logger.LogWarning("Warm-up calls through the front doors failed, the silo starts colder: {Error}: {Message}", e.GetType().Name, e.Message);
+                return (calls, "the calls through the front doors failed");
             }
             await Task.Delay(Lull, cancellationToken);
-            quietBatches = jit.CompiledMethods == before ? quietBatches + 1 : 0;
+            quietBatches = jit.CompiledMethods - before < Batch ? quietBatches + 1 : 0;
         }
         return (calls, quietBatches >= QuietBatches ? "the JIT went quiet" : $"the JIT was still compiling after --warmup-timeout {settings.WarmupTimeout}");
+    }
+
+    /// <summary>One round: an exchange through the silo, a new subject's grain activations, then the front doors; the front doors' failure, if any (an exchange's is thrown).</summary>
+    private async Task<Exception?> RoundAsync(int round, CancellationToken cancellationToken)
+    {
+        await exercise.ExchangeAsync(round, WarmupReach.ThroughSilo, cancellationToken);
+        await activations.ActivateAsync(cancellationToken);
+        try
+        {
+            await frontDoors.CallAsync(cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenExchange.Abstractions;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
 using TokenExchange.Server.Health;
@@ -60,11 +61,37 @@ public sealed class ExchangeWarmupTests
         // It throws on any refused or failed exchange: even rounds go over the gRPC mapping, odd ones over the HTTP form.
         var exercise = server.Services.GetRequiredService<IWarmupExercise>();
         Assert.IsType<ExchangePathExercise>(exercise);
-        for (var round = 0; round < 4; round++) await exercise.ExchangeAsync(round, CancellationToken.None);
+        foreach (var reach in new[] { WarmupReach.InMemory, WarmupReach.ThroughSilo })
+        {
+            for (var round = 0; round < 4; round++) await exercise.ExchangeAsync(round, reach, CancellationToken.None);
+        }
 
         var users = server.Services.GetRequiredService<GrainUserDirectory>();
         Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-0"));
         Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-1"));
+    }
+
+    [Fact]
+    public async Task Once_the_silo_runs_the_warm_up_calls_its_warm_up_grain_and_activates_grains_of_new_subjects_with_reads_only()
+    {
+        var calls = new GrainCalls();
+        await using var server = await LoopbackServer.StartAsync(null, builder => builder.Services.AddSingleton<IIncomingGrainCallFilter>(calls),
+            "--warmup-exchanges", "4", "--warmup-timeout", "00:00:02");
+        var warmup = server.Services.GetRequiredService<ExchangeWarmup>();
+        await Poll.UntilAsync(() => Task.FromResult(warmup.IsDone), done => done, TimeSpan.FromSeconds(30), "the warm-up done");
+
+        // The exchanges' users came from grain calls; no exchange of the warm-up reached a subject's session.
+        Assert.InRange(calls.Of(nameof(IWarmupGrain)).Count, ExchangeWarmup.Batch, int.MaxValue);
+        Assert.DoesNotContain(calls.Of(nameof(ISubjectSessionGrain)), c => c.Method == nameof(ISubjectSessionGrain.ResolveUser));
+        var users = server.Services.GetRequiredService<GrainUserDirectory>();
+        Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-0"));
+
+        // Each round activated a session, a user and an index entry of its own, and only read them: nothing was stored.
+        var activated = calls.Of(nameof(ISubjectSessionGrain)).Concat(calls.Of(nameof(IUserGrain))).Concat(calls.Of(nameof(IUserIndexGrain)))
+            .Where(c => c.Key.Contains("warmup-", StringComparison.Ordinal)).ToList();
+        foreach (var type in new[] { nameof(ISubjectSessionGrain), nameof(IUserGrain), nameof(IUserIndexGrain) })
+            Assert.InRange(activated.Where(c => c.Interface == type).Select(c => c.Key).Distinct().Count(), ExchangeWarmup.Batch, int.MaxValue);
+        Assert.All(activated, c => Assert.Contains(c.Method, new[] { nameof(ISubjectSessionGrain.GetRevokedAt), nameof(IUserGrain.Get) }));
     }
 
     [Theory]
@@ -110,11 +137,25 @@ public sealed class ExchangeWarmupTests
 
         public void Release() => released.TrySetResult();
 
-        public async Task ExchangeAsync(int round, CancellationToken cancellationToken)
+        public async Task ExchangeAsync(int round, WarmupReach reach, CancellationToken cancellationToken)
         {
             lock (rounds) rounds.Add(round);
             started.TrySetResult();
             await released.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Records the grain calls the silo receives: interface, method and key.</summary>
+    private sealed class GrainCalls : IIncomingGrainCallFilter
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Interface, string Method, string Key)> calls = new();
+
+        public IReadOnlyList<(string Interface, string Method, string Key)> Of(string interfaceName) => [.. calls.Where(c => c.Interface == interfaceName)];
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            calls.Enqueue((context.InterfaceName.Split('.').Last(), context.MethodName, context.TargetId.Key.ToString() ?? ""));
+            return context.Invoke();
         }
     }
 }

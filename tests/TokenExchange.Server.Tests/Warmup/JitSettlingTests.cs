@@ -21,7 +21,7 @@ public sealed class JitSettlingTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task It_goes_on_until_batches_in_a_row_compile_nothing_and_only_then_is_done()
+    public async Task It_goes_on_until_batches_in_a_row_compile_fewer_methods_than_they_have_rounds_and_only_then_is_done()
     {
         var doors = new CountingFrontDoors();
         // The JIT compiles while the first two batches run, then nothing more.
@@ -34,6 +34,20 @@ public sealed class JitSettlingTests
 
         Assert.Equal((2 + ExchangeWarmup.QuietBatches) * ExchangeWarmup.Batch, doors.Calls);
         Assert.Equal(5 + doors.Calls, exercise.Rounds);
+    }
+
+    [Fact]
+    public async Task A_trickle_of_fewer_methods_than_rounds_a_batch_counts_as_quiet()
+    {
+        var doors = new CountingFrontDoors();
+        // Background work compiling a few methods a batch, whatever the warm-up does.
+        var jit = new ScriptedJit(() => doors.Calls / 4);
+        var warmup = Warmup(exchanges: 1, timeout: TimeSpan.FromMinutes(1), new CountingExercise(), doors, jit);
+
+        await StartAsync(warmup);
+        await Poll.UntilAsync(() => Task.FromResult(warmup.IsDone), done => done, Patience, "the warm-up done");
+
+        Assert.Equal(ExchangeWarmup.QuietBatches * ExchangeWarmup.Batch, doors.Calls);
     }
 
     [Fact]
@@ -112,7 +126,7 @@ public sealed class JitSettlingTests
     [Fact]
     public void The_option_is_read_and_bounded()
     {
-        Assert.Equal(TimeSpan.FromSeconds(10), ServerSettings.From(new ConfigurationBuilder().Build()).WarmupTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), ServerSettings.From(new ConfigurationBuilder().Build()).WarmupTimeout);
         Assert.Equal(TimeSpan.Zero, Settings("0").WarmupTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), Settings("00:00:30").WarmupTimeout);
         Assert.StartsWith("--warmup-timeout", Assert.Throws<ArgumentException>(() => Settings("00:01:01")).Message);
@@ -139,7 +153,7 @@ public sealed class JitSettlingTests
     {
         var settings = ServerSettings.From(new ConfigurationBuilder().Build()) with { WarmupExchanges = exchanges, WarmupTimeout = timeout };
         ILoggerFactory factory = logs is null ? NullLoggerFactory.Instance : LoggerFactory.Create(b => b.AddProvider(logs));
-        return new ExchangeWarmup(settings, exercise, doors, jit, factory.CreateLogger<ExchangeWarmup>());
+        return new ExchangeWarmup(settings, exercise, new NoActivations(), doors, jit, factory.CreateLogger<ExchangeWarmup>());
     }
 
     /// <summary>The host's order: starting, start (waits for the in-memory exchanges), started (the front doors listen).</summary>
@@ -156,11 +170,16 @@ public sealed class JitSettlingTests
 
         public int Rounds => Volatile.Read(ref rounds);
 
-        public Task ExchangeAsync(int round, CancellationToken cancellationToken)
+        public Task ExchangeAsync(int round, WarmupReach reach, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref rounds);
             return Task.CompletedTask;
         }
+    }
+
+    private sealed class NoActivations : IActivationExercise
+    {
+        public Task ActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class CountingFrontDoors : IFrontDoorExercise
