@@ -14,6 +14,9 @@ public sealed class ManifestTests
     /// <summary>What Microsoft.Orleans.Hosting.Kubernetes reads from the environment.</summary>
     private static readonly string[] OrleansHostingVariables = ["POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID"];
 
+    /// <summary>What .NET's TLS reads from the environment: its trusted roots' directories (<see cref="ExtraTrustDirectoryTests"/>).</summary>
+    private static readonly string[] RuntimeVariables = ["SSL_CERT_DIR"];
+
     public static TheoryData<string> Overlays() => ["base", "overlays/dev", "overlays/dev-tls", "overlays/workload-identity"];
 
     [Theory]
@@ -131,7 +134,7 @@ public sealed class ManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task Every_environment_variable_is_one_the_server_or_orleans_reads(string overlay)
+    public async Task Every_environment_variable_is_one_the_server_orleans_or_the_runtime_reads(string overlay)
     {
         var manifests = await RenderAsync(overlay);
         var (container, _) = Silo(manifests);
@@ -141,7 +144,7 @@ public sealed class ManifestTests
         {
             var known = name.StartsWith("TX_", StringComparison.Ordinal)
                 ? serverKeys.Contains(name["TX_".Length..])
-                : OrleansHostingVariables.Contains(name);
+                : OrleansHostingVariables.Contains(name) || RuntimeVariables.Contains(name);
             Assert.True(known, $"{name} is set but nothing reads it");
         }
         Assert.Empty(OrleansHostingVariables.Except(Env(container).Keys));
@@ -255,6 +258,23 @@ public sealed class ManifestTests
         var (silo, template) = Silo(manifests);
         Assert.Contains(Sequence(template, "spec", "volumes"), v => Scalar(v, "configMap", "name") == Scalar(configMap, "metadata", "name"));
         Assert.NotNull(silo);
+    }
+
+    [Fact]
+    public async Task The_workload_identity_overlay_s_silos_trust_the_cluster_s_CA_beside_the_image_s_own_for_the_API_server_s_keys()
+    {
+        var (silo, template) = Silo(await RenderAsync("overlays/workload-identity"));
+        var volume = Sequence(template, "spec", "volumes").Single(v => Scalar(v, "configMap", "name") == "kube-root-ca.crt");
+        var mount = Sequence(silo, "volumeMounts").Single(m => Scalar(m, "name") == Scalar(volume, "name"));
+        var directories = Env(silo)["SSL_CERT_DIR"].Split(':');
+
+        // Kubernetes publishes the CA under the key ca.crt in every namespace; SSL_CERT_DIR keeps the public roots first.
+        Assert.Equal("ca.crt", Scalar(Sequence(volume, "configMap", "items").Single(), "key"));
+        Assert.Equal(["/etc/ssl/certs", Scalar(mount, "mountPath")!], directories);
+        Assert.Equal("true", Scalar(mount, "readOnly"));
+        // No other overlay widens the silos' trust.
+        foreach (var overlay in new[] { "base", "overlays/dev", "overlays/dev-tls" })
+            Assert.DoesNotContain("SSL_CERT_DIR", Env(Silo(await RenderAsync(overlay)).Container).Keys);
     }
 
     private static (YamlDotNet.RepresentationModel.YamlMappingNode Container, YamlDotNet.RepresentationModel.YamlMappingNode Template) Silo(RenderedManifests manifests)
