@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Configuration;
 using TokenExchange.Definitions;
 using TokenExchange.Silo.Admin;
+using TokenExchange.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace TokenExchange.Server.Tests.Setup;
@@ -10,7 +11,9 @@ namespace TokenExchange.Server.Tests.Setup;
 /// <summary>
 /// Saving a Setup form in a real browser changes only what was changed on it: an app registered for mutual TLS
 /// with rate limits keeps its method, certificate and limits when its label is edited, and is left as it was when
-/// the form is saved unchanged; saving a handler's enablement unchanged leaves the handler as it was.
+/// the form is saved unchanged; so does a workload app with every field of the form set (federated credentials, DPoP,
+/// opaque tokens, refresh and transaction token policies, introspection audiences); saving a handler's enablement
+/// unchanged leaves the handler as it was.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SetupEditTests(BrowserFixture fixture)
@@ -50,6 +53,45 @@ public sealed class SetupEditTests(BrowserFixture fixture)
         await Expect(page.Locator("#notice")).ToContainTextAsync($"app '{clientId}': updated");
         await fixture.ScreenshotAsync(page, "12-app-label-edited-mtls-kept");
         Assert.Equal(Json(stored with { Label = "Nightly batch" }), Json(await StoredAsync(clientId)));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Saving_a_workload_app_with_every_policy_set_unchanged_keeps_each_and_unticking_the_nonce_changes_only_that()
+    {
+        // Every field the app form shows, set away from its default: a save that rendered one of them wrongly (a box
+        // left unticked, a line of a text area lost) would silently weaken the app, e.g. drop its DPoP requirement.
+        var clientId = $"k8s-job-{Guid.NewGuid():N}"[..20];
+        var yaml = TestConfig.Create().App(clientId, a => a
+                .Label("Nightly k8s job")
+                .FederatedCredential("https://kubernetes.default.svc.cluster.local", "system:serviceaccount:jobs:batch", audience: "token-exchange", oneTimeUse: true)
+                .FederatedCredential("https://spire.example.org", "spiffe://example.org/jobs/batch", jwksUri: "https://spire.example.org/keys")
+                .Exchange()
+                .RequireDpop()
+                .RequireDpopNonce()
+                .Scopes("api", "jobs")
+                .Audiences("https://orders.example")
+                .AccessToken(format: "opaque", lifetime: "00:02:00", mayOutliveSubjectToken: true)
+                .RefreshTokens(lifetime: "12:00:00", absoluteLifetime: "7.00:00:00")
+                .Introspects("https://jobs.example")
+                .TransactionTokens(issue: true, replace: true, lifetime: "00:00:30"))
+            .ToYaml();
+        var app = ConfigLoader.Parse(yaml).Apps.Single();
+        await Admin.ApplyAsync(new ClusterDefinitions([app], [], []), prune: false, dryRun: false);
+        var stored = await StoredAsync(clientId);
+        Assert.True(stored.RequireDpopNonce && stored.TransactionTokens.Replace && stored.ClientAssertions!.FederatedCredentials.Length == 2);
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+
+        await page.GotoAsync($"/setup/apps/{clientId}");
+        await page.ClickAsync("#app-settings button[type=submit]");
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Nothing changed.");
+        Assert.Equal(Json(stored), Json(await StoredAsync(clientId)));
+
+        await page.UncheckAsync("#Form_RequireDpopNonce");
+        await page.ClickAsync("#app-settings button[type=submit]");
+        await Expect(page.Locator("#notice")).ToContainTextAsync($"app '{clientId}': updated");
+        Assert.Equal(Json(stored with { AccessToken = stored.AccessToken with { RequireDpopNonce = false } }), Json(await StoredAsync(clientId)));
         await page.Context.CloseAsync();
     }
 
