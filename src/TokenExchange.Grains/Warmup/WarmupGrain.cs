@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
 using TokenExchange.Abstractions;
-using TokenExchange.Sessions;
 using TokenExchange.Definitions;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Grains.Warmup;
 

@@ -87,8 +87,8 @@ public static class ServerOptions
     public static readonly ServerOption<int?> WarmupExchanges = new("--warmup-exchanges", "N", "300",
         "in-memory exchanges (a throwaway app, handler and keys; no user, session or log line) run at start before the silo reports ready, so the JIT has compiled the exchange path; 0 turns the warm-up off",
         v => int.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : throw v.Error("is not a number of exchanges from 0 (off) to 100000"));
-    public static readonly ServerOption<TimeSpan?> WarmupTimeout = new("--warmup-timeout", "", "10 s",
-        "after the warm-up's exchanges, how long it may go on (the same exchanges, with calls through both front doors over loopback) until the tiered JIT has stopped compiling what they run; readiness waits for it; 0 ends the warm-up after its exchanges",
+    public static readonly ServerOption<TimeSpan?> WarmupTimeout = new("--warmup-timeout", "", "20 s",
+        "after the warm-up's exchanges, how long it may go on (the same exchanges, 16 at once, their users through a grain call to a stateless warm-up grain, each with a new subject's grain activations read only, and calls through both front doors over loopback) until the tiered JIT has stopped compiling what they run; readiness waits for it; 0 ends the warm-up after its exchanges",
         v => v.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(1)));
 
     // The TLS options are read together, by TlsSettings: each is only text until --tls-cert says TLS is on.
