@@ -12,8 +12,9 @@ namespace TokenExchange.Grains.Warmup;
 [StatelessWorker]
 public sealed class WarmupGrain : Grain, IWarmupGrain
 {
-    public const string UserId = "u-warmup";
+    public Task<UserResolution> ResolveUser(SubjectUserRequest request) => Task.FromResult(UserFor(request));
 
-    public Task<UserResolution> ResolveUser(SubjectUserRequest request) =>
-        Task.FromResult(new UserResolution(new UserRecord { Id = UserId, FederationId = request.Subject.Subject }, null));
+    /// <summary>The user the warm-up makes up for a subject, wherever it asks (here, or in memory before the silo runs).</summary>
+    public static UserResolution UserFor(SubjectUserRequest request) =>
+        new(new UserRecord { Id = "u-warmup", FederationId = request.Subject.Subject }, null);
 }

@@ -12,6 +12,7 @@ using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Grains.Warmup;
 using TokenExchange.Server.Grpc;
 using TokenExchange.Server.Http;
 using TokenExchange.Sessions;
@@ -63,7 +64,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
     private readonly CompiledHandler handler;
     private readonly TokenMinter minter;
     private readonly StandInSessions inMemory = new();
-    private readonly WarmupGrainSessions throughSilo;
+    private readonly StandInSessions throughSilo;
     private readonly string[] repeated;
     private readonly IServiceProvider services;
     private readonly TimeProvider time;
@@ -71,7 +72,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
     public ExchangePathExercise(ExchangePipeline pipeline, IGrainFactory grains, GrainCallRetry retry, TimeProvider time, IServiceProvider services)
     {
         this.pipeline = pipeline;
-        throughSilo = new WarmupGrainSessions(grains, retry);
+        throughSilo = new StandInSessions(grains, retry);
         this.time = time;
         this.services = services;
         var parsed = ConfigLoader.Parse(Definitions());
@@ -184,26 +185,19 @@ public sealed class ExchangePathExercise : IWarmupExercise
         },
     });
 
-    /// <summary>A user per subject, in memory, where the cluster would call the subject's session grain.</summary>
-    private sealed class StandInSessions : ISubjectSessions
-    {
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
-            Task.FromResult(new UserResolution(new UserRecord { Id = "u-warmup", FederationId = request.Subject.Subject }, null));
-
-        public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("the warm-up's app issues JWT access tokens, never opaque ones");
-    }
-
     /// <summary>
-    /// The user from this silo's <see cref="IWarmupGrain"/>, called as <c>GrainSubjectSessions</c> calls a subject's
-    /// session: a grain reference resolved once, the call through <see cref="GrainCallRetry"/>.
+    /// Where the cluster would call the subject's session grain: a made-up user per subject (<see cref="WarmupGrain.UserFor"/>),
+    /// in memory, or from this silo's <see cref="IWarmupGrain"/> called as <c>GrainSubjectSessions</c> calls a session
+    /// (a grain reference resolved once, the call through <see cref="GrainCallRetry"/>).
     /// </summary>
-    private sealed class WarmupGrainSessions(IGrainFactory grains, GrainCallRetry retry) : ISubjectSessions
+    private sealed class StandInSessions(IGrainFactory? grains = null, GrainCallRetry? retry = null) : ISubjectSessions
     {
         private IWarmupGrain? grain;
 
         public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
-            retry.CallAsync(static call => call.Grain.ResolveUser(call.Request), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
+            grains is null || retry is null
+                ? Task.FromResult(WarmupGrain.UserFor(request))
+                : retry.CallAsync(static call => call.Grain.ResolveUser(call.Request), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the warm-up's app issues JWT access tokens, never opaque ones");

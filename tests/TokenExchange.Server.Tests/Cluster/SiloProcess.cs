@@ -49,17 +49,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>The server built alongside these tests, in the same configuration (Debug or Release).</summary>
-    public static string ServerDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cluster.sln"))) root = root.Parent;
-            var dll = Path.Combine(root!.FullName, "src", "TokenExchange.Server", "bin", configuration, "net10.0", "TokenExchange.Server.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the server first: {dll}");
-        }
-    }
+    public static string ServerDll => Embedded.ServerProcessRun.ServerDll;
 
     /// <summary>
     /// Starts the silo and waits until it is ready. A first start that loses a port to another process

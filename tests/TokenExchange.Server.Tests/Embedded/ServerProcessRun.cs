@@ -38,16 +38,16 @@ public sealed class ServerProcessRun : IDisposable
     public string Log => $"--- stdout\n{Output}\n--- stderr\n{Error}";
 
     /// <summary>The server built alongside these tests, in the same configuration.</summary>
-    public static string ServerDll
+    public static string ServerDll => BuiltAssembly("TokenExchange.Server", "TokenExchange.Server.dll");
+
+    /// <summary>The assembly of a project under src/ built alongside these tests, in the same configuration.</summary>
+    public static string BuiltAssembly(string project, string assembly)
     {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cluster.sln"))) root = root.Parent;
-            var dll = Path.Combine(root!.FullName, "src", "TokenExchange.Server", "bin", configuration, "net10.0", "TokenExchange.Server.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the server first: {dll}");
-        }
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Cluster.sln"))) root = root.Parent;
+        var dll = Path.Combine(root!.FullName, "src", project, "bin", configuration, "net10.0", assembly);
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build {project} first: {dll}");
     }
 
     /// <summary>Starts the server and waits until /readyz answers.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TokenExchange.Server.Hosting;
+using TokenExchange.Server.Tests.Embedded;
 using TokenExchange.Server.Tests.Tls;
 using TokenExchange.Testing;
 
@@ -36,7 +37,7 @@ public sealed class ExtraTrustDirectoryTests : IDisposable
     private static async Task<string> ExchangeAsync(TokenExchangeServer server, string sslCertDir)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { TxctlDll, "exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "nobody", "--client-secret", "not-a-secret", "--subject-token", "not-a-token" })
+        foreach (var arg in new[] { ServerProcessRun.BuiltAssembly("TokenExchange.Cli", "txctl.dll"), "exchange", "--server", server.GrpcAddress.ToString(), "--client-id", "nobody", "--client-secret", "not-a-secret", "--subject-token", "not-a-token" })
             start.ArgumentList.Add(arg);
         start.Environment["SSL_CERT_DIR"] = sslCertDir;
         using var process = Process.Start(start)!;
@@ -45,17 +46,6 @@ public sealed class ExtraTrustDirectoryTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return await output + await error;
-    }
-
-    /// <summary>txctl built alongside these tests, in the same configuration.</summary>
-    private static string TxctlDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-            var dll = Path.Combine(RenderedManifests.RepositoryRoot, "src", "TokenExchange.Cli", "bin", configuration, "net10.0", "txctl.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException($"build txctl first: {dll}");
-        }
     }
 
     public void Dispose() => pki.Dispose();
