@@ -12,6 +12,9 @@ internal sealed class KeySignatureProvider(SecurityKey key, string algorithm) : 
 {
     private readonly AsymmetricSignatureProvider signer = new(key, algorithm, willCreateSignatures: true);
 
+    /// <summary>The key's one signature provider, which <see cref="CompactJws"/> also signs through.</summary>
+    public SignatureProvider Signer => signer;
+
     /// <summary>
     /// Asked with (key, willCreateSignatures) before creating a provider, and with no arguments before releasing one.
     /// </summary>
@@ -26,6 +29,6 @@ internal sealed class KeySignatureProvider(SecurityKey key, string algorithm) : 
     }
 
     /// <summary>Signing credentials for the key that sign through its one provider.</summary>
-    public static SigningCredentials Credentials(SecurityKey key, string algorithm) =>
-        new(key, algorithm) { CryptoProviderFactory = new CryptoProviderFactory { CustomCryptoProvider = new KeySignatureProvider(key, algorithm) } };
+    public SigningCredentials Credentials() =>
+        new(key, algorithm) { CryptoProviderFactory = new CryptoProviderFactory { CustomCryptoProvider = this } };
 }

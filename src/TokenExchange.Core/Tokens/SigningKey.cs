@@ -29,7 +29,11 @@ public sealed class SigningKey
         };
         KeyId = Thumbprint(PublicJwk);
         SecurityKey = new ECDsaSecurityKey(ecdsa) { KeyId = KeyId };
-        Credentials = KeySignatureProvider.Credentials(SecurityKey, Algorithm);
+        // r and s of 32 bytes each (RFC 7518 section 3.4).
+        SignatureSize = 64;
+        var provider = new KeySignatureProvider(SecurityKey, Algorithm);
+        Signer = provider.Signer;
+        Credentials = provider.Credentials();
     }
 
     private SigningKey(RSA rsa)
@@ -44,13 +48,22 @@ public sealed class SigningKey
         };
         KeyId = Thumbprint(PublicJwk);
         SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
-        Credentials = KeySignatureProvider.Credentials(SecurityKey, Algorithm);
+        SignatureSize = rsa.KeySize / 8;
+        var provider = new KeySignatureProvider(SecurityKey, Algorithm);
+        Signer = provider.Signer;
+        Credentials = provider.Credentials();
     }
 
     public string KeyId { get; }
     public string Algorithm { get; }
     public AsymmetricSecurityKey SecurityKey { get; }
     public SigningCredentials Credentials { get; }
+
+    /// <summary>The length in bytes of every signature this key makes.</summary>
+    public int SignatureSize { get; }
+
+    /// <summary>The provider <see cref="Credentials"/> sign through, for <see cref="CompactJws"/>.</summary>
+    internal SignatureProvider Signer { get; }
 
     /// <summary>The public half, as published in JWKS.</summary>
     public JsonWebKey PublicJwk { get; }

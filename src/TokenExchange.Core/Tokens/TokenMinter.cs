@@ -22,11 +22,12 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <summary>The token_type of an access token bound to a DPoP key (RFC 9449 section 5); otherwise Bearer.</summary>
     public const string DpopTokenType = "DPoP";
 
-    private readonly JsonWebTokenHandler handler = new();
-
     /// <summary>The header parameter IdentityModel adds after alg and kid: RFC 9068 section 2.1's typ.</summary>
     private static readonly FrozenDictionary<string, object> AccessTokenHeader =
         new Dictionary<string, object> { [JwtHeaderParameterNames.Typ] = AccessTokenJwtType }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The current key's two header segments, written again only when the key rotates.</summary>
+    private KeyHeaders? headers;
 
     /// <param name="exchange">What the front door authorized.</param>
     /// <param name="user">The local user the tokens are for.</param>
@@ -106,7 +107,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         if (act is not null) payload.WriteObject("act", act);
         if (sessionId is not null) json.WriteString("sid", sessionId);
         WriteConfirmation(json, exchange);
-        return handler.CreateToken(payload.ToPayload(), key.Credentials, AccessTokenHeader);
+        return payload.Sign(HeadersOf(key).AccessToken, key);
     }
 
     /// <summary>
@@ -131,9 +132,20 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         if (user.Username is { } username) json.WriteString("preferred_username", username);
         if (user.Email is { } email) json.WriteString(JwtRegisteredClaimNames.Email, email);
         if (user.DisplayName is { } name) json.WriteString(JwtRegisteredClaimNames.Name, name);
-        // typ is IdentityModel's default, JWT.
-        return handler.CreateToken(payload.ToPayload(), key.Credentials);
+        return payload.Sign(HeadersOf(key).IdToken, key);
     }
+
+    private KeyHeaders HeadersOf(SigningKey key)
+    {
+        var known = headers;
+        if (known is not null && ReferenceEquals(known.Key, key)) return known;
+        // typ of an ID token is IdentityModel's default, JWT. Two threads may both write them after a rotation: same bytes.
+        known = new KeyHeaders(key, CompactJws.HeaderSegment(key, AccessTokenHeader), CompactJws.HeaderSegment(key, headers: null));
+        headers = known;
+        return known;
+    }
+
+    private sealed record KeyHeaders(SigningKey Key, byte[] AccessToken, byte[] IdToken);
 
     /// <summary>A new random jti (RFC 7519 section 4.1.7), written without a string of its own.</summary>
     private static void WriteTokenId(Utf8JsonWriter json)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,11 +8,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace TokenExchange.Tokens;
 
 /// <summary>
-/// Writes a JWT's claims set (RFC 7519 section 7.1, step 1) into a buffer its thread keeps, for IdentityModel's
-/// <see cref="JsonWebTokenHandler.CreateToken(string, SigningCredentials)"/> to encode and sign. Its
-/// <see cref="SecurityTokenDescriptor"/> path takes the same claims as a dictionary and writes them through a
-/// <see cref="MemoryStream"/> regrown to the token's size each time; the cluster signs every exchange's tokens,
-/// so that was kilobytes per exchange (issue 15). Claims are written as IdentityModel writes them (its relaxed
+/// Writes a JWT's claims set (RFC 7519 section 7.1, step 1) into a buffer its thread keeps, for
+/// <see cref="CompactJws"/> to encode and sign. IdentityModel's <see cref="SecurityTokenDescriptor"/> path takes
+/// the same claims as a dictionary and writes them through a <see cref="MemoryStream"/> regrown to the token's
+/// size each time; the cluster signs every exchange's tokens, so that was kilobytes per exchange (issue 15). Claims are written as IdentityModel writes them (its relaxed
 /// encoder, <c>iss</c>, <c>exp</c>, <c>iat</c> first, numbers and nested values alike), so a token's payload is
 /// the same bytes as before; TokenMinterPayloadTests compares them.
 /// </summary>
@@ -38,7 +36,7 @@ internal sealed class TokenPayloadWriter
 
     /// <summary>
     /// This thread's writer, emptied, with the claims set opened and its <c>iss</c>, <c>exp</c> and <c>iat</c>
-    /// written. Nothing awaits between this and <see cref="ToPayload"/>, so one writer a thread is enough.
+    /// written. Nothing awaits between this and <see cref="Sign"/>, so one writer a thread is enough.
     /// </summary>
     public static TokenPayloadWriter Start(string issuer, DateTimeOffset issuedAt, DateTimeOffset expires)
     {
@@ -61,14 +59,14 @@ internal sealed class TokenPayloadWriter
         WriteValue(node);
     }
 
-    /// <summary>Closes the claims set and returns it as text (the one allocation of its size).</summary>
-    public string ToPayload()
+    /// <summary>Closes the claims set and signs it as a token with this header (<see cref="CompactJws"/>).</summary>
+    public string Sign(ReadOnlySpan<byte> header, SigningKey key)
     {
         Json.WriteEndObject();
         Json.Flush();
-        var payload = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var token = CompactJws.Sign(header, buffer.WrittenSpan, key);
         if (buffer.Capacity > MaxKeptBytes) current = null;
-        return payload;
+        return token;
     }
 
     /// <summary>Values map as <see cref="JsonObjects"/> maps them: integers as 64-bit, other numbers as doubles, other scalars as strings.</summary>

@@ -28,11 +28,11 @@ public sealed class TokenMinterPayloadTests
         DisplayName = "Zoë \"Al\\ice\" <b>&amp;</b> 'x'+\t\u2028 名前",
     };
 
-    private readonly SigningKeyRing ring = new([SigningKey.Generate()]);
+    private readonly FixedKeys keys = new(new SigningKeyRing([SigningKey.Generate()]));
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, 500, TimeSpan.Zero));
     private readonly TokenMinter minter;
 
-    public TokenMinterPayloadTests() => minter = new TokenMinter(new FixedKeys(ring), new ClusterIssuer(Issuer), time);
+    public TokenMinterPayloadTests() => minter = new TokenMinter(keys, new ClusterIssuer(Issuer), time);
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -141,6 +141,27 @@ public sealed class TokenMinterPayloadTests
         await AssertSameAsReference(idToken, tokenType: null, Now + Lifetime, new Dictionary<string, object> { ["sub"] = "u-bare", ["aud"] = "orders-service" });
     }
 
+    [Fact]
+    public async Task After_the_ring_moves_to_an_RS256_key_both_kinds_of_token_carry_its_header_and_signature()
+    {
+        minter.Mint(Exchange(scopes: ["api", "openid"]), Alice, subjectExpires: null);
+        keys.Ring = new SigningKeyRing([SigningKey.Generate(SigningKey.Rs256)]);
+
+        var tokens = minter.Mint(Exchange(scopes: ["api", "openid"]), Alice, subjectExpires: null);
+
+        var claims = Access(tokens.AccessToken, "https://orders.example", "api openid");
+        await AssertSameAsReference(tokens.AccessToken, TokenMinter.AccessTokenJwtType, Now + Lifetime, claims);
+        await AssertSameAsReference(tokens.IdToken!, tokenType: null, Now + Lifetime, new Dictionary<string, object>
+        {
+            ["sub"] = "u-alice",
+            ["aud"] = "orders-service",
+            ["preferred_username"] = "alice@example.com",
+            ["email"] = "alice@example.com",
+            ["name"] = Alice.DisplayName!,
+        });
+        Assert.Equal(keys.Ring.Current.KeyId, new JsonWebToken(tokens.AccessToken).Kid);
+    }
+
     /// <summary>The access token's claims in the minter's former order; jti is random, so it is the minted token's.</summary>
     private static Dictionary<string, object> Access(string token, object audience, string? scope)
     {
@@ -163,7 +184,7 @@ public sealed class TokenMinterPayloadTests
             IssuedAt = Now.UtcDateTime,
             Expires = expires.UtcDateTime,
             TokenType = tokenType,
-            SigningCredentials = ring.Current.Credentials,
+            SigningCredentials = keys.Ring.Current.Credentials,
             Claims = claims,
         }));
         var minted = new JsonWebToken(token);
@@ -176,7 +197,7 @@ public sealed class TokenMinterPayloadTests
             ValidIssuer = Issuer,
             ValidateAudience = false,
             ValidateLifetime = false,
-            IssuerSigningKey = ring.Current.PublicJwk,
+            IssuerSigningKey = keys.Ring.Current.PublicJwk,
         });
         Assert.True(validation.IsValid, validation.Exception?.ToString());
     }
@@ -185,6 +206,6 @@ public sealed class TokenMinterPayloadTests
 
     private sealed class FixedKeys(SigningKeyRing ring) : ISigningKeySource
     {
-        public SigningKeyRing Ring => ring;
+        public SigningKeyRing Ring { get; set; } = ring;
     }
 }
