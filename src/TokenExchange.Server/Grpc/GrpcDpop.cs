@@ -40,18 +40,19 @@ public static class GrpcDpop
     /// </summary>
     public static IReadOnlyList<string> AssertionAudiences(ServerCallContext context, ClusterIssuer issuer) => [issuer.Value, .. Urls(context, issuer)];
 
-    /// <summary>The unary call's proof from its metadata; a second <c>dpop</c> entry is refused.</summary>
+    /// <summary>
+    /// The unary call's proof from its metadata; a second <c>dpop</c> entry is refused. Read from the request's headers
+    /// (gRPC metadata is HTTP/2 headers, and <c>dpop</c> is no binary <c>-bin</c> key): the call's
+    /// <see cref="ServerCallContext.RequestHeaders"/> copies every header into a new list on each call.
+    /// </summary>
     public static (DpopPresentation? Proof, OAuthError? Error) FromMetadata(ServerCallContext context, ClusterIssuer issuer)
     {
-        string? proof = null;
-        foreach (var entry in context.RequestHeaders)
-        {
-            if (entry.IsBinary || !string.Equals(entry.Key, MetadataKey, StringComparison.Ordinal)) continue;
-            // Two entries may arrive joined by a comma (HTTP/2 header rules), which no JWT contains.
-            if (proof is not null || entry.Value.Length == 0 || entry.Value.Contains(',', StringComparison.Ordinal)) return (null, Errors.InvalidDpopProof("send exactly one DPoP proof"));
-            proof = entry.Value;
-        }
-        return proof is null ? (null, null) : (new DpopPresentation(proof, "POST", Urls(context, issuer)), null);
+        var entries = context.GetHttpContext().Request.Headers[MetadataKey];
+        if (entries.Count == 0) return (null, null);
+        var proof = entries[0];
+        // Two entries may also arrive joined by a comma (HTTP/2 header rules), which no JWT contains.
+        if (entries.Count > 1 || string.IsNullOrEmpty(proof) || proof.Contains(',', StringComparison.Ordinal)) return (null, Errors.InvalidDpopProof("send exactly one DPoP proof"));
+        return (new DpopPresentation(proof, "POST", Urls(context, issuer)), null);
     }
 
     /// <summary>Whether the call's metadata carries a proof (a stream's must be in its messages).</summary>
