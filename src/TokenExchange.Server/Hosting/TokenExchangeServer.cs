@@ -140,13 +140,16 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         app.UseForwardedClients(settings.TrustedProxies);
         // Explicitly after it (by default they would run first): a Setup sign-in's per-request check audits the caller's address.
         // Not on the exchange's own paths, which authenticate their clients themselves (client_secret, mTLS): there the
-        // Setup sign-in cookie means nothing, and reading it would create a cookie handler for every exchange.
-        app.UseWhen(context => !IsExchangePath(context.Request.Path), branch => branch.UseAuthentication());
-        // WebApplication adds UseAuthentication at the very start of the pipeline unless the app marks that it called it;
-        // UseAuthentication marks the builder it is called on, and a UseWhen branch is a copy of the app's, so without this
-        // mark every request, exchanges included, was authenticated first (issue 15: ExchangePathAuthenticationTests).
+        // Setup sign-in cookie means nothing, and reading it would create a cookie handler for every exchange; nor their
+        // authorization, whose endpoints carry no policy and which cost a request dictionary and an async frame per
+        // exchange (issue 15). Should one of their endpoints ever carry a policy, ASP.NET Core's endpoint middleware
+        // refuses to run it without the authorization middleware, so this fails closed.
+        app.UseWhen(context => !IsExchangePath(context.Request.Path), branch => branch.UseAuthentication().UseAuthorization());
+        // WebApplication adds UseAuthentication and UseAuthorization at the very start of the pipeline unless the app marks
+        // that it called them; each marks the builder it is called on, and a UseWhen branch is a copy of the app's, so
+        // without these marks every request, exchanges included, went through both first (ExchangePathAuthenticationTests).
         ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
-        app.UseAuthorization();
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSetKey] = true;
         app.MapGrpcService<TokenExchangeGrpcService>();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcReflectionService();
@@ -165,6 +168,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
     /// <summary>The mark <c>UseAuthentication</c> leaves in an application builder's properties (ASP.NET Core's AuthAppBuilderExtensions).</summary>
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
+    /// <summary>The mark <c>UseAuthorization</c> leaves (ASP.NET Core's AuthorizationAppBuilderExtensions).</summary>
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
 
     private static bool IsExchangePath(PathString path) =>
         path.StartsWithSegments(ExchangeGrpcPath) || path.StartsWithSegments(TokenEndpoint.Path);
