@@ -8,7 +8,9 @@ namespace TokenExchange.Exchange;
 /// </summary>
 public static class ParameterText
 {
-    public static bool IsClean(string value)
+    public static bool IsClean(string value) => IsClean(value.AsSpan());
+
+    public static bool IsClean(ReadOnlySpan<char> value)
     {
         foreach (var c in value)
         {

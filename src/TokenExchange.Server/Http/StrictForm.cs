@@ -33,7 +33,7 @@ public static class StrictForm
             return new(null, Errors.InvalidRequest("the request must be application/x-www-form-urlencoded"));
         // A chunked body has no length to check up front: Kestrel stops reading it at the same limit.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit) bodyLimit.MaxRequestBodySize = MaxBodyBytes;
-        byte[] body;
+        (byte[] Buffer, int Length) body;
         try
         {
             body = await ReadBodyAsync(http.Request, http.RequestAborted);
@@ -42,13 +42,13 @@ public static class StrictForm
         {
             return TooLarge(http);
         }
-        if (FormEncoding.FindUnclean(body, knownNames) is { } unclean)
-            return new(null, Errors.InvalidRequest(ParameterText.Refusal(unclean)));
         try
         {
+            if (FormEncoding.FindUnclean(body.Buffer.AsSpan(0, body.Length), knownNames) is { } unclean)
+                return new(null, Errors.InvalidRequest(ParameterText.Refusal(unclean)));
             // The pipe reader ASP.NET Core reads its own forms with: it decodes from the body's bytes, where FormReader
-            // would allocate a StreamReader and its buffers for every request.
-            var reader = new FormPipeReader(PipeReader.Create(new ReadOnlySequence<byte>(body)))
+            // would allocate a StreamReader and its buffers for every request. Its fields are strings of their own.
+            var reader = new FormPipeReader(PipeReader.Create(new ReadOnlySequence<byte>(body.Buffer, 0, body.Length)))
             {
                 KeyLengthLimit = MaxNameLength,
                 ValueCountLimit = MaxFields,
@@ -60,23 +60,39 @@ public static class StrictForm
         {
             return new(null, Errors.InvalidRequest($"the request body is not a valid form or exceeds its limits ({MaxFields} fields, names of {MaxNameLength} characters)"));
         }
+        finally
+        {
+            // The body holds credentials (client secrets, tokens): cleared before its buffer goes back to the pool.
+            body.Buffer.AsSpan(0, body.Length).Clear();
+            ArrayPool<byte>.Shared.Return(body.Buffer);
+        }
     }
 
     /// <summary>
-    /// The body's bytes: with a Content-Length (the usual case) read into an array of exactly that size, else
-    /// (chunked) copied through a growing buffer. Kestrel refuses a body that ends before its Content-Length.
+    /// The body's bytes in a pooled buffer (the caller returns it): with a Content-Length (the usual case) read into
+    /// one of at least that size, else (chunked) copied through a growing stream first. Kestrel refuses a body that
+    /// ends before its Content-Length.
     /// </summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength is not { } length)
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
+            using var stream = new MemoryStream();
+            await request.Body.CopyToAsync(stream, cancellationToken);
+            var copy = ArrayPool<byte>.Shared.Rent((int)stream.Length);
+            stream.GetBuffer().AsSpan(0, (int)stream.Length).CopyTo(copy);
+            return (copy, (int)stream.Length);
         }
-        var body = new byte[length];
-        var read = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken);
-        return read == body.Length ? body : body[..read];
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            return (buffer, await request.Body.ReadAtLeastAsync(buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            throw;
+        }
     }
 
     /// <summary>
