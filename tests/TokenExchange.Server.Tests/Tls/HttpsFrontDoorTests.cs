@@ -94,7 +94,10 @@ public sealed class HttpsFrontDoorTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => cleartext.GetAsync(new UriBuilder(server.HttpAddress) { Scheme = "http", Path = "/healthz" }.Uri));
         using var cleartextChannel = GrpcChannel.ForAddress(new UriBuilder(server.GrpcAddress) { Scheme = "http" }.Uri);
         var e = await Assert.ThrowsAsync<RpcException>(async () => await new Protos.V1.TokenExchange.TokenExchangeClient(cleartextChannel).ExchangeAsync(Request()));
-        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        // The client failed on its own side (a status the server sent has no DebugException): usually Unavailable, and
+        // Internal when it read the TLS server's refusal as a broken HTTP/2 frame (seen on a loaded machine).
+        Assert.Contains(e.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
+        Assert.NotNull(e.Status.DebugException);
     }
 
     [Fact]
