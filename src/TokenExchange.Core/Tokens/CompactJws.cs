@@ -47,7 +47,8 @@ internal static class CompactJws
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            // The buffer held a signed token, a bearer credential: cleared before it goes back to the pool.
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
 }
