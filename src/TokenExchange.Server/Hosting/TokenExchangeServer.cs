@@ -121,6 +121,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
             options.MaxReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
         });
+        // One instance serves every call (its dependencies are all singletons): unregistered, gRPC builds the service
+        // anew for each call through ActivatorUtilities, resolving its six dependencies every time (issue 15).
+        builder.Services.AddSingleton<TokenExchangeGrpcService>();
         // grpcurl-style tools list and describe the services without the .proto files.
         builder.Services.AddGrpcReflection();
         var logGate = new StartupLogGate();
