@@ -120,6 +120,10 @@ public sealed class TokenExchangeServer : IAsyncDisposable
         {
             options.MaxReceiveMessageSize = 64 * 1024;
             options.EnableDetailedErrors = false;
+            // No catch-all routes for unknown services and methods: each was a second route candidate for every call,
+            // whose route values were built on every exchange (issue 15). An unknown method gets routing's 404, which
+            // gRPC clients read as Unimplemented (gRPC's HTTP status mapping), the status the catch-all answered.
+            options.IgnoreUnknownServices = true;
         });
         // One instance serves every call (its dependencies are all singletons): unregistered, gRPC builds the service
         // anew for each call through ActivatorUtilities, resolving its six dependencies every time (issue 15).

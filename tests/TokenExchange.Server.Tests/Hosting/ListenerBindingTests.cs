@@ -1,4 +1,6 @@
 using System.Net;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -82,6 +84,21 @@ public sealed class ListenerBindingTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         Assert.Contains("tokenexchange.v1.TokenExchange", reflection.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("tokenexchange.v1.TokenExchange", "Nope")]
+    [InlineData("tokenexchange.v1.Nowhere", "Exchange")]
+    public async Task An_unknown_grpc_method_or_service_answers_unimplemented(string service, string method)
+    {
+        await using var server = await LoopbackServer.StartAsync(null);
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var marshaller = Marshallers.Create<Empty>(message => message.ToByteArray(), Empty.Parser.ParseFrom);
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+            await channel.CreateCallInvoker().AsyncUnaryCall(new Method<Empty, Empty>(MethodType.Unary, service, method, marshaller, marshaller), null, new CallOptions(), new Empty()));
+
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
     }
 
     [Fact]
