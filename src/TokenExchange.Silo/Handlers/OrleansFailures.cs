@@ -20,13 +20,30 @@ public static class OrleansFailures
     /// after a silo dies there may be two). Once membership has moved the grain, the same call succeeds
     /// on a new activation, so it is worth repeating where repeating is safe. A rejection because the grain's
     /// storage failed (PostgreSQL down) is not: repeating it would only add load until the deadline.
+    /// The grain directory refusing to look a grain up while its view of the membership is changing
+    /// (<see cref="IsDirectoryInTransition"/>) is the same moment seen from the directory.
     /// </summary>
     public static bool IsSiloGone(Exception e) =>
         Chain(e).Any(c =>
             c is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
                 or Orleans.Networking.Shared.SocketConnectionException or System.Net.Sockets.SocketException
-                or Orleans.Storage.InconsistentStateException)
+                or Orleans.Storage.InconsistentStateException
+            || IsDirectoryInTransition(c))
         && !Chain(e).Any(IsStorageFailure);
+
+    /// <summary>
+    /// What Orleans' grain directory (LocalGrainDirectory) says when a silo has just left or joined and it cannot
+    /// place a lookup yet: the partition's owner it would ask is no longer a valid silo ("Retry later"), or the
+    /// lookup was forwarded between silos with different views until the hop limit. Orleans reports both as a
+    /// plain <see cref="OrleansException"/>, which reaches the caller as the rejection of its message; once the
+    /// directory has caught up with the membership, the same call goes through. Only the text tells them from
+    /// other OrleansExceptions; a test checks that the Orleans runtime in use still carries it.
+    /// </summary>
+    public static bool IsDirectoryInTransition(Exception e) =>
+        e.GetType() == typeof(OrleansException) && DirectoryInTransitionTexts.Any(text => e.Message.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Literal parts of LocalGrainDirectory's two messages (Orleans 10, assembly Orleans.Runtime).</summary>
+    public static readonly IReadOnlyList<string> DirectoryInTransitionTexts = ["is not stable to perform the lookup", "because hop limit is reached"];
 
     // Orleans reports a grain that could not activate because its storage failed as a rejection whose text
     // names the storage provider (the storage exception itself is not always carried along).
@@ -40,7 +57,8 @@ public static class OrleansFailures
         e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
             or System.Data.Common.DbException or Orleans.Storage.InconsistentStateException
             or System.Net.Sockets.SocketException or Orleans.Runtime.Messaging.ConnectionFailedException
-            or Orleans.Networking.Shared.SocketConnectionException;
+            or Orleans.Networking.Shared.SocketConnectionException
+        || IsDirectoryInTransition(e);
 
     private static IEnumerable<Exception> Chain(Exception e)
     {

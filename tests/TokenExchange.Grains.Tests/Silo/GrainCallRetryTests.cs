@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenExchange.Exchange;
@@ -22,7 +25,7 @@ public sealed class GrainCallRetryTests
     private GrainCallRetry Retry(TimeSpan? requestTimeout = null) =>
         new(membership, Options.Create(new TokenExchangeSiloOptions { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) }), TimeProvider.System, NullLogger<GrainCallRetry>.Instance);
 
-    public static TheoryData<string> SiloGone => new() { "unavailable", "rejected", "connection", "inconsistent" };
+    public static TheoryData<string> SiloGone => new() { "unavailable", "rejected", "connection", "inconsistent", "directory unstable", "directory hop limit" };
 
     private static Exception Failure(string kind) => kind switch
     {
@@ -30,6 +33,9 @@ public sealed class GrainCallRetryTests
         "rejected" => Rejection("the silo is shutting down", null),
         "connection" => Rejection("Exception while sending message", new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect")),
         "inconsistent" => new Orleans.Storage.InconsistentStateException("etag mismatch"),
+        // LocalGrainDirectory's words while a silo leaves or joins, as the caller receives them (the rejection's exception).
+        "directory unstable" => new OrleansException($"Current directory at {Survivor} is not stable to perform the lookup for grainId sessions/app/subject (it maps to {Victim}, which is not a valid silo). Retry later."),
+        "directory hop limit" => new OrleansException($"Silo {Survivor} is not owner of sessions/app/subject, cannot forward LookUpAsync to owner {Victim} because hop limit is reached"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -70,6 +76,42 @@ public sealed class GrainCallRetryTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => Retry().CallAsync<string>(() => { attempts++; throw new InvalidOperationException("a bug"); }, CancellationToken.None));
 
         Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task Other_orleans_exceptions_are_neither_repeated_nor_temporary()
+    {
+        var attempts = 0;
+        var failure = new OrleansException("Missing attribute mapper for attribute X used in grain constructor for grain type y.");
+
+        await Assert.ThrowsAsync<OrleansException>(() => Retry().CallAsync<string>(() => { attempts++; throw failure; }, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+        Assert.Equal(OAuthErrorCodes.ServerError, OrleansFailures.ToOAuthError(failure).Code);
+    }
+
+    [Theory]
+    [InlineData("directory unstable")]
+    [InlineData("directory hop limit")]
+    public void A_directory_that_has_not_caught_up_with_the_membership_is_temporarily_unavailable_when_the_deadline_passes(string kind) =>
+        Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(Failure(kind)).Code);
+
+    /// <summary>
+    /// The directory's failures are told apart by their text only: should an Orleans upgrade reword them, this
+    /// fails instead of a rolling restart answering server_error again. The texts are literals of the runtime.
+    /// </summary>
+    [Fact]
+    public void The_orleans_runtime_in_use_still_words_its_directory_failures_as_they_are_recognized()
+    {
+        using var image = new PEReader(File.OpenRead(typeof(Orleans.Configuration.GrainDirectoryOptions).Assembly.Location));
+        var metadata = image.GetMetadataReader();
+        var literals = new List<string>();
+        for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = metadata.GetNextHandle(handle))
+        {
+            literals.Add(metadata.GetUserString(handle));
+        }
+
+        Assert.All(OrleansFailures.DirectoryInTransitionTexts, text => Assert.Contains(literals, literal => literal.Contains(text, StringComparison.Ordinal)));
     }
 
     [Fact]

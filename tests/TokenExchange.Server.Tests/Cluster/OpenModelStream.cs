@@ -15,8 +15,11 @@ namespace TokenExchange.Server.Tests.Cluster;
 /// </summary>
 public sealed class OpenModelStream : IAsyncDisposable
 {
-    /// <summary>One request: where it went, when it was due, how long its answer took, and the OAuth error if it failed.</summary>
-    public sealed record Outcome(string Silo, TimeSpan DueAt, TimeSpan Latency, string? Error, string Subject)
+    /// <summary>
+    /// One request: where it went, when it was due, how long its answer took, and the OAuth error if it failed
+    /// with the status's detail (its error_description: for a cluster failure, the exception's type).
+    /// </summary>
+    public sealed record Outcome(string Silo, TimeSpan DueAt, TimeSpan Latency, string? Error, string Subject, string? Detail = null)
     {
         public bool Succeeded => Error is null;
     }
@@ -68,6 +71,7 @@ public sealed class OpenModelStream : IAsyncDisposable
     private async Task SendAsync(SiloProcess silo, Protos.V1.ExchangeRequest request, string subject, TimeSpan due)
     {
         string? error = null;
+        string? detail = null;
         try
         {
             var channel = channels.GetOrAdd(silo, s => GrpcChannel.ForAddress(s.Grpc));
@@ -76,10 +80,11 @@ public sealed class OpenModelStream : IAsyncDisposable
         catch (RpcException e)
         {
             error = e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? $"grpc {e.StatusCode}: {e.Status.Detail}";
+            detail = e.Status.Detail;
         }
         finally
         {
-            outcomes.Enqueue(new Outcome(silo.Name, due, clock.Elapsed - due, error, subject));
+            outcomes.Enqueue(new Outcome(silo.Name, due, clock.Elapsed - due, error, subject, detail));
             Interlocked.Decrement(ref outstanding);
         }
     }

@@ -54,13 +54,14 @@ public sealed class RollingRestartTests(ITestOutputHelper output) : IAsyncLifeti
         await stream.StopAsync();
 
         var all = stream.Outcomes;
+        var failed = all.Where(o => !o.Succeeded).ToArray();
         Drill.Report(output, "rolling-restart", [
             $"rolling restart of 3 silos (SIGTERM, --drain-delay {DrainDelay.TotalSeconds} s, restart, ready) under {stream.Rate}/s (open model) through a readiness-following balancer, {requests.Length} subjects",
             .. steps,
             $"whole run ({stream.Now.TotalSeconds:F0} s): {OpenModelStream.Describe(all)}",
+            .. failed.Take(5).Select(o => $"failed: {o}"), // here too: the assertion's message is followed by every silo's log
         ]);
 
-        var failed = all.Where(o => !o.Succeeded).ToArray();
         Assert.True(failed.Length == 0, $"{failed.Length} exchanges failed: {string.Join(", ", failed.Take(5))}\n{cluster.Logs()}");
         Assert.All(exitCodes, code => Assert.Equal(0, code)); // each left gracefully, within its shutdown timeout
     }
