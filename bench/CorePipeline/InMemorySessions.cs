@@ -16,7 +16,7 @@ public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUs
 {
     private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
 
-    public async Task<UserResolution> ResolveUserAsync(string key, SubjectUserRequest request, CancellationToken cancellationToken)
+    public async ValueTask<UserResolution> ResolveUserAsync(string key, SubjectUserRequest request, CancellationToken cancellationToken)
     {
         if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
         var (mapping, error) = await handlers(request.HandlerName).MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using TokenExchange.Clients;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
@@ -19,7 +20,8 @@ namespace TokenExchange.Silo;
 /// </summary>
 public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop, ClientAuthenticator clients)
 {
-    public async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)
     {
         using var span = TokenExchangeTelemetry.ActivitySource.StartActivity(TokenExchangeTelemetry.Spans.Exchange);
         var startedAt = Stopwatch.GetTimestamp();

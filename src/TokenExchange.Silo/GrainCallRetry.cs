@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,15 +23,17 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(400);
 
-    public Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) =>
+    public ValueTask<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) =>
         CallAsync(static call => call(), call, cancellationToken);
 
     /// <summary>
     /// The call with its state passed in, so a caller's static lambda allocates no closure. The deadline costs no
     /// CancellationTokenSource: each attempt waits at most the budget left (<see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/>,
-    /// which sets no timer for a call that has already answered), since this runs on every exchange.
+    /// which sets no timer for a call that has already answered), since this runs on every exchange. Its state
+    /// machine comes from a pool rather than the heap, for the same reason (the caller awaits it once).
     /// </summary>
-    public async Task<T> CallAsync<TState, T>(Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T> CallAsync<TState, T>(Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken)
     {
         var budget = options.Value.RequestTimeout;
         var startedAt = time.GetTimestamp();
@@ -74,8 +77,8 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
         }
     }
 
-    public Task CallAsync(Func<Task> call, CancellationToken cancellationToken) =>
-        CallAsync(async () => { await call().ConfigureAwait(false); return true; }, cancellationToken);
+    public async Task CallAsync(Func<Task> call, CancellationToken cancellationToken) =>
+        await CallAsync(async () => { await call().ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>What is left of the request's budget (never negative: a wait of zero fails at once).</summary>
     private TimeSpan Left(TimeSpan budget, long startedAt)

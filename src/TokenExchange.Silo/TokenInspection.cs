@@ -125,7 +125,7 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
         var userRevokedAt = retry.CallAsync(user.GetTokensRevokedAt, cancellationToken);
         var sessionRevokedAt = sessionKey is not null ? retry.CallAsync(grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt, cancellationToken)
             : sessionId is not null ? retry.CallAsync(grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt, cancellationToken)
-            : Task.FromResult<DateTimeOffset?>(null);
+            : ValueTask.FromResult<DateTimeOffset?>(null);
         return await record is { Enabled: true } && !(await userRevokedAt >= issuedAt) && !(await sessionRevokedAt >= issuedAt);
     }
 

@@ -37,7 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public T Service<T>(int silo) where T : notnull => Silos[silo].GetRequiredService<T>();
 
     public Task<ExchangeOutcome> ExchangeAsync(int silo, ExchangeRequest request) =>
-        Service<ExchangeFrontDoor>(silo).ExchangeAsync(request, CancellationToken.None);
+        Service<ExchangeFrontDoor>(silo).ExchangeAsync(request, CancellationToken.None).AsTask();
 
     /// <summary>Waits until every silo's definition cache satisfies <paramref name="condition"/>; returns how long that took.</summary>
     public Task<TimeSpan> UntilAllCachesAsync(Func<TokenExchange.Definitions.DefinitionSnapshot, bool> condition, string what, double seconds = 2) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
@@ -141,7 +142,8 @@ public sealed class ExchangePipeline(ExchangeLimits limits, TransactionTokens? t
     /// The rules that need the chosen handler and the subject session: validate, delegate, resolve the user, mint.
     /// Each is a child span of the exchange (<see cref="TokenExchangeTelemetry.Spans"/>).
     /// </summary>
-    public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CompiledHandler handler, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CompiledHandler handler, ISubjectSessions sessions, TokenMinter minter, CancellationToken cancellationToken)
     {
         ValidatedSubject? subject, actor = null;
         OAuthError? invalid;

@@ -6,5 +6,5 @@ namespace TokenExchange.Core.Handlers;
 public interface ISubjectSessions : Tokens.IOpaqueTokenStore
 {
     /// <param name="sessionKey">The session's key (<see cref="SubjectSessionKey"/>), made once per exchange by the caller, which mints with it too.</param>
-    Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken);
+    ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken);
 }

@@ -50,7 +50,7 @@ public sealed class IntrospectionImplementation : IHandlerImplementation
     /// <summary>The answers kept, handed to the next compile while the definition's trust is unchanged.</summary>
     public IntrospectionCache Cache { get; }
 
-    public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    public async ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         var key = IntrospectionCache.KeyOf(exchange.SubjectToken);
         var hit = Cache.TryGet(key, time.GetUtcNow(), out var answer);

@@ -12,7 +12,7 @@ namespace TokenExchange.Core.Handlers;
 /// </summary>
 public sealed class JwtImplementation(JwtSubjectTokenValidator validator, UserMappingRule rule) : IHandlerImplementation
 {
-    public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    public async ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         var validation = await validator.ValidateAsync(exchange.SubjectToken, exchange.SubjectTokenType, cancellationToken).ConfigureAwait(false);
         if (validation.Error is { } error) return (null, error);

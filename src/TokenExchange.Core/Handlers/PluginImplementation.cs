@@ -14,7 +14,7 @@ namespace TokenExchange.Core.Handlers;
 /// </summary>
 public sealed class PluginImplementation(HandlerDefinition definition, TokenExchangeHandler handler, HandlerServices services, TimeProvider time, ILogger logger, TokenExchangeMetrics metrics) : IHandlerImplementation
 {
-    public async Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    public async ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         var (result, error) = await Run("validate", token => handler.ValidateTokenAsync(new TokenValidationContext
         {

@@ -14,7 +14,7 @@ namespace TokenExchange.Server.Grpc;
 /// ends the call with Unavailable: the client sends what is left to another silo.
 /// </summary>
 public sealed class ExchangeStreamPump(
-    Func<Protos.V1.ExchangeRequest, CancellationToken, Task<ExchangeOutcome>> exchange,
+    Func<Protos.V1.ExchangeRequest, CancellationToken, ValueTask<ExchangeOutcome>> exchange,
     Func<IssuedTokens, ExchangeResponse> toProto,
     ILogger logger)
 {

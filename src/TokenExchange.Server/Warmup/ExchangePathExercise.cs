@@ -194,9 +194,9 @@ public sealed class ExchangePathExercise : IWarmupExercise
     {
         private IWarmupGrain? grain;
 
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
+        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
             grains is null || retry is null
-                ? Task.FromResult(WarmupGrain.UserFor(request))
+                ? ValueTask.FromResult(WarmupGrain.UserFor(request))
                 : retry.CallAsync(static call => call.Grain.ResolveUser(call.Request), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>

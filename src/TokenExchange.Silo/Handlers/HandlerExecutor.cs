@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Exchange;
@@ -13,7 +14,8 @@ namespace TokenExchange.Silo.Handlers;
 /// </summary>
 public sealed class HandlerExecutor(HandlerRuntime runtime, ExchangePipeline pipeline, ISubjectSessions sessions, TokenMinter minter, ILogger<HandlerExecutor> logger)
 {
-    public async Task<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ExchangeOutcome> ExchangeAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         try
         {

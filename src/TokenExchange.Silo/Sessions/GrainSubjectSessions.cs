@@ -18,7 +18,7 @@ public sealed class GrainSubjectSessions(IGrainFactory grains, GrainCallRetry re
     /// </summary>
     private (GrainType Grain, GrainInterfaceType Interface)? sessionType;
 
-    public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+    public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
     {
         var (grainType, interfaceType) = sessionType ??= SessionType();
         var session = (ISubjectSessionGrain)grains.GetGrain(GrainId.Create(grainType, sessionKey), interfaceType);

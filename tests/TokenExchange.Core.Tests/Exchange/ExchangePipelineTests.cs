@@ -46,7 +46,7 @@ public sealed class ExchangePipelineTests : IDisposable
 
     private static AuthorizedExchange WithActor() => Authorized() with { ActorToken = "actor.token.value", ActorTokenType = TokenTypes.AccessToken };
 
-    private Task<ExchangeOutcome> Run(AuthorizedExchange exchange) => pipeline.ExchangeAsync(exchange, handler, sessions, minter, CancellationToken.None);
+    private Task<ExchangeOutcome> Run(AuthorizedExchange exchange) => pipeline.ExchangeAsync(exchange, handler, sessions, minter, CancellationToken.None).AsTask();
 
     [Fact]
     public async Task A_valid_subject_is_resolved_to_its_user_and_tokens_are_minted_for_its_session()
@@ -202,7 +202,7 @@ public sealed class ExchangePipelineTests : IDisposable
         try
         {
             running = pipeline.ExchangeAsync(exchange, new CompiledHandler(new HandlerDefinition { Name = "partner-idp" }, later, new TokenExchangeMetrics(meters)),
-                laterSessions, minter, CancellationToken.None);
+                laterSessions, minter, CancellationToken.None).AsTask();
         }
         finally
         {
@@ -222,8 +222,8 @@ public sealed class ExchangePipelineTests : IDisposable
 
     private sealed class LaterHandler(Task<(ValidatedSubject?, OAuthError?)> subject, Task<(ValidatedSubject?, OAuthError?)> actor) : IHandlerImplementation
     {
-        public Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) =>
-            exchange.SubjectToken == "actor.token.value" ? actor : subject;
+        public ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) =>
+            new(exchange.SubjectToken == "actor.token.value" ? actor : subject);
 
         public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not a mapping test");
@@ -231,7 +231,7 @@ public sealed class ExchangePipelineTests : IDisposable
 
     private sealed class LaterSessions(Task<UserResolution> user, Task stored) : ISubjectSessions
     {
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) => user;
+        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) => new(user);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => stored;
     }
@@ -255,10 +255,10 @@ public sealed class ExchangePipelineTests : IDisposable
         public OAuthError? Refusal { get; set; }
         public string? RefreshToken { get; set; }
 
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
-            return Task.FromResult(Refusal is null
+            return ValueTask.FromResult(Refusal is null
                 ? new UserResolution(Alice, null) { RefreshToken = RefreshToken, RefreshExpiresAt = Now.AddHours(1) }
                 : new UserResolution(null, Refusal));
         }

@@ -318,10 +318,10 @@ public sealed class TransactionTokenPipelineTests : IDisposable
         public List<SubjectUserRequest> Asked { get; } = [];
         public OAuthError? Refusal { get; set; }
 
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
-            return Task.FromResult(Refusal is null ? new UserResolution(Alice, null) : new UserResolution(null, Refusal));
+            return ValueTask.FromResult(Refusal is null ? new UserResolution(Alice, null) : new UserResolution(null, Refusal));
         }
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -52,7 +52,7 @@ public sealed class IntrospectionImplementationRuleTests : IDisposable
         Timeout = TimeSpan.FromSeconds(2),
     };
 
-    private static Task<(ValidatedSubject? Subject, OAuthError? Error)> Validate(IntrospectionImplementation implementation, string token = "opaque-token-1") =>
+    private static ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> Validate(IntrospectionImplementation implementation, string token = "opaque-token-1") =>
         implementation.ValidateAsync(new AuthorizedExchange
         {
             App = new AppDefinition { ClientId = "app" },

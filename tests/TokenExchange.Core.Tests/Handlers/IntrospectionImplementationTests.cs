@@ -65,7 +65,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
             SubjectToken = token,
             SubjectTokenType = TokenTypes.AccessToken,
             RequestedTokenType = TokenTypes.AccessToken,
-        }, CancellationToken.None);
+        }, CancellationToken.None).AsTask();
 
     private long Exp(TimeSpan fromNow) => (time.GetUtcNow() + fromNow).ToUnixTimeSeconds();
 
@@ -484,10 +484,10 @@ public sealed class IntrospectionImplementationTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public Task<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Calls++;
-            return Task.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));
+            return ValueTask.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));
         }
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => throw new InvalidOperationException("no tokens are issued here");

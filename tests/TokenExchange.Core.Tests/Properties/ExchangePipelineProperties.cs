@@ -183,7 +183,7 @@ public sealed class ExchangePipelineProperties
 
     private (ValidatedSubject?, OAuthError?) Run(string token, string type) => Validate(token, type).GetAwaiter().GetResult();
 
-    private Task<(ValidatedSubject? Subject, OAuthError? Error)> Validate(string token, string type) =>
+    private ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> Validate(string token, string type) =>
         implementation.ValidateAsync(new AuthorizedExchange
         {
             App = new AppDefinition { ClientId = "orders" },

@@ -63,7 +63,7 @@ public sealed class GrainCallRetryTests
         var attempts = 0;
 
         await Assert.ThrowsAsync<OrleansMessageRejectionException>(() => Retry().CallAsync<string>(
-            () => { attempts++; throw Rejection("Failed to activate grain. Orleans.Runtime.OrleansException: Error from storage provider AdoNetGrainStorage", null); }, CancellationToken.None));
+            () => { attempts++; throw Rejection("Failed to activate grain. Orleans.Runtime.OrleansException: Error from storage provider AdoNetGrainStorage", null); }, CancellationToken.None).AsTask());
 
         Assert.Equal(1, attempts);
     }
@@ -73,7 +73,7 @@ public sealed class GrainCallRetryTests
     {
         var attempts = 0;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Retry().CallAsync<string>(() => { attempts++; throw new InvalidOperationException("a bug"); }, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Retry().CallAsync<string>(() => { attempts++; throw new InvalidOperationException("a bug"); }, CancellationToken.None).AsTask());
 
         Assert.Equal(1, attempts);
     }
@@ -84,7 +84,7 @@ public sealed class GrainCallRetryTests
         var attempts = 0;
         var failure = new OrleansException("Missing attribute mapper for attribute X used in grain constructor for grain type y.");
 
-        await Assert.ThrowsAsync<OrleansException>(() => Retry().CallAsync<string>(() => { attempts++; throw failure; }, CancellationToken.None));
+        await Assert.ThrowsAsync<OrleansException>(() => Retry().CallAsync<string>(() => { attempts++; throw failure; }, CancellationToken.None).AsTask());
 
         Assert.Equal(1, attempts);
         Assert.Equal(OAuthErrorCodes.ServerError, OrleansFailures.ToOAuthError(failure).Code);
@@ -118,7 +118,7 @@ public sealed class GrainCallRetryTests
     public async Task A_response_timeout_is_repeated_only_when_a_silo_was_declared_dead_meanwhile()
     {
         var attempts = 0;
-        await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync<string>(() => { attempts++; throw new TimeoutException(); }, CancellationToken.None));
+        await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync<string>(() => { attempts++; throw new TimeoutException(); }, CancellationToken.None).AsTask());
         Assert.Equal(1, attempts);
 
         attempts = 0;
@@ -139,7 +139,7 @@ public sealed class GrainCallRetryTests
         var started = DateTime.UtcNow;
 
         var failure = await Assert.ThrowsAsync<SiloUnavailableException>(() =>
-            Retry(TimeSpan.FromMilliseconds(300)).CallAsync<string>(() => { attempts++; throw new SiloUnavailableException(); }, CancellationToken.None));
+            Retry(TimeSpan.FromMilliseconds(300)).CallAsync<string>(() => { attempts++; throw new SiloUnavailableException(); }, CancellationToken.None).AsTask());
 
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
         Assert.True(attempts > 1);
@@ -152,7 +152,7 @@ public sealed class GrainCallRetryTests
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var hanging = new TaskCompletionSource<string>();
 
-        var failure = await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync(() => hanging.Task, deadline.Token));
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => Retry().CallAsync(() => hanging.Task, deadline.Token).AsTask());
 
         Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
     }

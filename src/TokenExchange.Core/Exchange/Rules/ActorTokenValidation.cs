@@ -9,17 +9,15 @@ namespace TokenExchange.Exchange.Rules;
 /// </summary>
 public static class ActorTokenValidation
 {
-    private static readonly Task<(ValidatedSubject? Actor, OAuthError? Error)> NoActor = Task.FromResult<(ValidatedSubject?, OAuthError?)>((null, null));
-
     /// <summary>No actor and no error when the request has no actor token.</summary>
-    public static Task<(ValidatedSubject? Actor, OAuthError? Error)> ValidateAsync(IHandlerImplementation handler, AuthorizedExchange exchange, CancellationToken cancellationToken) =>
-        exchange.ActorToken is { } actorToken ? ValidateActorAsync(handler, exchange, actorToken, cancellationToken) : NoActor;
+    public static ValueTask<(ValidatedSubject? Actor, OAuthError? Error)> ValidateAsync(IHandlerImplementation handler, AuthorizedExchange exchange, CancellationToken cancellationToken) =>
+        exchange.ActorToken is { } actorToken ? ValidateActorAsync(handler, exchange, actorToken, cancellationToken) : default;
 
     /// <summary>The earlier of the subject and actor token's expiry: no token issued for the pair outlives either; on a tie, the subject's.</summary>
     public static DateTimeOffset? EarlierExpiry(ValidatedSubject subject, ValidatedSubject? actor) =>
         actor?.ExpiresAt is { } actorExpires && (subject.ExpiresAt is null || actorExpires < subject.ExpiresAt) ? actorExpires : subject.ExpiresAt;
 
-    private static async Task<(ValidatedSubject? Actor, OAuthError? Error)> ValidateActorAsync(IHandlerImplementation handler, AuthorizedExchange exchange, string actorToken, CancellationToken cancellationToken)
+    private static async ValueTask<(ValidatedSubject? Actor, OAuthError? Error)> ValidateActorAsync(IHandlerImplementation handler, AuthorizedExchange exchange, string actorToken, CancellationToken cancellationToken)
     {
         var (actor, invalid) = await handler.ValidateAsync(exchange with { SubjectToken = actorToken, SubjectTokenType = exchange.ActorTokenType! }, cancellationToken).ConfigureAwait(false);
         return invalid is null

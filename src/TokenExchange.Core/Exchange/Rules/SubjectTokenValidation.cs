@@ -11,6 +11,6 @@ namespace TokenExchange.Exchange.Rules;
 /// </summary>
 public static class SubjectTokenValidation
 {
-    public static Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(IHandlerImplementation handler, AuthorizedExchange exchange, CancellationToken cancellationToken) =>
+    public static ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(IHandlerImplementation handler, AuthorizedExchange exchange, CancellationToken cancellationToken) =>
         handler.ValidateAsync(exchange, cancellationToken);
 }

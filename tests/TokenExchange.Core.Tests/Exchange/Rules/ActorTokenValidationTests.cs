@@ -64,7 +64,7 @@ public sealed class ActorTokenValidationTests
         SynchronizationContext.SetSynchronizationContext(callersContext);
         try
         {
-            validating = ActorTokenValidation.ValidateAsync(new Later(answer.Task), WithActor(), CancellationToken.None);
+            validating = ActorTokenValidation.ValidateAsync(new Later(answer.Task), WithActor(), CancellationToken.None).AsTask();
         }
         finally
         {
@@ -114,7 +114,7 @@ public sealed class ActorTokenValidationTests
 
     private sealed class Later(Task<(ValidatedSubject?, OAuthError?)> answer) : IHandlerImplementation
     {
-        public Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) => answer;
+        public ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken) => new(answer);
 
         public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("not a mapping test");

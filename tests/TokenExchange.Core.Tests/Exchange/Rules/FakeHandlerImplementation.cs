@@ -15,10 +15,10 @@ internal sealed class FakeHandlerImplementation : IHandlerImplementation
     public static ValidatedSubject Subject(string subject, DateTimeOffset? expiresAt = null, Dictionary<string, string>? claims = null) =>
         new() { Subject = subject, Issuer = "https://idp.example", ExpiresAt = expiresAt, Claims = claims ?? [] };
 
-    public Task<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
+    public ValueTask<(ValidatedSubject? Subject, OAuthError? Error)> ValidateAsync(AuthorizedExchange exchange, CancellationToken cancellationToken)
     {
         Validated.Add(exchange);
-        return Task.FromResult(Answers[exchange.SubjectToken]);
+        return ValueTask.FromResult(Answers[exchange.SubjectToken]);
     }
 
     public Task<(UserMappingResult? Mapping, OAuthError? Error)> MapUserAsync(SubjectUserRequest request, IHandlerUserDirectory users, CancellationToken cancellationToken) =>
