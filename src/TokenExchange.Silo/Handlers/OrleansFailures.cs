@@ -23,13 +23,14 @@ public static class OrleansFailures
     /// The grain directory refusing to look a grain up while its view of the membership is changing
     /// (<see cref="IsDirectoryInTransition"/>) is the same moment seen from the directory.
     /// </summary>
-    public static bool IsSiloGone(Exception e) =>
-        Chain(e).Any(c =>
-            c is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-                or Orleans.Networking.Shared.SocketConnectionException or System.Net.Sockets.SocketException
-                or Orleans.Storage.InconsistentStateException
-            || IsDirectoryInTransition(c))
-        && !Chain(e).Any(IsStorageFailure);
+    public static bool IsSiloGone(Exception e) => Chain(e).Any(IsSiloGoneCause) && !Chain(e).Any(IsStorageFailure);
+
+    /// <summary>One exception of a chain that says the grain's silo died or is leaving (see <see cref="IsSiloGone"/>).</summary>
+    private static bool IsSiloGoneCause(Exception e) =>
+        e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+            or Orleans.Networking.Shared.SocketConnectionException or System.Net.Sockets.SocketException
+            or Orleans.Storage.InconsistentStateException
+        || IsDirectoryInTransition(e);
 
     /// <summary>
     /// What Orleans' grain directory (LocalGrainDirectory) says when a silo has just left or joined and it cannot
@@ -53,12 +54,8 @@ public static class OrleansFailures
     /// <summary>A call that got no answer in Orleans' response timeout.</summary>
     public static bool IsTimeout(Exception e) => Chain(e).Any(c => c is TimeoutException);
 
-    private static bool IsTemporary(Exception e) =>
-        e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException
-            or System.Data.Common.DbException or Orleans.Storage.InconsistentStateException
-            or System.Net.Sockets.SocketException or Orleans.Runtime.Messaging.ConnectionFailedException
-            or Orleans.Networking.Shared.SocketConnectionException
-        || IsDirectoryInTransition(e);
+    /// <summary>A gone silo, a call that timed out, or storage that did not answer.</summary>
+    private static bool IsTemporary(Exception e) => IsSiloGoneCause(e) || e is TimeoutException or System.Data.Common.DbException;
 
     private static IEnumerable<Exception> Chain(Exception e)
     {
