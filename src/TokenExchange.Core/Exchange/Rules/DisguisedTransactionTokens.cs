@@ -42,36 +42,57 @@ public static class DisguisedTransactionTokens
         // reader would answer with an exception, on every such exchange (issue 15).
         // Stryker disable once Statement,Block : without it the reader throws on no input and the catch below answers the same; this only spares the exception.
         if (written == 0) return false;
-        return HeaderType(header[..written]) is { } typ
-            && (typ.Equals(JwtType, StringComparison.OrdinalIgnoreCase) || typ.Equals(MediaType, StringComparison.OrdinalIgnoreCase));
+        return HasTransactionType(header[..written]);
     }
 
-    /// <summary>The top-level <c>typ</c> string of a JSON object, or null (not an object, not JSON, no string typ).</summary>
-    private static string? HeaderType(ReadOnlySpan<byte> json)
+    /// <summary>Whether a JSON object's top-level <c>typ</c> is either name, compared without case; false for anything not JSON.</summary>
+    private static bool HasTransactionType(ReadOnlySpan<byte> json)
     {
         try
         {
-            return TopLevelType(json);
+            return TopLevelTypeIsTransaction(json);
         }
         catch (JsonException)
         {
             // Not JSON: no header of a transaction token.
         }
-        return null;
+        catch (InvalidOperationException)
+        {
+            // A typ that is not UTF-8 (the reader does not check strings' bytes; unescaping them does): not either name.
+        }
+        return false;
     }
 
-    /// <summary>Reads past the first token (an object's start, else nothing named <c>typ</c> follows at the top level).</summary>
-    private static string? TopLevelType(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Reads past the first token (an object's start, else nothing named <c>typ</c> follows at the top level). The
+    /// <c>typ</c> text is unescaped onto the stack rather than into a string: this runs on every exchange (issue 15).
+    /// </summary>
+    private static bool TopLevelTypeIsTransaction(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        if (!reader.Read()) return null;
+        if (!reader.Read()) return false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isType = reader.ValueTextEquals("typ"u8);
             reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String) return reader.GetString();
+            if (isType && reader.TokenType == JsonTokenType.String) return IsEitherName(ref reader);
             reader.Skip();
         }
-        return null;
+        return false;
+    }
+
+    /// <summary>
+    /// An unescaped string has at most as many characters as its JSON text has bytes; a text longer than
+    /// <see cref="MaxTypeText"/> bytes unescapes to more characters than either name could be written with (six bytes,
+    /// <c>\uXXXX</c>, per character at most).
+    /// </summary>
+    private const int MaxTypeText = 6 * 32;
+
+    private static bool IsEitherName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueSpan.Length > MaxTypeText) return false;
+        Span<char> text = stackalloc char[MaxTypeText];
+        var typ = text[..reader.CopyString(text)];
+        return typ.Equals(JwtType, StringComparison.OrdinalIgnoreCase) || typ.Equals(MediaType, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -68,6 +68,32 @@ public sealed class DisguisedTransactionTokensTests
         Assert.Equal(0, thrown);
     }
 
+    /// <summary>Each character as a <c>\\uXXXX</c> escape: the longest JSON text either name can have.</summary>
+    private static string Escaped(string text) => string.Concat(text.Select(c => $"\\u{(int)c:x4}"));
+
+    [Theory]
+    [InlineData("txntoken+jwt")]
+    [InlineData("application/txntoken+jwt")]
+    public void A_typ_written_entirely_in_escapes_is_still_read(string name) =>
+        Assert.True(DisguisedTransactionTokens.IsTransactionToken(Jws($$"""{"typ":"{{Escaped(name)}}"}""")));
+
+    [Fact]
+    public void A_typ_too_long_to_be_either_name_is_not()
+    {
+        var longer = "application/txntoken+jwt" + new string(' ', 200);
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws($$"""{"typ":"{{longer}}"}""")));
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(Jws($$"""{"typ":"{{Escaped("application/txntoken+jwt")}}{{Escaped("        ")}}"}""")));
+    }
+
+    [Fact]
+    public void A_typ_that_is_not_utf8_is_not_and_throws_nothing()
+    {
+        var header = Encoding.UTF8.GetBytes("""{"alg":"ES256","typ":"txntoken+jwt"}""");
+        header[header.Length - 4] = 0xFF; // inside the typ string: no UTF-8 sequence starts with 0xFF
+        var token = Base64UrlEncoder.Encode(header) + ".eyJzdWIiOiJ4In0.c2ln";
+        Assert.False(DisguisedTransactionTokens.IsTransactionToken(token));
+    }
+
     [Fact]
     public void A_header_longer_than_any_real_one_is_not_read()
     {
