@@ -30,21 +30,39 @@ public static class ClientSecretHasher
     {
         // On every exchange: the digest and the decoded stored hashes stay on the stack.
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), digest);
+        DigestInto(presented, digest);
         Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
         var match = false;
-        foreach (var hash in storedHashes)
+        for (var i = 0; i < storedHashes.Count; i++) // by index: foreach over the interface would box an enumerator
         {
-            if (!TryDecode(hash, stored)) continue;
+            if (!TryDecode(storedHashes[i], stored)) continue;
             // No early exit: every stored hash is compared, whatever matched before.
             match |= CryptographicOperations.FixedTimeEquals(digest, stored);
         }
         return match;
     }
 
+    /// <summary>Longest secret whose UTF-8 bytes are hashed from the stack; a longer one (no real secret is) from the heap.</summary>
+    private const int MaxStackSecretBytes = 512;
+
+    /// <summary>SHA-256 of the secret's UTF-8 bytes, which are wiped once hashed.</summary>
+    private static void DigestInto(string secret, Span<byte> digest)
+    {
+        var length = Encoding.UTF8.GetByteCount(secret);
+        Span<byte> bytes = length <= MaxStackSecretBytes ? stackalloc byte[MaxStackSecretBytes] : new byte[length];
+        bytes = bytes[..Encoding.UTF8.GetBytes(secret, bytes)];
+        SHA256.HashData(bytes, digest);
+        CryptographicOperations.ZeroMemory(bytes);
+    }
+
     public static bool IsWellFormedHash(string hash) => TryDecode(hash, stackalloc byte[SHA256.HashSizeInBytes]);
 
-    private static byte[] Digest(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+    private static byte[] Digest(string secret)
+    {
+        var digest = new byte[SHA256.HashSizeInBytes];
+        DigestInto(secret, digest);
+        return digest;
+    }
 
     private static bool TryDecode(string hash, Span<byte> destination) =>
         hash.StartsWith(Prefix, StringComparison.Ordinal)

@@ -61,7 +61,8 @@ public sealed class JwtSubjectTokenValidator
             // The key that verified it must still be one the uncached path would verify with (README "Verified-token cache").
             var (candidates, unavailable) = await KeysAsync(known.Kid, cancellationToken).ConfigureAwait(false);
             if (unavailable is not null) return Fail(unavailable);
-            if (candidates.Any(k => ReferenceEquals(k, known.Key)))
+            // A loop, not Any with a lambda: that captured `known`, a closure and a delegate on every hit (issue 15).
+            if (Contains(candidates, known.Key))
             {
                 cache.CountLookup(hit: true);
                 return Recheck(hash, known, declaredType);
@@ -243,6 +244,13 @@ public sealed class JwtSubjectTokenValidator
         SecurityTokenInvalidSignatureException => Errors.InvalidRequest(SignatureFailure, "signature invalid"),
         _ => Errors.InvalidRequest("subject_token is invalid", e?.GetType().Name ?? "validation failed"),
     };
+
+    private static bool Contains(IReadOnlyList<SecurityKey> keys, SecurityKey key)
+    {
+        for (var i = 0; i < keys.Count; i++) // by index: foreach over the interface would box an enumerator
+            if (ReferenceEquals(keys[i], key)) return true;
+        return false;
+    }
 
     private static JwtValidationResult Fail(OAuthError error) => JwtValidationResult.Invalid(error);
 

@@ -44,6 +44,9 @@ public sealed class SubjectSessionGrain(
     private UserRecord? user;
     private DateTimeOffset cachedAt;
 
+    /// <summary>The answer a hit gives, made once per held user: it is immutable and sent as it is (issue 15).</summary>
+    private UserResolution? heldAnswer;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         metrics.SessionActivated();
@@ -167,11 +170,12 @@ public sealed class SubjectSessionGrain(
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 
-    private async Task<UserResolution> Resolve(SubjectUserRequest request)
+    /// <summary>A ValueTask: a hit answers synchronously, and a Task would be allocated for it (issue 15).</summary>
+    private async ValueTask<UserResolution> Resolve(SubjectUserRequest request)
     {
         var hit = user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge;
         metrics.SessionUserLookup(request.HandlerName, hit);
-        if (hit) return new UserResolution(user, null);
+        if (hit) return heldAnswer is { } answer && ReferenceEquals(answer.User, user) ? answer : heldAnswer = new UserResolution(user, null);
         user = null;
 
         var identity = new ExternalIdentity(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
