@@ -20,6 +20,20 @@ public sealed class ClientSecretHasherRuleTests
         Assert.True(ClientSecretHasher.Verify(Secret, [hash, hash, hash]));
     }
 
+    [Theory]
+    [InlineData(512)]   // the longest hashed from the stack
+    [InlineData(513)]   // one byte more: from the heap
+    [InlineData(4096)]
+    public void A_secret_of_any_length_verifies_against_its_own_hash_only(int bytes)
+    {
+        var secret = new string('s', bytes - 2) + "é"; // é is two UTF-8 bytes: the bound is in bytes, not characters
+        var hash = ClientSecretHasher.Hash(secret);
+
+        Assert.True(ClientSecretHasher.Verify(secret, [hash]));
+        Assert.False(ClientSecretHasher.Verify(secret[..^1] + "e", [hash]));
+        Assert.False(ClientSecretHasher.Verify(Secret, [hash]));
+    }
+
     [Fact]
     public void Malformed_stored_hashes_are_skipped_wherever_they_stand()
     {
