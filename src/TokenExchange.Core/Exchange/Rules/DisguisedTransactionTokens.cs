@@ -22,6 +22,12 @@ public static class DisguisedTransactionTokens
     /// <summary>Longest header read: a real one is a few hundred bytes.</summary>
     private const int MaxHeaderLength = 4 * 1024;
 
+    /// <summary>
+    /// Longest <c>typ</c> text compared: an unescaped string has at most as many characters as its JSON text has
+    /// bytes, and a character takes six bytes at most (<c>\uXXXX</c>), so a longer text cannot be either name.
+    /// </summary>
+    private static readonly int MaxTypeText = 6 * MediaType.Length;
+
     public static OAuthError? Check(ExchangeRequest request, string subjectTokenType)
     {
         if (subjectTokenType != TokenTypes.TxnToken && IsTransactionToken(request.SubjectToken))
@@ -56,10 +62,6 @@ public static class DisguisedTransactionTokens
         {
             // Not JSON: no header of a transaction token.
         }
-        catch (InvalidOperationException)
-        {
-            // A typ that is not UTF-8 (the reader does not check strings' bytes; unescaping them does): not either name.
-        }
         return false;
     }
 
@@ -81,18 +83,21 @@ public static class DisguisedTransactionTokens
         return false;
     }
 
-    /// <summary>
-    /// An unescaped string has at most as many characters as its JSON text has bytes; a text longer than
-    /// <see cref="MaxTypeText"/> bytes unescapes to more characters than either name could be written with (six bytes,
-    /// <c>\uXXXX</c>, per character at most).
-    /// </summary>
-    private const int MaxTypeText = 6 * 32;
-
     private static bool IsEitherName(ref Utf8JsonReader reader)
     {
         if (reader.ValueSpan.Length > MaxTypeText) return false;
         Span<char> text = stackalloc char[MaxTypeText];
-        var typ = text[..reader.CopyString(text)];
+        int written;
+        try
+        {
+            written = reader.CopyString(text);
+        }
+        catch (InvalidOperationException)
+        {
+            // Bytes that are no UTF-8: the reader does not check a string's bytes, unescaping them does. Not either name.
+            return false;
+        }
+        var typ = text[..written];
         return typ.Equals(JwtType, StringComparison.OrdinalIgnoreCase) || typ.Equals(MediaType, StringComparison.OrdinalIgnoreCase);
     }
 }
