@@ -44,9 +44,6 @@ public sealed class SubjectSessionGrain(
     private UserRecord? user;
     private DateTimeOffset cachedAt;
 
-    /// <summary>The answer a hit gives, made once per held user: it is immutable and sent as it is (issue 15).</summary>
-    private UserResolution? heldAnswer;
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         metrics.SessionActivated();
@@ -175,7 +172,8 @@ public sealed class SubjectSessionGrain(
     {
         var hit = user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge;
         metrics.SessionUserLookup(request.HandlerName, hit);
-        if (hit) return heldAnswer is { } answer && ReferenceEquals(answer.User, user) ? answer : heldAnswer = new UserResolution(user, null);
+        // A new answer per hit (48 B) rather than one kept with the session: a warm subject's heap counts more than a hit's garbage.
+        if (hit) return new UserResolution(user, null);
         user = null;
 
         var identity = new ExternalIdentity(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
