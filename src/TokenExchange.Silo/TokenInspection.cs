@@ -121,12 +121,16 @@ public sealed class TokenInspection(DefinitionCache definitions, IGrainFactory g
     {
         if (string.IsNullOrEmpty(userId)) return false;
         var user = grains.GetGrain<IUserGrain>(userId);
-        var record = retry.CallAsync(user.Get, cancellationToken);
-        var userRevokedAt = retry.CallAsync(user.GetTokensRevokedAt, cancellationToken);
-        var sessionRevokedAt = sessionKey is not null ? retry.CallAsync(grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt, cancellationToken)
-            : sessionId is not null ? retry.CallAsync(grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt, cancellationToken)
-            : ValueTask.FromResult<DateTimeOffset?>(null);
-        return await record is { Enabled: true } && !(await userRevokedAt >= issuedAt) && !(await sessionRevokedAt >= issuedAt);
+        var record = retry.CallAsync(user.Get, cancellationToken).AsTask();
+        var userRevokedAt = retry.CallAsync(user.GetTokensRevokedAt, cancellationToken).AsTask();
+        var sessionRevokedAt = sessionKey is not null ? retry.CallAsync(grains.GetGrain<ISubjectSessionGrain>(sessionKey).GetRevokedAt, cancellationToken).AsTask()
+            : sessionId is not null ? retry.CallAsync(grains.GetGrain<ISessionRevocationGrain>(sessionId).GetRevokedAt, cancellationToken).AsTask()
+            : Task.FromResult<DateTimeOffset?>(null);
+        // The three reads run side by side and are awaited together: awaited in turn, a first one that threw (or a
+        // disabled user) left the others' pooled ValueTasks never awaited, their failures never observed. The first
+        // failure in this order is still the one thrown.
+        await Task.WhenAll(record, userRevokedAt, sessionRevokedAt);
+        return record.Result is { Enabled: true } && !(userRevokedAt.Result >= issuedAt) && !(sessionRevokedAt.Result >= issuedAt);
     }
 
     /// <summary>
