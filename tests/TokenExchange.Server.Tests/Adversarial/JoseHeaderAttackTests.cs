@@ -153,7 +153,7 @@ public sealed class JoseHeaderAttackTests(AdversarialFixture fixture) : IDisposa
     public async Task A_header_whose_typ_is_not_utf8_is_refused_as_an_invalid_request(Transport transport)
     {
         var header = Encoding.UTF8.GetBytes($$"""{"alg":"ES256","kid":"{{fixture.Idp.EcKey.KeyId}}","typ":"JWT"}""");
-        header[header.Length - 3] = 0xFF; // the J of JWT: no UTF-8 sequence starts with 0xFF
+        header[header.Length - 3] = 0xFF; // the T of JWT, inside the typ string: no UTF-8 sequence starts with 0xFF
         var token = fixture.Idp.Token();
         await wire.Refused(transport, fixture.Request(Base64UrlEncoder.Encode(header) + token[token.IndexOf('.')..]), "invalid_request");
     }
