@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Clients;
 
@@ -30,7 +30,7 @@ public static class ClientSecretHasher
     {
         // On every exchange: the digest and the decoded stored hashes stay on the stack.
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        DigestInto(presented, digest);
+        Utf8Sha256.Hash(presented, digest);
         Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
         var match = false;
         for (var i = 0; i < storedHashes.Count; i++) // by index: foreach over the interface would box an enumerator
@@ -42,27 +42,12 @@ public static class ClientSecretHasher
         return match;
     }
 
-    /// <summary>Longest secret whose UTF-8 bytes are hashed from the stack; a longer one (no real secret is) from the heap.</summary>
-    private const int MaxStackSecretBytes = 512;
-
-    /// <summary>SHA-256 of the secret's UTF-8 bytes, which are wiped once hashed.</summary>
-    private static void DigestInto(string secret, Span<byte> digest)
-    {
-        var length = Encoding.UTF8.GetByteCount(secret);
-        // Stryker disable once Conditional,Equality : stack or heap is not observable (equivalent mutants); the tests hash secrets either side of the bound.
-        Span<byte> bytes = length <= MaxStackSecretBytes ? stackalloc byte[MaxStackSecretBytes] : new byte[length];
-        bytes = bytes[..Encoding.UTF8.GetBytes(secret, bytes)];
-        SHA256.HashData(bytes, digest);
-        // Stryker disable once Statement : the wipe leaves nothing a caller can observe; it only keeps the secret out of freed memory.
-        CryptographicOperations.ZeroMemory(bytes);
-    }
-
     public static bool IsWellFormedHash(string hash) => TryDecode(hash, stackalloc byte[SHA256.HashSizeInBytes]);
 
     private static byte[] Digest(string secret)
     {
         var digest = new byte[SHA256.HashSizeInBytes];
-        DigestInto(secret, digest);
+        Utf8Sha256.Hash(secret, digest);
         return digest;
     }
 

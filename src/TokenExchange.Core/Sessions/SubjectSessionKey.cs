@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Sessions;
 
@@ -10,9 +9,6 @@ public static class SubjectSessionKey
 {
     /// <summary>Keys up to this many characters are built on the stack (a real one is well under a hundred).</summary>
     private const int StackChars = 512;
-
-    /// <summary>Key bytes up to this many are hashed from the stack.</summary>
-    private const int StackBytes = 1024;
 
     /// <summary>On every exchange: the parts are escaped into one buffer, and the key is the one string allocated.</summary>
     public static string For(string handler, string issuer, string subject)
@@ -31,13 +27,9 @@ public static class SubjectSessionKey
     /// </summary>
     public static string SessionId(string sessionKey)
     {
-        // Minted on every exchange: the key's bytes and the hash on the stack (or a pooled buffer for an unusually long key), one string allocated for the id.
+        // Minted on every exchange: the key's bytes and the hash on the stack, one string allocated for the id.
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        var length = Encoding.UTF8.GetByteCount(sessionKey);
-        var rented = length > StackBytes ? ArrayPool<byte>.Shared.Rent(length) : null;
-        var bytes = rented is null ? stackalloc byte[StackBytes] : rented;
-        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(sessionKey, bytes)], hash);
-        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        Utf8Sha256.Hash(sessionKey, hash);
         return Base64Url.EncodeToString(hash[..16]);
     }
 

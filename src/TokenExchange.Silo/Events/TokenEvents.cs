@@ -1,10 +1,9 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
+using TokenExchange.Tokens;
 
 namespace TokenExchange.Silo.Events;
 
@@ -59,14 +58,10 @@ public sealed class TokenEvents(IEnumerable<ITokenEventSink> sinks, TimeProvider
     public static string? TokenHash(string? token)
     {
         if (string.IsNullOrEmpty(token)) return null;
-        // On every exchange: the token's bytes in a pooled buffer (cleared after: it is a credential), the hash on the
-        // stack, and one string, the 16 hex characters (the start of OpaqueTokens.Hash).
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(token.Length));
-        var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(token, buffer));
+        // On every exchange: the token's bytes (a credential, wiped after) and the hash off the heap, one string, the
+        // 16 hex characters (the start of OpaqueTokens.Hash).
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, hash);
-        bytes.Clear();
-        ArrayPool<byte>.Shared.Return(buffer);
+        Utf8Sha256.Hash(token, hash);
         return Convert.ToHexStringLower(hash[..8]);
     }
 
