@@ -1,5 +1,6 @@
 using TokenExchange.Abstractions;
 using TokenExchange.Core.Handlers;
+using TokenExchange.Grains;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 
@@ -12,24 +13,14 @@ namespace TokenExchange.Silo.Sessions;
 /// </summary>
 public sealed class GrainSubjectSessions(IGrainFactory grains, GrainCallRetry retry) : ISubjectSessions
 {
-    /// <summary>
-    /// The session grain's type and interface, resolved once: GetGrain&lt;T&gt;(key) resolves them on every call
-    /// (reading T's attributes and formatting its name), which is most of what a reference costs.
-    /// </summary>
-    private (GrainType Grain, GrainInterfaceType Interface)? sessionType;
-
     public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
     {
-        var (grainType, interfaceType) = sessionType ??= SessionType();
-        var session = (ISubjectSessionGrain)grains.GetGrain(GrainId.Create(grainType, sessionKey), interfaceType);
+        // GrainReferences resolves the grain's types once and publishes them as one object: a cache of its own here
+        // (a nullable struct pair) could be read torn by a concurrent first call, which then held an untyped reference
+        // and failed its exchange with server_error (seen once in the rolling-restart drill, on a restarted silo).
+        var session = grains.Reference<ISubjectSessionGrain>(sessionKey);
         var once = request.Refresh is null ? request : request with { RequestId = Guid.NewGuid().ToString("N") };
         return retry.CallAsync(static call => call.Session.ResolveUser(call.Request), (Session: session, Request: once), cancellationToken);
-    }
-
-    private (GrainType, GrainInterfaceType) SessionType()
-    {
-        var reference = (GrainReference)grains.GetGrain<ISubjectSessionGrain>("-");
-        return (reference.GrainId.Type, reference.InterfaceType);
     }
 
     /// <summary>Recording a handle is idempotent: a repeat writes the same record.</summary>
