@@ -87,6 +87,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
+        TokenExchange.Grains.GrainRecordStore.Register(services);
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
         services.AddSingleton<DefinitionWriter>();
         services.AddSingleton<Admin.DefinitionAdmin>();

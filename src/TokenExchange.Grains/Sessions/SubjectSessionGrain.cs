@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Abstractions;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
@@ -21,7 +22,7 @@ namespace TokenExchange.Grains.Sessions;
 /// Activations and user cache hits are counted (tokenexchange.sessions.active, tokenexchange.session.user_cache.lookups).
 /// </summary>
 public sealed class SubjectSessionGrain(
-    [PersistentState("session", StorageNames.Sessions)] IPersistentState<SubjectSessionState> state,
+    [FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records,
     GrainUserDirectory directory,
     HandlerRuntime handlers,
     TokenExchangeMetrics metrics,
@@ -40,14 +41,23 @@ public sealed class SubjectSessionGrain(
     /// </summary>
     public const int MaxFamilies = 100;
 
+    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
+    public const string StateName = "session";
+
+    // The stored state, read on activation (GrainRecordStore says why not through [PersistentState]).
+    private readonly GrainState<SubjectSessionState> stored = new(new SubjectSessionState());
+
+    // A storage that finds no record may leave no state: then the session starts from an empty one.
+    private SubjectSessionState State => stored.State ??= new SubjectSessionState();
+
     // All an active session holds besides its stored state: the user minting needs, and when it was read.
     private UserRecord? user;
     private DateTimeOffset cachedAt;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await records.ReadAsync(StateName, this.GetGrainId(), stored);
         metrics.SessionActivated();
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -69,17 +79,17 @@ public sealed class SubjectSessionGrain(
 
     public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId, string? dpopThumbprint)
     {
-        var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
+        var family = State.Families.FirstOrDefault(f => f.Id == familyId);
         var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, time.GetUtcNow(), dpopThumbprint);
         if (decision.StartedAt is { } startedAt) family!.StartedAt = startedAt;
         if (decision.Outcome == RefreshOutcome.ReuseDetected)
         {
             // A spent token came back: end the family, the legitimate holder included.
             family!.Revoked = true;
-            await state.WriteStateAsync();
+            await Save();
         }
         if (decision.Outcome != RefreshOutcome.Allowed) return new RefreshResult(null, null, null, decision.Error);
-        if (state.State.UserId is not { } userId) return Refused("the refresh token is revoked", "the identity was unlinked from its user");
+        if (State.UserId is not { } userId) return Refused("the refresh token is revoked", "the identity was unlinked from its user");
         var resolved = await UserResolver.FromKnownAsync(directory, userId);
         if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
 
@@ -92,35 +102,35 @@ public sealed class SubjectSessionGrain(
         }
         family!.CurrentHash = OpaqueTokens.Hash(token);
         family.CurrentExpiresAt = decision.ExpiresAt;
-        await state.WriteStateAsync();
+        await Save();
         await RegisterHandle(token, family);
         return new RefreshResult(token, resolved.User, family.Grant, null, family.CurrentExpiresAt);
     }
 
     public async Task RevokeAll()
     {
-        foreach (var family in state.State.Families) family.Revoked = true;
-        state.State.RevokedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        foreach (var family in State.Families) family.Revoked = true;
+        State.RevokedAt = time.GetUtcNow();
+        await Save();
         // JWT access tokens name the session only by its id (sid): introspection looks the revocation up there.
-        await GrainFactory.Reference<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(state.State.RevokedAt.Value);
+        await GrainFactory.Reference<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(State.RevokedAt.Value);
     }
 
-    public Task<DateTimeOffset?> GetRevokedAt() => Task.FromResult(state.State.RevokedAt);
+    public Task<DateTimeOffset?> GetRevokedAt() => Task.FromResult(State.RevokedAt);
 
     public async Task RevokeFamily(string familyId)
     {
-        if (state.State.Families.FirstOrDefault(f => f.Id == familyId) is not { Revoked: false } family) return;
+        if (State.Families.FirstOrDefault(f => f.Id == familyId) is not { Revoked: false } family) return;
         family.Revoked = true;
-        await state.WriteStateAsync();
+        await Save();
     }
 
     public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy) =>
-        Task.FromResult(RefreshRedemption.ActiveUntil(state.State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, time.GetUtcNow()));
+        Task.FromResult(RefreshRedemption.ActiveUntil(State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, time.GetUtcNow()));
 
     public Task<ActiveRefreshToken?> InspectBoundRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy)
     {
-        var family = state.State.Families.FirstOrDefault(f => f.Id == familyId);
+        var family = State.Families.FirstOrDefault(f => f.Id == familyId);
         return Task.FromResult(RefreshRedemption.ActiveUntil(family?.View(), tokenHash, policy, time.GetUtcNow()) is { } expires
             ? new ActiveRefreshToken(expires, family!.Grant.DpopThumbprint)
             : null);
@@ -131,14 +141,14 @@ public sealed class SubjectSessionGrain(
         var token = OpaqueTokens.New();
         var now = time.GetUtcNow();
         var policy = new RefreshTokenPolicy { Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime };
-        if (requestId is not null && state.State.Families.FirstOrDefault(f => f.IssuedFor == requestId && f.IssuedFrom is null && !f.Revoked) is { } started)
+        if (requestId is not null && State.Families.FirstOrDefault(f => f.IssuedFor == requestId && f.IssuedFrom is null && !f.Revoked) is { } started)
         {
             // The exchange that started this family again (its answer was lost): the same family, a fresh token
             // in place of the undelivered one, rather than a second family.
             started.CurrentHash = OpaqueTokens.Hash(token);
             started.StartedAt ??= now;
             started.CurrentExpiresAt = RefreshRedemption.NewTokenExpiry(started.StartedAt.Value, started.Grant, policy, now);
-            await state.WriteStateAsync();
+            await Save();
             await RegisterHandle(token, started);
             return (token, started.CurrentExpiresAt);
         }
@@ -152,10 +162,10 @@ public sealed class SubjectSessionGrain(
         };
         family.CurrentExpiresAt = RefreshRedemption.NewTokenExpiry(now, grant, policy, now);
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
-        state.State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
-        if (state.State.Families.Count >= MaxFamilies) state.State.Families.RemoveRange(0, state.State.Families.Count - MaxFamilies + 1);
-        state.State.Families.Add(family);
-        await state.WriteStateAsync();
+        State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
+        if (State.Families.Count >= MaxFamilies) State.Families.RemoveRange(0, State.Families.Count - MaxFamilies + 1);
+        State.Families.Add(family);
+        await Save();
         await RegisterHandle(token, family);
         return (token, family.CurrentExpiresAt);
     }
@@ -164,6 +174,8 @@ public sealed class SubjectSessionGrain(
     private Task RegisterHandle(string token, RefreshFamily family) =>
         GrainFactory.Reference<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
             .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
+
+    private Task Save() => records.WriteAsync(StateName, this.GetGrainId(), stored);
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 
@@ -177,10 +189,10 @@ public sealed class SubjectSessionGrain(
         user = null;
 
         var identity = new ExternalIdentity(request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
-        if (state.State.UserId is { } remembered && !state.State.Linked) await RecordLegacyLink(remembered, identity);
+        if (State.UserId is { } remembered && !State.Linked) await RecordLegacyLink(remembered, identity);
 
         UserResolution resolution;
-        if (state.State.UserId is { } known)
+        if (State.UserId is { } known)
         {
             resolution = await UserResolver.FromKnownAsync(directory, known);
         }
@@ -203,14 +215,14 @@ public sealed class SubjectSessionGrain(
         {
             user = resolved;
             cachedAt = time.GetUtcNow();
-            if (state.State.UserId != resolved.Id || !state.State.Linked)
+            if (State.UserId != resolved.Id || !State.Linked)
             {
-                state.State.UserId = resolved.Id;
-                state.State.Linked = true;
-                await state.WriteStateAsync();
+                State.UserId = resolved.Id;
+                State.Linked = true;
+                await Save();
             }
             // One string for the id, not one per copy.
-            state.State.UserId = resolved.Id;
+            State.UserId = resolved.Id;
             // Last: the user grain stores this session as a watcher (or finds it stored), and leaves memory when idle,
             // since this session now holds what it needs of the user.
             if (!resolution.Created) await GrainFactory.Reference<IUserGrain>(resolved.Id).Watch(this.GetPrimaryKeyString());
@@ -227,28 +239,28 @@ public sealed class SubjectSessionGrain(
     {
         if (await directory.LinkAsync(remembered, identity, onePerHandler: false) is null)
         {
-            state.State.Linked = true;
-            await state.WriteStateAsync();
+            State.Linked = true;
+            await Save();
             return;
         }
-        state.State.UserId = null;
-        await state.WriteStateAsync();
+        State.UserId = null;
+        await Save();
     }
 
     public async Task ForgetUser(string userId)
     {
-        if (state.State.UserId != userId) return;
+        if (State.UserId != userId) return;
         user = null;
-        state.State.UserId = null;
-        state.State.Linked = false;
+        State.UserId = null;
+        State.Linked = false;
         // Refresh tokens were issued for the unlinked user: none may mint for it again through this identity.
-        foreach (var family in state.State.Families) family.Revoked = true;
-        await state.WriteStateAsync();
+        foreach (var family in State.Families) family.Revoked = true;
+        await Save();
     }
 
     public Task UserChanged(UserRecord changed)
     {
-        if (changed.Id == state.State.UserId) user = changed;
+        if (changed.Id == State.UserId) user = changed;
         return Task.CompletedTask;
     }
 }

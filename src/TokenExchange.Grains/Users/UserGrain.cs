@@ -1,33 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 
 namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
-    [PersistentState("user", StorageNames.Definitions)] IPersistentState<UserState> state,
+    [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
     TimeProvider time) : Grain, IUserGrain
 {
-    public Task<UserRecord?> Get() => Task.FromResult(state.State.User);
+    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
+    public const string StateName = "user";
+
+    // The stored state, read on activation (GrainRecordStore says why not through [PersistentState]).
+    private readonly GrainState<UserState> stored = new(new UserState());
+
+    private UserState State => stored.State ??= new UserState();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => records.ReadAsync(StateName, this.GetGrainId(), stored);
+
+    public Task<UserRecord?> Get() => Task.FromResult(State.User);
 
     public async Task<bool> Create(UserRecord user)
     {
-        if (state.State.User is not null) return false;
+        if (State.User is not null) return false;
         await Store(user);
         return true;
     }
 
     public async Task<bool> CreateLinked(UserRecord user, ExternalIdentity link)
     {
-        if (state.State.User is not null) return false;
-        state.State.Links.Add(link);
-        state.State.CreatedBy = link.Handler;
+        if (State.User is not null) return false;
+        State.Links.Add(link);
+        State.CreatedBy = link.Handler;
         await Store(user);
         return true;
     }
 
     public async Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey)
     {
-        if (state.State.User is not null) return $"user id {user.Id} exists already";
+        if (State.User is not null) return $"user id {user.Id} exists already";
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
         // The indexes first, as the directory claims them (UserIndexClaims): a user is never stored without them.
         var linkIndex = GrainFactory.Reference<IUserIndexGrain>(UserIndexKey.ForLink(link));
@@ -39,9 +50,9 @@ public sealed class UserGrain(
         }
         // One write for what CreateLinked and Watch wrote in two: the session that asked holds the user from here on,
         // so no change can fall between its read and its registration.
-        state.State.Links.Add(link);
-        state.State.CreatedBy = link.Handler;
-        state.State.Watchers.Add(subjectSessionKey);
+        State.Links.Add(link);
+        State.CreatedBy = link.Handler;
+        State.Watchers.Add(subjectSessionKey);
         try
         {
             await Store(user);
@@ -49,10 +60,10 @@ public sealed class UserGrain(
         catch
         {
             // Not stored: this activation must not answer as if it were (the claims stay, as after a crash here).
-            state.State.User = null;
-            state.State.Links.Remove(link);
-            state.State.CreatedBy = null;
-            state.State.Watchers.Remove(subjectSessionKey);
+            State.User = null;
+            State.Links.Remove(link);
+            State.CreatedBy = null;
+            State.Watchers.Remove(subjectSessionKey);
             throw;
         }
         // As after Watch: the session holds what it needs, and the next call here is likely minutes away.
@@ -60,33 +71,33 @@ public sealed class UserGrain(
         return null;
     }
 
-    public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(state.State.Links.ToArray());
+    public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(State.Links.ToArray());
 
     public async Task<string?> AddLink(ExternalIdentity link, bool onePerHandler)
     {
-        if (state.State.User is null) return "the user does not exist";
-        if (state.State.Links.Contains(link)) return null;
-        if (onePerHandler && state.State.Links.Any(l => l.Handler == link.Handler))
+        if (State.User is null) return "the user does not exist";
+        if (State.Links.Contains(link)) return null;
+        if (onePerHandler && State.Links.Any(l => l.Handler == link.Handler))
             return $"the user is already linked to another identity of handler {link.Handler}";
-        state.State.Links.Add(link);
-        await state.WriteStateAsync();
+        State.Links.Add(link);
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
         return null;
     }
 
     public async Task<bool> RemoveLink(ExternalIdentity link)
     {
-        if (!state.State.Links.Remove(link)) return false;
-        await state.WriteStateAsync();
+        if (!State.Links.Remove(link)) return false;
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
         return true;
     }
 
-    public Task<string?> GetCreatedBy() => Task.FromResult(state.State.CreatedBy);
+    public Task<string?> GetCreatedBy() => Task.FromResult(State.CreatedBy);
 
     public async Task Put(UserRecord user)
     {
-        if (DefinitionPlanner.Same(user, state.State.User)) return;
+        if (DefinitionPlanner.Same(user, State.User)) return;
         await Store(user);
-        foreach (var session in state.State.Watchers) GrainFactory.Reference<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
+        foreach (var session in State.Watchers) GrainFactory.Reference<ISubjectSessionGrain>(session).UserChanged(user).Ignore();
     }
 
     /// <summary>
@@ -98,30 +109,30 @@ public sealed class UserGrain(
         // A session calls this last, holding what it needs of the user: the next call here is a change, a link, a
         // refresh or an introspection, likely minutes away, so this activation need not wait for its collection age.
         DeactivateOnIdle();
-        if (state.State.Watchers.Contains(subjectSessionKey)) return;
-        state.State.Watchers.Add(subjectSessionKey);
-        await state.WriteStateAsync();
+        if (State.Watchers.Contains(subjectSessionKey)) return;
+        State.Watchers.Add(subjectSessionKey);
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
         // A change stored between the session's read and this registration reached no watcher: the new one hears
         // what is current (after the call that registered it, as it handles one call at a time).
-        if (state.State.User is { } current) GrainFactory.Reference<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
+        if (State.User is { } current) GrainFactory.Reference<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
     }
 
-    public Task<string[]> GetSessions() => Task.FromResult(state.State.Watchers.ToArray());
+    public Task<string[]> GetSessions() => Task.FromResult(State.Watchers.ToArray());
 
     public async Task RevokeTokens()
     {
-        state.State.TokensRevokedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        State.TokensRevokedAt = time.GetUtcNow();
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
     }
 
-    public Task<DateTimeOffset?> GetTokensRevokedAt() => Task.FromResult(state.State.TokensRevokedAt);
+    public Task<DateTimeOffset?> GetTokensRevokedAt() => Task.FromResult(State.TokensRevokedAt);
 
     private async Task Store(UserRecord user)
     {
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
-        var isNew = state.State.User is null;
-        state.State.User = user;
-        await state.WriteStateAsync();
+        var isNew = State.User is null;
+        State.User = user;
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
         if (isNew) await GrainFactory.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
     }
 }

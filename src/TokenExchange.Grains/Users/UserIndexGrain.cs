@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Abstractions;
 
 namespace TokenExchange.Grains.Users;
@@ -7,31 +8,39 @@ namespace TokenExchange.Grains.Users;
 /// changes ask it, so it leaves memory as soon as it has answered for good: after a found owner or a claim.
 /// With a million subjects, keeping these activations for the idle age would cost as much as the sessions.
 /// </summary>
-public sealed class UserIndexGrain(
-    [PersistentState("owner", StorageNames.Sessions)] IPersistentState<UserIndexState> state) : Grain, IUserIndexGrain
+public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records) : Grain, IUserIndexGrain
 {
+    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
+    public const string StateName = "owner";
+
+    private readonly GrainState<UserIndexState> stored = new(new UserIndexState());
+
+    private UserIndexState State => stored.State ??= new UserIndexState();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => records.ReadAsync(StateName, this.GetGrainId(), stored);
+
     public Task<string?> Get()
     {
         // A miss is usually followed by a claim (the user is being created): stay for it.
-        if (state.State.UserId is not null) DeactivateOnIdle();
-        return Task.FromResult(state.State.UserId);
+        if (State.UserId is not null) DeactivateOnIdle();
+        return Task.FromResult(State.UserId);
     }
 
     public async Task<string> Claim(string userId)
     {
         DeactivateOnIdle();
-        if (state.State.UserId is { } owner) return owner;
-        state.State.UserId = userId;
-        await state.WriteStateAsync();
+        if (State.UserId is { } owner) return owner;
+        State.UserId = userId;
+        await records.WriteAsync(StateName, this.GetGrainId(), stored);
         return userId;
     }
 
     public async Task Release(string userId)
     {
         DeactivateOnIdle();
-        if (state.State.UserId != userId) return;
-        await state.ClearStateAsync();
-        state.State = new UserIndexState();
+        if (State.UserId != userId) return;
+        await records.ClearAsync(StateName, this.GetGrainId(), stored);
+        stored.State = new UserIndexState();
     }
 }
 
