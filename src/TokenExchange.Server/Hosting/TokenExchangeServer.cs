@@ -51,7 +51,10 @@ public sealed class TokenExchangeServer : IAsyncDisposable
 
     public static TokenExchangeServer Create(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // No configuration file is reloaded: the server reads no appsettings.json, and watching for one made the host
+        // watch its content root (the working directory) and every folder below it, one inotify watch each (1,161 from
+        // a clone of this repository), and wake on every write there, the embedded database's included.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. args, $"--{ReloadConfigOnChange}=false"] });
         // Precedence, lowest first: the configuration file's server: section, TX_* variables, the command line.
         var switches = ServerSettings.SwitchMappings.ToDictionary();
         var early = new ConfigurationBuilder().AddEnvironmentVariables("TX_").AddCommandLine(args, switches).Build();
@@ -253,6 +256,9 @@ public sealed class TokenExchangeServer : IAsyncDisposable
     }
 
     /// <summary>The configuration file: relative to the working directory, else to the installed server.</summary>
+    /// <summary>The host's setting that has its configuration files watched and reloaded (default true).</summary>
+    internal const string ReloadConfigOnChange = "hostBuilder:reloadConfigOnChange";
+
     private static string ResolveConfigPath(string path) =>
         File.Exists(path) || Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
 }
