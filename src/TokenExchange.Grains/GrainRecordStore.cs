@@ -6,8 +6,8 @@ namespace TokenExchange.Grains;
 
 /// <summary>
 /// Reads, writes and clears a grain's stored state straight through one of the silo's grain storages (one instance
-/// per storage name, a keyed singleton), for the grains every subject activates: its session, its user, and the
-/// index entries of its first exchange. They do not use Orleans' <c>[PersistentState]</c> facet, which gives each
+/// per storage name, a keyed singleton), for the grains every subject activates: its session, its user, the index
+/// entries and the catalog bucket of its first exchange. They do not use Orleans' <c>[PersistentState]</c> facet, which gives each
 /// activation a lifecycle (an observer list, started with LINQ on every activation), a migration participant list and
 /// the facet itself: about 0.3 KB of every warm subject's heap and 14 KB allocated by a new subject's first exchange
 /// (docs/architecture.md, "A warm subject is one activation"). The grains with few activations keep the facet.
