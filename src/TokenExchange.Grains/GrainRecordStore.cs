@@ -10,7 +10,7 @@ namespace TokenExchange.Grains;
 /// entries and the catalog bucket of its first exchange. They do not use Orleans' <c>[PersistentState]</c> facet, which gives each
 /// activation a lifecycle (an observer list, started with LINQ on every activation), a migration participant list and
 /// the facet itself: about 0.3 KB of every warm subject's heap and 14 KB allocated by a new subject's first exchange
-/// (docs/architecture.md, "A warm subject is one activation"). The grains with few activations keep the facet.
+/// (docs/architecture.md, "A warm subject is one activation"). The grains with few or short-lived activations keep it.
 /// What the facet did besides, this does too: a failure is logged and thrown as an <see cref="OrleansException"/> whose
 /// text names the storage provider, which is how <c>OrleansFailures</c> tells a storage failure from a silo that left;
 /// Orleans' own <see cref="InconsistentStateException"/> (a stale ETag) passes as it is. What it does not do: queue
