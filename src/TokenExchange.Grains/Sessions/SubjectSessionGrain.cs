@@ -26,7 +26,7 @@ public sealed class SubjectSessionGrain(
     GrainUserDirectory directory,
     HandlerRuntime handlers,
     TokenExchangeMetrics metrics,
-    TimeProvider time) : Grain, ISubjectSessionGrain
+    TimeProvider time) : RecordGrain<SubjectSessionState>(records), ISubjectSessionGrain
 {
     /// <summary>
     /// How long a held user is trusted without hearing from its grain. Changes arrive by notification at once; this
@@ -41,14 +41,7 @@ public sealed class SubjectSessionGrain(
     /// </summary>
     public const int MaxFamilies = 100;
 
-    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
-    public const string StateName = "session";
-
-    // The stored state, read on activation (GrainRecordStore says why not through [PersistentState]).
-    private readonly GrainState<SubjectSessionState> stored = new(new SubjectSessionState());
-
-    // A storage that finds no record may leave no state: then the session starts from an empty one.
-    private SubjectSessionState State => stored.State ??= new SubjectSessionState();
+    protected override string StateName => "session";
 
     // All an active session holds besides its stored state: the user minting needs, and when it was read.
     private UserRecord? user;
@@ -56,7 +49,7 @@ public sealed class SubjectSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await records.ReadAsync(StateName, this.GetGrainId(), stored);
+        await base.OnActivateAsync(cancellationToken);
         metrics.SessionActivated();
     }
 
@@ -174,8 +167,6 @@ public sealed class SubjectSessionGrain(
     private Task RegisterHandle(string token, RefreshFamily family) =>
         GrainFactory.Reference<ITokenHandleGrain>(OpaqueTokens.RefreshHandleKey(token))
             .Set(new TokenHandle(this.GetPrimaryKeyString(), family.Id, family.Grant.ClientId, family.Grant.HandlerName));
-
-    private Task Save() => records.WriteAsync(StateName, this.GetGrainId(), stored);
 
     private static RefreshResult Refused(string description, string? reason = null) => new(null, null, null, Errors.InvalidGrant(description, reason));
 

@@ -6,17 +6,9 @@ namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
     [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
-    TimeProvider time) : Grain, IUserGrain
+    TimeProvider time) : RecordGrain<UserState>(records), IUserGrain
 {
-    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
-    public const string StateName = "user";
-
-    // The stored state, read on activation (GrainRecordStore says why not through [PersistentState]).
-    private readonly GrainState<UserState> stored = new(new UserState());
-
-    private UserState State => stored.State ??= new UserState();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => records.ReadAsync(StateName, this.GetGrainId(), stored);
+    protected override string StateName => "user";
 
     public Task<UserRecord?> Get() => Task.FromResult(State.User);
 
@@ -80,14 +72,14 @@ public sealed class UserGrain(
         if (onePerHandler && State.Links.Any(l => l.Handler == link.Handler))
             return $"the user is already linked to another identity of handler {link.Handler}";
         State.Links.Add(link);
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
         return null;
     }
 
     public async Task<bool> RemoveLink(ExternalIdentity link)
     {
         if (!State.Links.Remove(link)) return false;
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
         return true;
     }
 
@@ -111,7 +103,7 @@ public sealed class UserGrain(
         DeactivateOnIdle();
         if (State.Watchers.Contains(subjectSessionKey)) return;
         State.Watchers.Add(subjectSessionKey);
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
         // A change stored between the session's read and this registration reached no watcher: the new one hears
         // what is current (after the call that registered it, as it handles one call at a time).
         if (State.User is { } current) GrainFactory.Reference<ISubjectSessionGrain>(subjectSessionKey).UserChanged(current).Ignore();
@@ -122,7 +114,7 @@ public sealed class UserGrain(
     public async Task RevokeTokens()
     {
         State.TokensRevokedAt = time.GetUtcNow();
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
     }
 
     public Task<DateTimeOffset?> GetTokensRevokedAt() => Task.FromResult(State.TokensRevokedAt);
@@ -132,7 +124,7 @@ public sealed class UserGrain(
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
         var isNew = State.User is null;
         State.User = user;
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
         if (isNew) await GrainFactory.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
     }
 }

@@ -8,16 +8,9 @@ namespace TokenExchange.Grains.Users;
 /// changes ask it, so it leaves memory as soon as it has answered for good: after a found owner or a claim.
 /// With a million subjects, keeping these activations for the idle age would cost as much as the sessions.
 /// </summary>
-public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records) : Grain, IUserIndexGrain
+public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records) : RecordGrain<UserIndexState>(records), IUserIndexGrain
 {
-    /// <summary>The stored state's name (with the grain id, its key in storage).</summary>
-    public const string StateName = "owner";
-
-    private readonly GrainState<UserIndexState> stored = new(new UserIndexState());
-
-    private UserIndexState State => stored.State ??= new UserIndexState();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => records.ReadAsync(StateName, this.GetGrainId(), stored);
+    protected override string StateName => "owner";
 
     public Task<string?> Get()
     {
@@ -31,7 +24,7 @@ public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] Gr
         DeactivateOnIdle();
         if (State.UserId is { } owner) return owner;
         State.UserId = userId;
-        await records.WriteAsync(StateName, this.GetGrainId(), stored);
+        await Save();
         return userId;
     }
 
@@ -39,8 +32,7 @@ public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] Gr
     {
         DeactivateOnIdle();
         if (State.UserId != userId) return;
-        await records.ClearAsync(StateName, this.GetGrainId(), stored);
-        stored.State = new UserIndexState();
+        await Clear();
     }
 }
 
