@@ -24,16 +24,27 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(400);
 
     public ValueTask<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) =>
-        CallAsync(static call => call(), call, cancellationToken);
+        RunAsync(static (call, _) => new ValueTask<T>(call()), call, honorsToken: false, cancellationToken);
 
     /// <summary>
-    /// The call with its state passed in, so a caller's static lambda allocates no closure. The deadline costs no
-    /// CancellationTokenSource: each attempt waits at most the budget left (<see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/>,
-    /// which sets no timer for a call that has already answered), since this runs on every exchange. Its state
-    /// machine comes from a pool rather than the heap, for the same reason (the caller awaits it once).
+    /// A grain call that takes the caller's token (a grain method with a <see cref="CancellationToken"/>, which Orleans
+    /// completes as cancelled the moment the token is) and is bounded by Orleans' own response timeout, which the silo
+    /// sets to <see cref="TokenExchangeSiloOptions.RequestTimeout"/> (<see cref="SiloServiceCollectionExtensions"/>).
+    /// Its first attempt is awaited as it is: no timer, no cancellation promise, no Task of its own, since this is the
+    /// exchange's one grain call (issue 15: about 430 bytes an exchange). A repeat after a failover still waits at most
+    /// the budget left.
+    /// </summary>
+    public ValueTask<T> CallAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> call, TState state, CancellationToken cancellationToken) =>
+        RunAsync(call, state, honorsToken: true, cancellationToken);
+
+    /// <summary>
+    /// The attempts. Each waits at most the budget left and the caller's token (<see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/>,
+    /// which sets no timer for a call that has already answered), except the first attempt of a call that
+    /// <paramref name="honorsToken"/>, which both bound already. The state machine comes from a pool rather than the
+    /// heap, since this runs on every exchange (the caller awaits it once).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<T> CallAsync<TState, T>(Func<TState, Task<T>> call, TState state, CancellationToken cancellationToken)
+    private async ValueTask<T> RunAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> call, TState state, bool honorsToken, CancellationToken cancellationToken)
     {
         var budget = options.Value.RequestTimeout;
         var startedAt = time.GetTimestamp();
@@ -42,18 +53,20 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
         {
             var membershipBefore = membership.CurrentSnapshot;
             Exception failure;
-            Task<T>? pending = null;
+            Task<T>? waited = null;
             try
             {
-                pending = call(state);
-                return await pending.WaitAsync(Left(budget, startedAt), time, cancellationToken).ConfigureAwait(false);
+                var pending = call(state, cancellationToken);
+                if (honorsToken && attempt == 1) return await pending.ConfigureAwait(false);
+                waited = pending.AsTask();
+                return await waited.WaitAsync(Left(budget, startedAt), time, cancellationToken).ConfigureAwait(false);
             }
             // The call is abandoned (a silo that died with it is not declared dead yet): the deadline wins, the caller's or the budget's.
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw Abandoned(attempt);
             }
-            catch (TimeoutException) when (pending is { IsCompleted: false })
+            catch (TimeoutException) when (waited is { IsCompleted: false })
             {
                 throw Abandoned(attempt);
             }

@@ -28,6 +28,12 @@ public static class SiloServiceCollectionExtensions
             foreach (var (grainClass, age) in Grains.Sessions.GrainLifetimes.PerSubjectAges(Grains.Sessions.GrainLifetimes.SubjectSession))
                 options.ClassSpecificCollectionAge.TryAdd(grainClass, age);
         });
+        // A grain call gets no longer than a request (the server's --request-timeout, 10 s by default, against Orleans'
+        // 30 s): Orleans' own sweep of unanswered calls then bounds the first attempt of the exchange's grain call,
+        // which waits on no timer of its own (GrainCallRetry). Orleans checks at most every second, so an abandoned
+        // call answers up to a second after the budget.
+        services.AddOptions<Orleans.Configuration.SiloMessagingOptions>()
+            .Configure<IOptions<TokenExchangeSiloOptions>>((messaging, silo) => messaging.ResponseTimeout = silo.Value.RequestTimeout);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<TokenExchangeMetrics>();

@@ -22,7 +22,9 @@ public sealed class TokenExchangeSiloOptions
     /// <summary>
     /// How long a request's grain calls may take, retries after a silo died included (the server's
     /// --request-timeout; a sooner gRPC deadline wins). Longer than membership takes to declare a killed
-    /// silo dead, so an exchange outlives a failover.
+    /// silo dead, so an exchange outlives a failover. It is also Orleans' response timeout for every grain call of
+    /// the silo (<see cref="SiloServiceCollectionExtensions.AddTokenExchangeSilo"/>): no grain call outlives a request,
+    /// and the exchange's own call needs no timer of its own (<see cref="GrainCallRetry"/>).
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 

@@ -18,6 +18,7 @@ public sealed class SiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton<TokenExchange.Silo.Events.ITokenEventSink, Silo.Events.CapturingSink>();
         siloBuilder.AddIncomingGrainCallFilter<FailingWrites>();
         siloBuilder.AddIncomingGrainCallFilter<OlderSiloGrains>();
+        siloBuilder.AddIncomingGrainCallFilter<HangingSessions>();
         siloBuilder.AddIncomingGrainCallFilter<RecordedCalls>();
         siloBuilder.Services.AddTokenExchangeSilo(options =>
         {

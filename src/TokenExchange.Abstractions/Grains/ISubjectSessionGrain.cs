@@ -11,7 +11,13 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.ISubjectSessionGrain")]
 public interface ISubjectSessionGrain : IGrainWithStringKey
 {
-    [Alias("ResolveUser")] Task<UserResolution> ResolveUser(SubjectUserRequest request);
+    /// <summary>
+    /// The subject's user (mapped, or created where the app may), and a refresh token family when the request asks.
+    /// A ValueTask and the caller's token, as the exchange's one grain call: Orleans completes the call when the token
+    /// is cancelled, so the caller waits on no timer of its own (<c>GrainCallRetry</c>), and answers from a pooled
+    /// source, so the await makes no Task. The method's wire alias and arguments are those of the Task form before it.
+    /// </summary>
+    [Alias("ResolveUser")] ValueTask<UserResolution> ResolveUser(SubjectUserRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Redeems a refresh token of a family: the current one rotates (a new token, the old one spent);

@@ -11,5 +11,5 @@ namespace TokenExchange.Abstractions;
 [Alias("tx.IWarmupGrain")]
 public interface IWarmupGrain : IGrainWithIntegerKey
 {
-    [Alias("ResolveUser")] Task<UserResolution> ResolveUser(SubjectUserRequest request);
+    [Alias("ResolveUser")] ValueTask<UserResolution> ResolveUser(SubjectUserRequest request, CancellationToken cancellationToken = default);
 }

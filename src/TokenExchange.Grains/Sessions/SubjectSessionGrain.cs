@@ -59,7 +59,11 @@ public sealed class SubjectSessionGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<UserResolution> ResolveUser(SubjectUserRequest request)
+    /// <remarks>
+    /// The token is the caller's, for Orleans to stop the caller's wait; the work goes on when it is cancelled (a user
+    /// creation half done would be repeated by the next exchange anyway, and every step is idempotent).
+    /// </remarks>
+    public async ValueTask<UserResolution> ResolveUser(SubjectUserRequest request, CancellationToken cancellationToken)
     {
         var resolution = await Resolve(request);
         if (resolution.User is null || request.Refresh is not { } grant) return resolution;

@@ -12,7 +12,7 @@ namespace TokenExchange.Grains.Warmup;
 [StatelessWorker]
 public sealed class WarmupGrain : Grain, IWarmupGrain
 {
-    public Task<UserResolution> ResolveUser(SubjectUserRequest request) => Task.FromResult(UserFor(request));
+    public ValueTask<UserResolution> ResolveUser(SubjectUserRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(UserFor(request));
 
     /// <summary>The user the warm-up makes up for a subject, wherever it asks (here, or in memory before the silo runs).</summary>
     public static UserResolution UserFor(SubjectUserRequest request) =>

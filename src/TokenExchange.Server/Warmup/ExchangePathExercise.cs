@@ -197,7 +197,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
         public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
             grains is null || retry is null
                 ? ValueTask.FromResult(WarmupGrain.UserFor(request))
-                : retry.CallAsync(static call => call.Grain.ResolveUser(call.Request), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
+                : retry.CallAsync(static (call, cancellationToken) => call.Grain.ResolveUser(call.Request, cancellationToken), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("the warm-up's app issues JWT access tokens, never opaque ones");

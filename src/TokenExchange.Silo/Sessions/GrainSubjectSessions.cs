@@ -20,7 +20,7 @@ public sealed class GrainSubjectSessions(IGrainFactory grains, GrainCallRetry re
         // and failed its exchange with server_error (seen once in the rolling-restart drill, on a restarted silo).
         var session = grains.Reference<ISubjectSessionGrain>(sessionKey);
         var once = request.Refresh is null ? request : request with { RequestId = Guid.NewGuid().ToString("N") };
-        return retry.CallAsync(static call => call.Session.ResolveUser(call.Request), (Session: session, Request: once), cancellationToken);
+        return retry.CallAsync(static (call, cancellationToken) => call.Session.ResolveUser(call.Request, cancellationToken), (Session: session, Request: once), cancellationToken);
     }
 
     /// <summary>Recording a handle is idempotent: a repeat writes the same record.</summary>

@@ -157,6 +157,46 @@ public sealed class GrainCallRetryTests
         Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
     }
 
+    [Fact]
+    public async Task A_call_that_takes_the_callers_token_is_awaited_as_it_is_on_its_first_attempt_where_orleans_bounds_it()
+    {
+        // Longer than the budget, and answered: no timer of GrainCallRetry's own ended it (Orleans' response timeout,
+        // the request timeout on a silo, does; GrainSubjectSessionsTests).
+        var answer = await Retry(TimeSpan.FromMilliseconds(100)).CallAsync(static async (text, _) =>
+        {
+            await Task.Delay(400);
+            return text;
+        }, "answer", CancellationToken.None);
+
+        Assert.Equal("answer", answer);
+    }
+
+    [Fact]
+    public async Task A_call_that_takes_the_callers_token_is_abandoned_when_the_token_is_cancelled()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var hanging = new TaskCompletionSource<string>();
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() =>
+            Retry().CallAsync(static (hanging, token) => new ValueTask<string>(hanging.Task.WaitAsync(token)), hanging, deadline.Token).AsTask());
+
+        Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
+    }
+
+    [Fact]
+    public async Task A_repeat_of_a_call_that_takes_the_callers_token_waits_at_most_the_budget_left()
+    {
+        var attempts = 0;
+        var hanging = new TaskCompletionSource<string>();
+        var started = DateTime.UtcNow;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Retry(TimeSpan.FromMilliseconds(300)).CallAsync((_, _) =>
+            ++attempts == 1 ? ValueTask.FromException<string>(new SiloUnavailableException()) : new ValueTask<string>(hanging.Task), 0, CancellationToken.None).AsTask());
+
+        Assert.Equal(2, attempts);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+    }
+
     /// <summary>Membership as a test declares it: two silos, one of which may be declared dead.</summary>
     private sealed class Membership : IClusterMembershipService
     {
