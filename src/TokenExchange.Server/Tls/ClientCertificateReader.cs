@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 using TokenExchange.Clients;
 using TokenExchange.Exchange;
 
@@ -15,7 +16,9 @@ public sealed class ClientCertificateReader(ClientCertificates certificates, Tim
 
     public ClientCertificate? Read(HttpContext http)
     {
-        if (http.Connection.ClientCertificate is not { } certificate) return null;
+        // The connection's TLS feature itself: ConnectionInfo.ClientCertificate makes one up, and keeps it, for every
+        // request over a connection without TLS (an object per plaintext exchange, issue 15).
+        if (http.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is not { } certificate) return null;
         var items = http.Features.Get<IConnectionItemsFeature>()?.Items;
         if (items?.TryGetValue(CacheKey, out var cached) == true && cached is Described described && time.GetUtcNow() < described.NotAfter)
             return described.Certificate;
