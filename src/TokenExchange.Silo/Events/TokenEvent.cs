@@ -10,6 +10,7 @@ public enum TokenOperation { Exchange, Refresh, Introspect, Revoke, Admin }
 /// page's live view see it. Never the token itself: <see cref="TokenHash"/> is a short hash that
 /// correlates without allowing replay; never a secret or an admin key.
 /// </summary>
+/// <param name="TokenHashValue">The token's short hash as a number (<see cref="TokenEvents.TokenHashValue"/>); sinks read <see cref="TokenHash"/>.</param>
 /// <param name="ErrorCode">The OAuth error code (for admin changes, the refusal's kind); null when the operation succeeded.</param>
 /// <param name="Reason">Why it was refused, in words safe to log; null on success.</param>
 /// <param name="Handler">The handler that ran, when one was chosen.</param>
@@ -27,7 +28,7 @@ public sealed record TokenEvent(
     string? ErrorCode,
     string? Reason,
     string? UserId,
-    string? TokenHash,
+    ulong? TokenHashValue,
     string? ClientAddress,
     string? Silo = null,
     string? Actor = null,
@@ -35,4 +36,9 @@ public sealed record TokenEvent(
     TransactionTokenRecord? Transaction = null)
 {
     public bool Succeeded => ErrorCode is null;
+
+    /// <summary>The token's short hash, 16 hex characters (<see cref="TokenEvents.TokenHash"/>), written when a sink reads it.</summary>
+    public string? TokenHash => FormatTokenHash(TokenHashValue);
+
+    internal static string? FormatTokenHash(ulong? value) => value?.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }

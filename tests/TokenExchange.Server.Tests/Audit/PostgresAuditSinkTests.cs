@@ -10,7 +10,7 @@ namespace TokenExchange.Server.Tests.Audit;
 public sealed class PostgresAuditSinkTests
 {
     private static TokenEvent Event(int i) =>
-        new(TokenOperation.Exchange, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1), "orders-service", "partner", null, null, $"u-{i}", "0123456789abcdef", "127.0.0.1", "silo");
+        new(TokenOperation.Exchange, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(1), "orders-service", "partner", null, null, $"u-{i}", 0x0123456789abcdefUL, "127.0.0.1", "silo");
 
     [Fact]
     public async Task A_full_queue_drops_and_counts_without_blocking_while_the_table_is_stuck()

@@ -39,6 +39,24 @@ public class TokenEventsTests
         Assert.DoesNotContain("secret-token", recorded.ToString());
     }
 
+    /// <summary>
+    /// The event carries the hash as a number and writes it only when read: the same 16 hex characters as the first
+    /// 8 bytes of the token's SHA-256, which the audit table and log lines have always held.
+    /// </summary>
+    [Fact]
+    public void The_token_hash_reads_as_the_first_8_bytes_of_the_tokens_sha256_in_hex()
+    {
+        const string token = "eyJhbGciOi.another-secret.sig";
+        var capture = new Capture();
+        new TokenEvents([capture], TimeProvider.System, NullLogger<TokenEvents>.Instance)
+            .Record(TokenOperation.Exchange, Stopwatch.GetTimestamp(), "orders-service", "partner-idp", null, "u-1", token, "10.0.0.7");
+
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))[..8]);
+        Assert.Equal(expected, Assert.Single(capture.Events).TokenHash);
+        Assert.Equal(expected, TokenEvents.TokenHash(token));
+        Assert.Equal("000000000000002a", new TokenEvent(TokenOperation.Exchange, default, default, null, null, null, null, null, 42, null).TokenHash);
+    }
+
     [Fact]
     public void A_transaction_token_event_names_its_txn_in_the_detail_and_never_the_token()
     {
