@@ -14,6 +14,13 @@ public static class GrainReferences
         return (T)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
     }
 
+    /// <summary>The grain of a string key given as its UTF-8 bytes, which the grain id holds as they are (never written after).</summary>
+    public static T Reference<T>(this IGrainFactory grains, byte[] utf8Key) where T : IGrainWithStringKey
+    {
+        var types = Resolved<T>.Types ??= Resolve<T>(grains);
+        return (T)grains.GetGrain(GrainId.Create(types.Grain, new IdSpan(utf8Key)), types.Interface);
+    }
+
     private static GrainTypes Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
     {
         var reference = (GrainReference)(object)grains.GetGrain<T>("-");

@@ -86,7 +86,7 @@ public sealed class RefreshTokenGrant(DefinitionCache definitions, IGrainFactory
             DpopThumbprint = dpopThumbprint,
         };
         var user = result.User!;
-        var tokens = await Minting.IssueAsync(minter, store, exchange, user, handle.SessionKey, subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), grant.NotAfter, cancellationToken);
+        var tokens = await Minting.IssueAsync(minter, store, exchange, user, TokenExchange.Sessions.SessionKeyUtf8.Of(handle.SessionKey), subjectExpires: null, grant.Act, (result.Token!, result.ExpiresAt), grant.NotAfter, cancellationToken);
         return ExchangeOutcome.Success(tokens, user.Id);
     }
 }

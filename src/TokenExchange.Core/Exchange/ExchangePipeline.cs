@@ -165,7 +165,7 @@ public sealed class ExchangePipeline(ExchangeLimits limits, TransactionTokens? t
         var expires = ActorTokenValidation.EarlierExpiry(subject!, actor);
 
         // 10. Resolve the user, in the subject session (the edge: a grain call).
-        var sessionKey = SubjectSessionKey.For(exchange.HandlerName, subject!.Issuer, subject.Subject);
+        var sessionKey = SubjectSessionKey.Utf8For(exchange.HandlerName, subject!.Issuer, subject.Subject);
         UserResolution resolution;
         using (var span = Tracing.StartActivity(TokenExchangeTelemetry.Spans.Session, ActivityKind.Client))
         {

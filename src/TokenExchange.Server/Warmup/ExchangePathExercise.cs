@@ -194,7 +194,7 @@ public sealed class ExchangePathExercise : IWarmupExercise
     {
         private IWarmupGrain? grain;
 
-        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
+        public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) =>
             grains is null || retry is null
                 ? ValueTask.FromResult(WarmupGrain.UserFor(request))
                 : retry.CallAsync(static (call, cancellationToken) => call.Grain.ResolveUser(call.Request, cancellationToken), (Grain: grain ??= grains.GetGrain<IWarmupGrain>(0), Request: request), cancellationToken);

@@ -13,12 +13,12 @@ namespace TokenExchange.Silo.Sessions;
 /// </summary>
 public sealed class GrainSubjectSessions(IGrainFactory grains, GrainCallRetry retry) : ISubjectSessions
 {
-    public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+    public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
     {
         // GrainReferences resolves the grain's types once and publishes them as one object: a cache of its own here
         // (a nullable struct pair) could be read torn by a concurrent first call, which then held an untyped reference
         // and failed its exchange with server_error (seen once in the rolling-restart drill, on a restarted silo).
-        var session = grains.Reference<ISubjectSessionGrain>(sessionKey);
+        var session = grains.Reference<ISubjectSessionGrain>(sessionKey.Bytes);
         var once = request.Refresh is null ? request : request with { RequestId = Guid.NewGuid().ToString("N") };
         return retry.CallAsync(static (call, cancellationToken) => call.Session.ResolveUser(call.Request, cancellationToken), (Session: session, Request: once), cancellationToken);
     }

@@ -231,7 +231,7 @@ public sealed class ExchangePipelineTests : IDisposable
 
     private sealed class LaterSessions(Task<UserResolution> user, Task stored) : ISubjectSessions
     {
-        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) => new(user);
+        public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken) => new(user);
 
         public Task StoreAsync(string handleKey, OpaqueAccessToken token, CancellationToken cancellationToken) => stored;
     }
@@ -255,7 +255,7 @@ public sealed class ExchangePipelineTests : IDisposable
         public OAuthError? Refusal { get; set; }
         public string? RefreshToken { get; set; }
 
-        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
             return ValueTask.FromResult(Refusal is null

@@ -318,7 +318,7 @@ public sealed class TransactionTokenPipelineTests : IDisposable
         public List<SubjectUserRequest> Asked { get; } = [];
         public OAuthError? Refusal { get; set; }
 
-        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Asked.Add(request);
             return ValueTask.FromResult(Refusal is null ? new UserResolution(Alice, null) : new UserResolution(null, Refusal));

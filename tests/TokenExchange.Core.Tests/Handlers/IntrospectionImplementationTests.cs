@@ -484,7 +484,7 @@ public sealed class IntrospectionImplementationTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public ValueTask<UserResolution> ResolveUserAsync(string sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
+        public ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
         {
             Calls++;
             return ValueTask.FromResult(new UserResolution(null, Errors.InvalidGrant("no user")));

@@ -32,6 +32,21 @@ public sealed class SubjectSessionKeyTests
         Assert.Equal(string.Join('|', Uri.EscapeDataString(handler), Uri.EscapeDataString(issuer), Uri.EscapeDataString(subject)),
             SubjectSessionKey.For(handler, issuer, subject));
 
+    /// <summary>The exchange's form of the key, its UTF-8 bytes (a grain id's), reads as the same key and has the same session id.</summary>
+    [Theory]
+    [MemberData(nameof(Parts))]
+    public void The_keys_bytes_are_the_utf8_of_the_same_key_with_the_same_session_id(string handler, string issuer, string subject)
+    {
+        var key = string.Join('|', Uri.EscapeDataString(handler), Uri.EscapeDataString(issuer), Uri.EscapeDataString(subject));
+
+        var bytes = SubjectSessionKey.Utf8For(handler, issuer, subject);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(key), bytes.Bytes);
+        Assert.Equal(key, bytes.ToString());
+        Assert.Equal(SubjectSessionKey.SessionId(key), SubjectSessionKey.SessionId(bytes));
+        Assert.Equal(SubjectSessionKey.SessionId(key), SubjectSessionKey.SessionId(SessionKeyUtf8.Of(key)));
+    }
+
     [Theory]
     [InlineData("partner-idp|https%3A%2F%2Fidp.example|alice")]
     [InlineData("")]

@@ -57,6 +57,6 @@ public sealed class GrainSubjectSessionsTests(ClusterFixture cluster)
             AllowUserCreation = true,
             Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new() { ["sub"] = subject } },
         };
-        await cluster.Service<ISubjectSessions>(0).ResolveUserAsync(SubjectSessionKey.For(Partner, "https://idp.test", subject), request, cancellationToken);
+        await cluster.Service<ISubjectSessions>(0).ResolveUserAsync(SubjectSessionKey.Utf8For(Partner, "https://idp.test", subject), request, cancellationToken);
     }
 }

@@ -15,7 +15,7 @@ public static class Minting
     /// <param name="sessionKey">The subject session the tokens come from (<see cref="SubjectSessionKey"/>).</param>
     /// <param name="subjectExpires">What the tokens may not outlive, unless the app's policy says so (the subject and actor tokens' expiry).</param>
     /// <param name="notAfter">What they may not outlive whatever the policy (a refresh family's delegation expiry).</param>
-    public static ValueTask<IssuedTokens> IssueAsync(TokenMinter minter, IOpaqueTokenStore store, AuthorizedExchange exchange, UserRecord user, string sessionKey,
+    public static ValueTask<IssuedTokens> IssueAsync(TokenMinter minter, IOpaqueTokenStore store, AuthorizedExchange exchange, UserRecord user, SessionKeyUtf8 sessionKey,
         DateTimeOffset? subjectExpires, string? act, (string Token, DateTimeOffset ExpiresAt)? refreshToken, DateTimeOffset? notAfter, CancellationToken cancellationToken)
     {
         var tokens = minter.Mint(exchange, user, subjectExpires, act, refreshToken, SubjectSessionKey.SessionId(sessionKey), notAfter);

@@ -22,7 +22,7 @@ public sealed class MintingTests
 
     private ValueTask<IssuedTokens> Issue(AuthorizedExchange exchange, DateTimeOffset? subjectExpires = null, string? act = null,
         (string, DateTimeOffset)? refresh = null, DateTimeOffset? notAfter = null) =>
-        Minting.IssueAsync(minter, store, exchange, Alice, SessionKey, subjectExpires, act, refresh, notAfter, CancellationToken.None);
+        Minting.IssueAsync(minter, store, exchange, Alice, SessionKeyUtf8.Of(SessionKey), subjectExpires, act, refresh, notAfter, CancellationToken.None);
 
     [Fact]
     public async Task The_access_token_is_the_users_and_names_the_subject_session()
