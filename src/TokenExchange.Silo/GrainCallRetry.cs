@@ -29,10 +29,10 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
     /// <summary>
     /// A grain call that takes the caller's token (a grain method with a <see cref="CancellationToken"/>, which Orleans
     /// completes as cancelled the moment the token is) and is bounded by Orleans' own response timeout, which the silo
-    /// sets to <see cref="TokenExchangeSiloOptions.RequestTimeout"/> (<see cref="SiloServiceCollectionExtensions"/>).
-    /// Its first attempt is awaited as it is: no timer, no cancellation promise, no Task of its own, since this is the
-    /// exchange's one grain call (issue 15: about 430 bytes an exchange). A repeat after a failover still waits at most
-    /// the budget left.
+    /// sets to <see cref="TokenExchangeSiloOptions.GrainCallTimeout"/> (<see cref="SiloServiceCollectionExtensions"/>).
+    /// When that is the request's budget (10 s or more), its first attempt is awaited as it is: no timer, no
+    /// cancellation promise, no Task of its own, since this is the exchange's one grain call (issue 15: about 430 bytes
+    /// an exchange). A shorter budget, and a repeat after a failover, still wait at most the budget left.
     /// </summary>
     public ValueTask<T> CallAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> call, TState state, CancellationToken cancellationToken) =>
         RunAsync(call, state, honorsToken: true, cancellationToken);
@@ -40,13 +40,15 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
     /// <summary>
     /// The attempts. Each waits at most the budget left and the caller's token (<see cref="Task.WaitAsync(TimeSpan, TimeProvider, CancellationToken)"/>,
     /// which sets no timer for a call that has already answered), except the first attempt of a call that
-    /// <paramref name="honorsToken"/>, which both bound already. The state machine comes from a pool rather than the
+    /// <paramref name="honorsToken"/> when Orleans' response timeout is the budget: both bound it already. The state machine comes from a pool rather than the
     /// heap, since this runs on every exchange (the caller awaits it once).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<T> RunAsync<TState, T>(Func<TState, CancellationToken, ValueTask<T>> call, TState state, bool honorsToken, CancellationToken cancellationToken)
     {
         var budget = options.Value.RequestTimeout;
+        // Orleans' response timeout ends the first attempt at the budget already (GrainCallTimeout).
+        var boundedByOrleans = honorsToken && options.Value.GrainCallTimeout <= budget;
         var startedAt = time.GetTimestamp();
         var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
@@ -57,7 +59,7 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
             try
             {
                 var pending = call(state, cancellationToken);
-                if (honorsToken && attempt == 1) return await pending.ConfigureAwait(false);
+                if (boundedByOrleans && attempt == 1) return await pending.ConfigureAwait(false);
                 waited = pending.AsTask();
                 return await waited.WaitAsync(Left(budget, startedAt), time, cancellationToken).ConfigureAwait(false);
             }

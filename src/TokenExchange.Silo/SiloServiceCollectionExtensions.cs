@@ -29,11 +29,11 @@ public static class SiloServiceCollectionExtensions
                 options.ClassSpecificCollectionAge.TryAdd(grainClass, age);
         });
         // A grain call gets no longer than a request (the server's --request-timeout, 10 s by default, against Orleans'
-        // 30 s): Orleans' own sweep of unanswered calls then bounds the first attempt of the exchange's grain call,
-        // which waits on no timer of its own (GrainCallRetry). Orleans checks at most every second, so an abandoned
-        // call answers up to a second after the budget.
+        // 30 s; never below 10 s, TokenExchangeSiloOptions.GrainCallTimeout): Orleans' own sweep of unanswered calls
+        // then bounds the first attempt of the exchange's grain call, which waits on no timer of its own
+        // (GrainCallRetry). Orleans checks at most every second, so an abandoned call answers up to a second late.
         services.AddOptions<Orleans.Configuration.SiloMessagingOptions>()
-            .Configure<IOptions<TokenExchangeSiloOptions>>((messaging, silo) => messaging.ResponseTimeout = silo.Value.RequestTimeout);
+            .Configure<IOptions<TokenExchangeSiloOptions>>((messaging, silo) => messaging.ResponseTimeout = silo.Value.GrainCallTimeout);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<TokenExchangeMetrics>();

@@ -22,13 +22,20 @@ public sealed class TokenExchangeSiloOptions
     /// <summary>
     /// How long a request's grain calls may take, retries after a silo died included (the server's
     /// --request-timeout; a sooner gRPC deadline wins). Longer than membership takes to declare a killed
-    /// silo dead, so an exchange outlives a failover. It is also Orleans' response timeout for every grain call of
-    /// the silo (<see cref="SiloServiceCollectionExtensions.AddTokenExchangeSilo"/>): no grain call outlives a request,
-    /// and the exchange's own call needs no timer of its own (<see cref="GrainCallRetry"/>).
+    /// silo dead, so an exchange outlives a failover.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Orleans' response timeout for every grain call of the silo (<see cref="SiloServiceCollectionExtensions.AddTokenExchangeSilo"/>,
+    /// against Orleans' 30 s): the request timeout, but never below the default's 10 s, so that a short
+    /// --request-timeout does not cut the calls no request waits for (startup, admin changes, storage under load).
+    /// When it is the request timeout (10 s or more), it bounds an exchange's first attempt, which then waits on no
+    /// timer of its own (<see cref="GrainCallRetry"/>).
+    /// </summary>
+    public TimeSpan GrainCallTimeout => RequestTimeout > DefaultRequestTimeout ? RequestTimeout : DefaultRequestTimeout;
 
     public JwksCachePolicy Jwks { get; set; } = new();
 

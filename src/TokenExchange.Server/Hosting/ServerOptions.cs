@@ -116,7 +116,7 @@ public static class ServerOptions
         "proxies whose `X-Forwarded-For` names the real caller (e.g. `10.0.0.0/8,fd00::/8` or single addresses; env `TX_TRUSTED_PROXIES`); see rate limits behind a proxy", Networks)
     { Alias = "TRUSTED_PROXIES" };
     public static readonly ServerOption<TimeSpan?> RequestTimeout = new("--request-timeout", "", "00:00:10",
-        "how long a request's grain calls may take, retries after a silo died or left included; a sooner gRPC deadline wins (see Failover)", v => v.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)));
+        "how long a request's grain calls may take, retries after a silo died or left included; a sooner gRPC deadline wins (see Failover); also Orleans' response timeout for every grain call of the silo, never below 10 s", v => v.Duration(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)));
     public static readonly ServerOption<TimeSpan?> DrainDelay = new("--drain-delay", "", "5 s with PostgreSQL, 0 embedded",
         "after SIGTERM: unready at once, still serving for this long, then in-flight requests finish and the silo leaves (see Failover)", v => v.Duration(TimeSpan.Zero, TimeSpan.FromMinutes(5)));
 

@@ -5,6 +5,7 @@ using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Exchange;
 using TokenExchange.Silo;
 using TokenExchange.Silo.Handlers;
@@ -22,8 +23,8 @@ public sealed class GrainCallRetryTests
 
     private readonly Membership membership = new();
 
-    private GrainCallRetry Retry(TimeSpan? requestTimeout = null) =>
-        new(membership, Options.Create(new TokenExchangeSiloOptions { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) }), TimeProvider.System, NullLogger<GrainCallRetry>.Instance);
+    private GrainCallRetry Retry(TimeSpan? requestTimeout = null, TimeProvider? clock = null) =>
+        new(membership, Options.Create(new TokenExchangeSiloOptions { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(5) }), clock ?? TimeProvider.System, NullLogger<GrainCallRetry>.Instance);
 
     public static TheoryData<string> SiloGone => new() { "unavailable", "rejected", "connection", "inconsistent", "directory unstable", "directory hop limit" };
 
@@ -157,19 +158,49 @@ public sealed class GrainCallRetryTests
         Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
     }
 
+    /// <summary>
+    /// With the default budget, Orleans' response timeout is the budget (GrainCallTimeout) and ends a first attempt
+    /// nobody answers (GrainSubjectSessionsTests): GrainCallRetry sets no timer of its own, so on a clock past the
+    /// budget the call is still awaited, and its answer is the answer.
+    /// </summary>
     [Fact]
-    public async Task A_call_that_takes_the_callers_token_is_awaited_as_it_is_on_its_first_attempt_where_orleans_bounds_it()
+    public async Task A_call_that_takes_the_callers_token_is_awaited_as_it_is_on_its_first_attempt_when_orleans_bounds_it()
     {
-        // Longer than the budget, and answered: no timer of GrainCallRetry's own ended it (Orleans' response timeout,
-        // the request timeout on a silo, does; GrainSubjectSessionsTests).
-        var answer = await Retry(TimeSpan.FromMilliseconds(100)).CallAsync(static async (text, _) =>
-        {
-            await Task.Delay(400);
-            return text;
-        }, "answer", CancellationToken.None);
+        var clock = new FakeTimeProvider();
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        Assert.Equal("answer", answer);
+        var call = Retry(TokenExchangeSiloOptions.DefaultRequestTimeout, clock).CallAsync(static (answer, _) => new ValueTask<string>(answer.Task), answer, CancellationToken.None).AsTask();
+        clock.Advance(TokenExchangeSiloOptions.DefaultRequestTimeout * 2);
+        await Task.Delay(50);
+        Assert.False(call.IsCompleted);
+        answer.SetResult("answer");
+
+        Assert.Equal("answer", await call);
     }
+
+    /// <summary>A budget below Orleans' response timeout (which never goes under 10 s) is kept by GrainCallRetry's own wait.</summary>
+    [Fact]
+    public async Task A_call_that_takes_the_callers_token_is_abandoned_at_a_budget_shorter_than_orleans_timeout()
+    {
+        var clock = new FakeTimeProvider();
+        var hanging = new TaskCompletionSource<string>();
+        var budget = TimeSpan.FromSeconds(2);
+        Assert.True(new TokenExchangeSiloOptions { RequestTimeout = budget }.GrainCallTimeout > budget);
+
+        var call = Retry(budget, clock).CallAsync(static (hanging, _) => new ValueTask<string>(hanging.Task), hanging, CancellationToken.None).AsTask();
+        clock.Advance(budget + TimeSpan.FromMilliseconds(1));
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        Assert.Equal(OAuthErrorCodes.TemporarilyUnavailable, OrleansFailures.ToOAuthError(failure).Code);
+    }
+
+    [Theory]
+    [InlineData(0.1, 10)]
+    [InlineData(5, 10)]
+    [InlineData(10, 10)]
+    [InlineData(45, 45)]
+    public void Orleans_response_timeout_is_the_request_timeout_but_never_below_10_seconds(double requestSeconds, double grainCallSeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(grainCallSeconds), new TokenExchangeSiloOptions { RequestTimeout = TimeSpan.FromSeconds(requestSeconds) }.GrainCallTimeout);
 
     [Fact]
     public async Task A_call_that_takes_the_callers_token_is_abandoned_when_the_token_is_cancelled()
