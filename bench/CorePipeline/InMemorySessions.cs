@@ -14,10 +14,12 @@ namespace Bench.CorePipeline;
 /// </summary>
 public sealed class InMemorySessions(Func<string, CompiledHandler> handlers, IUserDirectory directory) : ISubjectSessions
 {
-    private readonly ConcurrentDictionary<string, UserRecord> users = new(StringComparer.Ordinal);
+    // By the parts the session key is made of (handler, issuer, subject): the same identity as the key's bytes, with no text of it.
+    private readonly ConcurrentDictionary<(string Handler, string Issuer, string Subject), UserRecord> users = new();
 
-    public async ValueTask<UserResolution> ResolveUserAsync(string key, SubjectUserRequest request, CancellationToken cancellationToken)
+    public async ValueTask<UserResolution> ResolveUserAsync(SessionKeyUtf8 sessionKey, SubjectUserRequest request, CancellationToken cancellationToken)
     {
+        var key = (request.HandlerName, request.Subject.Issuer, request.Subject.Subject);
         if (users.TryGetValue(key, out var cached)) return new UserResolution(cached, null);
         var (mapping, error) = await handlers(request.HandlerName).MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
         if (error is not null) return new UserResolution(null, error);
