@@ -76,6 +76,12 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
             {
                 failure = e;
             }
+            // Orleans' response timeout, which is the budget, ended a first attempt nobody answered: abandoned as when
+            // the budget's own wait ends it (Orleans' text names the message, grain and all; this names the deadline).
+            catch (TimeoutException) when (boundedByOrleans && attempt == 1)
+            {
+                throw Abandoned(attempt);
+            }
             logger.LogDebug("Grain call attempt {Attempt} failed ({Error}); retrying in {Backoff} ms", attempt, failure.GetType().Name, backoff.TotalMilliseconds);
             var left = Left(budget, startedAt);
             try

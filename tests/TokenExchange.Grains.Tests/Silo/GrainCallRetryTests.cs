@@ -178,6 +178,26 @@ public sealed class GrainCallRetryTests
         Assert.Equal("answer", await call);
     }
 
+    /// <summary>
+    /// Orleans' response timeout ending a first attempt it bounds (no silo died meanwhile) is the request's deadline: the
+    /// same abandonment, in the same words, as the budget's own wait; it is not repeated.
+    /// </summary>
+    [Fact]
+    public async Task Orleans_response_timeout_on_a_first_attempt_it_bounds_is_the_requests_deadline()
+    {
+        var attempts = 0;
+
+        var failure = await Assert.ThrowsAsync<TimeoutException>(() => Retry(TokenExchangeSiloOptions.DefaultRequestTimeout).CallAsync((_, _) =>
+        {
+            attempts++;
+            return ValueTask.FromException<string>(new TimeoutException("Response did not arrive on time in 00:00:10 for message: Request [S127.0.0.1:11111:1 sys.client/x]->[sessions/partner|https%3A%2F%2Fidp|alice]"));
+        }, 0, CancellationToken.None).AsTask());
+
+        Assert.Equal(1, attempts);
+        Assert.StartsWith("no answer from the cluster within the request's deadline", failure.Message);
+        Assert.DoesNotContain("alice", failure.Message);
+    }
+
     /// <summary>A budget below Orleans' response timeout (which never goes under 10 s) is kept by GrainCallRetry's own wait.</summary>
     [Fact]
     public async Task A_call_that_takes_the_callers_token_is_abandoned_at_a_budget_shorter_than_orleans_timeout()
