@@ -8,17 +8,17 @@ namespace TokenExchange.Grains;
 /// </summary>
 public static class GrainReferences
 {
-    public static T Reference<T>(this IGrainFactory grains, string key) where T : IGrainWithStringKey
+    public static T Reference<T>(this IGrainFactory grains, string key) where T : IGrainWithStringKey =>
+        Reference<T>(grains, IdSpan.Create(key));
+
+    /// <summary>The grain of a string key given as its UTF-8 bytes, which the grain id holds as they are (never written after).</summary>
+    public static T Reference<T>(this IGrainFactory grains, byte[] utf8Key) where T : IGrainWithStringKey =>
+        Reference<T>(grains, new IdSpan(utf8Key));
+
+    private static T Reference<T>(IGrainFactory grains, IdSpan key) where T : IGrainWithStringKey
     {
         var types = Resolved<T>.Types ??= Resolve<T>(grains);
         return (T)grains.GetGrain(GrainId.Create(types.Grain, key), types.Interface);
-    }
-
-    /// <summary>The grain of a string key given as its UTF-8 bytes, which the grain id holds as they are (never written after).</summary>
-    public static T Reference<T>(this IGrainFactory grains, byte[] utf8Key) where T : IGrainWithStringKey
-    {
-        var types = Resolved<T>.Types ??= Resolve<T>(grains);
-        return (T)grains.GetGrain(GrainId.Create(types.Grain, new IdSpan(utf8Key)), types.Interface);
     }
 
     private static GrainTypes Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey

@@ -54,12 +54,13 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
         for (var attempt = 1; ; attempt++)
         {
             var membershipBefore = membership.CurrentSnapshot;
+            var orleansBoundsThisAttempt = boundedByOrleans && attempt == 1;
             Exception failure;
             Task<T>? waited = null;
             try
             {
                 var pending = call(state, cancellationToken);
-                if (boundedByOrleans && attempt == 1) return await pending.ConfigureAwait(false);
+                if (orleansBoundsThisAttempt) return await pending.ConfigureAwait(false);
                 waited = pending.AsTask();
                 return await waited.WaitAsync(Left(budget, startedAt), time, cancellationToken).ConfigureAwait(false);
             }
@@ -78,7 +79,7 @@ public sealed class GrainCallRetry(IClusterMembershipService membership, IOption
             }
             // Orleans' response timeout, which is the budget, ended a first attempt nobody answered: abandoned as when
             // the budget's own wait ends it (Orleans' text names the message, grain and all; this names the deadline).
-            catch (TimeoutException) when (boundedByOrleans && attempt == 1)
+            catch (TimeoutException) when (orleansBoundsThisAttempt)
             {
                 throw Abandoned(attempt);
             }
