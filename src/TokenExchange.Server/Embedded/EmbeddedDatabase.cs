@@ -19,20 +19,12 @@ public sealed class EmbeddedDatabase : IDisposable
 
     private readonly Lock gate = new();
     private readonly SqliteConnection connection;
-    private readonly SqliteCommand select;
-    private readonly SqliteCommand insert;
-    private readonly SqliteCommand update;
-    private readonly SqliteCommand delete;
+    private readonly List<GrainStateRows> prepared = [];
     private long lastEtag;
 
     private EmbeddedDatabase(SqliteConnection connection)
     {
         this.connection = connection;
-        const string key = "storage = $storage AND state_name = $state AND grain_type = $type AND grain_key = $key";
-        select = Prepare($"SELECT etag, data FROM grain_state WHERE {key}");
-        insert = Prepare("INSERT INTO grain_state (storage, state_name, grain_type, grain_key, etag, data) VALUES ($storage, $state, $type, $key, $etag, $data) ON CONFLICT DO NOTHING");
-        update = Prepare($"UPDATE grain_state SET etag = $etag, data = $data WHERE {key} AND etag = $expected");
-        delete = Prepare($"DELETE FROM grain_state WHERE {key} AND etag = $expected");
         using var max = connection.CreateCommand();
         max.CommandText = "SELECT coalesce(max(etag), 0) FROM grain_state";
         lastEtag = (long)max.ExecuteScalar()!;
@@ -83,46 +75,78 @@ public sealed class EmbeddedDatabase : IDisposable
         }
     }
 
-    /// <summary>The stored state, or null when there is none.</summary>
-    public (long Etag, byte[] Data)? Read(GrainStateKey key)
+    /// <summary>
+    /// The statements of one (storage, state name, grain type), prepared once: its rows differ only by grain key. The
+    /// three names are written into the statements rather than bound on every call, as SQLite's binding costs a
+    /// binder object and a UTF-8 copy per parameter per call (a new subject's first exchange reads and writes several
+    /// states; issue 15).
+    /// </summary>
+    /// <exception cref="ArgumentException">A name holds a NUL character (SQLite's text would end there).</exception>
+    public GrainStateRows Rows(string storage, string stateName, string grainType)
     {
         lock (gate)
         {
-            Bind(select, key);
-            using var reader = select.ExecuteReader();
+            var rows = new GrainStateRows(connection, storage, stateName, grainType);
+            prepared.Add(rows);
+            return rows;
+        }
+    }
+
+    /// <summary>The stored state of the grain whose key's UTF-8 is <paramref name="grainKey"/>, or null when there is none.</summary>
+    public (long Etag, byte[] Data)? Read(GrainStateRows rows, byte[] grainKey)
+    {
+        lock (gate)
+        {
+            rows.Select.Parameters[0].Value = grainKey;
+            using var reader = rows.Select.ExecuteReader();
             return reader.Read() ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
         }
     }
 
     /// <summary>Writes the state if the stored ETag is still <paramref name="expected"/> (null: no row yet); returns the new ETag, or null on a conflict.</summary>
-    public long? Write(GrainStateKey key, long? expected, byte[] data)
+    public long? Write(GrainStateRows rows, byte[] grainKey, long? expected, byte[] data)
     {
         lock (gate)
         {
-            var command = expected is null ? insert : update;
+            var command = expected is null ? rows.Insert : rows.Update;
             var etag = ++lastEtag;
-            Bind(command, key);
-            command.Parameters["$etag"].Value = etag;
-            command.Parameters["$data"].Value = data;
-            if (expected is { } value) command.Parameters["$expected"].Value = value;
+            command.Parameters[0].Value = grainKey;
+            command.Parameters[1].Value = etag;
+            command.Parameters[2].Value = data;
+            if (expected is { } value) command.Parameters[3].Value = value;
             return command.ExecuteNonQuery() == 1 ? etag : null;
         }
     }
 
     /// <summary>Deletes the state if its ETag is still <paramref name="expected"/>; false on a conflict.</summary>
-    public bool Delete(GrainStateKey key, long? expected)
+    public bool Delete(GrainStateRows rows, byte[] grainKey, long? expected)
     {
         lock (gate)
         {
             if (expected is not { } value)
             {
-                Bind(select, key);
-                using var reader = select.ExecuteReader();
+                rows.Select.Parameters[0].Value = grainKey;
+                using var reader = rows.Select.ExecuteReader();
                 return !reader.Read();
             }
-            Bind(delete, key);
-            delete.Parameters["$expected"].Value = value;
-            return delete.ExecuteNonQuery() == 1;
+            rows.Delete.Parameters[0].Value = grainKey;
+            rows.Delete.Parameters[1].Value = value;
+            return rows.Delete.ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>How SQLite runs a read (EXPLAIN QUERY PLAN), for the test that it searches the primary key rather than scanning the table.</summary>
+    public string ReadPlan(GrainStateRows rows)
+    {
+        lock (gate)
+        {
+            using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + rows.Select.CommandText;
+            explain.Parameters.AddWithValue("$key", Array.Empty<byte>());
+            using var reader = explain.ExecuteReader();
+            var plan = new List<string>();
+            while (reader.Read()) plan.Add(reader.GetString(3));
+            return string.Join("; ", plan);
         }
     }
 
@@ -130,7 +154,7 @@ public sealed class EmbeddedDatabase : IDisposable
     {
         lock (gate)
         {
-            foreach (var command in new[] { select, insert, update, delete }) command.Dispose();
+            foreach (var rows in prepared) rows.Dispose();
             connection.Dispose();
         }
     }
@@ -151,26 +175,6 @@ public sealed class EmbeddedDatabase : IDisposable
         new(StartupExitCodes.StateUnusable,
             $"the embedded database '{path}' cannot be used: {reason} (it is left as it was: restore a backup, or move it away to start afresh)", inner);
 
-    private SqliteCommand Prepare(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in new[] { "$storage", "$state", "$type", "$key", "$etag", "$data", "$expected" })
-        {
-            if (sql.Contains(name, StringComparison.Ordinal)) command.Parameters.Add(new SqliteParameter(name, null));
-        }
-        command.Prepare();
-        return command;
-    }
-
-    private static void Bind(SqliteCommand command, GrainStateKey key)
-    {
-        command.Parameters["$storage"].Value = key.Storage;
-        command.Parameters["$state"].Value = key.StateName;
-        command.Parameters["$type"].Value = key.GrainType;
-        command.Parameters["$key"].Value = key.GrainKey;
-    }
-
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -186,5 +190,46 @@ public sealed class EmbeddedDatabase : IDisposable
     }
 }
 
-/// <summary>Which grain state a row holds: the storage provider, the state's name, and the grain's type and key.</summary>
-public readonly record struct GrainStateKey(string Storage, string StateName, string GrainType, string GrainKey);
+/// <summary>
+/// The prepared statements of one (storage, state name, grain type) of the <see cref="EmbeddedDatabase"/>, which runs
+/// them under its lock. The grain key is bound as its UTF-8 bytes (the grain id's own array, no string made) and read
+/// as text by <c>CAST</c>: a BLOB never equals TEXT in SQLite, and the rows hold the key as text.
+/// </summary>
+public sealed class GrainStateRows : IDisposable
+{
+    internal GrainStateRows(SqliteConnection connection, string storage, string stateName, string grainType)
+    {
+        var key = $"storage = {Literal(storage)} AND state_name = {Literal(stateName)} AND grain_type = {Literal(grainType)} AND grain_key = CAST($key AS TEXT)";
+        Select = Prepare(connection, $"SELECT etag, data FROM grain_state WHERE {key}", "$key");
+        Insert = Prepare(connection, $"INSERT INTO grain_state (storage, state_name, grain_type, grain_key, etag, data) VALUES ({Literal(storage)}, {Literal(stateName)}, {Literal(grainType)}, CAST($key AS TEXT), $etag, $data) ON CONFLICT DO NOTHING", "$key", "$etag", "$data");
+        Update = Prepare(connection, $"UPDATE grain_state SET etag = $etag, data = $data WHERE {key} AND etag = $expected", "$key", "$etag", "$data", "$expected");
+        Delete = Prepare(connection, $"DELETE FROM grain_state WHERE {key} AND etag = $expected", "$key", "$expected");
+    }
+
+    internal SqliteCommand Select { get; }
+    internal SqliteCommand Insert { get; }
+    internal SqliteCommand Update { get; }
+    internal SqliteCommand Delete { get; }
+
+    public void Dispose()
+    {
+        foreach (var command in new[] { Select, Insert, Update, Delete }) command.Dispose();
+    }
+
+    /// <summary>An SQL string literal: quotes doubled. The names are this server's own (storage, state and grain type names), never a caller's.</summary>
+    private static string Literal(string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal)) throw new ArgumentException($"a grain state name holds a NUL character: '{value.Replace('\0', '?')}'", nameof(value));
+        return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <remarks>Parameters in the order the database binds them by index.</remarks>
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, null));
+        command.Prepare();
+        return command;
+    }
+}

@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -10,15 +11,15 @@ namespace TokenExchange.Server.Embedded;
 /// grains as Orleans' memory storage keeps them for a cluster: there every read and write is a grain call, and those
 /// calls were about a third of what a new subject's first exchange allocated (docs/architecture.md, section 5).
 /// </summary>
-public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer serializer, IActivatorProvider activators) : IGrainStorage
+public sealed class EphemeralGrainStorage(string name, Serializer serializer, IActivatorProvider activators) : IGrainStorage
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<(string StateName, GrainId Grain), (long Etag, ReadOnlyMemory<byte> Data)> states = [];
+    private readonly Dictionary<(string StateName, GrainId Grain), (long Etag, byte[] Data)> states = [];
     private long lastEtag;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        (long Etag, ReadOnlyMemory<byte> Data) stored;
+        (long Etag, byte[] Data) stored;
         bool found;
         lock (gate) found = states.TryGetValue((stateName, grainId), out stored);
         if (found) StoredGrainStates.Found(grainState, serializer, stored.Data, stored.Etag);
@@ -28,8 +29,8 @@ public sealed class EphemeralGrainStorage(string name, IGrainStorageSerializer s
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        // The serializer's own buffer, not a copy of it: it is this write's alone, and nothing writes to it again.
-        var data = serializer.Serialize(grainState.State).ToMemory();
+        // Of the state's own size: it stays in memory as long as the state does.
+        var data = StoredGrainStates.Serialize(serializer, grainState.State);
         long etag;
         lock (gate)
         {

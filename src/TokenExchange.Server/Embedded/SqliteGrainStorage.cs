@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -6,22 +8,25 @@ namespace TokenExchange.Server.Embedded;
 
 /// <summary>
 /// Orleans grain storage on the embedded SQLite database: one row per grain state, the state in Orleans'
-/// own serializer (as with PostgreSQL), an ETag per row so a stale activation's write is refused as
-/// Orleans expects (<see cref="InconsistentStateException"/>).
+/// own serializer (the bytes Orleans' grain storage serializer writes, as with PostgreSQL), an ETag per row so a
+/// stale activation's write is refused as Orleans expects (<see cref="InconsistentStateException"/>).
 /// </summary>
-public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, IGrainStorageSerializer serializer, IActivatorProvider activators) : IGrainStorage
+public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, Serializer serializer, IActivatorProvider activators) : IGrainStorage
 {
+    // One set of prepared statements per state name and grain type: a handful per silo, made on first use.
+    private readonly ConcurrentDictionary<(string StateName, GrainType Type), GrainStateRows> rows = new();
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (database.Read(Key(stateName, grainId)) is var (etag, data)) StoredGrainStates.Found(grainState, serializer, data, etag);
+        if (database.Read(Rows(stateName, grainId), Key(grainId)) is var (etag, data)) StoredGrainStates.Found(grainState, serializer, data, etag);
         else StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var data = serializer.Serialize(grainState.State).ToArray();
-        var etag = database.Write(Key(stateName, grainId), Expected(grainState.ETag), data)
+        var data = StoredGrainStates.Serialize(serializer, grainState.State);
+        var etag = database.Write(Rows(stateName, grainId), Key(grainId), Expected(grainState.ETag), data)
             ?? throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
         StoredGrainStates.Written(grainState, etag);
         return Task.CompletedTask;
@@ -29,12 +34,17 @@ public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, I
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (!database.Delete(Key(stateName, grainId), Expected(grainState.ETag))) throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
+        if (!database.Delete(Rows(stateName, grainId), Key(grainId), Expected(grainState.ETag))) throw StoredGrainStates.Conflict(name, stateName, grainId, grainState.ETag);
         StoredGrainStates.Absent(grainState, activators);
         return Task.CompletedTask;
     }
 
-    private GrainStateKey Key(string stateName, GrainId grainId) => new(name, stateName, grainId.Type.ToString()!, grainId.Key.ToString()!);
+    private GrainStateRows Rows(string stateName, GrainId grainId) =>
+        rows.TryGetValue((stateName, grainId.Type), out var known) ? known
+            : rows.GetOrAdd((stateName, grainId.Type), key => database.Rows(name, key.StateName, key.Type.ToString()!));
+
+    /// <summary>The grain key's UTF-8, the grain id's own array (Orleans never changes it): the row holds it as text.</summary>
+    private static byte[] Key(GrainId grainId) => IdSpan.UnsafeGetArray(grainId.Key) ?? [];
 
     private static long? Expected(string? etag) => etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
 }

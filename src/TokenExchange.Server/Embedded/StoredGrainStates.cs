@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -11,9 +12,16 @@ namespace TokenExchange.Server.Embedded;
 /// </summary>
 internal static class StoredGrainStates
 {
-    public static void Found<T>(IGrainState<T> grainState, IGrainStorageSerializer serializer, ReadOnlyMemory<byte> data, long etag)
+    /// <summary>
+    /// The state's bytes: those Orleans' <see cref="OrleansGrainStorageSerializer"/> writes (the same codec, field and
+    /// expected type), so rows written before read as ever. Serialized into a pooled buffer and copied once into an array
+    /// of its size, where that serializer grows an array by doubling and a storage then copies it again.
+    /// </summary>
+    public static byte[] Serialize<T>(Serializer serializer, T state) => serializer.SerializeToArray(state);
+
+    public static void Found<T>(IGrainState<T> grainState, Serializer serializer, ReadOnlySpan<byte> data, long etag)
     {
-        grainState.State = serializer.Deserialize<T>(new BinaryData(data));
+        grainState.State = serializer.Deserialize<T>(data);
         grainState.ETag = Etag(etag);
         grainState.RecordExists = true;
     }

@@ -94,7 +94,7 @@ public static class SiloSetup
         foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
         {
             silo.Services.AddGrainStorage(name, (services, storageName) => new EphemeralGrainStorage(storageName,
-                new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+                services.GetRequiredService<Orleans.Serialization.Serializer>(),
                 services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>()));
         }
     }
@@ -105,7 +105,7 @@ public static class SiloSetup
         foreach (var name in new[] { StorageNames.Definitions, StorageNames.Sessions })
         {
             silo.Services.AddGrainStorage(name, (services, storageName) => new SqliteGrainStorage(storageName, database,
-                new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>()),
+                services.GetRequiredService<Orleans.Serialization.Serializer>(),
                 services.GetRequiredService<Orleans.Serialization.Serializers.IActivatorProvider>()));
         }
         // A failed write (disk full) reaches the calling grain as the storage failure it is: temporarily_unavailable.

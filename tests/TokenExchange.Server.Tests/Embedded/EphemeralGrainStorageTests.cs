@@ -33,7 +33,7 @@ public sealed class EphemeralGrainStorageTests : GrainStorageContract
     protected override IGrainStorage Storage(string name = "definitions")
     {
         if (!storages.TryGetValue(name, out var storage))
-            storages[name] = storage = new(name, new OrleansGrainStorageSerializer(Services.GetRequiredService<Serializer>()), Services.GetRequiredService<IActivatorProvider>());
+            storages[name] = storage = new(name, Services.GetRequiredService<Serializer>(), Services.GetRequiredService<IActivatorProvider>());
         return storage;
     }
 }
