@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Collections.Frozen;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using TokenExchange.Definitions;
@@ -150,9 +149,9 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
     /// <summary>A new random jti (RFC 7519 section 4.1.7), written without a string of its own.</summary>
     private static void WriteTokenId(Utf8JsonWriter json)
     {
-        Span<byte> id = stackalloc byte[16];
-        RandomNumberGenerator.Fill(id);
-        Span<byte> text = stackalloc byte[Base64Url.GetEncodedLength(16)];
+        Span<byte> id = stackalloc byte[TokenIdRandom.Length];
+        TokenIdRandom.Fill(id);
+        Span<byte> text = stackalloc byte[Base64Url.GetEncodedLength(TokenIdRandom.Length)];
         Base64Url.EncodeToUtf8(id, text);
         json.WriteString(JwtRegisteredClaimNames.Jti, text);
     }
