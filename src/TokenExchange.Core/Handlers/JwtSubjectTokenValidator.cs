@@ -185,13 +185,16 @@ public sealed class JwtSubjectTokenValidator
     }
 
     /// <summary>Whether the claim is present, and its value when it is an integral NumericDate in range (null when it is not).</summary>
+    /// <remarks>
+    /// Read as the value IdentityModel parsed, not through <c>TryGetClaim</c>, which builds a <see cref="Claim"/>, an array
+    /// and the number's text for each of the three times of every new token. IdentityModel reads exp, nbf and iat as
+    /// 64-bit integers (a JSON string of digits too, a fraction cut off, anything else refused as unreadable), so a
+    /// long is the one type of value a time can have; should another come, it is refused as not a time.
+    /// </remarks>
     private static (bool Present, long? Value) NumericDate(JsonWebToken jwt, string claim)
     {
-        if (!jwt.TryGetClaim(claim, out var c)) return (false, null);
-        var integral = c.ValueType is ClaimValueTypes.Integer or ClaimValueTypes.Integer32 or ClaimValueTypes.Integer64 or ClaimValueTypes.UInteger32 or ClaimValueTypes.UInteger64;
-        return integral && long.TryParse(c.Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= MaxNumericDate
-            ? (true, value)
-            : (true, null);
+        if (!jwt.TryGetPayloadValue<object>(claim, out var raw)) return (false, null);
+        return raw is long value and >= 0 and <= MaxNumericDate ? (true, value) : (true, null);
     }
 
     /// <summary>Confused deputy: with authorized parties configured, the token must have been issued to one of them.</summary>
