@@ -40,10 +40,13 @@ internal sealed class SharedClaimStrings
     /// <summary>The token's claims, each by its first value, with shared names and values where equal.</summary>
     public Dictionary<string, string> Claims(IEnumerable<System.Security.Claims.Claim> claims)
     {
-        var read = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Sized to the claims where their count is known (IdentityModel hands a list): no growing by doubling while read.
+        var known = claims.TryGetNonEnumeratedCount(out var count);
+        var read = known ? new Dictionary<string, string>(count, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var claim in claims) read.TryAdd(Name(claim.Type), Value(claim.Value));
-        // Grown by doubling while read; kept for as long as the entry is, so no larger than the claims need.
-        read.TrimExcess();
+        // Kept for as long as the cache entry is, so no larger than the claims need: trimmed where it grew while read,
+        // or where a claim came twice (it takes one slot).
+        if (!known || read.Count < count) read.TrimExcess();
         return read;
     }
 }

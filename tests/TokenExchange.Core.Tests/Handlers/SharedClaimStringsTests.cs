@@ -83,6 +83,19 @@ public sealed class SharedClaimStringsTests
     }
 
     [Fact]
+    public void Claims_of_a_sequence_that_does_not_tell_its_length_are_trimmed_too()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        var many = Enumerable.Range(0, 18).Select(i => new Claim($"claim-{i}", "value")).Where(_ => true);
+
+        var read = shared.Claims(many);
+
+        Assert.False(many.TryGetNonEnumeratedCount(out _));
+        Assert.Equal(18, read.Count);
+        Assert.InRange(read.Capacity, 18, 23);
+    }
+
+    [Fact]
     public void A_key_id_the_token_named_is_the_key_s_own_instance()
     {
         var key = new SymmetricSecurityKey(new byte[32]) { KeyId = Copy("key-1") };
