@@ -34,7 +34,7 @@ public sealed class VerifiedTokenCache
     private readonly TokenExchangeMetrics metrics;
     private readonly string handler;
 
-    /// <exception cref="ArgumentOutOfRangeException">MaxEntries is below 3, the LRU's least (the configuration refuses it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">MaxEntries is below 3, the least BitFaster's cache takes (the configuration refuses it).</exception>
     public VerifiedTokenCache(ValidationCachePolicy policy, string handler, TimeProvider time, TokenExchangeMetrics metrics)
     {
         entries = new ConcurrentLfu<TokenHash, VerifiedToken>(Environment.ProcessorCount, policy.MaxEntries, new ForegroundScheduler(), EqualityComparer<TokenHash>.Default);
