@@ -158,10 +158,11 @@ public sealed class InputLimitTests(AdversarialFixture fixture) : IDisposable
     {
         await wire.Exchanged(Transport.Http, fixture.Request());
         var before = Settle();
+        var chunkedAnswered = 0;
         for (var i = 0; i < 50; i++)
         {
             Assert.Equal(413, (await Post(OversizedForm(2 * 1024 * 1024, chunked: false), expectContinue: true)).Status);
-            Assert.Equal(413, (await Post(OversizedForm(200 * 1024, chunked: true))).Status);
+            if (await PostAllowingReset(OversizedForm(200 * 1024, chunked: true))) chunkedAnswered++;
             await PostAllowingReset(OversizedForm(2 * 1024 * 1024, chunked: true));
             var request = fixture.Request();
             request.SubjectToken = new string('a', 200 * 1024);
@@ -169,6 +170,8 @@ public sealed class InputLimitTests(AdversarialFixture fixture) : IDisposable
         }
         var after = Settle();
 
+        // A reset can beat the 413 of a chunked body (PostAllowingReset), but not fifty times in a row.
+        Assert.True(chunkedAnswered > 0, "no 200 KiB chunked request was answered 413");
         // 200 requests carried about 250 MB; what stays behind must not grow with them.
         Assert.True(after - before < 32 * 1024 * 1024, $"managed heap grew by {(after - before) / 1024 / 1024} MB");
         Assert.NotEmpty((await wire.Exchanged(Transport.Http, fixture.Request())).AccessToken);
@@ -209,17 +212,20 @@ public sealed class InputLimitTests(AdversarialFixture fixture) : IDisposable
     }
 
     /// <summary>
-    /// A client still streaming a 2 MiB chunked body when the server answers 413 and closes may see the
-    /// connection reset before it reads the answer (TCP discards it): that, or the 413, is the outcome.
+    /// A client still streaming a chunked body when the server answers 413 and closes may see the connection
+    /// reset (or its writes refused: a broken pipe) before it reads the answer: that, or the 413, is the outcome.
+    /// On a busy machine this happens to 200 KiB bodies too (CI on 787f1a5). True when the 413 was read.
     /// </summary>
-    private async Task PostAllowingReset(HttpContent content)
+    private async Task<bool> PostAllowingReset(HttpContent content)
     {
         try
         {
             Assert.Equal(413, (await Post(content)).Status);
+            return true;
         }
         catch (HttpRequestException)
         {
+            return false;
         }
     }
 
