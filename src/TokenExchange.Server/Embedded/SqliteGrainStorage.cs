@@ -39,9 +39,11 @@ public sealed class SqliteGrainStorage(string name, EmbeddedDatabase database, S
         return Task.CompletedTask;
     }
 
+    // The factory gets this storage as its argument: a lambda closing over it would be a new object on every call.
     private GrainStateRows Rows(string stateName, GrainId grainId) =>
-        rows.TryGetValue((stateName, grainId.Type), out var known) ? known
-            : rows.GetOrAdd((stateName, grainId.Type), key => database.Rows(name, key.StateName, key.Type.ToString()!));
+        rows.GetOrAdd((stateName, grainId.Type), static (key, storage) => storage.Prepare(key.StateName, key.Type), this);
+
+    private GrainStateRows Prepare(string stateName, GrainType type) => database.Rows(name, stateName, type.ToString()!);
 
     /// <summary>The grain key's UTF-8, the grain id's own array (Orleans never changes it): the row holds it as text.</summary>
     private static byte[] Key(GrainId grainId) => IdSpan.UnsafeGetArray(grainId.Key) ?? [];
