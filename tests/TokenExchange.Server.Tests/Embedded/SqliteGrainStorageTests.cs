@@ -84,6 +84,24 @@ public sealed class SqliteGrainStorageTests : GrainStorageContract
     }
 
     [Fact]
+    public async Task A_read_that_found_its_row_holds_no_read_open_so_the_log_can_be_checkpointed_whole()
+    {
+        var storage = Storage();
+        await storage.WriteStateAsync("signing-keys", Grain, new GrainState<SigningKeyGrainState>(new SigningKeyGrainState { Version = 3 }));
+        var read = new GrainState<SigningKeyGrainState>();
+        await storage.ReadStateAsync("signing-keys", Grain, read);
+        Assert.True(read.RecordExists);
+
+        // A statement left on its row would pin the WAL snapshot: the checkpoint would report itself blocked (busy = 1).
+        using var connection = Connection();
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        using var result = checkpoint.ExecuteReader();
+        Assert.True(result.Read());
+        Assert.Equal(0L, result.GetInt64(0));
+    }
+
+    [Fact]
     public async Task Names_with_quotes_are_written_as_they_are_and_a_name_with_a_NUL_is_refused()
     {
         var storage = Storage("it's");
