@@ -45,16 +45,31 @@ public static class EmbeddedCase
                 result.Add(ServerAllocations.PerWarmExchange, "B", await ServerAllocations.PerExchangeAsync(server, allocatedBefore, saturation.Load, idleAllocationRate, cancellationToken));
 
                 context.Progress($"{result.Name}, run {run}: latency at 50% ({saturation.Load.Throughput / 2:N0}/s)");
+                var inServerBefore = await ServerLatency.ReadAsync(server, Route(target), cancellationToken);
                 var open = await context.Generator.RunAsync(endpoint,
                     new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-half", handler, cancellationToken);
+                var inServer = await ServerLatency.ReadAsync(server, Route(target), cancellationToken);
                 result.Add("latency p50 at 50%", "ms", open.P50);
                 result.Add("latency p99 at 50%", "ms", open.P99);
                 result.Add("latency p99.9 at 50%", "ms", open.P999);
+                AddInServer(result, run, "pipeline", ServerLatency.Quantile(inServerBefore.Pipeline, inServer.Pipeline, 0.99));
+                // A stream's hosting time is the whole stream's, not an exchange's.
+                if (target != "grpc-stream") AddInServer(result, run, "hosting", ServerLatency.Quantile(inServerBefore.Hosting, inServer.Hosting, 0.99));
                 if (open.Failed > 0 || open.Dropped > 0) result.Notes.Add($"run {run} at 50%: {open.Failed} failed, {open.Dropped} dropped {open.ErrorText}");
             }, cancellationToken);
         }
         await ServerAllocations.FirstExchangesAsync(context, server, results[0], idleAllocationRate, options.Subjects, sameTokens, cancellationToken);
         return results;
+    }
+
+    /// <summary>The exchange's route as ASP.NET Core's hosting labels its requests.</summary>
+    private static string Route(string target) => target == "http" ? "/oauth2/token" : "/tokenexchange.v1.TokenExchange/Exchange";
+
+    /// <summary>A p99 inside the server at 50% (<see cref="ServerLatency"/>: a histogram bucket's upper bound, so "at most").</summary>
+    private static void AddInServer(CaseResult result, int run, string part, double? p99)
+    {
+        if (p99 is { } value && !double.IsPositiveInfinity(value)) result.Add($"p99 at 50% inside the server, {part} (bucket bound)", "ms", value);
+        else result.Notes.Add($"run {run} at 50%: no {part} p99 inside the server ({(p99 is null ? "nothing recorded" : "above the last bucket")})");
     }
 
     /// <summary>The figures of a saturation run, the same for every case that has one.</summary>
