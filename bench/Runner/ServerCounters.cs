@@ -9,15 +9,24 @@ public static class ServerCounters
 
     public static async Task<double> ReadAsync(ServerProcess server, string metric, CancellationToken cancellationToken)
     {
-        var text = await Scraper.GetStringAsync(server.Http + "/metrics", cancellationToken);
+        var text = await ScrapeAsync(server, cancellationToken);
         foreach (var line in text.AsSpan().EnumerateLines())
         {
             if (!line.StartsWith(metric) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' ')) continue;
-            // "name{labels} value [timestamp]": the value is the field after the labels.
-            var afterLabels = line[(line.LastIndexOf('}') is >= 0 and var close ? close + 1 : metric.Length)..].Trim();
-            var end = afterLabels.IndexOf(' ');
-            return double.Parse(end < 0 ? afterLabels : afterLabels[..end], NumberStyles.Float, CultureInfo.InvariantCulture);
+            return SampleValue(line, line.LastIndexOf('}') is >= 0 and var close ? close + 1 : metric.Length);
         }
         throw new CaseFailedException($"{server.Name}'s /metrics has no {metric}");
+    }
+
+    /// <summary>The server's /metrics text as it reads now.</summary>
+    public static Task<string> ScrapeAsync(ServerProcess server, CancellationToken cancellationToken) =>
+        Scraper.GetStringAsync(server.Http + "/metrics", cancellationToken);
+
+    /// <summary>A sample line's value ("name{labels} value [timestamp]"): the field starting at <paramref name="afterLabels"/>.</summary>
+    public static double SampleValue(ReadOnlySpan<char> line, int afterLabels)
+    {
+        var value = line[afterLabels..].Trim();
+        var end = value.IndexOf(' ');
+        return double.Parse(end < 0 ? value : value[..end], NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 }

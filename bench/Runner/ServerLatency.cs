@@ -16,15 +16,13 @@ public static class ServerLatency
     private const string Pipeline = "tokenexchange_operation_duration_seconds_bucket";
     private const string Hosting = "http_server_request_duration_seconds_bucket";
 
-    private static readonly HttpClient Scraper = new() { Timeout = TimeSpan.FromSeconds(10) };
-
     /// <summary>The cumulative bucket counts (by upper bound in seconds) of both histograms at one moment.</summary>
     public sealed record Snapshot(IReadOnlyDictionary<double, long> Pipeline, IReadOnlyDictionary<double, long> Hosting);
 
     /// <param name="route">The exchange's route as hosting labels it (a gRPC method's path, or the token endpoint's).</param>
     public static async Task<Snapshot> ReadAsync(ServerProcess server, string route, CancellationToken cancellationToken)
     {
-        var text = await Scraper.GetStringAsync(server.Http + "/metrics", cancellationToken);
+        var text = await ServerCounters.ScrapeAsync(server, cancellationToken);
         return new Snapshot(
             Buckets(text, Pipeline, "operation=\"exchange\""),
             Buckets(text, Hosting, $"http_route=\"{route}\""));
@@ -54,9 +52,7 @@ public static class ServerLatency
             var boundText = labels[(le + 4)..];
             boundText = boundText[..boundText.IndexOf('"')];
             var bound = boundText.SequenceEqual("+Inf") ? double.PositiveInfinity : double.Parse(boundText, NumberStyles.Float, CultureInfo.InvariantCulture);
-            var value = line[(close + 1)..].Trim();
-            if (value.IndexOf(' ') is >= 0 and var end) value = value[..end];
-            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            buckets[bound] = buckets.GetValueOrDefault(bound) + (long)ServerCounters.SampleValue(line, close + 1);
         }
         return buckets;
     }
