@@ -51,7 +51,12 @@ public struct ValidatedSubjectSurrogate
 public sealed class ValidatedSubjectConverter : IConverter<ValidatedSubject, ValidatedSubjectSurrogate>
 {
     public ValidatedSubject ConvertFromSurrogate(in ValidatedSubjectSurrogate s) => new() { Subject = s.Subject, Issuer = s.Issuer, Claims = s.Claims, Username = s.Username, Email = s.Email, DisplayName = s.DisplayName, FederationId = s.FederationId, ExpiresAt = s.ExpiresAt, EmailVerified = s.EmailVerified };
-    public ValidatedSubjectSurrogate ConvertToSurrogate(in ValidatedSubject value) => new() { Subject = value.Subject, Issuer = value.Issuer, Claims = value.Claims, Username = value.Username, Email = value.Email, DisplayName = value.DisplayName, FederationId = value.FederationId, ExpiresAt = value.ExpiresAt, EmailVerified = value.EmailVerified };
+    public ValidatedSubjectSurrogate ConvertToSurrogate(in ValidatedSubject value) => new() { Subject = value.Subject, Issuer = value.Issuer, Claims = Wire(value.Claims), Username = value.Username, Email = value.Email, DisplayName = value.DisplayName, FederationId = value.FederationId, ExpiresAt = value.ExpiresAt, EmailVerified = value.EmailVerified };
+
+    // The wire keeps the dictionary it always carried (same bytes, old and new silos read each other); a ClaimSet, what
+    // validation builds, is copied into one only when the subject leaves the silo.
+    private static Dictionary<string, string> Wire(IReadOnlyDictionary<string, string> claims) =>
+        claims as Dictionary<string, string> ?? new Dictionary<string, string>(claims, StringComparer.Ordinal);
 }
 
 [RegisterSerializer]

@@ -59,9 +59,9 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
     }
 
     /// <summary>The answer's members that are strings, numbers or booleans, as text; the first of a repeated name wins.</summary>
-    private static Dictionary<string, string> Claims(JsonElement root)
+    private static ClaimSet Claims(JsonElement root)
     {
-        var claims = new Dictionary<string, string>(StringComparer.Ordinal);
+        var claims = new ClaimSet.Builder(0);
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value.ValueKind switch
@@ -72,9 +72,9 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
                 JsonValueKind.False => "false",
                 _ => null,
             };
-            if (value is not null) claims.TryAdd(property.Name, value);
+            if (value is not null) claims.Add(property.Name, value);
         }
-        return claims;
+        return claims.Build();
     }
 
     private static IEnumerable<string> Audiences(JsonElement root) =>

@@ -1,4 +1,5 @@
 using TokenExchange.Exchange;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Core.Handlers;
 
@@ -16,7 +17,7 @@ public sealed record JwtValidationResult
     public DateTimeOffset? Expires { get; init; }
 
     /// <summary>The token's claims, each by its first value. Shared by every exchange a cached token answers: never changed.</summary>
-    public Dictionary<string, string> Claims { get; init; } = [];
+    public ClaimSet Claims { get; init; } = ClaimSet.Empty;
 
     /// <summary>Whether email_verified is the JSON true (OIDC), not merely the string "true".</summary>
     public bool EmailVerified { get; init; }

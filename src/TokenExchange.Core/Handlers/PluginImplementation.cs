@@ -35,7 +35,7 @@ public sealed class PluginImplementation(HandlerDefinition definition, TokenExch
         {
             Subject = result.Subject,
             Issuer = result.Issuer,
-            Claims = new Dictionary<string, string>(result.Claims, StringComparer.Ordinal),
+            Claims = ClaimSet.Of(result.Claims),
             Username = result.UserData?.Username,
             Email = result.UserData?.Email,
             DisplayName = result.UserData?.DisplayName,

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.IdentityModel.Tokens;
+using TokenExchange.Sessions;
 
 namespace TokenExchange.Core.Handlers;
 
@@ -38,15 +39,12 @@ internal sealed class SharedClaimStrings
     public static string? KeyId(string? kid, SecurityKey key) => kid is not null && kid == key.KeyId ? key.KeyId : kid;
 
     /// <summary>The token's claims, each by its first value, with shared names and values where equal.</summary>
-    public Dictionary<string, string> Claims(IEnumerable<System.Security.Claims.Claim> claims)
+    public ClaimSet Claims(IEnumerable<System.Security.Claims.Claim> claims)
     {
-        // Sized to the claims where their count is known (IdentityModel hands a list): no growing by doubling while read.
-        var known = claims.TryGetNonEnumeratedCount(out var count);
-        var read = known ? new Dictionary<string, string>(count, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var claim in claims) read.TryAdd(Name(claim.Type), Value(claim.Value));
-        // Kept for as long as the cache entry is, so no larger than the claims need: trimmed where it grew while read,
-        // or where a claim came twice (it takes one slot).
-        if (!known || read.Count < count) read.TrimExcess();
-        return read;
+        // Sized to the claims where their count is known (IdentityModel hands a list), and built no larger than the
+        // claims kept (a claim that came twice takes one place): the set stays for as long as the cache entry.
+        var read = new ClaimSet.Builder(claims.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        foreach (var claim in claims) read.Add(Name(claim.Type), Value(claim.Value));
+        return read.Build();
     }
 }

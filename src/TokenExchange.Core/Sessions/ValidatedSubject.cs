@@ -6,7 +6,7 @@ public sealed record ValidatedSubject
     public required string Subject { get; init; }
     public required string Issuer { get; init; }
     /// <summary>Required rather than defaulted: a default would build a dictionary on every exchange only for the initializer to replace it.</summary>
-    public required Dictionary<string, string> Claims { get; init; }
+    public required IReadOnlyDictionary<string, string> Claims { get; init; }
     public string? Username { get; init; }
     public string? Email { get; init; }
     public string? DisplayName { get; init; }

@@ -81,5 +81,21 @@ public sealed class GrainMessageSerializationTests
         Assert.True(resolution.Created);
     }
 
+    [Fact]
+    public void A_validated_subject_s_claim_set_goes_over_the_wire_as_the_dictionary_it_always_was()
+    {
+        // Ordinal, as validation always built it (the wire carries the comparer).
+        var claims = new Dictionary<string, string>(StringComparer.Ordinal) { ["sub"] = "alice", ["iss"] = "https://idp.example", ["department"] = "sales" };
+        ValidatedSubject Subject(IReadOnlyDictionary<string, string> held) => new() { Subject = "alice", Issuer = "https://idp.example", Claims = held, Username = "alice" };
+
+        var fromSet = serializer.SerializeToArray(Subject(ClaimSet.Of(claims)));
+        var fromDictionary = serializer.SerializeToArray(Subject(claims));
+
+        // Same bytes: a silo of the release before reads what this one sends, and the other way round.
+        Assert.Equal(fromDictionary, fromSet);
+        var copy = serializer.Deserialize<ValidatedSubject>(fromSet);
+        Assert.Equal(claims, copy!.Claims);
+    }
+
     private T RoundTrip<T>(T value) where T : class => serializer.Deserialize<T>(serializer.SerializeToArray(value)) ?? throw new InvalidOperationException("deserialized to null");
 }

@@ -14,7 +14,7 @@ public sealed class DelegationRuleTests
     private static ValidatedSubject Subject(Dictionary<string, string>? claims = null) =>
         new() { Subject = "alice", Issuer = "https://idp", Claims = claims ?? [] };
 
-    private static ValidatedSubject Actor(string sub) => new() { Subject = sub, Issuer = "https://idp", Claims = [] };
+    private static ValidatedSubject Actor(string sub) => new() { Subject = sub, Issuer = "https://idp", Claims = ClaimSet.Empty };
 
     /// <summary>An act claim of <paramref name="hops"/> nested actors, hop-N outermost.</summary>
     private static string Chain(int hops)

@@ -9,7 +9,7 @@ public sealed class DelegationTests
     private static ValidatedSubject Subject(Dictionary<string, string>? claims = null) =>
         new() { Subject = "alice", Issuer = "https://idp", Claims = claims ?? [] };
 
-    private static ValidatedSubject Actor(string sub, string iss = "https://idp") => new() { Subject = sub, Issuer = iss, Claims = [] };
+    private static ValidatedSubject Actor(string sub, string iss = "https://idp") => new() { Subject = sub, Issuer = iss, Claims = ClaimSet.Empty };
 
     [Fact]
     public void No_actor_and_no_act_issue_no_act() => Assert.Equal((null, null), Delegation.Act(Subject(), null));

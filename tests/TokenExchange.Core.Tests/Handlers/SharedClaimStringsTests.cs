@@ -78,8 +78,10 @@ public sealed class SharedClaimStringsTests
         var read = shared.Claims(many);
 
         Assert.Equal(18, read.Count);
-        // Read one by one, the dictionary grows to 37 slots; trimmed, it keeps the runtime's next size for 18 (23).
-        Assert.InRange(read.Capacity, 18, 23);
+        // Past the scan limit the claims are hashed. Read one by one, a dictionary grows to 37 slots; trimmed, it keeps
+        // the runtime's next size for 18 (23).
+        Assert.True(read.Hashed);
+        Assert.InRange(read.Room, 18, 23);
     }
 
     [Fact]
@@ -92,7 +94,24 @@ public sealed class SharedClaimStringsTests
 
         Assert.False(many.TryGetNonEnumeratedCount(out _));
         Assert.Equal(18, read.Count);
-        Assert.InRange(read.Capacity, 18, 23);
+        Assert.InRange(read.Room, 18, 23);
+    }
+
+    [Fact]
+    public void A_token_s_few_claims_are_held_as_exactly_as_many_pairs()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        Claim[] seven = [new("iss", Issuer), new("sub", "alice"), new("aud", Audience), new("aud", "second"), new("exp", "1"), new("iat", "0"), new("jti", "j-1"), new("department", "sales")];
+
+        var read = shared.Claims(seven);
+        var unknownLength = shared.Claims(seven.Where(_ => true));
+
+        Assert.Equal(7, read.Count);
+        Assert.False(read.Hashed);
+        // Eight claims came, one name twice: the set keeps room for the seven it holds, not for what was expected.
+        Assert.Equal(7, read.Room);
+        Assert.Equal(7, unknownLength.Room);
+        Assert.Equal(read, unknownLength);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class RepeatedCallTests(ClusterFixture cluster)
             HandlerName = Partner,
             ClientId = Orders,
             AllowUserCreation = true,
-            Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new() { ["sub"] = subject } },
+            Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new Dictionary<string, string> { ["sub"] = subject } },
             Refresh = new RefreshGrant { ClientId = Orders, HandlerName = Partner, Scopes = ["api"] },
             RefreshLifetime = Lifetime,
         });

@@ -57,7 +57,7 @@ public sealed class GrainSubjectSessionsTests(ClusterFixture cluster)
             HandlerName = Partner,
             ClientId = Orders,
             AllowUserCreation = true,
-            Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new() { ["sub"] = subject } },
+            Subject = new ValidatedSubject { Subject = subject, Issuer = "https://idp.test", FederationId = subject, Claims = new Dictionary<string, string> { ["sub"] = subject } },
         };
         await cluster.Service<ISubjectSessions>(0).ResolveUserAsync(SubjectSessionKey.Utf8For(Partner, "https://idp.test", subject), request, cancellationToken);
     }
