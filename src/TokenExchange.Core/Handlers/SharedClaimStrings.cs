@@ -12,8 +12,27 @@ namespace TokenExchange.Core.Handlers;
 /// swapped for the shared instance, so the claims read exactly as the token wrote them; a name or value the set does
 /// not know is kept as it came (no interning of what the IdP chose: the set does not grow).
 /// </summary>
+/// <remarks>
+/// The time claims' values repeat too, though not for ever: every token an IdP issues in one second carries the same
+/// <c>iat</c>, and with one lifetime the same <c>exp</c>. The tokens alive at any moment span at most their lifetime,
+/// so a million active subjects' tokens of one hour hold at most 3,600 distinct values of each. A fixed table of
+/// recently seen values (<see cref="RecentTimeSlots"/>, overwritten, never grown) gives a token the instance an
+/// earlier one of the same second brought; tokens are verified soon after they are issued, so the recent ones are
+/// the ones met again.
+/// </remarks>
 internal sealed class SharedClaimStrings
 {
+    /// <summary>Recently seen time values each handler holds (8 KB of references): far more than the seconds a burst of tokens spans.</summary>
+    internal const int RecentTimeSlots = 1024;
+
+    /// <summary>No time value is longer (a 64-bit count of seconds); a longer one is kept as it came, not held in the table.</summary>
+    private const int LongestTime = 20;
+
+    /// <summary>The claims whose values are times (RFC 7519, 4.1; OIDC Core, 2): seconds since the epoch.</summary>
+    private static readonly FrozenSet<string> TimeClaims = FrozenSet.Create(StringComparer.Ordinal, "exp", "iat", "nbf", "auth_time");
+
+    private readonly string?[] recentTimes = new string?[RecentTimeSlots];
+
     /// <summary>Registered JWT claims (RFC 7519, 4.1) and those OIDC, RFC 8693 and RFC 9068 define that rules read.</summary>
     private static readonly FrozenSet<string> ClaimNames = FrozenSet.Create(StringComparer.Ordinal,
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "client_id", "scope", "scp", "sid", "auth_time", "acr", "amr",
@@ -33,18 +52,35 @@ internal sealed class SharedClaimStrings
     public string Value(string value) => values.TryGetValue(value, out var shared) ? shared : value;
 
     /// <summary>
+    /// The instance an earlier token brought of a time claim's <paramref name="value"/>, or the value itself, which
+    /// then takes its slot in the table (a race between two tokens at most loses a share, never a value).
+    /// </summary>
+    public string Time(string value)
+    {
+        if (value.Length > LongestTime) return value;
+        var slot = (int)((uint)value.GetHashCode() % RecentTimeSlots);
+        if (Volatile.Read(ref recentTimes[slot]) is { } held && string.Equals(held, value, StringComparison.Ordinal)) return held;
+        Volatile.Write(ref recentTimes[slot], value);
+        return value;
+    }
+
+    /// <summary>
     /// The key id a cache entry keeps to look its key up again: the verifying key's own <see cref="SecurityKey.KeyId"/>
     /// instance where the token named it, rather than the copy parsed from each token's header.
     /// </summary>
     public static string? KeyId(string? kid, SecurityKey key) => kid is not null && kid == key.KeyId ? key.KeyId : kid;
 
-    /// <summary>The token's claims, each by its first value, with shared names and values where equal.</summary>
+    /// <summary>The token's claims, each by its first value, with shared names, issuer, audience and time values where equal.</summary>
     public ClaimSet Claims(IEnumerable<System.Security.Claims.Claim> claims)
     {
         // Sized to the claims where their count is known (IdentityModel hands a list), and built no larger than the
         // claims kept (a claim that came twice takes one place): the set stays for as long as the cache entry.
         var read = new ClaimSet.Builder(claims.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        foreach (var claim in claims) read.Add(Name(claim.Type), Value(claim.Value));
+        foreach (var claim in claims)
+        {
+            var name = Name(claim.Type);
+            read.Add(name, TimeClaims.Contains(name) ? Time(claim.Value) : Value(claim.Value));
+        }
         return read.Build();
     }
 }

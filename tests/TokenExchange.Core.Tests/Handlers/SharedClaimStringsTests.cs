@@ -115,6 +115,58 @@ public sealed class SharedClaimStringsTests
     }
 
     [Fact]
+    public void Tokens_of_the_same_second_share_their_time_values()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        Claim[] Token(string subject) =>
+            [new("sub", subject), new("exp", Copy("1764633600")), new("iat", Copy("1764630000")), new("nbf", Copy("1764630000")), new("auth_time", Copy("1764629000"))];
+
+        var first = shared.Claims(Token("alice"));
+        var second = shared.Claims(Token("bob"));
+
+        foreach (var name in new[] { "exp", "iat", "nbf", "auth_time" }) Assert.Same(first[name], second[name]);
+        Assert.Equal("1764633600", second["exp"]);
+        Assert.Equal("1764629000", second["auth_time"]);
+    }
+
+    [Fact]
+    public void A_number_in_another_claim_is_kept_as_it_came()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        shared.Claims([new Claim("exp", Copy("1764633600"))]);
+        var other = Copy("1764633600");
+
+        var read = shared.Claims([new Claim("department", other)]);
+
+        Assert.Same(other, read["department"]);
+    }
+
+    [Fact]
+    public void Every_time_value_reads_as_it_came_however_many_the_table_has_seen()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        // Ten times the table's slots: values overwrite each other's slots, none may come back as another.
+        var values = Enumerable.Range(0, SharedClaimStrings.RecentTimeSlots * 10).Select(i => (1_764_630_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        foreach (var value in values) Assert.Equal(value, shared.Time(Copy(value)));
+        foreach (var value in values.Reverse()) Assert.Equal(value, shared.Time(Copy(value)));
+        // The last value seen is held: its next copy gets the held instance.
+        var last = shared.Time(Copy("1764630000"));
+        Assert.Same(last, shared.Time(Copy("1764630000")));
+    }
+
+    [Fact]
+    public void A_time_value_longer_than_any_count_of_seconds_is_not_held()
+    {
+        var shared = new SharedClaimStrings(Issuer, [Audience]);
+        var long1 = Copy(new string('9', 21));
+        var long2 = Copy(new string('9', 21));
+
+        Assert.Same(long1, shared.Time(long1));
+        Assert.Same(long2, shared.Time(long2));
+    }
+
+    [Fact]
     public void A_key_id_the_token_named_is_the_key_s_own_instance()
     {
         var key = new SymmetricSecurityKey(new byte[32]) { KeyId = Copy("key-1") };
