@@ -47,7 +47,7 @@ public static class EmbeddedCase
                 context.Progress($"{result.Name}, run {run}: latency at 50% ({saturation.Load.Throughput / 2:N0}/s)");
                 var inServerBefore = await ServerLatency.ReadAsync(server, Route(target), cancellationToken);
                 var open = await context.Generator.RunAsync(endpoint,
-                    new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-half", handler, cancellationToken);
+                    new Load { Rate = saturation.Load.Throughput / 2, Duration = options.Duration, Warmup = options.LatencyWarmup, Subjects = options.Subjects, Arguments = sameTokens }, $"embedded-{target}-half", handler, cancellationToken);
                 var inServer = await ServerLatency.ReadAsync(server, Route(target), cancellationToken);
                 result.Add("latency p50 at 50%", "ms", open.P50);
                 result.Add("latency p99 at 50%", "ms", open.P99);

@@ -24,7 +24,11 @@ namespace Bench.Runner.Cases;
 public static class ScaleCase
 {
     public const string Throughput = "throughput, {0} subjects (uniform random, all active)";
-    public const string HeapPerSubject = "GC heap per active subject";
+    /// <summary>The live objects' bytes (<see cref="GcHeap.Reading.Live"/>): the target's figure.</summary>
+    public const string HeapPerSubject = "managed heap per active subject (live objects)";
+
+    /// <summary>The generations' sizes (<see cref="GcHeap.Reading.Size"/>, free space included), as runs before 2026-12-02 read it.</summary>
+    public const string HeapSizePerSubject = "GC heap size per active subject (free space included)";
 
     /// <summary>Longer than any case: the sessions of every subject stay active until memory has been read.</summary>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(6);
@@ -100,23 +104,24 @@ public static class ScaleCase
         RecordMemory(result, server, "after the measured runs", heapBefore, activationsBefore, large);
     }
 
-    private static (long Heap, long Activations) Memory(ServerProcess server)
+    private static (GcHeap.Reading Heap, long Activations) Memory(ServerProcess server)
     {
-        var heap = GcHeap.LiveBytesAfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
+        var heap = GcHeap.AfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
         var activations = OrleansActivations.ByGrainType(server.Pid, TimeSpan.FromSeconds(30));
         return (heap, activations.Values.Sum());
     }
 
-    private static void RecordMemory(CaseResult result, ServerProcess server, string when, long heapBefore, long activationsBefore, int subjects)
+    private static void RecordMemory(CaseResult result, ServerProcess server, string when, GcHeap.Reading heapBefore, long activationsBefore, int subjects)
     {
-        var heap = GcHeap.LiveBytesAfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
+        var heap = GcHeap.AfterFullGc(server.Pid, TimeSpan.FromSeconds(120));
         var byType = OrleansActivations.ByGrainType(server.Pid, TimeSpan.FromSeconds(30));
         var activations = byType.Values.Sum();
-        result.Add($"{HeapPerSubject} ({when})", "B", (heap - heapBefore) / (double)subjects);
+        result.Add($"{HeapPerSubject} ({when})", "B", (heap.Live - heapBefore.Live) / (double)subjects);
+        result.Add($"{HeapSizePerSubject} ({when})", "B", (heap.Size - heapBefore.Size) / (double)subjects);
         result.Add($"activations per subject ({when})", "activations", (activations - activationsBefore) / (double)subjects);
         result.Add($"activations ({when})", "activations", activations);
         result.Add($"RSS ({when})", "MB", ProcFs.ResidentBytes(server.Pid) / 1024.0 / 1024.0);
-        result.Notes.Add($"{when}: heap grew {(heap - heapBefore) / 1024.0 / 1024.0:N0} MB for {subjects:N0} subjects; activations by grain type: " +
+        result.Notes.Add($"{when}: live objects grew {(heap.Live - heapBefore.Live) / 1024.0 / 1024.0:N0} MB (the generations {(heap.Size - heapBefore.Size) / 1024.0 / 1024.0:N0} MB) for {subjects:N0} subjects; activations by grain type: " +
                          string.Join(", ", byType.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value:N0}")));
     }
 }
