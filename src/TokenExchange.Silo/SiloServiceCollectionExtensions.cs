@@ -6,6 +6,7 @@ using TokenExchange.Core.Handlers;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Keys;
+using TokenExchange.Grains.Sessions;
 using TokenExchange.Grains.Users;
 using TokenExchange.Silo.Handlers;
 using TokenExchange.Silo.Sessions;
@@ -93,6 +94,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
+        services.AddSingleton<SessionServices>();
         TokenExchange.Grains.GrainRecordStore.Register(services);
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();
         services.AddSingleton<DefinitionWriter>();

@@ -14,6 +14,9 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
 {
     private readonly IntrospectionTrust trust = definition.Introspection!;
 
+    /// <summary>The claim names of this handler's answers, shared by those with the same names in the same order: an active answer is cached.</summary>
+    private readonly ClaimLayouts layouts = new();
+
     /// <summary>The answer's outcome; the time it may be kept is in <see cref="IntrospectionCache.Entry.Until"/>.</summary>
     public IntrospectionCache.Entry Read(string key, JsonElement root)
     {
@@ -59,7 +62,7 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
     }
 
     /// <summary>The answer's members that are strings, numbers or booleans, as text; the first of a repeated name wins.</summary>
-    private static ClaimSet Claims(JsonElement root)
+    private ClaimSet Claims(JsonElement root)
     {
         var claims = new ClaimSet.Builder(0);
         foreach (var property in root.EnumerateObject())
@@ -74,7 +77,7 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
             };
             if (value is not null) claims.Add(property.Name, value);
         }
-        return claims.Build();
+        return claims.Build(layouts);
     }
 
     private static IEnumerable<string> Audiences(JsonElement root) =>

@@ -33,6 +33,9 @@ internal sealed class SharedClaimStrings
 
     private readonly string?[] recentTimes = new string?[RecentTimeSlots];
 
+    /// <summary>The names arrays of this handler's tokens, shared by those with the same names in the same order.</summary>
+    private readonly ClaimLayouts layouts = new();
+
     /// <summary>Registered JWT claims (RFC 7519, 4.1) and those OIDC, RFC 8693 and RFC 9068 define that rules read.</summary>
     private static readonly FrozenSet<string> ClaimNames = FrozenSet.Create(StringComparer.Ordinal,
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "client_id", "scope", "scp", "sid", "auth_time", "acr", "amr",
@@ -81,6 +84,6 @@ internal sealed class SharedClaimStrings
             var name = Name(claim.Type);
             read.Add(name, TimeClaims.Contains(name) ? Time(claim.Value) : Value(claim.Value));
         }
-        return read.Build();
+        return read.Build(layouts);
     }
 }

@@ -5,24 +5,29 @@ namespace TokenExchange.Sessions;
 
 /// <summary>
 /// A token's claims, each by its first value, read-only and compact: up to <see cref="ScanLimit"/> claims are held as
-/// one array of name, value pairs and found by an ordinal scan; more go into a dictionary. A verified token's claims
-/// stay in memory with its cache entry, one per active subject (docs/architecture.md, "A warm subject is one
-/// activation"); a token of 7 claims costs 160 B here against about 330 B as a <see cref="Dictionary{TKey, TValue}"/>
-/// (its buckets, entries with their cached hashes, and the object), and a scan of a few names, most of them the shared
-/// instances of <c>SharedClaimStrings</c>, is as fast as hashing the name. Enumerates in the order the claims came.
+/// an array of names and one of values, found by an ordinal scan of the names; more go into a dictionary. A verified
+/// token's claims stay in memory with its cache entry, one per active subject (docs/architecture.md, "A warm subject
+/// is one activation"), and the names array is shared by the tokens of one handler with the same names in the same
+/// order (<see cref="ClaimLayouts"/>): a token of 7 claims then costs 112 B (the set and its values) against about
+/// 330 B as a <see cref="Dictionary{TKey, TValue}"/> (its buckets, entries with their cached hashes, and the object).
+/// A scan of a few names, most of them the shared instances of <c>SharedClaimStrings</c>, is as fast as hashing the
+/// name. Enumerates in the order the claims came.
 /// </summary>
 public sealed class ClaimSet : IReadOnlyDictionary<string, string>
 {
-    /// <summary>Most claims held as scanned pairs; beyond it a lookup hashes.</summary>
+    /// <summary>Most claims held as scanned names and values; beyond it a lookup hashes.</summary>
     internal const int ScanLimit = 16;
 
-    public static readonly ClaimSet Empty = new(Array.Empty<string>());
+    public static readonly ClaimSet Empty = new([], []);
 
-    // string[] (name, value, name, value, …) or, past ScanLimit claims, Dictionary<string, string>: one field, so the
-    // set is an object header and a reference besides what it holds.
+    // Scanned: the names (often shared, never written) and the values at the same indexes (string[]). Hashed (more
+    // than ScanLimit claims): names is null and held is the Dictionary<string, string>.
+    private readonly string[]? names;
     private readonly object held;
 
-    private ClaimSet(object held) => this.held = held;
+    private ClaimSet(string[] names, string[] values) => (this.names, held) = (names, values);
+
+    private ClaimSet(Dictionary<string, string> hashed) => held = hashed;
 
     /// <summary>The claims, each by the first value its name came with.</summary>
     public static ClaimSet Of(IEnumerable<KeyValuePair<string, string>> claims)
@@ -33,12 +38,15 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
     }
 
     /// <summary>How many claims the set has room for, for the tests that check nothing is kept spare.</summary>
-    internal int Room => held is string[] pairs ? pairs.Length / 2 : ((Dictionary<string, string>)held).EnsureCapacity(0);
+    internal int Room => names is not null ? names.Length : ((Dictionary<string, string>)held).EnsureCapacity(0);
 
     /// <summary>Whether lookups hash (more than <see cref="ScanLimit"/> claims).</summary>
-    internal bool Hashed => held is Dictionary<string, string>;
+    internal bool Hashed => names is null;
 
-    public int Count => held is string[] pairs ? pairs.Length / 2 : ((Dictionary<string, string>)held).Count;
+    /// <summary>The scanned names (shared where a <see cref="ClaimLayouts"/> held them), for the tests.</summary>
+    internal string[]? Names => names;
+
+    public int Count => names?.Length ?? ((Dictionary<string, string>)held).Count;
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no claim '{key}'");
 
@@ -47,11 +55,11 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (held is not string[] pairs) return ((Dictionary<string, string>)held).TryGetValue(key, out value);
-        for (var i = 0; i < pairs.Length; i += 2)
+        if (names is null) return ((Dictionary<string, string>)held).TryGetValue(key, out value);
+        for (var i = 0; i < names.Length; i++)
         {
-            if (!string.Equals(pairs[i], key, StringComparison.Ordinal)) continue;
-            value = pairs[i + 1];
+            if (!string.Equals(names[i], key, StringComparison.Ordinal)) continue;
+            value = ((string[])held)[i];
             return true;
         }
         value = null;
@@ -64,13 +72,13 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
 
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
     {
-        if (held is Dictionary<string, string> hashed)
+        if (names is null)
         {
-            foreach (var claim in hashed) yield return claim;
+            foreach (var claim in (Dictionary<string, string>)held) yield return claim;
             yield break;
         }
-        var pairs = (string[])held;
-        for (var i = 0; i < pairs.Length; i += 2) yield return new(pairs[i], pairs[i + 1]);
+        var values = (string[])held;
+        for (var i = 0; i < names.Length; i++) yield return new(names[i], values[i]);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -81,8 +89,9 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
     /// </summary>
     public struct Builder(int expected)
     {
-        private string[] pairs = expected > 0 && expected <= ScanLimit ? new string[expected * 2] : new string[8];
-        private int used;
+        private string[] names = new string[expected > 0 && expected <= ScanLimit ? expected : 4];
+        private string[] values = new string[expected > 0 && expected <= ScanLimit ? expected : 4];
+        private int count;
         private Dictionary<string, string>? hashed = expected > ScanLimit ? new(expected, StringComparer.Ordinal) : null;
 
         /// <summary>Adds the claim unless its name is held already.</summary>
@@ -95,32 +104,41 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
                 hashed.TryAdd(name, value);
                 return;
             }
-            for (var i = 0; i < used; i += 2)
-                if (string.Equals(pairs[i], name, StringComparison.Ordinal)) return;
-            if (used == ScanLimit * 2)
+            for (var i = 0; i < count; i++)
+                if (string.Equals(names[i], name, StringComparison.Ordinal)) return;
+            if (count == ScanLimit)
             {
                 hashed = new Dictionary<string, string>(ScanLimit * 2, StringComparer.Ordinal);
-                for (var i = 0; i < used; i += 2) hashed.Add(pairs[i], pairs[i + 1]);
+                for (var i = 0; i < count; i++) hashed.Add(names[i], values[i]);
                 hashed.Add(name, value);
                 return;
             }
-            if (used == pairs.Length) Array.Resize(ref pairs, Math.Min(pairs.Length * 2, ScanLimit * 2));
-            pairs[used++] = name;
-            pairs[used++] = value;
+            if (count == names.Length)
+            {
+                var larger = Math.Min(names.Length * 2, ScanLimit);
+                Array.Resize(ref names, larger);
+                Array.Resize(ref values, larger);
+            }
+            names[count] = name;
+            values[count++] = value;
         }
 
-        /// <summary>The set of what was added; the builder is not to be used after.</summary>
-        public readonly ClaimSet Build()
+        /// <summary>The set of what was added, its names shared through <paramref name="layouts"/> where given; the builder is not to be used after.</summary>
+        public readonly ClaimSet Build(ClaimLayouts? layouts = null)
         {
             if (hashed is not null)
             {
                 hashed.TrimExcess();
                 return new ClaimSet(hashed);
             }
-            if (used == 0) return Empty;
-            var kept = pairs;
-            if (used < kept.Length) Array.Resize(ref kept, used);
-            return new ClaimSet(kept);
+            if (count == 0) return Empty;
+            var (keptNames, keptValues) = (names, values);
+            if (count < keptNames.Length)
+            {
+                Array.Resize(ref keptNames, count);
+                Array.Resize(ref keptValues, count);
+            }
+            return new ClaimSet(layouts?.Share(keptNames) ?? keptNames, keptValues);
         }
     }
 }

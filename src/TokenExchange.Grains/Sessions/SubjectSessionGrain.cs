@@ -2,9 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Abstractions;
 using TokenExchange.Core.Handlers;
 using TokenExchange.Definitions;
-using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
-using TokenExchange.Grains.Users;
 using TokenExchange.Sessions;
 using TokenExchange.Tokens;
 using TokenExchange.Users;
@@ -23,10 +21,7 @@ namespace TokenExchange.Grains.Sessions;
 /// </summary>
 public sealed class SubjectSessionGrain(
     [FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records,
-    GrainUserDirectory directory,
-    HandlerRuntime handlers,
-    TokenExchangeMetrics metrics,
-    TimeProvider time) : RecordGrain<SubjectSessionState>(records), ISubjectSessionGrain
+    SessionServices silo) : RecordGrain<SubjectSessionState>(records), ISubjectSessionGrain
 {
     /// <summary>
     /// How long a held user is trusted without hearing from its grain. Changes arrive by notification at once; this
@@ -50,12 +45,12 @@ public sealed class SubjectSessionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        metrics.SessionActivated();
+        silo.Metrics.SessionActivated();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        metrics.SessionDeactivated();
+        silo.Metrics.SessionDeactivated();
         return Task.CompletedTask;
     }
 
@@ -77,7 +72,7 @@ public sealed class SubjectSessionGrain(
     public async Task<RefreshResult> Redeem(string familyId, string tokenHash, RefreshTokenPolicy policy, string[] requestedScopes, string requestId, string? dpopThumbprint)
     {
         var family = State.Families.FirstOrDefault(f => f.Id == familyId);
-        var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, time.GetUtcNow(), dpopThumbprint);
+        var decision = RefreshRedemption.Decide(family?.View(), tokenHash, policy, requestedScopes, requestId, silo.Time.GetUtcNow(), dpopThumbprint);
         if (decision.StartedAt is { } startedAt) family!.StartedAt = startedAt;
         if (decision.Outcome == RefreshOutcome.ReuseDetected)
         {
@@ -87,7 +82,7 @@ public sealed class SubjectSessionGrain(
         }
         if (decision.Outcome != RefreshOutcome.Allowed) return new RefreshResult(null, null, null, decision.Error);
         if (State.UserId is not { } userId) return Refused("the refresh token is revoked", "the identity was unlinked from its user");
-        var resolved = await UserResolver.FromKnownAsync(directory, userId);
+        var resolved = await UserResolver.FromKnownAsync(silo.Directory, userId);
         if (resolved.User is null) return new RefreshResult(null, null, null, resolved.Error);
 
         var token = OpaqueTokens.New();
@@ -107,7 +102,7 @@ public sealed class SubjectSessionGrain(
     public async Task RevokeAll()
     {
         foreach (var family in State.Families) family.Revoked = true;
-        State.RevokedAt = time.GetUtcNow();
+        State.RevokedAt = silo.Time.GetUtcNow();
         await Save();
         // JWT access tokens name the session only by its id (sid): introspection looks the revocation up there.
         await GrainFactory.Reference<ISessionRevocationGrain>(SubjectSessionKey.SessionId(this.GetPrimaryKeyString())).Revoke(State.RevokedAt.Value);
@@ -123,12 +118,12 @@ public sealed class SubjectSessionGrain(
     }
 
     public Task<DateTimeOffset?> InspectRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy) =>
-        Task.FromResult(RefreshRedemption.ActiveUntil(State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, time.GetUtcNow()));
+        Task.FromResult(RefreshRedemption.ActiveUntil(State.Families.FirstOrDefault(f => f.Id == familyId)?.View(), tokenHash, policy, silo.Time.GetUtcNow()));
 
     public Task<ActiveRefreshToken?> InspectBoundRefreshToken(string familyId, string tokenHash, RefreshTokenPolicy policy)
     {
         var family = State.Families.FirstOrDefault(f => f.Id == familyId);
-        return Task.FromResult(RefreshRedemption.ActiveUntil(family?.View(), tokenHash, policy, time.GetUtcNow()) is { } expires
+        return Task.FromResult(RefreshRedemption.ActiveUntil(family?.View(), tokenHash, policy, silo.Time.GetUtcNow()) is { } expires
             ? new ActiveRefreshToken(expires, family!.Grant.DpopThumbprint)
             : null);
     }
@@ -136,7 +131,7 @@ public sealed class SubjectSessionGrain(
     private async Task<(string Token, DateTimeOffset ExpiresAt)> StartFamily(RefreshGrant grant, TimeSpan lifetime, TimeSpan absoluteLifetime, string? requestId)
     {
         var token = OpaqueTokens.New();
-        var now = time.GetUtcNow();
+        var now = silo.Time.GetUtcNow();
         var policy = new RefreshTokenPolicy { Lifetime = lifetime, AbsoluteLifetime = absoluteLifetime };
         if (requestId is not null && State.Families.FirstOrDefault(f => f.IssuedFor == requestId && f.IssuedFrom is null && !f.Revoked) is { } started)
         {
@@ -159,7 +154,7 @@ public sealed class SubjectSessionGrain(
         };
         family.CurrentExpiresAt = RefreshRedemption.NewTokenExpiry(now, grant, policy, now);
         // Families that can no longer be redeemed are dropped, so the state does not grow without bound.
-        State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= time.GetUtcNow());
+        State.Families.RemoveAll(f => f.Revoked || f.CurrentExpiresAt <= silo.Time.GetUtcNow());
         if (State.Families.Count >= MaxFamilies) State.Families.RemoveRange(0, State.Families.Count - MaxFamilies + 1);
         State.Families.Add(family);
         await Save();
@@ -177,8 +172,8 @@ public sealed class SubjectSessionGrain(
     /// <summary>A ValueTask: a hit answers synchronously, and a Task would be allocated for it (issue 15).</summary>
     private async ValueTask<UserResolution> Resolve(SubjectUserRequest request)
     {
-        var hit = user is { Enabled: true } && time.GetUtcNow() - cachedAt < CachedUserMaxAge;
-        metrics.SessionUserLookup(request.HandlerName, hit);
+        var hit = user is { Enabled: true } && silo.Time.GetUtcNow() - cachedAt < CachedUserMaxAge;
+        silo.Metrics.SessionUserLookup(request.HandlerName, hit);
         // A new answer per hit (48 B) rather than one kept with the session: a warm subject's heap counts more than a hit's garbage.
         if (hit) return new UserResolution(user, null);
         user = null;
@@ -189,27 +184,27 @@ public sealed class SubjectSessionGrain(
         UserResolution resolution;
         if (State.UserId is { } known)
         {
-            resolution = await UserResolver.FromKnownAsync(directory, known);
+            resolution = await UserResolver.FromKnownAsync(silo.Directory, known);
         }
-        else if (await directory.FindLinkedAsync(identity) is { } linked)
+        else if (await silo.Directory.FindLinkedAsync(identity) is { } linked)
         {
             // The link decides, before any mapping rule: an identity maps to the user it was linked to.
-            resolution = await UserResolver.FromKnownAsync(directory, linked);
+            resolution = await UserResolver.FromKnownAsync(silo.Directory, linked);
         }
         else
         {
-            var handler = handlers.Get(request.HandlerName);
+            var handler = silo.Handlers.Get(request.HandlerName);
             if (handler is null) return new UserResolution(null, Errors.InvalidRequest("unknown token_handler"));
-            var (mapping, error) = await handler.MapUserAsync(request, new HandlerUserDirectory(directory), CancellationToken.None);
+            var (mapping, error) = await handler.MapUserAsync(request, new HandlerUserDirectory(silo.Directory), CancellationToken.None);
             if (error is not null) return new UserResolution(null, error);
             // A created user has this session as its watcher already (stored with it, in the same write).
-            resolution = await UserResolver.FromMappingAsync(directory, mapping!, request.AllowUserCreation, identity, watcher: this.GetPrimaryKeyString());
+            resolution = await UserResolver.FromMappingAsync(silo.Directory, mapping!, request.AllowUserCreation, identity, watcher: this.GetPrimaryKeyString());
         }
 
         if (resolution.User is { } resolved)
         {
             user = resolved;
-            cachedAt = time.GetUtcNow();
+            cachedAt = silo.Time.GetUtcNow();
             if (State.UserId != resolved.Id || !State.Linked)
             {
                 State.UserId = resolved.Id;
@@ -232,7 +227,7 @@ public sealed class SubjectSessionGrain(
     /// </summary>
     private async Task RecordLegacyLink(string remembered, ExternalIdentity identity)
     {
-        if (await directory.LinkAsync(remembered, identity, onePerHandler: false) is null)
+        if (await silo.Directory.LinkAsync(remembered, identity, onePerHandler: false) is null)
         {
             State.Linked = true;
             await Save();
