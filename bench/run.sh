@@ -2,7 +2,7 @@
 # The benchmark (issue 6) in one command: builds Release (server, txctl, peers, crypto floor, Core pipeline,
 # runner), makes PostgreSQL ready for the two-silo case, then runs every case and writes
 # bench/results/latest.md and latest.json. Options go to the runner, e.g.:
-#   bench/run.sh                 the full run (3 runs per case; about 17 minutes on 2 quiet cores)
+#   bench/run.sh                 the full run (3 runs per case; about 35 minutes on 2 cores)
 #   bench/run.sh --quick         a ~5 minute smoke run (1 run, short windows, 20,000 subjects for scale)
 #   bench/run.sh --cases floor,embedded --runs 5
 #   bench/run.sh --cases coldstart --server-env DOTNET_TieredPGO=0   a runtime setting for every silo
