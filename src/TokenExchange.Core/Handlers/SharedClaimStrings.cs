@@ -16,7 +16,7 @@ namespace TokenExchange.Core.Handlers;
 /// The time claims' values repeat too, though not for ever: every token an IdP issues in one second carries the same
 /// <c>iat</c>, and with one lifetime the same <c>exp</c>. The tokens alive at any moment span at most their lifetime,
 /// so a million active subjects' tokens of one hour hold at most 3,600 distinct values of each. A fixed table of
-/// recently seen values (<see cref="RecentTimeSlots"/>, overwritten, never grown) gives a token the instance an
+/// recently seen values (<see cref="RecentTimeSlots"/>, <see cref="RecentInstances{T}"/>) gives a token the instance an
 /// earlier one of the same second brought; tokens are verified soon after they are issued, so the recent ones are
 /// the ones met again.
 /// </remarks>
@@ -31,7 +31,7 @@ internal sealed class SharedClaimStrings
     /// <summary>The claims whose values are times (RFC 7519, 4.1; OIDC Core, 2): seconds since the epoch.</summary>
     private static readonly FrozenSet<string> TimeClaims = FrozenSet.Create(StringComparer.Ordinal, "exp", "iat", "nbf", "auth_time");
 
-    private readonly string?[] recentTimes = new string?[RecentTimeSlots];
+    private readonly RecentInstances<string> recentTimes = new(RecentTimeSlots, StringComparer.Ordinal);
 
     /// <summary>The names arrays of this handler's tokens, shared by those with the same names in the same order.</summary>
     private readonly ClaimLayouts layouts = new();
@@ -54,18 +54,8 @@ internal sealed class SharedClaimStrings
     /// <summary>The shared instance of the issuer or an audience equal to <paramref name="value"/>, or the value itself.</summary>
     public string Value(string value) => values.TryGetValue(value, out var shared) ? shared : value;
 
-    /// <summary>
-    /// The instance an earlier token brought of a time claim's <paramref name="value"/>, or the value itself, which
-    /// then takes its slot in the table (a race between two tokens at most loses a share, never a value).
-    /// </summary>
-    public string Time(string value)
-    {
-        if (value.Length > LongestTime) return value;
-        var slot = (int)((uint)value.GetHashCode() % RecentTimeSlots);
-        if (Volatile.Read(ref recentTimes[slot]) is { } held && string.Equals(held, value, StringComparison.Ordinal)) return held;
-        Volatile.Write(ref recentTimes[slot], value);
-        return value;
-    }
+    /// <summary>The instance an earlier token brought of a time claim's <paramref name="value"/>, or the value itself, which then takes its slot in the table.</summary>
+    public string Time(string value) => value.Length > LongestTime ? value : recentTimes.Share(value);
 
     /// <summary>
     /// The key id a cache entry keeps to look its key up again: the verifying key's own <see cref="SecurityKey.KeyId"/>

@@ -89,8 +89,9 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
     /// </summary>
     public struct Builder(int expected)
     {
-        private string[] names = new string[expected > 0 && expected <= ScanLimit ? expected : 4];
-        private string[] values = new string[expected > 0 && expected <= ScanLimit ? expected : 4];
+        // None where the claims will be hashed from the start; a few where their number is not known.
+        private string[] names = new string[Initial(expected)];
+        private string[] values = new string[Initial(expected)];
         private int count;
         private Dictionary<string, string>? hashed = expected > ScanLimit ? new(expected, StringComparer.Ordinal) : null;
 
@@ -115,13 +116,15 @@ public sealed class ClaimSet : IReadOnlyDictionary<string, string>
             }
             if (count == names.Length)
             {
-                var larger = Math.Min(names.Length * 2, ScanLimit);
+                var larger = Math.Clamp(names.Length * 2, 4, ScanLimit);
                 Array.Resize(ref names, larger);
                 Array.Resize(ref values, larger);
             }
             names[count] = name;
             values[count++] = value;
         }
+
+        private static int Initial(int expected) => expected > ScanLimit ? 0 : expected > 0 ? expected : 4;
 
         /// <summary>The set of what was added, its names shared through <paramref name="layouts"/> where given; the builder is not to be used after.</summary>
         public readonly ClaimSet Build(ClaimLayouts? layouts = null)
