@@ -10,7 +10,7 @@ namespace TokenExchange.Silo;
 /// per interval per silo) and reloads on change, so a change made through any silo is seen everywhere
 /// within about one interval. Exchanges read the snapshot without locks or grain calls.
 /// </summary>
-public sealed class DefinitionCache(IGrainFactory grains, HandlerRuntime handlers, ILogger<DefinitionCache> logger)
+public sealed class DefinitionCache(IGrainFactory grains, HandlerRuntime handlers, ILogger<DefinitionCache> logger) : IDefinitionSource
 {
     private DefinitionSnapshot snapshot = DefinitionSnapshot.Empty;
 

@@ -18,7 +18,7 @@ namespace TokenExchange.Silo;
 /// this silo), and record one <see cref="TokenEvent"/>. Each exchange is one span, a child of the incoming request's (whose
 /// trace context the caller sent).
 /// </summary>
-public sealed class ExchangeFrontDoor(DefinitionCache definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop, ClientAuthenticator clients)
+public sealed class ExchangeFrontDoor(IDefinitionSource definitions, ExchangePipeline pipeline, RefreshTokenGrant refreshGrant, HandlerExecutor handlers, TokenEvents events, RateLimits limits, DpopProofValidator dpop, ClientAuthenticator clients)
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, CancellationToken cancellationToken)

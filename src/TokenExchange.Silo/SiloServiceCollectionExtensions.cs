@@ -60,6 +60,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<HandlerRuntime>();
         services.AddSingleton<HandlerExecutor>();
         services.AddSingleton<DefinitionCache>();
+        services.AddSingleton<IDefinitionSource>(sp => sp.GetRequiredService<DefinitionCache>());
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TokenExchangeSiloOptions>>().Value.KeyEncryptionKey is { } kek
             ? KeyProtector.FromBase64(kek)
             : KeyProtector.Generate());

@@ -11,7 +11,8 @@ public static class TokenEndpoint
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes) =>
         routes.MapPost(Path, HandleAsync).DisableAntiforgery();
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates, ClusterIssuer issuer)
+    /// <summary>The endpoint's handler (internal: the readiness warm-up runs it over a front door of its own).</summary>
+    internal static async Task<IResult> HandleAsync(HttpContext http, ExchangeFrontDoor frontDoor, ClientCertificateReader certificates, ClusterIssuer issuer)
     {
         var (form, unread, status) = await StrictForm.ReadAsync(http, TokenRequestParser.KnownNames);
         if (unread is not null) return OAuthResponses.Error(http, unread, false, status);

@@ -1,9 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Abstractions;
@@ -13,8 +11,6 @@ using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
 using TokenExchange.Exchange;
 using TokenExchange.Grains.Warmup;
-using TokenExchange.Server.Grpc;
-using TokenExchange.Server.Http;
 using TokenExchange.Sessions;
 using TokenExchange.Silo;
 using TokenExchange.Tokens;
@@ -39,13 +35,15 @@ public enum WarmupReach
 }
 
 /// <summary>
-/// The exchange path of a front door, end to end but in memory and with nothing of the cluster's (issue 15,
+/// The exchange path of both front doors, end to end but in memory and with nothing of the cluster's (issue 15,
 /// warm start): an app, a jwt handler and its identity provider's key that exist only here and are thrown away;
-/// a subject token of that provider; the gRPC message (parsed from bytes, mapped to the exchange's request) or
-/// the HTTP form (parsed by the token endpoint's parser); the Core pipeline's rules, the compiled handler's
-/// validation, a user from a stand-in for the subject session (in memory, or once the silo runs from its
-/// <see cref="IWarmupGrain"/> through the retrying grain call an exchange makes; no user or session is created),
-/// the minting of an access token with a throwaway signing key, and its answer in the transport's form. Metrics go to a meter nobody listens to, nothing is logged.
+/// a subject token of that provider; the gRPC service's Exchange method (the message parsed from bytes) or the HTTP
+/// token endpoint's handler (the form as a request body), each over a <see cref="WarmupFrontDoor"/> of the warm-up's
+/// own: the budgets, client authentication, the Core pipeline's rules, the compiled handler's validation, a user from
+/// a stand-in for the subject session (in memory, or once the silo runs from its <see cref="IWarmupGrain"/> through
+/// the retrying grain call an exchange makes; no user or session is created), the minting of an access token with a
+/// throwaway signing key, the event sinks, and the answer in the transport's form. Metrics go to a meter nobody
+/// listens to, nothing is logged or audited.
 /// </summary>
 public sealed class ExchangePathExercise : IWarmupExercise
 {
@@ -59,42 +57,38 @@ public sealed class ExchangePathExercise : IWarmupExercise
 
     private readonly string clientSecret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     private readonly SigningKey idpKey = SigningKey.Generate();
-    private readonly ExchangePipeline pipeline;
-    private readonly DefinitionSnapshot definitions;
-    private readonly CompiledHandler handler;
-    private readonly TokenMinter minter;
-    private readonly StandInSessions inMemory = new();
-    private readonly StandInSessions throughSilo;
+    private readonly WarmupFrontDoor inMemory;
+    private readonly WarmupFrontDoor throughSilo;
     private readonly string[] repeated;
-    private readonly IServiceProvider services;
     private readonly TimeProvider time;
 
-    public ExchangePathExercise(ExchangePipeline pipeline, IGrainFactory grains, GrainCallRetry retry, TimeProvider time, IServiceProvider services)
+    public ExchangePathExercise(IGrainFactory grains, GrainCallRetry retry, TimeProvider time, IServiceProvider services)
     {
-        this.pipeline = pipeline;
-        throughSilo = new StandInSessions(grains, retry);
         this.time = time;
-        this.services = services;
         var parsed = ConfigLoader.Parse(Definitions());
-        definitions = new DefinitionSnapshot(1, parsed.Apps, parsed.Handlers);
-        var compiler = new HandlerCompiler(new HttpClient(), null, new JwksCachePolicy(), HandlerTypeCatalog.Empty, time, NullLoggerFactory.Instance,
-            new TokenExchangeMetrics(new UnlistenedMeters()));
-        handler = compiler.Compile(definitions.Handlers[HandlerName]);
-        minter = new TokenMinter(new ThrowawayKeys(), new ClusterIssuer("https://warmup.invalid"), time);
+        var definitions = new DefinitionSnapshot(1, parsed.Apps, parsed.Handlers);
+        var metrics = new TokenExchangeMetrics(new UnlistenedMeters());
+        var compiler = new HandlerCompiler(new HttpClient(), null, new JwksCachePolicy(), HandlerTypeCatalog.Empty, time, NullLoggerFactory.Instance, metrics);
+        var minter = new TokenMinter(new ThrowawayKeys(), new ClusterIssuer("https://warmup.invalid"), time);
+        inMemory = new WarmupFrontDoor(definitions, compiler, new StandInSessions(), minter, metrics, services);
+        throughSilo = new WarmupFrontDoor(definitions, compiler, new StandInSessions(grains, retry), minter, metrics, services);
         repeated = [.. Enumerable.Range(0, 16).Select(i => SubjectToken($"warmup-subject-{i}"))];
     }
+
+    /// <summary>Exchanges the warm-up's own front doors recorded (each records one event per exchange, as a silo's does).</summary>
+    public int Recorded => inMemory.Recorded + throughSilo.Recorded;
 
     public async Task ExchangeAsync(int round, WarmupReach reach, CancellationToken cancellationToken)
     {
         // Rounds in pairs (one over each transport): a fresh token, then one presented before, so both the full
         // validation and the verified-token cache's hit are compiled.
         var subjectToken = round / 2 % 2 == 0 ? SubjectToken($"warmup-subject-{round % 64}") : repeated[round % repeated.Length];
-        ISubjectSessions sessions = reach == WarmupReach.ThroughSilo ? throughSilo : inMemory;
-        if (round % 2 == 0) await OverGrpcAsync(subjectToken, sessions, cancellationToken);
-        else await OverHttpAsync(subjectToken, sessions, cancellationToken);
+        var frontDoor = reach == WarmupReach.ThroughSilo ? throughSilo : inMemory;
+        if (round % 2 == 0) await OverGrpcAsync(subjectToken, frontDoor, cancellationToken);
+        else await OverHttpAsync(subjectToken, frontDoor, cancellationToken);
     }
 
-    private async Task OverGrpcAsync(string subjectToken, ISubjectSessions sessions, CancellationToken cancellationToken)
+    private async Task OverGrpcAsync(string subjectToken, WarmupFrontDoor frontDoor, CancellationToken cancellationToken)
     {
         var message = new ProtoRequest
         {
@@ -105,14 +99,14 @@ public sealed class ExchangePathExercise : IWarmupExercise
             Scope = { Scope },
             Audience = { Audience },
         };
-        var received = ProtoRequest.Parser.ParseFrom(message.ToByteArray());
-        var outcome = await ExchangeAsync(TokenExchangeGrpcService.ToCore(received, "127.0.0.1", null), sessions, cancellationToken);
-        _ = TokenExchangeGrpcService.ToProto(outcome.Tokens!).ToByteArray();
+        // From bytes and back, as the transport carries them; a refused exchange throws its RpcException.
+        var answer = await frontDoor.ExchangeAsync(ProtoRequest.Parser.ParseFrom(message.ToByteArray()), cancellationToken);
+        _ = answer.ToByteArray();
     }
 
-    private async Task OverHttpAsync(string subjectToken, ISubjectSessions sessions, CancellationToken cancellationToken)
+    private async Task OverHttpAsync(string subjectToken, WarmupFrontDoor frontDoor, CancellationToken cancellationToken)
     {
-        var form = new FormCollection(new Dictionary<string, StringValues>(StringComparer.Ordinal)
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["grant_type"] = GrantTypes.TokenExchange,
             ["client_id"] = ClientId,
@@ -122,20 +116,9 @@ public sealed class ExchangePathExercise : IWarmupExercise
             ["scope"] = Scope,
             ["audience"] = Audience,
         });
-        var parsed = TokenRequestParser.Parse(form, null, "127.0.0.1");
-        if (parsed.Error is { } error) throw new InvalidOperationException($"warm-up request refused: {error.Code} {error.Description}");
-        var outcome = await ExchangeAsync(parsed.Request!, sessions, cancellationToken);
-        var http = new DefaultHttpContext { RequestServices = services };
-        http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
-        await OAuthResponses.Tokens(http, outcome.Tokens!).ExecuteAsync(http);
-    }
-
-    private async Task<ExchangeOutcome> ExchangeAsync(ExchangeRequest request, ISubjectSessions sessions, CancellationToken cancellationToken)
-    {
-        var authorization = pipeline.Authorize(request, definitions);
-        if (authorization.Error is { } refused) throw new InvalidOperationException($"warm-up request refused: {refused.Code} {refused.Description}");
-        var outcome = await pipeline.ExchangeAsync(authorization.Exchange!, handler, sessions, minter, cancellationToken);
-        return outcome.Error is { } failed ? throw new InvalidOperationException($"warm-up exchange failed: {failed.Code} {failed.Description}") : outcome;
+        var status = await frontDoor.PostFormAsync(await form.ReadAsByteArrayAsync(cancellationToken), cancellationToken);
+        // The status only: the answer's body is a throwaway token, or an error naming nothing of the silo's.
+        if (status != StatusCodes.Status200OK) throw new InvalidOperationException($"warm-up exchange over the token endpoint answered {status}");
     }
 
     private string SubjectToken(string subject)

@@ -10,7 +10,7 @@ namespace TokenExchange.Silo.Events;
 /// A client_id is caller input: it becomes a tag only when it names a configured app and the request did
 /// not fail client authentication, else "unknown"; error codes outside the OAuth set become "other".
 /// </summary>
-public sealed class MetricsSink(TokenExchangeMetrics metrics, DefinitionCache definitions) : ITokenEventSink
+public sealed class MetricsSink(TokenExchangeMetrics metrics, IDefinitionSource definitions) : ITokenEventSink
 {
     public const string Unknown = "unknown";
     public const string NoHandler = "none";

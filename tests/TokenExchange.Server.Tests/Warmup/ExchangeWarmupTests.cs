@@ -8,6 +8,7 @@ using TokenExchange.Handlers;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Warmup;
+using TokenExchange.Silo.Events;
 using TokenExchange.Testing;
 
 namespace TokenExchange.Server.Tests.Warmup;
@@ -69,6 +70,37 @@ public sealed class ExchangeWarmupTests
         var users = server.Services.GetRequiredService<GrainUserDirectory>();
         Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-0"));
         Assert.Null(await users.FindIdAsync(UserField.FederationId, "warmup-subject-1"));
+    }
+
+    [Fact]
+    public async Task The_warm_up_runs_the_front_doors_own_code_over_a_front_door_of_its_own_and_reaches_none_of_the_silo_s_event_sinks()
+    {
+        var silo = new SiloEvents();
+        await using var server = await LoopbackServer.StartAsync(null, builder => builder.Services.AddSingleton<ITokenEventSink>(silo), "--warmup-exchanges", "20");
+        var exercise = Assert.IsType<ExchangePathExercise>(server.Services.GetRequiredService<IWarmupExercise>());
+
+        // Every exchange went through an ExchangeFrontDoor (each records one event), the warm-up's own: the gRPC
+        // service method and the token endpoint's handler ran, and none of it reached the silo's sinks (audit,
+        // metrics, recent exchanges) or its budgets.
+        Assert.Equal(20, exercise.Recorded);
+        await exercise.ExchangeAsync(20, WarmupReach.ThroughSilo, CancellationToken.None);
+        await exercise.ExchangeAsync(21, WarmupReach.ThroughSilo, CancellationToken.None);
+        Assert.Equal(22, exercise.Recorded);
+        Assert.Equal(0, silo.Count);
+
+        // Its app exists only in the warm-up: a request naming it at the real door is an unknown client.
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        using var refused = await http.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
+            ["client_id"] = "warmup-app",
+            ["client_secret"] = "guess",
+            ["subject_token"] = "x",
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:access_token",
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("invalid_client", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(1, silo.Count);
     }
 
     [Fact]
@@ -143,6 +175,16 @@ public sealed class ExchangeWarmupTests
             started.TrySetResult();
             await released.Task.WaitAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Counts the events the silo's own sinks receive.</summary>
+    private sealed class SiloEvents : ITokenEventSink
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Record(TokenEvent e) => Interlocked.Increment(ref count);
     }
 
     /// <summary>Records the grain calls the silo receives: interface, method and key.</summary>
