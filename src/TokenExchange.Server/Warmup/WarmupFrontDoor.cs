@@ -29,8 +29,9 @@ namespace TokenExchange.Server.Warmup;
 /// silo's: the definitions are the warm-up's throwaway app and handler, never in the cluster's registry, so no
 /// request from outside can use them; the budgets, the metrics (on a meter nobody listens to), the recent-exchange
 /// series and the audit log (to a logger that writes nowhere) are instances of their own, thrown away with the
-/// warm-up. Only services without state of their own (the pipeline, the DPoP validator, the client assertion keys,
-/// the refresh grant, which a warm-up exchange never reaches) are the silo's.
+/// warm-up. The silo's own services it takes either keep nothing per exchange (the pipeline) or are never reached
+/// by the warm-up's requests, which carry a client secret and no DPoP proof or client assertion (the refresh grant,
+/// the DPoP validator, the client assertions' keys and one-time-use store, token inspection).
 /// </summary>
 internal sealed class WarmupFrontDoor
 {

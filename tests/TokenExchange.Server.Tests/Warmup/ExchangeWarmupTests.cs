@@ -81,7 +81,7 @@ public sealed class ExchangeWarmupTests
 
         // Every exchange went through an ExchangeFrontDoor (each records one event), the warm-up's own: the gRPC
         // service method and the token endpoint's handler ran, and none of it reached the silo's sinks (audit,
-        // metrics, recent exchanges) or its budgets.
+        // metrics, recent exchanges).
         Assert.Equal(20, exercise.Recorded);
         await exercise.ExchangeAsync(20, WarmupReach.ThroughSilo, CancellationToken.None);
         await exercise.ExchangeAsync(21, WarmupReach.ThroughSilo, CancellationToken.None);
