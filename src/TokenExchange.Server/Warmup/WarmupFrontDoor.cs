@@ -46,12 +46,12 @@ internal sealed class WarmupFrontDoor
     {
         this.services = services;
         var time = services.GetRequiredService<TimeProvider>();
-        var source = new FixedDefinitions(definitions);
+        var source = new FixedDefinitionSource(definitions);
         var runtime = new HandlerRuntime(compiler, NullLogger<HandlerRuntime>.Instance);
         runtime.Update(definitions);
         var pipeline = services.GetRequiredService<ExchangePipeline>();
         var events = new TokenEvents(
-            [new AuditLogSink(NullLoggerFactory.Instance), new MetricsSink(metrics, source), new RecentExchangeSink(() => definitions), recorded],
+            [new AuditLogSink(NullLoggerFactory.Instance), new MetricsSink(metrics, source), new RecentExchangeSink(source), recorded],
             time, NullLogger<TokenEvents>.Instance);
         frontDoor = new ExchangeFrontDoor(source, pipeline, services.GetRequiredService<RefreshTokenGrant>(),
             new HandlerExecutor(runtime, pipeline, sessions, minter, NullLogger<HandlerExecutor>.Instance), events,
@@ -91,11 +91,6 @@ internal sealed class WarmupFrontDoor
         var http = new DefaultHttpContext { RequestServices = services };
         http.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
         return http;
-    }
-
-    private sealed class FixedDefinitions(DefinitionSnapshot snapshot) : IDefinitionSource
-    {
-        public DefinitionSnapshot Snapshot => snapshot;
     }
 
     private sealed class CountingSink : ITokenEventSink

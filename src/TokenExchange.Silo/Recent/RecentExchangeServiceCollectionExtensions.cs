@@ -8,11 +8,7 @@ public static class RecentExchangeServiceCollectionExtensions
     /// <summary>The live view of recent exchanges: this silo's sink and its reporter to the cluster's grain.</summary>
     public static IServiceCollection AddRecentExchanges(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            var cache = sp.GetRequiredService<DefinitionCache>();
-            return new RecentExchangeSink(() => cache.Snapshot);
-        });
+        services.AddSingleton<RecentExchangeSink>();
         services.AddSingleton<ITokenEventSink>(sp => sp.GetRequiredService<RecentExchangeSink>());
         services.AddSingleton<RecentExchangeReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<RecentExchangeReporter>());

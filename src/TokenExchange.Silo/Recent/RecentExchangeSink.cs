@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using HdrHistogram;
-using TokenExchange.Definitions;
 using TokenExchange.Grains.Recent;
 using TokenExchange.Silo.Events;
 
@@ -13,7 +12,7 @@ namespace TokenExchange.Silo.Recent;
 /// <see cref="MaxSeries"/> series new ones go to <see cref="Overflow"/>. <paramref name="definitions"/> is this silo's
 /// definition cache, read on every event (a volatile read).
 /// </summary>
-public sealed class RecentExchangeSink(Func<DefinitionSnapshot> definitions) : ITokenEventSink
+public sealed class RecentExchangeSink(IDefinitionSource definitions) : ITokenEventSink
 {
     public const int MaxSeries = 256;
     public const string Ok = "ok";
@@ -25,7 +24,7 @@ public sealed class RecentExchangeSink(Func<DefinitionSnapshot> definitions) : I
     public void Record(TokenEvent e)
     {
         if (e.Operation is not (TokenOperation.Exchange or TokenOperation.Refresh)) return;
-        var snapshot = definitions();
+        var snapshot = definitions.Snapshot;
         var clientId = e.ClientId is { } id && snapshot.Apps.ContainsKey(id) ? id : UnknownApp;
         var handler = e.Handler is { } name && snapshot.Handlers.ContainsKey(name) ? name : "";
         var key = new SeriesKey(e.Operation, clientId, handler);

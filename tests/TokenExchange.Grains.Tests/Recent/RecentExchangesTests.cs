@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Grains.Recent;
+using TokenExchange.Silo;
 using TokenExchange.Silo.Events;
 using TokenExchange.Silo.Recent;
 
@@ -19,7 +20,7 @@ public class RecentExchangesTests
     [Fact]
     public void The_sink_counts_outcomes_per_app_and_handler_and_drains_each_event_once()
     {
-        var sink = new RecentExchangeSink(() => Definitions);
+        var sink = new RecentExchangeSink(new FixedDefinitionSource(Definitions));
         sink.Record(Exchange("orders-service", "partner-idp", null, 2));
         sink.Record(Exchange("orders-service", "partner-idp", null, 3));
         sink.Record(Exchange("orders-service", "partner-idp", "unauthorized_client", 1));
@@ -43,7 +44,7 @@ public class RecentExchangesTests
     public void The_sink_holds_a_bounded_number_of_series()
     {
         var apps = Enumerable.Range(0, RecentExchangeSink.MaxSeries + 10).Select(i => new AppDefinition { ClientId = $"app-{i}" }).ToList();
-        var sink = new RecentExchangeSink(() => new DefinitionSnapshot(1, apps, []));
+        var sink = new RecentExchangeSink(new FixedDefinitionSource(new DefinitionSnapshot(1, apps, [])));
         foreach (var app in apps) sink.Record(Exchange(app.ClientId, null, null, 1));
 
         var drained = sink.Drain();
