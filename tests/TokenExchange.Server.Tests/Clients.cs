@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TokenExchange.Protos.V1;
+using TokenExchange.Server.Hosting;
 
 namespace TokenExchange.Server.Tests;
 
@@ -11,6 +12,13 @@ public interface IServerAddresses
 {
     Uri Http { get; }
     Uri Grpc { get; }
+}
+
+/// <summary>The addresses of a test's own in-process server, for <see cref="Clients"/>.</summary>
+public sealed class LoopbackAddresses(TokenExchangeServer server) : IServerAddresses
+{
+    public Uri Http => server.HttpAddress;
+    public Uri Grpc => server.GrpcAddress;
 }
 
 /// <summary>Real clients of the two front doors: the generated gRPC client and a plain HTTP form post.</summary>

@@ -29,7 +29,7 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
                 .Enable("orders-service", isDefault: true, allowUserCreation: true))
             .ToYaml();
         server = await LoopbackServer.StartAsync(config, "--dev-issuer", "false");
-        clients = new Clients(new FixtureView(server));
+        clients = new Clients(new LoopbackAddresses(server));
     }
 
     [Fact]
@@ -108,12 +108,5 @@ public sealed class IdpKeyRotationTests : IAsyncLifetime
         clients.Dispose();
         await server.DisposeAsync();
         await jwks.DisposeAsync();
-    }
-
-    /// <summary>Lets <see cref="Clients"/> talk to this test's own server.</summary>
-    private sealed class FixtureView(TokenExchangeServer server) : IServerAddresses
-    {
-        public Uri Http => server.HttpAddress;
-        public Uri Grpc => server.GrpcAddress;
     }
 }

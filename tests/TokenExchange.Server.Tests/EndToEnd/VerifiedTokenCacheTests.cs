@@ -41,7 +41,7 @@ public sealed class VerifiedTokenCacheTests : IAsyncLifetime
                 .Enable(App, isDefault: true, allowUserCreation: true))
             .ToYaml();
         server = await LoopbackServer.StartAsync(config, builder => builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)), "--dev-issuer", "false");
-        clients = new Clients(new Addresses(server));
+        clients = new Clients(new LoopbackAddresses(server));
     }
 
     public async Task DisposeAsync()
@@ -153,11 +153,5 @@ public sealed class VerifiedTokenCacheTests : IAsyncLifetime
         Assert.Equal(("invalid_request", "subject_token signature could not be verified"), refused);
         var metrics = await Scrape();
         Assert.Equal(1, metrics.Sum("tokenexchange_validation_cache_evictions_total", ("handler", Handler), ("reason", "key_removed")));
-    }
-
-    private sealed class Addresses(TokenExchangeServer server) : IServerAddresses
-    {
-        public Uri Http => server.HttpAddress;
-        public Uri Grpc => server.GrpcAddress;
     }
 }

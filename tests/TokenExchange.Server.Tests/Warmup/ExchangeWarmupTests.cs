@@ -1,10 +1,12 @@
 using System.Net;
+using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenExchange.Abstractions;
 using TokenExchange.Grains.Users;
 using TokenExchange.Handlers;
+using TokenExchange.Protos.V1;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting;
 using TokenExchange.Server.Warmup;
@@ -88,20 +90,19 @@ public sealed class ExchangeWarmupTests
         Assert.Equal(22, exercise.Recorded);
         Assert.Equal(0, silo.Count);
 
-        // Its app exists only in the warm-up: a request naming it at the real door is an unknown client.
-        using var http = new HttpClient { BaseAddress = server.HttpAddress };
-        using var refused = await http.PostAsync("/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
-            ["client_id"] = "warmup-app",
-            ["client_secret"] = "guess",
-            ["subject_token"] = "x",
-            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:access_token",
-        }));
+        // Its app exists only in the warm-up: a request naming it at either real door is an unknown client, and
+        // each refusal is an event of the silo's own.
+        using var clients = new Clients(new LoopbackAddresses(server));
+        var request = new ExchangeRequest { ClientId = "warmup-app", ClientSecret = "guess", SubjectToken = "x", SubjectTokenType = Clients.AccessTokenType };
+        using var refused = await clients.PostToken(request);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("invalid_client", await refused.Content.ReadAsStringAsync());
-        Assert.Equal(1, silo.Count);
+        var (status, code, _) = await clients.GrpcFailure(request);
+        Assert.Equal(StatusCode.Unauthenticated, status);
+        Assert.Equal("invalid_client", code);
+        Assert.Equal(2, silo.Count);
     }
+
 
     [Fact]
     public async Task Once_the_silo_runs_the_warm_up_calls_its_warm_up_grain_and_activates_grains_of_new_subjects_with_reads_only()
