@@ -1,6 +1,5 @@
 using BitFaster.Caching;
-using BitFaster.Caching.Lfu;
-using BitFaster.Caching.Scheduler;
+using BitFaster.Caching.Lru;
 using Microsoft.IdentityModel.Tokens;
 using TokenExchange.Definitions;
 using TokenExchange.Diagnostics;
@@ -16,11 +15,18 @@ namespace TokenExchange.Core.Handlers;
 /// validator, which decides a hit.
 /// </summary>
 /// <remarks>
-/// BitFaster's W-TinyLFU (<see cref="ConcurrentLfu{K, V}"/>), not an LRU: a token seen once waits in a small window
-/// (1 % of the entries) and displaces a remembered one only by being presented more often. Where every token is new
-/// (a client that fetches a fresh subject token per call), an LRU kept each one for the next 100,000 exchanges, long
-/// enough to reach the oldest GC generation before it was pushed out: that churn cost a fresh-token exchange about a
-/// quarter of its CPU (issue 15). Maintenance runs on the calling thread (no thread-pool item per write).
+/// <para>Until it first has to forget a token for room, it remembers every token that verifies. From then on, it
+/// remembers a token the second time the token verifies (<see cref="TokenSightings"/>, 8 bytes per sighting and no
+/// object), and forgets the least recently presented (BitFaster's <see cref="ConcurrentLru{K, V}"/>). So a client that
+/// fetches a fresh subject token for every call churns neither the cache nor the GC: an entry kept for each such token
+/// lived long enough to reach the oldest generation before it was pushed out, which cost a fresh-token exchange about
+/// a quarter of its CPU (issue 15).</para>
+/// <para>Recency, not frequency, decides what goes. BitFaster's W-TinyLFU, used before, admits a new token only once
+/// it has been presented more often than the entry it would displace, and its counts stop at 15: after a client had
+/// presented its tokens a few dozen times and then moved to new ones (a new load, the next token of each user), the
+/// old, dead entries out-counted every new token and the cache admitted none until it halved its counts, after 10 ×
+/// MaxEntries counted presentations (about 100 s at the default size and 10,000 exchanges a second). Meanwhile every
+/// exchange verified its token in full (issue 15; the benchmark's repeated tokens after its fresh ones).</para>
 /// </remarks>
 public sealed class VerifiedTokenCache
 {
@@ -28,20 +34,27 @@ public sealed class VerifiedTokenCache
     internal const string Expired = "expired";
     internal const string KeyRemoved = "key_removed";
 
-    private readonly ConcurrentLfu<TokenHash, VerifiedToken> entries;
+    private readonly ConcurrentLru<TokenHash, VerifiedToken> entries;
+    private readonly TokenSightings sightings;
     private readonly TimeSpan maxAge;
     private readonly TimeProvider time;
     private readonly TokenExchangeMetrics metrics;
     private readonly string handler;
 
+    /// <summary>Set at the first token forgotten for room: from then on a token must have been seen before to be remembered.</summary>
+    private volatile bool full;
+
     /// <exception cref="ArgumentOutOfRangeException">MaxEntries is below 3, the least BitFaster's cache takes (the configuration refuses it).</exception>
     public VerifiedTokenCache(ValidationCachePolicy policy, string handler, TimeProvider time, TokenExchangeMetrics metrics)
     {
-        entries = new ConcurrentLfu<TokenHash, VerifiedToken>(Environment.ProcessorCount, policy.MaxEntries, new ForegroundScheduler(), EqualityComparer<TokenHash>.Default);
+        entries = new ConcurrentLru<TokenHash, VerifiedToken>(Environment.ProcessorCount, policy.MaxEntries, EqualityComparer<TokenHash>.Default);
         entries.Events.Value!.ItemRemoved += (_, removed) =>
         {
-            if (removed.Reason == ItemRemovedReason.Evicted) metrics.ValidationCacheEviction(handler, Capacity);
+            if (removed.Reason != ItemRemovedReason.Evicted) return;
+            full = true;
+            metrics.ValidationCacheEviction(handler, Capacity);
         };
+        sightings = new TokenSightings(policy.MaxEntries);
         maxAge = policy.MaxAge;
         this.time = time;
         this.metrics = metrics;
@@ -60,8 +73,15 @@ public sealed class VerifiedTokenCache
         return null;
     }
 
-    /// <summary>Remembers a token that verified just now, for at most the policy's max age.</summary>
-    internal void Remember(TokenHash key, VerifiedToken token) => entries.AddOrUpdate(key, token with { Until = time.GetUtcNow() + maxAge });
+    /// <summary>
+    /// Remembers a token that verified just now, for at most the policy's max age: any such token while the cache has
+    /// room, and once it is full only one that verified before (its first verification leaves only a sighting).
+    /// </summary>
+    internal void Remember(TokenHash key, VerifiedToken token)
+    {
+        if (full && !sightings.SeenBefore(key)) return;
+        entries.AddOrUpdate(key, token with { Until = time.GetUtcNow() + maxAge });
+    }
 
     /// <param name="reason"><see cref="Expired"/> or <see cref="KeyRemoved"/>.</param>
     internal void Forget(TokenHash key, string reason)

@@ -297,21 +297,54 @@ public sealed class VerifiedTokenCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task A_flood_of_tokens_each_presented_once_does_not_push_out_a_token_presented_again_and_again()
+    public async Task A_flood_of_tokens_each_presented_once_neither_pushes_out_a_token_presented_again_and_again_nor_stays_once_the_cache_is_full()
     {
         var cache = Cache(maxEntries: 100);
         var validator = Validator(cache);
         var hot = Token("gateway-user");
-        for (var i = 0; i < 15; i++) await Valid(validator, hot);
+        var once = Enumerable.Range(0, 300).Select(i => Token($"once-{i}")).ToArray();
 
-        // Three times the cache's size in tokens nobody presents twice (clients fetching a fresh token per call):
-        // an LRU forgets the gateway's token after 100 of them.
-        for (var i = 0; i < 300; i++) await Valid(validator, Token($"once-{i}"));
-        var verified = crypto.Verifications;
-        await Valid(validator, hot);
-
-        Assert.Equal(verified, crypto.Verifications);
+        // Three times the cache's size in tokens nobody presents twice (clients fetching a fresh token per call),
+        // with the gateway's token presented between them.
+        foreach (var token in once)
+        {
+            await Valid(validator, token);
+            await Valid(validator, hot);
+        }
+        Assert.Equal(301, crypto.Verifications);
         Assert.InRange(cache.Count, 1, 100);
+
+        // Once full, the cache keeps only a sighting of a token verified once: presented again, it is verified again
+        // and remembered then.
+        var last = once[^1];
+        await Valid(validator, last);
+        Assert.Equal(302, crypto.Verifications);
+        await Valid(validator, last);
+        Assert.Equal(302, crypto.Verifications);
+    }
+
+    [Fact]
+    public async Task New_tokens_are_remembered_after_old_tokens_that_were_presented_many_times_and_no_longer_are()
+    {
+        // A client presented its tokens many times, then moved to new ones (a new load, the next token of each user).
+        var cache = Cache(maxEntries: 100);
+        var validator = Validator(cache);
+        var old = Enumerable.Range(0, 100).Select(i => Token($"old-{i}")).ToArray();
+        for (var round = 0; round < 20; round++)
+        {
+            foreach (var token in old) await Valid(validator, token);
+        }
+        var verified = crypto.Verifications;
+
+        var current = Enumerable.Range(0, 10).Select(i => Token($"new-{i}")).ToArray();
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var token in current) await Valid(validator, token);
+        }
+
+        // Each new token verified at most twice (the second time it is remembered, the cache being full), not at every
+        // presentation because the dead tokens were presented more often.
+        Assert.InRange(crypto.Verifications - verified, current.Length, 2 * current.Length);
     }
 
     [Theory]
