@@ -16,8 +16,8 @@ namespace TokenExchange.Core.Handlers;
 /// </summary>
 /// <remarks>
 /// <para>Until it first has to forget a token for room, it remembers every token that verifies. From then on, it
-/// remembers a token the second time the token verifies (<see cref="TokenSightings"/>, 8 bytes per sighting and no
-/// object), and forgets the least recently presented (BitFaster's <see cref="ConcurrentLru{K, V}"/>). So a client that
+/// remembers a token the second time the token verifies (<see cref="TokenSightings"/>, 8 bytes per sighting in a
+/// fixed table, no object), and forgets the least recently presented (BitFaster's <see cref="ConcurrentLru{K, V}"/>). So a client that
 /// fetches a fresh subject token for every call churns neither the cache nor the GC: an entry kept for each such token
 /// lived long enough to reach the oldest generation before it was pushed out, which cost a fresh-token exchange about
 /// a quarter of its CPU (issue 15).</para>
@@ -61,7 +61,7 @@ public sealed class VerifiedTokenCache
         this.handler = handler;
     }
 
-    /// <summary>How many tokens are remembered now.</summary>
+    /// <summary>How many tokens are remembered now: counted over the whole cache (BitFaster's LRU enumerates its entries), so for tests and diagnostics, not a gauge.</summary>
     public int Count => entries.Count;
 
     /// <summary>The token remembered under <paramref name="key"/>, unless it is older than the policy's max age (then forgotten).</summary>
@@ -74,8 +74,8 @@ public sealed class VerifiedTokenCache
     }
 
     /// <summary>
-    /// Remembers a token that verified just now, for at most the policy's max age: any such token while the cache has
-    /// room, and once it is full only one that verified before (its first verification leaves only a sighting).
+    /// Remembers a token that verified just now, for at most the policy's max age: any such token until the cache first
+    /// forgets one for room, and from then on only one that verified before (its first verification leaves only a sighting).
     /// </summary>
     internal void Remember(TokenHash key, VerifiedToken token)
     {

@@ -103,7 +103,6 @@ public sealed class ExchangeWarmupTests
         Assert.Equal(2, silo.Count);
     }
 
-
     [Fact]
     public async Task Once_the_silo_runs_the_warm_up_calls_its_warm_up_grain_and_activates_grains_of_new_subjects_with_reads_only()
     {
