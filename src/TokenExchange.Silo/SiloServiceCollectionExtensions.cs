@@ -95,6 +95,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<Events.ITokenEventSink, Events.MetricsSink>();
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
+        services.AddSingleton<UserIndexStore>();
         services.AddSingleton<SessionServices>();
         TokenExchange.Grains.GrainRecordStore.Register(services);
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

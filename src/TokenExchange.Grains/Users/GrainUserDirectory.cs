@@ -7,16 +7,14 @@ using TokenExchange.Users;
 namespace TokenExchange.Grains.Users;
 
 /// <summary>
-/// The user directory over user grains and index grains: attribute indexes keep attributes unique, link
-/// indexes map each external identity to at most one user (the user grain keeps its list of links).
+/// The user directory over user grains and index entries (<see cref="UserIndexStore"/>): attribute indexes keep
+/// attributes unique, link indexes map each external identity to at most one user (the user grain keeps its list of links).
 /// </summary>
-public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
+public sealed class GrainUserDirectory(IGrainFactory grains, UserIndexStore indexes) : IUserDirectory
 {
-    public Task<string?> FindIdAsync(UserField attribute, string value) =>
-        grains.Reference<IUserIndexGrain>(UserIndexKey.For(attribute, value)).Get();
+    public Task<string?> FindIdAsync(UserField attribute, string value) => indexes.GetAsync(UserIndexKey.For(attribute, value));
 
-    public Task<string?> FindLinkedAsync(ExternalIdentity identity) =>
-        grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Get();
+    public Task<string?> FindLinkedAsync(ExternalIdentity identity) => indexes.GetAsync(UserIndexKey.ForLink(identity));
 
     public Task<UserRecord?> GetAsync(string userId) => grains.Reference<IUserGrain>(userId).Get();
 
@@ -48,11 +46,11 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
     {
         // Checked before any index is touched: the indexes of an existing user with this id are its own.
         if (await grain.Get() is not null) return (null, $"user id {user.Id} exists already");
-        var linkIndex = grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(link));
-        if (await linkIndex.Claim(user.Id) != user.Id) return (null, "the identity is linked to another user");
-        if (await UserIndexClaims.ClaimAttributes(grains, user, previous: null) is { } conflict)
+        var linkKey = UserIndexKey.ForLink(link);
+        if (await indexes.ClaimAsync(linkKey, user.Id) != user.Id) return (null, "the identity is linked to another user");
+        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
         {
-            await linkIndex.Release(user.Id);
+            await indexes.ReleaseAsync(linkKey, user.Id);
             return (null, conflict);
         }
         if (await grain.CreateLinked(user, link))
@@ -60,18 +58,18 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
             if (watcher is not null) await grain.Watch(watcher);
             return (user, null);
         }
-        await UserIndexClaims.ReleaseAttributes(grains, user, keep: null);
-        await linkIndex.Release(user.Id);
+        await UserIndexClaims.ReleaseAttributes(indexes, user, keep: null);
+        await indexes.ReleaseAsync(linkKey, user.Id);
         return (null, $"user id {user.Id} exists already");
     }
 
     public async Task<string?> LinkAsync(string userId, ExternalIdentity identity, bool onePerHandler)
     {
-        var linkIndex = grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity));
-        var owner = await linkIndex.Claim(userId);
+        var linkKey = UserIndexKey.ForLink(identity);
+        var owner = await indexes.ClaimAsync(linkKey, userId);
         if (owner != userId) return $"the identity is linked to user {owner}";
         if (await grains.Reference<IUserGrain>(userId).AddLink(identity, onePerHandler) is not { } refused) return null;
-        await linkIndex.Release(userId);
+        await indexes.ReleaseAsync(linkKey, userId);
         return refused;
     }
 
@@ -83,7 +81,7 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
     public async Task<bool> UnlinkAsync(string userId, ExternalIdentity identity)
     {
         var had = await grains.Reference<IUserGrain>(userId).GetLinks() is { } links && links.Contains(identity);
-        await grains.Reference<IUserIndexGrain>(UserIndexKey.ForLink(identity)).Release(userId);
+        await indexes.ReleaseAsync(UserIndexKey.ForLink(identity), userId);
         await grains.Reference<ISubjectSessionGrain>(SubjectSessionKey.For(identity.Handler, identity.Issuer, identity.Subject)).ForgetUser(userId);
         return await grains.Reference<IUserGrain>(userId).RemoveLink(identity) || had;
     }
@@ -94,9 +92,9 @@ public sealed class GrainUserDirectory(IGrainFactory grains) : IUserDirectory
         if (DefinitionRules.UserKeyProblems(user).FirstOrDefault() is { } problem) return problem;
         var grain = grains.Reference<IUserGrain>(user.Id);
         var previous = await grain.Get();
-        if (await UserIndexClaims.ClaimAttributes(grains, user, previous) is { } conflict) return conflict;
+        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous) is { } conflict) return conflict;
         await grain.Put(user);
-        if (previous is not null) await UserIndexClaims.ReleaseAttributes(grains, previous, keep: user);
+        if (previous is not null) await UserIndexClaims.ReleaseAttributes(indexes, previous, keep: user);
         return null;
     }
 }

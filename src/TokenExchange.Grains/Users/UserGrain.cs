@@ -6,6 +6,7 @@ namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
     [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
+    UserIndexStore indexes,
     TimeProvider time) : RecordGrain<UserState>(records), IUserGrain
 {
     protected override string StateName => "user";
@@ -33,11 +34,11 @@ public sealed class UserGrain(
         if (State.User is not null) return $"user id {user.Id} exists already";
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
         // The indexes first, as the directory claims them (UserIndexClaims): a user is never stored without them.
-        var linkIndex = GrainFactory.Reference<IUserIndexGrain>(UserIndexKey.ForLink(link));
-        if (await linkIndex.Claim(user.Id) != user.Id) return "the identity is linked to another user";
-        if (await UserIndexClaims.ClaimAttributes(GrainFactory, user, previous: null) is { } conflict)
+        var linkKey = UserIndexKey.ForLink(link);
+        if (await indexes.ClaimAsync(linkKey, user.Id) != user.Id) return "the identity is linked to another user";
+        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
         {
-            await linkIndex.Release(user.Id);
+            await indexes.ReleaseAsync(linkKey, user.Id);
             return conflict;
         }
         // One write for what CreateLinked and Watch wrote in two: the session that asked holds the user from here on,

@@ -1,41 +1,35 @@
-using Microsoft.Extensions.DependencyInjection;
 using TokenExchange.Abstractions;
 
 namespace TokenExchange.Grains.Users;
 
 /// <summary>
-/// One attribute value's owner. Only a subject's first exchange (user mapping, user creation) and admin
-/// changes ask it, so it leaves memory as soon as it has answered for good: after a found owner or a claim.
-/// With a million subjects, keeping these activations for the idle age would cost as much as the sessions.
+/// An index entry as a grain, for silos of an earlier version during a rolling upgrade: they claim, read and release
+/// entries through this grain, which this version reads and writes in storage without it (<see cref="UserIndexStore"/>,
+/// whose records keep this grain's id and state name). It keeps nothing in memory, so it never answers from a stale
+/// copy, and leaves memory after each call.
 /// </summary>
-public sealed class UserIndexGrain([FromKeyedServices(StorageNames.Sessions)] GrainRecordStore records) : RecordGrain<UserIndexState>(records), IUserIndexGrain
+public sealed class UserIndexGrain(UserIndexStore indexes) : Grain, IUserIndexGrain
 {
-    protected override string StateName => "owner";
-
     public Task<string?> Get()
     {
-        // A miss is usually followed by a claim (the user is being created): stay for it.
-        if (State.UserId is not null) DeactivateOnIdle();
-        return Task.FromResult(State.UserId);
+        DeactivateOnIdle();
+        return indexes.GetAsync(this.GetPrimaryKeyString());
     }
 
-    public async Task<string> Claim(string userId)
+    public Task<string> Claim(string userId)
     {
         DeactivateOnIdle();
-        if (State.UserId is { } owner) return owner;
-        State.UserId = userId;
-        await Save();
-        return userId;
+        return indexes.ClaimAsync(this.GetPrimaryKeyString(), userId);
     }
 
-    public async Task Release(string userId)
+    public Task Release(string userId)
     {
         DeactivateOnIdle();
-        if (State.UserId != userId) return;
-        await Clear();
+        return indexes.ReleaseAsync(this.GetPrimaryKeyString(), userId);
     }
 }
 
+/// <summary>An index entry's stored record (state name <c>owner</c>).</summary>
 [GenerateSerializer, Alias("tx.UserIndexState")]
 public sealed class UserIndexState
 {

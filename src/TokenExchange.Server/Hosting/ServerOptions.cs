@@ -83,7 +83,7 @@ public static class ServerOptions
         "OTLP/gRPC collector (e.g. `http://otel-collector:4317`): metrics and traces are exported to it; without it there is no tracing at all", v => v.NonEmpty() is null ? null : v.Url())
     { Alias = "OTLP_ENDPOINT" };
     public static readonly ServerOption<TimeSpan?> SessionIdleTimeout = new("--session-idle-timeout", "", "15 min",
-        "a subject's session leaves memory after this long without an exchange (10 s to 1 day); its user and index entries go sooner: once the session holds the user, else after at most 2 min", v => v.Duration(TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)));
+        "a subject's session leaves memory after this long without an exchange (10 s to 1 day); its user goes sooner: once the session holds it, else after at most 2 min", v => v.Duration(TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)));
     public static readonly ServerOption<int?> WarmupExchanges = new("--warmup-exchanges", "N", "300",
         "in-memory exchanges (a throwaway app, handler and keys; no user, session or log line) run at start before the silo reports ready, so the JIT has compiled the exchange path; 0 turns the warm-up off",
         v => int.TryParse(v.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 ? n : throw v.Error("is not a number of exchanges from 0 (off) to 100000"));

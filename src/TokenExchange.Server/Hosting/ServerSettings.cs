@@ -87,7 +87,7 @@ public sealed record ServerSettings
     /// <summary>An OTLP/gRPC collector (e.g. http://otel-collector:4317) for metrics and traces; none by default.</summary>
     public Uri? OtlpEndpoint { get; init; }
     /// <summary>
-    /// How long a subject's grains (its session, its user, the user's index entries) stay in memory without an
+    /// How long a subject's grains (its session and its user) stay in memory without an
     /// exchange; null keeps Orleans' default collection age.
     /// </summary>
     public TimeSpan? SessionIdleTimeout { get; init; }

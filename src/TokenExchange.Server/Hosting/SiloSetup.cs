@@ -140,7 +140,7 @@ public static class SiloSetup
 
     /// <summary>
     /// A million subjects seen once must not stay in memory for Orleans' default collection age (hours): idle
-    /// subjects' sessions are collected after <paramref name="idle"/>, their user and index grains after at most that
+    /// subjects' sessions are collected after <paramref name="idle"/>, their user grains after at most that
     /// (<see cref="Grains.Sessions.GrainLifetimes.PerSubjectAges"/>). Orleans checks ages once per collection
     /// quantum, so a short timeout needs a shorter quantum.
     /// </summary>

@@ -1,5 +1,6 @@
 using Orleans.Core.Internal;
 using TokenExchange.Abstractions;
+using TokenExchange.Grains.Users;
 using TokenExchange.Sessions;
 
 namespace TokenExchange.Server.Warmup;
@@ -12,12 +13,13 @@ public interface IActivationExercise
 
 /// <summary>
 /// The other half of a new subject's first exchange, for the readiness warm-up (issue 15, warm start): activating its
-/// session, user and index grains (Orleans' catalog, directory registration, the grains' construction and a storage
-/// read) is most of what a silo still compiled under its first load once the exchange path itself was warm. Each call
-/// activates one of each under keys of its own (a new GUID, so no subject's, user's or index entry's), asks each only
-/// a read (nothing is stored, nothing is created), and lets them go at once.
+/// session and user grains (Orleans' catalog, directory registration, the grains' construction and a storage read) and
+/// reading its index entries is most of what a silo still compiled under its first load once the exchange path itself
+/// was warm. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
+/// entry's), asks each only a read (nothing is stored, nothing is created), reads an index entry of the same kind, and
+/// lets the grains go at once.
 /// </summary>
-public sealed class GrainActivationExercise(IGrainFactory grains) : IActivationExercise
+public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore indexes) : IActivationExercise
 {
     public const string HandlerName = "warmup-activation";
 
@@ -26,9 +28,8 @@ public sealed class GrainActivationExercise(IGrainFactory grains) : IActivationE
         var key = $"warmup-{Guid.NewGuid():N}";
         var session = grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(HandlerName, "https://warmup-idp.invalid", key));
         var user = grains.GetGrain<IUserGrain>(key);
-        var index = grains.GetGrain<IUserIndexGrain>($"link/{HandlerName}/{key}");
-        await Task.WhenAll(session.GetRevokedAt(), user.Get(), index.Get()).WaitAsync(cancellationToken);
-        await Task.WhenAll(LetGo(session), LetGo(user), LetGo(index)).WaitAsync(cancellationToken);
+        await Task.WhenAll(session.GetRevokedAt(), user.Get(), indexes.GetAsync($"link/{HandlerName}/{key}")).WaitAsync(cancellationToken);
+        await Task.WhenAll(LetGo(session), LetGo(user)).WaitAsync(cancellationToken);
     }
 
     private static Task LetGo(IAddressable grain) => grain.Cast<IGrainManagementExtension>().DeactivateOnIdle().AsTask();

@@ -28,7 +28,7 @@ public sealed class UserMappingTests(ClusterFixture cluster)
         Assert.NotNull(otherSilo.Tokens);
 
         var link = new ExternalIdentity(Partner, Idp.Issuer, subject);
-        Assert.Equal(userId, await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(link)).Get());
+        Assert.Equal(userId, await cluster.Service<GrainUserDirectory>(0).FindLinkedAsync(link));
         var user = await cluster.Grains.GetGrain<IUserGrain>(userId).Get();
         Assert.NotNull(user);
         Assert.True(user.Enabled);
@@ -46,7 +46,7 @@ public sealed class UserMappingTests(ClusterFixture cluster)
         Assert.All(outcomes, o => Assert.Null(o.Error));
         var ids = outcomes.Select(o => o.UserId).Distinct().ToArray();
         var id = Assert.Single(ids);
-        Assert.Equal(id, await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(new ExternalIdentity(Partner, Idp.Issuer, subject))).Get());
+        Assert.Equal(id, await cluster.Service<GrainUserDirectory>(1).FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
     }
 
     [Fact]
@@ -63,6 +63,6 @@ public sealed class UserMappingTests(ClusterFixture cluster)
             Assert.Null(outcome.Tokens);
             Assert.Equal(OAuthErrorCodes.InvalidGrant, outcome.Error?.Code);
         }
-        Assert.Null(await cluster.Grains.GetGrain<IUserIndexGrain>(UserIndexKey.ForLink(new ExternalIdentity(Partner, Idp.Issuer, subject))).Get());
+        Assert.Null(await cluster.Service<GrainUserDirectory>(1).FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
     }
 }

@@ -9,7 +9,7 @@ using static TokenExchange.Grains.Tests.TestDefinitions;
 namespace TokenExchange.Grains.Tests.Users;
 
 /// <summary>
-/// A user created by a subject's first exchange: one call to its grain claims the link and attribute indexes and
+/// A user created by a subject's first exchange: one call to its grain claims the link and attribute index entries and
 /// stores the user, its link and the session as its watcher; the indexes stay unique; an older silo's user grain
 /// (without that call) still creates it step by step.
 /// </summary>
@@ -34,17 +34,17 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var mine = calls.Where(c => c.Key == sessionKey || c.Key == linkKey || c.Key == UserIndexKey.For(UserField.FederationId, subject) || c.Key == userId || c.Key == IUserCatalogGrain.KeyFor(userId))
             .Select(c => $"{Short(c.Interface)}.{c.Method} {(c.Key == linkKey ? "link" : c.Key == userId ? "user" : c.Key == sessionKey ? "session" : c.Key.StartsWith("users/", StringComparison.Ordinal) ? "catalog" : "federationId")}")
             .Order(StringComparer.Ordinal);
-        // The session; the identity's link (none yet), the federation id the handler may link by (none); the user
-        // grain once, which claims the link and lists the user. No separate existence check, watch or callback.
+        // The session and the user grain once, which lists the user. The link (none yet) and the federation id the
+        // handler may link by (none) are read in storage, and the link is claimed there by the user grain: no index
+        // grain is activated. No separate existence check, watch or callback.
         Assert.Equal(
             [
                 "ISubjectSessionGrain.ResolveUser session",
                 "IUserCatalogGrain.Add catalog",
                 "IUserGrain.CreateForSubject user",
-                "IUserIndexGrain.Claim link",
-                "IUserIndexGrain.Get federationId",
-                "IUserIndexGrain.Get link",
             ], mine);
+        Assert.DoesNotContain(calls, c => c.Interface.EndsWith(nameof(IUserIndexGrain), StringComparison.Ordinal));
+        Assert.Equal(userId, await Directory.FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
         var user = cluster.Grains.GetGrain<IUserGrain>(userId);
         Assert.Equal([sessionKey], await user.GetSessions());
         Assert.Equal([new ExternalIdentity(Partner, Idp.Issuer, subject)], await user.GetLinks());
