@@ -96,6 +96,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<ExchangeFrontDoor>();
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<UserIndexStore>();
+        services.AddSingleton<UserCreation>();
         services.AddSingleton<SessionServices>();
         TokenExchange.Grains.GrainRecordStore.Register(services);
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

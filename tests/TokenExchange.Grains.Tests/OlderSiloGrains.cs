@@ -1,5 +1,4 @@
 using TokenExchange.Abstractions;
-using TokenExchange.Definitions;
 
 namespace TokenExchange.Grains.Tests;
 
@@ -9,9 +8,6 @@ namespace TokenExchange.Grains.Tests;
 /// </summary>
 public sealed class OlderSiloGrains : IIncomingGrainCallFilter
 {
-    /// <summary><see cref="IUserGrain.CreateForSubject"/> is refused for identities whose subject starts with this.</summary>
-    public const string UserPrefix = "older-silo-";
-
     /// <summary><see cref="ISubjectSessionGrain.InspectBoundRefreshToken"/> is refused for sessions whose subject starts with this.</summary>
     public const string SessionPrefix = "older-session-";
 
@@ -19,8 +15,6 @@ public sealed class OlderSiloGrains : IIncomingGrainCallFilter
     {
         var older = context.Grain switch
         {
-            IUserGrain => context.MethodName == nameof(IUserGrain.CreateForSubject)
-                && context.Request.GetArgument(1) is ExternalIdentity { Subject: var subject } && subject.StartsWith(UserPrefix, StringComparison.Ordinal),
             ISubjectSessionGrain => context.MethodName == nameof(ISubjectSessionGrain.InspectBoundRefreshToken)
                 && context.TargetId.Key.ToString()!.Contains("|" + SessionPrefix, StringComparison.Ordinal),
             _ => false,

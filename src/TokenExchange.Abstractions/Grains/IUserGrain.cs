@@ -11,14 +11,18 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Stores the user; returns false when a user with this id exists already.</summary>
     [Alias("Create")] Task<bool> Create(UserRecord user);
 
-    /// <summary>Stores a user created by an exchange, with the link of the identity it was created for; false when the id is taken.</summary>
+    /// <summary>
+    /// Stores a user created by an exchange, with the link of the identity it was created for; false when the id is
+    /// taken. Only silos of versions before <see cref="CreateForSubject"/> call it.
+    /// </summary>
     [Alias("CreateLinked")] Task<bool> CreateLinked(UserRecord user, ExternalIdentity link);
 
     /// <summary>
     /// Creates the user a subject's first exchange described, in one call: claims the identity's link index and the
     /// user's unique attributes, then stores the user with that link and <paramref name="subjectSessionKey"/> as its
-    /// watcher in one write. Null when created, else why not (then it holds none of the claims it made). Older
-    /// silos lack it; <see cref="CreateLinked"/> and <see cref="Watch"/> are the steps it replaces.
+    /// watcher in one write. Null when created, else why not (then it holds none of the claims it made). This version
+    /// creates users in storage without calling the grain; silos of the version before it call this, and silos of the
+    /// versions before that <see cref="CreateLinked"/> and <see cref="Watch"/>.
     /// </summary>
     [Alias("CreateForSubject")] Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey);
 

@@ -18,10 +18,10 @@ public static class GrainLifetimes
     public static readonly TimeSpan SubjectSession = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// User grains (and the index grains silos of an earlier version still call, <see cref="UserIndexGrain"/>): asked on a
-    /// subject's first exchange, on link and admin changes, refreshes and introspection, but not on a warm subject's
-    /// exchanges (its session holds the user it needs), so they leave memory long before the sessions do; never after
-    /// the sessions.
+    /// User grains (and the index grains silos of an earlier version still call, <see cref="UserIndexGrain"/>): asked when
+    /// a session (re)activates, on link and admin changes, refreshes and introspection, but not on a subject's first
+    /// exchange (<see cref="UserCreation"/> stores the user) nor its warm ones (its session holds the user it needs), so
+    /// they leave memory long before the sessions do; never after the sessions.
     /// </summary>
     public static readonly TimeSpan UserDirectory = TimeSpan.FromMinutes(2);
 

@@ -10,7 +10,7 @@ namespace TokenExchange.Grains.Users;
 /// The user directory over user grains and index entries (<see cref="UserIndexStore"/>): attribute indexes keep
 /// attributes unique, link indexes map each external identity to at most one user (the user grain keeps its list of links).
 /// </summary>
-public sealed class GrainUserDirectory(IGrainFactory grains, UserIndexStore indexes) : IUserDirectory
+public sealed class GrainUserDirectory(IGrainFactory grains, UserIndexStore indexes, UserCreation creation) : IUserDirectory
 {
     public Task<string?> FindIdAsync(UserField attribute, string value) => indexes.GetAsync(UserIndexKey.For(attribute, value));
 
@@ -19,48 +19,13 @@ public sealed class GrainUserDirectory(IGrainFactory grains, UserIndexStore inde
     public Task<UserRecord?> GetAsync(string userId) => grains.Reference<IUserGrain>(userId).Get();
 
     /// <summary>
-    /// A subject's first exchange makes one call to the new user's grain, which claims the indexes and stores the user,
-    /// its link and the session as its watcher (<see cref="IUserGrain.CreateForSubject"/>). A user grain on an older
-    /// silo lacks that method (a rolling upgrade): then the steps are made from here, as before it.
+    /// A subject's first exchange stores its new user, link and watcher in one write, without activating the user's
+    /// grain (<see cref="UserCreation"/>).
     /// </summary>
     public async Task<(UserRecord? User, string? Conflict)> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher = null)
     {
         if (DefinitionRules.UserKeyProblems(user).FirstOrDefault() is { } problem) return (null, problem);
-        var grain = grains.Reference<IUserGrain>(user.Id);
-        if (watcher is null) return await CreateStepwise(grain, user, link, watcher: null);
-        string? conflict;
-        try
-        {
-            conflict = await grain.CreateForSubject(user, link, watcher);
-        }
-        catch (Exception e) when (e is not (TimeoutException or OperationCanceledException))
-        {
-            // Any other failure is retried step by step: each step is idempotent for this user id, and one that fails
-            // again (storage) fails the exchange as before.
-            return await CreateStepwise(grain, user, link, watcher);
-        }
-        return conflict is null ? (user, null) : (null, conflict);
-    }
-
-    private async Task<(UserRecord? User, string? Conflict)> CreateStepwise(IUserGrain grain, UserRecord user, ExternalIdentity link, string? watcher)
-    {
-        // Checked before any index is touched: the indexes of an existing user with this id are its own.
-        if (await grain.Get() is not null) return (null, $"user id {user.Id} exists already");
-        var linkKey = UserIndexKey.ForLink(link);
-        if (await indexes.ClaimAsync(linkKey, user.Id) != user.Id) return (null, "the identity is linked to another user");
-        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
-        {
-            await indexes.ReleaseAsync(linkKey, user.Id);
-            return (null, conflict);
-        }
-        if (await grain.CreateLinked(user, link))
-        {
-            if (watcher is not null) await grain.Watch(watcher);
-            return (user, null);
-        }
-        await UserIndexClaims.ReleaseAttributes(indexes, user, keep: null);
-        await indexes.ReleaseAsync(linkKey, user.Id);
-        return (null, $"user id {user.Id} exists already");
+        return await creation.CreateAsync(user, link, watcher) is { } conflict ? (null, conflict) : (user, null);
     }
 
     public async Task<string?> LinkAsync(string userId, ExternalIdentity identity, bool onePerHandler)

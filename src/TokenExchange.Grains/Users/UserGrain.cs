@@ -6,10 +6,13 @@ namespace TokenExchange.Grains.Users;
 
 public sealed class UserGrain(
     [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
-    UserIndexStore indexes,
+    UserCreation creation,
     TimeProvider time) : RecordGrain<UserState>(records), IUserGrain
 {
-    protected override string StateName => "user";
+    /// <summary>The user's record's state name, which <see cref="UserCreation"/> writes too.</summary>
+    public const string StoredStateName = "user";
+
+    protected override string StateName => StoredStateName;
 
     public Task<UserRecord?> Get() => Task.FromResult(State.User);
 
@@ -29,39 +32,19 @@ public sealed class UserGrain(
         return true;
     }
 
+    /// <summary>
+    /// For silos of an earlier version, whose sessions still ask the new user's grain to create it: this version creates
+    /// users in storage without the grain (<see cref="UserCreation"/>), and so does this call, then reads what it stored.
+    /// </summary>
     public async Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey)
     {
         if (State.User is not null) return $"user id {user.Id} exists already";
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
-        // The indexes first, as the directory claims them (UserIndexClaims): a user is never stored without them.
-        var linkKey = UserIndexKey.ForLink(link);
-        if (await indexes.ClaimAsync(linkKey, user.Id) != user.Id) return "the identity is linked to another user";
-        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
-        {
-            await indexes.ReleaseAsync(linkKey, user.Id);
-            return conflict;
-        }
-        // One write for what CreateLinked and Watch wrote in two: the session that asked holds the user from here on,
-        // so no change can fall between its read and its registration.
-        State.Links.Add(link);
-        State.CreatedBy = link.Handler;
-        State.Watchers.Add(subjectSessionKey);
-        try
-        {
-            await Store(user);
-        }
-        catch
-        {
-            // Not stored: this activation must not answer as if it were (the claims stay, as after a crash here).
-            State.User = null;
-            State.Links.Remove(link);
-            State.CreatedBy = null;
-            State.Watchers.Remove(subjectSessionKey);
-            throw;
-        }
+        var conflict = await creation.CreateAsync(user, link, subjectSessionKey);
+        await Reload();
         // As after Watch: the session holds what it needs, and the next call here is likely minutes away.
         DeactivateOnIdle();
-        return null;
+        return conflict;
     }
 
     public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(State.Links.ToArray());

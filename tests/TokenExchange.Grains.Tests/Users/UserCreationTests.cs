@@ -9,9 +9,9 @@ using static TokenExchange.Grains.Tests.TestDefinitions;
 namespace TokenExchange.Grains.Tests.Users;
 
 /// <summary>
-/// A user created by a subject's first exchange: one call to its grain claims the link and attribute index entries and
-/// stores the user, its link and the session as its watcher; the indexes stay unique; an older silo's user grain
-/// (without that call) still creates it step by step.
+/// A user created by a subject's first exchange: its link and attribute index entries are claimed and the user is stored
+/// with its link and the session as its watcher, in storage, without its grain; the indexes stay unique; a session of an
+/// earlier version that asks the user grain to create the user still gets it created.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class UserCreationTests(ClusterFixture cluster)
@@ -19,7 +19,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
     private GrainUserDirectory Directory => cluster.Service<GrainUserDirectory>(0);
 
     [Fact]
-    public async Task A_new_subjects_first_exchange_calls_the_user_grain_once()
+    public async Task A_new_subjects_first_exchange_calls_no_grain_but_its_session_and_its_users_catalog_bucket()
     {
         var subject = Unique("first");
         var sessionKey = SubjectSessionKey.For(Partner, Idp.Issuer, subject);
@@ -34,16 +34,15 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var mine = calls.Where(c => c.Key == sessionKey || c.Key == linkKey || c.Key == UserIndexKey.For(UserField.FederationId, subject) || c.Key == userId || c.Key == IUserCatalogGrain.KeyFor(userId))
             .Select(c => $"{Short(c.Interface)}.{c.Method} {(c.Key == linkKey ? "link" : c.Key == userId ? "user" : c.Key == sessionKey ? "session" : c.Key.StartsWith("users/", StringComparison.Ordinal) ? "catalog" : "federationId")}")
             .Order(StringComparer.Ordinal);
-        // The session and the user grain once, which lists the user. The link (none yet) and the federation id the
-        // handler may link by (none) are read in storage, and the link is claimed there by the user grain: no index
-        // grain is activated. No separate existence check, watch or callback.
+        // The session, and the catalog bucket that lists the user. The link (none yet) and the federation id the
+        // handler may link by (none) are read in storage, the link is claimed there, and the user is stored there with
+        // its link and the session as its watcher: no index grain and no user grain is activated.
         Assert.Equal(
             [
                 "ISubjectSessionGrain.ResolveUser session",
                 "IUserCatalogGrain.Add catalog",
-                "IUserGrain.CreateForSubject user",
             ], mine);
-        Assert.DoesNotContain(calls, c => c.Interface.EndsWith(nameof(IUserIndexGrain), StringComparison.Ordinal));
+        Assert.DoesNotContain(calls, c => c.Interface.EndsWith(nameof(IUserIndexGrain), StringComparison.Ordinal) || c.Interface.EndsWith(nameof(IUserGrain), StringComparison.Ordinal));
         Assert.Equal(userId, await Directory.FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
         var user = cluster.Grains.GetGrain<IUserGrain>(userId);
         Assert.Equal([sessionKey], await user.GetSessions());
@@ -137,18 +136,25 @@ public sealed class UserCreationTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task A_user_grain_on_an_older_silo_still_creates_the_user_and_registers_the_session()
+    public async Task A_session_of_an_earlier_version_still_has_the_user_grain_create_the_user_and_the_grain_answers_what_was_stored()
     {
-        var subject = OlderSiloGrains.UserPrefix + Unique("sub");
+        var subject = Unique("earlier-session");
+        var link = new ExternalIdentity(Partner, Idp.Issuer, subject);
+        var sessionKey = SubjectSessionKey.For(Partner, Idp.Issuer, subject);
+        var user = new UserRecord { Id = Unique("u-earlier"), FederationId = Unique("fed") };
+        var grain = cluster.Grains.GetGrain<IUserGrain>(user.Id);
 
-        var first = await cluster.ExchangeAsync(0, Request(Orders, subject));
+        Assert.Null(await grain.CreateForSubject(user, link, sessionKey));
 
-        Assert.Null(first.Error);
-        var user = cluster.Grains.GetGrain<IUserGrain>(first.UserId!);
-        Assert.Equal([SubjectSessionKey.For(Partner, Idp.Issuer, subject)], await user.GetSessions());
-        Assert.Equal([new ExternalIdentity(Partner, Idp.Issuer, subject)], await user.GetLinks());
-        Assert.Equal(first.UserId, await Directory.FindLinkedAsync(new ExternalIdentity(Partner, Idp.Issuer, subject)));
-        Assert.Equal(first.UserId, (await cluster.ExchangeAsync(1, Request(Orders, subject))).UserId);
+        // The same activation answers: it read again what was stored without it.
+        Assert.Equal(user, await grain.Get());
+        Assert.Equal([sessionKey], await grain.GetSessions());
+        Assert.Equal([link], await grain.GetLinks());
+        Assert.Equal(Partner, await grain.GetCreatedBy());
+        Assert.Equal(user.Id, await Directory.FindLinkedAsync(link));
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.FederationId, user.FederationId!));
+        Assert.Contains(user.Id, await cluster.Grains.GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).List(null, int.MaxValue));
+        Assert.Equal($"user id {user.Id} exists already", await grain.CreateForSubject(user, link, sessionKey));
     }
 
     private static string Short(string interfaceName) => interfaceName[(interfaceName.LastIndexOf('.') + 1)..];
