@@ -19,9 +19,6 @@ public abstract class RecordGrain<TState>(GrainRecordStore records) : Grain wher
 
     protected Task Save() => records.WriteAsync(StateName, this.GetGrainId(), stored);
 
-    /// <summary>Reads the record again, after it was written without this activation.</summary>
-    protected Task Reload() => records.ReadAsync(StateName, this.GetGrainId(), stored);
-
     /// <summary>Deletes the record; the state starts empty again.</summary>
     protected async Task Clear()
     {

@@ -23,7 +23,7 @@ public static class SiloServiceCollectionExtensions
     public static IServiceCollection AddTokenExchangeSilo(this IServiceCollection services, Action<TokenExchangeSiloOptions> configure)
     {
         services.Configure(configure);
-        // Per-subject grains leave memory after GrainLifetimes.SubjectSession idle (users and index entries sooner), unless the host set an age.
+        // Per-subject grains leave memory after GrainLifetimes.SubjectSession idle (users sooner), unless the host set an age.
         services.Configure<Orleans.Configuration.GrainCollectionOptions>(options =>
         {
             foreach (var (grainClass, age) in Grains.Sessions.GrainLifetimes.PerSubjectAges(Grains.Sessions.GrainLifetimes.SubjectSession))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Metadata;
+using Orleans.Storage;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 
@@ -15,9 +16,13 @@ namespace TokenExchange.Grains.Users;
 /// <para>
 /// The order keeps <see cref="UserGrain"/>'s guarantees: a user whose id is stored already is refused before any index
 /// entry is touched (those entries are the existing user's); the link and attribute entries are claimed before the user
-/// is stored (<see cref="UserIndexClaims"/>), so a user is never stored without them, and a refused claim releases what
-/// was claimed; the write is conditional on the record read being absent still, so a second creation under one id
-/// fails as a stale write instead of replacing the first (the claims then stay, as after a crash between the two).
+/// is stored (<see cref="UserIndexClaims"/>), so a user is never stored without them; the write is conditional on the
+/// record read being absent still, so a second creation under one id fails as a stale write instead of replacing the
+/// first. A creation that is refused or fails halfway (storage, the catalog unreachable) releases what it claimed, so
+/// the subject's next exchange starts afresh instead of finding its identity linked to a user that was never stored;
+/// except after that stale write, when the entries belong to the user stored under the same id. The catalog bucket
+/// lists the id before the user is stored: a listing skips an id without a user, but would never show a user whose
+/// listing failed after it was stored.
 /// </para>
 /// </summary>
 public sealed class UserCreation(
@@ -39,14 +44,42 @@ public sealed class UserCreation(
 
         var linkKey = UserIndexKey.ForLink(link);
         if (await indexes.ClaimAsync(linkKey, user.Id) != user.Id) return "the identity is linked to another user";
-        if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
+        var writing = false;
+        try
         {
-            await indexes.ReleaseAsync(linkKey, user.Id);
-            return conflict;
+            if (await UserIndexClaims.ClaimAttributes(indexes, user, previous: null) is { } conflict)
+            {
+                await indexes.ReleaseAsync(linkKey, user.Id);
+                return conflict;
+            }
+            await grains.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
+            record.State = new UserState { User = user, Links = [link], CreatedBy = link.Handler, Watchers = watcher is null ? [] : [watcher] };
+            writing = true;
+            await records.WriteAsync(UserGrain.StoredStateName, id, record);
         }
-        record.State = new UserState { User = user, Links = [link], CreatedBy = link.Handler, Watchers = watcher is null ? [] : [watcher] };
-        await records.WriteAsync(UserGrain.StoredStateName, id, record);
-        await grains.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
+        catch (Exception e) when (!(writing && e is InconsistentStateException))
+        {
+            await ReleaseQuietly(user, linkKey);
+            throw;
+        }
         return null;
+    }
+
+    /// <summary>
+    /// Releases what a failed creation claimed, as far as storage lets it (an entry is released only where this user id
+    /// owns it, and the id was not stored before this creation, so whatever it owns, this creation claimed). Where
+    /// storage cannot (it is down), the entries stay as after a crash, and the creation's own failure is reported.
+    /// </summary>
+    private async Task ReleaseQuietly(UserRecord user, string linkKey)
+    {
+        try
+        {
+            await UserIndexClaims.ReleaseAttributes(indexes, user, keep: null);
+            await indexes.ReleaseAsync(linkKey, user.Id);
+        }
+        catch (Exception)
+        {
+            // GrainRecordStore has logged the storage's failure; the creation's own is thrown.
+        }
     }
 }

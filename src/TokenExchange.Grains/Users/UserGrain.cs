@@ -34,17 +34,15 @@ public sealed class UserGrain(
 
     /// <summary>
     /// For silos of an earlier version, whose sessions still ask the new user's grain to create it: this version creates
-    /// users in storage without the grain (<see cref="UserCreation"/>), and so does this call, then reads what it stored.
+    /// users in storage without the grain (<see cref="UserCreation"/>), and so does this call. The activation leaves
+    /// once the call is done, so the next call reads what was stored (and the state read at activation, before the
+    /// write, is never answered from).
     /// </summary>
-    public async Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey)
+    public Task<string?> CreateForSubject(UserRecord user, ExternalIdentity link, string subjectSessionKey)
     {
-        if (State.User is not null) return $"user id {user.Id} exists already";
         if (user.Id != this.GetPrimaryKeyString()) throw new ArgumentException("user id does not match the grain key");
-        var conflict = await creation.CreateAsync(user, link, subjectSessionKey);
-        await Reload();
-        // As after Watch: the session holds what it needs, and the next call here is likely minutes away.
         DeactivateOnIdle();
-        return conflict;
+        return creation.CreateAsync(user, link, subjectSessionKey);
     }
 
     public Task<ExternalIdentity[]> GetLinks() => Task.FromResult(State.Links.ToArray());
@@ -124,7 +122,7 @@ public sealed class UserState
     /// <summary>Opaque access tokens issued at or before this time are revoked (txctl revoke --user).</summary>
     [Id(2)] public DateTimeOffset? TokensRevokedAt { get; set; }
 
-    /// <summary>The external identities that map to this user (each also owns its link index grain).</summary>
+    /// <summary>The external identities that map to this user (each also owns its link's index entry, <see cref="UserIndexStore"/>).</summary>
     [Id(3)] public List<ExternalIdentity> Links { get; set; } = [];
 
     /// <summary>The handler whose exchange created the user; null for users from configuration or administration, and for users created before links.</summary>

@@ -4,8 +4,8 @@ using TokenExchange.Handlers;
 namespace TokenExchange.Grains.Users;
 
 /// <summary>
-/// Claims and releases a user's attribute values in their index entries (<see cref="UserIndexStore"/>), for the directory (administration) and for
-/// the user grain (a subject's first exchange). Claims go one attribute at a time in one fixed order, so of two users
+/// Claims and releases a user's attribute values in their index entries (<see cref="UserIndexStore"/>), for the directory
+/// (administration) and for <see cref="UserCreation"/> (a subject's first exchange). Claims go one attribute at a time in one fixed order, so of two users
 /// racing for the same values one always wins; claims are made before the user is stored, so a user is never stored
 /// without its index entries.
 /// </summary>

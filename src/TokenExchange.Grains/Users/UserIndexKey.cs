@@ -5,7 +5,7 @@ using TokenExchange.Users;
 namespace TokenExchange.Grains.Users;
 
 /// <summary>
-/// The keys of index grains: one attribute value (usernames and emails by <see cref="CanonicalKeys"/>,
+/// The keys of index entries (<see cref="UserIndexStore"/>): one attribute value (usernames and emails by <see cref="CanonicalKeys"/>,
 /// federation ids exactly), or one external identity's link.
 /// </summary>
 public static class UserIndexKey

@@ -12,10 +12,11 @@ public interface IActivationExercise
 }
 
 /// <summary>
-/// The other half of a new subject's first exchange, for the readiness warm-up (issue 15, warm start): activating its
-/// session and user grains (Orleans' catalog, directory registration, the grains' construction and a storage read) and
-/// reading its index entries is most of what a silo still compiled under its first load once the exchange path itself
-/// was warm. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
+/// The grain and storage half of a new subject's exchanges, for the readiness warm-up (issue 15, warm start): activating
+/// its session (Orleans' catalog, directory registration, the grain's construction and a storage read), reading its index
+/// entries and its user's record (its first exchange, in storage), and activating its user grain (a session's
+/// reactivation, refreshes) is most of what a silo still compiled under its first load once the exchange path itself was
+/// warm; what a first exchange writes is not run, since nothing may be stored. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
 /// entry's), asks each only a read (nothing is stored, nothing is created), reads an index entry of the same kind, and
 /// lets the grains go at once.
 /// </summary>

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Metadata;
+using Orleans.Storage;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 using TokenExchange.Exchange;
@@ -146,7 +150,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
 
         Assert.Null(await grain.CreateForSubject(user, link, sessionKey));
 
-        // The same activation answers: it read again what was stored without it.
+        // The grain answers what was stored without it (the activation that created the user has left).
         Assert.Equal(user, await grain.Get());
         Assert.Equal([sessionKey], await grain.GetSessions());
         Assert.Equal([link], await grain.GetLinks());
@@ -155,6 +159,55 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.FederationId, user.FederationId!));
         Assert.Contains(user.Id, await cluster.Grains.GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).List(null, int.MaxValue));
         Assert.Equal($"user id {user.Id} exists already", await grain.CreateForSubject(user, link, sessionKey));
+    }
+
+    [Fact]
+    public async Task A_directory_of_an_earlier_version_creating_step_by_step_still_stores_the_user_with_its_link()
+    {
+        var user = new UserRecord { Id = Unique("u-stepwise") };
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("stepwise"));
+        var grain = cluster.Grains.GetGrain<IUserGrain>(user.Id);
+
+        Assert.True(await grain.CreateLinked(user, link));
+
+        Assert.False(await grain.CreateLinked(user with { DisplayName = "Other" }, link));
+        Assert.Equal(user, await grain.Get());
+        Assert.Equal([link], await grain.GetLinks());
+        Assert.Equal(Partner, await grain.GetCreatedBy());
+    }
+
+    [Fact]
+    public async Task A_creation_whose_user_cannot_be_stored_releases_its_claims_so_the_subjects_next_exchange_starts_afresh()
+    {
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("unstored"));
+        var email = Unique("unstored") + "@example.com";
+        var failing = new UserCreation(cluster.Service<UserIndexStore>(0),
+            new GrainRecordStore(new UnwritableStorage(), StorageNames.Definitions, NullLogger<GrainRecordStore>.Instance),
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains);
+
+        await Assert.ThrowsAsync<OrleansException>(() => failing.CreateAsync(new UserRecord { Id = Unique("u-unstored"), Email = email }, link, "session-key"));
+
+        Assert.Null(await Directory.FindLinkedAsync(link));
+        Assert.Null(await Directory.FindIdAsync(UserField.Email, email));
+        var retried = new UserRecord { Id = Unique("u-retried"), Email = email };
+        Assert.Equal((retried, null), await Directory.CreateAsync(retried, link, "session-key"));
+        Assert.Equal(retried.Id, await Directory.FindLinkedAsync(link));
+    }
+
+    /// <summary>A storage that finds nothing and cannot write (as a database that fails mid-creation).</summary>
+    private sealed class UnwritableStorage : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+            return Task.CompletedTask;
+        }
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new IOException("the disk is full");
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new IOException("the disk is full");
     }
 
     private static string Short(string interfaceName) => interfaceName[(interfaceName.LastIndexOf('.') + 1)..];

@@ -103,7 +103,7 @@ public sealed class UserIndexStoreTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task A_silo_of_an_earlier_version_calling_index_grains_meets_the_entries_this_version_keeps()
+    public async Task Index_grains_that_silos_of_an_earlier_version_call_meet_the_entries_this_version_keeps()
     {
         var store = cluster.Service<UserIndexStore>(0);
         var byGrain = "username/" + Unique("by-grain");
