@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Metadata;
-using Orleans.Storage;
 using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 
@@ -20,16 +20,17 @@ namespace TokenExchange.Grains.Users;
 /// record read being absent still, so a second creation under one id fails as a stale write instead of replacing the
 /// first. A creation that is refused or fails halfway (storage, the catalog unreachable) releases what it claimed, so
 /// the subject's next exchange starts afresh instead of finding its identity linked to a user that was never stored;
-/// except after that stale write, when the entries belong to the user stored under the same id. The catalog bucket
-/// lists the id before the user is stored: a listing skips an id without a user, but would never show a user whose
-/// listing failed after it was stored.
+/// except what a user stored under the id has (<see cref="ReleaseUnstored"/>). The catalog bucket lists the id before
+/// the user is stored: a listing skips an id without a user, but would never show a user whose listing failed after
+/// it was stored.
 /// </para>
 /// </summary>
-public sealed class UserCreation(
+public sealed partial class UserCreation(
     UserIndexStore indexes,
     [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
     GrainTypeResolver types,
-    IGrainFactory grains)
+    IGrainFactory grains,
+    ILogger<UserCreation> logger)
 {
     private readonly GrainType userType = types.GetGrainType(typeof(UserGrain));
 
@@ -57,29 +58,41 @@ public sealed class UserCreation(
             writing = true;
             await records.WriteAsync(UserGrain.StoredStateName, id, record);
         }
-        catch (Exception e) when (!(writing && e is InconsistentStateException))
+        catch (Exception)
         {
-            await ReleaseQuietly(user, linkKey);
+            await ReleaseUnstored(user, link, linkKey, id, writing);
             throw;
         }
         return null;
     }
 
     /// <summary>
-    /// Releases what a failed creation claimed, as far as storage lets it (an entry is released only where this user id
-    /// owns it, and the id was not stored before this creation, so whatever it owns, this creation claimed). Where
-    /// storage cannot (it is down), the entries stay as after a crash, and the creation's own failure is reported.
+    /// Releases what a failed creation claimed, except what a user stored under its id has: a write reported as failed
+    /// may have been stored all the same (a timeout after the commit), and a stale write means another creation stored a
+    /// user under the same id; either user keeps its entries, so a user is never stored without them. Entries are
+    /// released only where this id owns them (ids are random: no other creation claims under this one but by that stale write). Where storage cannot say or release (it is down), the entries stay as
+    /// after a crash, and the creation's own failure is the one reported.
     /// </summary>
-    private async Task ReleaseQuietly(UserRecord user, string linkKey)
+    private async Task ReleaseUnstored(UserRecord user, ExternalIdentity link, string linkKey, GrainId id, bool written)
     {
         try
         {
-            await UserIndexClaims.ReleaseAttributes(indexes, user, keep: null);
-            await indexes.ReleaseAsync(linkKey, user.Id);
+            UserState? stored = null;
+            if (written)
+            {
+                var again = new GrainState<UserState>(new UserState());
+                await records.ReadAsync(UserGrain.StoredStateName, id, again);
+                stored = again.State;
+            }
+            await UserIndexClaims.ReleaseAttributes(indexes, user, keep: stored?.User);
+            if (stored?.Links.Contains(link) != true) await indexes.ReleaseAsync(linkKey, user.Id);
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // GrainRecordStore has logged the storage's failure; the creation's own is thrown.
+            LogClaimsKept(logger, e, user.Id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A user creation that failed could not release its index entries; they stay claimed by {UserId}")]
+    private static partial void LogClaimsKept(ILogger logger, Exception e, string userId);
 }

@@ -171,6 +171,8 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         Assert.True(await grain.CreateLinked(user, link));
 
         Assert.False(await grain.CreateLinked(user with { DisplayName = "Other" }, link));
+        // Stored, not only held by the activation: this version's creation reads the record in storage.
+        Assert.Equal((null, $"user id {user.Id} exists already"), await Directory.CreateAsync(user, new ExternalIdentity(Partner, Idp.Issuer, Unique("other")), "session-key"));
         Assert.Equal(user, await grain.Get());
         Assert.Equal([link], await grain.GetLinks());
         Assert.Equal(Partner, await grain.GetCreatedBy());
@@ -183,7 +185,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var email = Unique("unstored") + "@example.com";
         var failing = new UserCreation(cluster.Service<UserIndexStore>(0),
             new GrainRecordStore(new UnwritableStorage(), StorageNames.Definitions, NullLogger<GrainRecordStore>.Instance),
-            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains);
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains, NullLogger<UserCreation>.Instance);
 
         await Assert.ThrowsAsync<OrleansException>(() => failing.CreateAsync(new UserRecord { Id = Unique("u-unstored"), Email = email }, link, "session-key"));
 
@@ -192,6 +194,48 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var retried = new UserRecord { Id = Unique("u-retried"), Email = email };
         Assert.Equal((retried, null), await Directory.CreateAsync(retried, link, "session-key"));
         Assert.Equal(retried.Id, await Directory.FindLinkedAsync(link));
+    }
+
+    [Fact]
+    public async Task A_creation_whose_write_was_stored_though_reported_as_failed_keeps_the_users_claims()
+    {
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("stored-anyway"));
+        var user = new UserRecord { Id = Unique("u-stored-anyway"), Email = Unique("stored-anyway") + "@example.com" };
+        var storage = new StoredThenFailingStorage();
+        var creation = new UserCreation(cluster.Service<UserIndexStore>(0),
+            new GrainRecordStore(storage, StorageNames.Definitions, NullLogger<GrainRecordStore>.Instance),
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains, NullLogger<UserCreation>.Instance);
+
+        await Assert.ThrowsAsync<OrleansException>(() => creation.CreateAsync(user, link, "session-key"));
+
+        // The user is stored, so it keeps its entries: a user is never stored without them.
+        Assert.True(storage.Stored);
+        Assert.Equal(user.Id, await Directory.FindLinkedAsync(link));
+        Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.Email, user.Email!));
+    }
+
+    /// <summary>A storage that stores the user's record and then reports a failure (a timeout after the commit).</summary>
+    private sealed class StoredThenFailingStorage : IGrainStorage
+    {
+        private object? state;
+
+        public bool Stored => state is not null;
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            grainState.State = state is T found ? found : Activator.CreateInstance<T>();
+            grainState.ETag = state is null ? null : "1";
+            grainState.RecordExists = state is not null;
+            return Task.CompletedTask;
+        }
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            state = grainState.State;
+            throw new TimeoutException("the command timed out after it was committed");
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
     }
 
     /// <summary>A storage that finds nothing and cannot write (as a database that fails mid-creation).</summary>
