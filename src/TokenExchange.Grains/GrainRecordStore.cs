@@ -37,6 +37,14 @@ public sealed partial class GrainRecordStore(IGrainStorage storage, string stora
         catch (Exception e) when (e is not OrleansException) { throw Failed(e, "read", stateName, grain); }
     }
 
+    /// <summary>Reads the record into a new one, for callers that hold no record of their own (no activation keeps it).</summary>
+    public async Task<GrainState<T>> ReadAsync<T>(string stateName, GrainId grain) where T : new()
+    {
+        var record = new GrainState<T>(new T());
+        await ReadAsync(stateName, grain, record);
+        return record;
+    }
+
     /// <summary>Writes the record; a stale ETag (another activation wrote since) is Orleans' <see cref="InconsistentStateException"/>.</summary>
     public async Task WriteAsync<T>(string stateName, GrainId grain, GrainState<T> record)
     {

@@ -39,8 +39,7 @@ public sealed partial class UserCreation(
     public async Task<string?> CreateAsync(UserRecord user, ExternalIdentity link, string? watcher)
     {
         var id = GrainId.Create(userType, user.Id);
-        var record = new GrainState<UserState>(new UserState());
-        await records.ReadAsync(UserGrain.StoredStateName, id, record);
+        var record = await records.ReadAsync<UserState>(UserGrain.StoredStateName, id);
         if (record.State?.User is not null) return $"user id {user.Id} exists already";
 
         var linkKey = UserIndexKey.ForLink(link);
@@ -77,13 +76,7 @@ public sealed partial class UserCreation(
     {
         try
         {
-            UserState? stored = null;
-            if (written)
-            {
-                var again = new GrainState<UserState>(new UserState());
-                await records.ReadAsync(UserGrain.StoredStateName, id, again);
-                stored = again.State;
-            }
+            var stored = written ? (await records.ReadAsync<UserState>(UserGrain.StoredStateName, id)).State : null;
             await UserIndexClaims.ReleaseAttributes(indexes, user, keep: stored?.User);
             if (stored?.Links.Contains(link) != true) await indexes.ReleaseAsync(linkKey, user.Id);
         }

@@ -27,6 +27,9 @@ public sealed class UserIndexStore(
 
     private const string StateName = "owner";
 
+    // A field rather than the captured parameter, for the static (allocation-free) changes OnLatest runs.
+    private readonly GrainRecordStore records = records;
+
     // Resolved as Orleans names the grain class, so the ids are those its activations read and wrote.
     private readonly GrainType type = types.GetGrainType(typeof(UserIndexGrain));
 
@@ -34,49 +37,35 @@ public sealed class UserIndexStore(
     public async Task<string?> GetAsync(string key) => (await Read(key)).State?.UserId;
 
     /// <summary>Claims the entry for <paramref name="userId"/> if free; returns the owner after the call.</summary>
-    public async Task<string> ClaimAsync(string key, string userId)
+    public Task<string> ClaimAsync(string key, string userId) => OnLatest(key, userId, static async (store, key, record, userId) =>
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var record = await Read(key);
-            if (record.State?.UserId is { } owner) return owner;
-            record.State = new UserIndexState { UserId = userId };
-            try
-            {
-                await records.WriteAsync(StateName, Id(key), record);
-                return userId;
-            }
-            catch (InconsistentStateException) when (attempt < Attempts)
-            {
-                // Written by another claim since the read: read it again.
-            }
-        }
-    }
+        if (record.State?.UserId is { } owner) return owner;
+        record.State = new UserIndexState { UserId = userId };
+        await store.records.WriteAsync(StateName, store.Id(key), record);
+        return userId;
+    });
 
     /// <summary>Frees the entry if <paramref name="userId"/> owns it.</summary>
-    public async Task ReleaseAsync(string key, string userId)
+    public Task ReleaseAsync(string key, string userId) => OnLatest(key, userId, static async (store, key, record, userId) =>
+    {
+        if (record.State?.UserId == userId) await store.records.ClearAsync(StateName, store.Id(key), record);
+        return userId;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="change"/> on the entry as read now; where another writer changed it since that read (the
+    /// storage refuses the stale write), reads it again and runs it again, at most <see cref="Attempts"/> times.
+    /// </summary>
+    private async Task<string> OnLatest(string key, string userId, Func<UserIndexStore, string, GrainState<UserIndexState>, string, Task<string>> change)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var record = await Read(key);
-            if (record.State?.UserId != userId) return;
-            try
-            {
-                await records.ClearAsync(StateName, Id(key), record);
-                return;
-            }
-            catch (InconsistentStateException) when (attempt < Attempts)
-            {
-            }
+            try { return await change(this, key, await Read(key), userId); }
+            catch (InconsistentStateException) when (attempt < Attempts) { }
         }
     }
 
-    private async Task<GrainState<UserIndexState>> Read(string key)
-    {
-        var record = new GrainState<UserIndexState>(new UserIndexState());
-        await records.ReadAsync(StateName, Id(key), record);
-        return record;
-    }
+    private Task<GrainState<UserIndexState>> Read(string key) => records.ReadAsync<UserIndexState>(StateName, Id(key));
 
     private GrainId Id(string key) => GrainId.Create(type, key);
 }
