@@ -27,13 +27,27 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
 
     public Task<UserRecord?> GetUserAsync(string id) => users.GetAsync(id);
 
-    /// <summary>Up to <paramref name="limit"/> users with ids after <paramref name="after"/>, in id order.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> users with ids after <paramref name="after"/>, in id order; fewer only when there
+    /// are no more. A catalog may list an id with no user stored (a creation that failed after the listing: users are
+    /// listed before they are stored, and a catalog never drops an id): such ids are skipped and the page filled from
+    /// the ids after them, since a short page reads as the last one (the setup page then offers no next page, and every
+    /// user after it would be out of reach).
+    /// </summary>
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string? after, int limit)
     {
-        var buckets = await Task.WhenAll(IUserCatalogGrain.AllKeys().Select(key => grains.GetGrain<IUserCatalogGrain>(key).List(after, limit)));
-        var ids = buckets.SelectMany(b => b).Order(StringComparer.Ordinal).Take(limit);
-        var found = await Task.WhenAll(ids.Select(users.GetAsync));
-        return [.. found.OfType<UserRecord>()];
+        var page = new List<UserRecord>(Math.Clamp(limit, 0, 1000));
+        while (page.Count < limit)
+        {
+            // A whole page's ids each round, so ids with no user cost one round per page, not one per id.
+            var buckets = await Task.WhenAll(IUserCatalogGrain.AllKeys().Select(key => grains.GetGrain<IUserCatalogGrain>(key).List(after, limit)));
+            var ids = buckets.SelectMany(b => b).Order(StringComparer.Ordinal).Take(limit).ToList();
+            var found = await Task.WhenAll(ids.Select(users.GetAsync));
+            page.AddRange(found.OfType<UserRecord>().Take(limit - page.Count));
+            if (ids.Count < limit) break;
+            after = ids[^1];
+        }
+        return page;
     }
 
     /// <summary>
