@@ -97,6 +97,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<GrainUserDirectory>();
         services.AddSingleton<UserIndexStore>();
         services.AddSingleton<UserCreation>();
+        services.AddSingleton<IUserCatalog, GrainUserCatalog>();
         services.AddSingleton<SessionServices>();
         TokenExchange.Grains.GrainRecordStore.Register(services);
         services.AddSingleton<ISubjectSessions, GrainSubjectSessions>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Metadata;
-using TokenExchange.Abstractions;
 using TokenExchange.Definitions;
 
 namespace TokenExchange.Grains.Users;
@@ -29,7 +28,7 @@ public sealed partial class UserCreation(
     UserIndexStore indexes,
     [FromKeyedServices(StorageNames.Definitions)] GrainRecordStore records,
     GrainTypeResolver types,
-    IGrainFactory grains,
+    IUserCatalog catalog,
     ILogger<UserCreation> logger)
 {
     private readonly GrainType userType = types.GetGrainType(typeof(UserGrain));
@@ -52,7 +51,7 @@ public sealed partial class UserCreation(
                 await indexes.ReleaseAsync(linkKey, user.Id);
                 return conflict;
             }
-            await grains.Reference<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(user.Id)).Add(user.Id);
+            await catalog.ListAsync(user.Id);
             record.State = new UserState { User = user, Links = [link], CreatedBy = link.Handler, Watchers = watcher is null ? [] : [watcher] };
             writing = true;
             await records.WriteAsync(UserGrain.StoredStateName, id, record);

@@ -16,11 +16,12 @@ public interface IActivationExercise
 /// its session (Orleans' catalog, directory registration, the grain's construction and a storage read), reading its index
 /// entries and its user's record (its first exchange, in storage), and activating its user grain (a session's
 /// reactivation, refreshes) is most of what a silo still compiled under its first load once the exchange path itself was
-/// warm; what a first exchange writes is not run, since nothing may be stored. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
+/// warm. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
 /// entry's), asks each only a read (nothing is stored, nothing is created), reads an index entry of the same kind, and
-/// lets the grains go at once.
+/// lets the grains go at once. What a first exchange writes (its user, index entries and session) runs over a storage
+/// of the warm-up's own (<see cref="ThrowawayUserCreation"/>), since nothing may be stored.
 /// </summary>
-public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore indexes) : IActivationExercise
+public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore indexes, ThrowawayUserCreation creation) : IActivationExercise
 {
     public const string HandlerName = "warmup-activation";
 
@@ -29,7 +30,7 @@ public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore
         var key = $"warmup-{Guid.NewGuid():N}";
         var session = grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(HandlerName, "https://warmup-idp.invalid", key));
         var user = grains.GetGrain<IUserGrain>(key);
-        await Task.WhenAll(session.GetRevokedAt(), user.Get(), indexes.GetAsync($"link/{HandlerName}/{key}")).WaitAsync(cancellationToken);
+        await Task.WhenAll(session.GetRevokedAt(), user.Get(), indexes.GetAsync($"link/{HandlerName}/{key}"), creation.RunAsync()).WaitAsync(cancellationToken);
         await Task.WhenAll(LetGo(session), LetGo(user)).WaitAsync(cancellationToken);
     }
 

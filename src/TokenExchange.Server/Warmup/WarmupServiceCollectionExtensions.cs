@@ -10,6 +10,7 @@ public static class WarmupServiceCollectionExtensions
     public static void AddExchangeWarmup(this IServiceCollection services)
     {
         services.AddSingleton<IWarmupExercise, ExchangePathExercise>();
+        services.AddSingleton<ThrowawayUserCreation>();
         services.AddSingleton<IActivationExercise, GrainActivationExercise>();
         services.AddSingleton<IFrontDoorExercise>(sp => new LoopbackFrontDoorExercise(sp.GetRequiredService<FrontDoorListeners>(), sp.GetService<ServerCertificateStore>()));
         services.AddSingleton<IJitActivity, RuntimeJitActivity>();

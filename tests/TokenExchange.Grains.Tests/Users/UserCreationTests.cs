@@ -185,7 +185,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var email = Unique("unstored") + "@example.com";
         var failing = new UserCreation(cluster.Service<UserIndexStore>(0),
             new GrainRecordStore(new UnwritableStorage(), StorageNames.Definitions, NullLogger<GrainRecordStore>.Instance),
-            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains, NullLogger<UserCreation>.Instance);
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), new GrainUserCatalog(cluster.Grains), NullLogger<UserCreation>.Instance);
 
         await Assert.ThrowsAsync<OrleansException>(() => failing.CreateAsync(new UserRecord { Id = Unique("u-unstored"), Email = email }, link, "session-key"));
 
@@ -204,7 +204,7 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         var storage = new StoredThenFailingStorage();
         var creation = new UserCreation(cluster.Service<UserIndexStore>(0),
             new GrainRecordStore(storage, StorageNames.Definitions, NullLogger<GrainRecordStore>.Instance),
-            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), cluster.Grains, NullLogger<UserCreation>.Instance);
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), new GrainUserCatalog(cluster.Grains), NullLogger<UserCreation>.Instance);
 
         await Assert.ThrowsAsync<OrleansException>(() => creation.CreateAsync(user, link, "session-key"));
 

@@ -128,6 +128,25 @@ public sealed class ExchangeWarmupTests
         Assert.All(activated, c => Assert.Contains(c.Method, new[] { nameof(ISubjectSessionGrain.GetRevokedAt), nameof(IUserGrain.Get) }));
     }
 
+    [Fact]
+    public async Task The_warm_up_creates_a_new_subjects_user_in_a_storage_of_its_own_and_nothing_in_the_cluster()
+    {
+        await using var server = await LoopbackServer.StartAsync(null, "--warmup-exchanges", "0");
+
+        var created = await server.Services.GetRequiredService<ThrowawayUserCreation>().RunAsync();
+
+        // The whole creation ran: a user with the made-up subject's attributes, read back from where it was stored.
+        Assert.NotNull(created);
+        Assert.StartsWith("warmup-", created.FederationId);
+        // Not in the cluster: no user record, no index entry, no catalog listing.
+        var users = server.Services.GetRequiredService<GrainUserDirectory>();
+        Assert.Null(await users.FindIdAsync(UserField.FederationId, created.FederationId!));
+        Assert.Null(await users.FindIdAsync(UserField.Email, created.Email!));
+        Assert.Null(await users.GetAsync(created.Id));
+        var bucket = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserCatalogGrain>(IUserCatalogGrain.KeyFor(created.Id));
+        Assert.DoesNotContain(created.Id, await bucket.List(null, int.MaxValue));
+    }
+
     [Theory]
     [InlineData("0", 0)]
     [InlineData("100000", 100_000)]
