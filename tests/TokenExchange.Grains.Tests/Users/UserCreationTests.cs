@@ -214,6 +214,28 @@ public sealed class UserCreationTests(ClusterFixture cluster)
         Assert.Equal(user.Id, await Directory.FindIdAsync(UserField.Email, user.Email!));
     }
 
+    [Fact]
+    public async Task A_creation_whose_catalog_cannot_list_the_user_stores_nothing_and_releases_its_claims()
+    {
+        var link = new ExternalIdentity(Partner, Idp.Issuer, Unique("unlisted"));
+        var user = new UserRecord { Id = Unique("u-unlisted"), Email = Unique("unlisted") + "@example.com" };
+        var creation = new UserCreation(cluster.Service<UserIndexStore>(0), cluster.Silos[0].GetRequiredKeyedService<GrainRecordStore>(StorageNames.Definitions),
+            cluster.Silos[0].GetRequiredService<GrainTypeResolver>(), new UnreachableCatalog(), NullLogger<UserCreation>.Instance);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => creation.CreateAsync(user, link, "session-key"));
+
+        // Listed before stored: a user the catalog could not list is not stored, and its claims are free again.
+        Assert.Null(await Directory.GetAsync(user.Id));
+        Assert.Null(await Directory.FindLinkedAsync(link));
+        Assert.Null(await Directory.FindIdAsync(UserField.Email, user.Email!));
+    }
+
+    /// <summary>A catalog whose bucket does not answer.</summary>
+    private sealed class UnreachableCatalog : IUserCatalog
+    {
+        public Task ListAsync(string userId) => throw new TimeoutException("the catalog bucket did not answer");
+    }
+
     /// <summary>A storage that stores the user's record and then reports a failure (a timeout after the commit).</summary>
     private sealed class StoredThenFailingStorage : IGrainStorage
     {
