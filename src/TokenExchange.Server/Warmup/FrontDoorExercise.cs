@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using TokenExchange.Server.Health;
 using TokenExchange.Server.Hosting.Listeners;
+using TokenExchange.Server.Observability;
 using TokenExchange.Server.Tls;
 
 namespace TokenExchange.Server.Warmup;
@@ -17,29 +18,42 @@ public interface IFrontDoorExercise : IAsyncDisposable
 /// The front doors' own machinery, warmed over loopback (issue 15, warm start): an HTTP/1.1 liveness request on
 /// the HTTP door and a gRPC liveness check on the gRPC door run the code every request runs there (Kestrel's
 /// connections and parsing, routing, gRPC's unary call handling, protobuf), which the in-memory exchange cannot
-/// reach. Neither is a token operation: nothing is authenticated, charged to a rate limit, audited or stored. Over
-/// TLS it trusts exactly the certificate this silo presents.
+/// reach; and, once, a scrape of the metrics endpoint. None is a token operation: nothing is authenticated, charged
+/// to a rate limit, audited or stored. Over TLS it trusts exactly the certificate this silo presents.
 /// </summary>
 internal sealed class LoopbackFrontDoorExercise(FrontDoorListeners listeners, ServerCertificateStore? certificate) : IFrontDoorExercise
 {
     private HttpClient? http;
     private GrpcChannel? channel;
     private global::Grpc.Health.V1.Health.HealthClient? health;
+    private readonly SemaphoreSlim opening = new(1, 1);
 
     public async Task CallAsync(CancellationToken cancellationToken)
     {
-        if (http is null) Open();
+        if (Volatile.Read(ref health) is null) await OpenAsync(cancellationToken);
         using var live = await http!.GetAsync(HealthEndpoints.LivePath, cancellationToken);
         live.EnsureSuccessStatusCode();
         var answer = await health!.CheckAsync(new HealthCheckRequest { Service = HealthEndpoints.GrpcLivenessService }, cancellationToken: cancellationToken);
         if (answer.Status != HealthCheckResponse.Types.ServingStatus.Serving) throw new InvalidOperationException($"gRPC liveness answered {answer.Status}");
     }
 
-    private void Open()
+    /// <summary>The clients, once: a warm-up's first batch calls from all its rounds at once.</summary>
+    private async Task OpenAsync(CancellationToken cancellationToken)
     {
-        http = new HttpClient(Handler(), disposeHandler: true) { BaseAddress = Loopback(listeners.HttpAddress) };
-        channel = GrpcChannel.ForAddress(Loopback(listeners.GrpcAddress), new GrpcChannelOptions { HttpHandler = Handler() });
-        health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+        await opening.WaitAsync(cancellationToken);
+        try
+        {
+            if (health is not null) return;
+            http = new HttpClient(Handler(), disposeHandler: true) { BaseAddress = Loopback(listeners.HttpAddress) };
+            channel = GrpcChannel.ForAddress(Loopback(listeners.GrpcAddress), new GrpcChannelOptions { HttpHandler = Handler() });
+            // Once, whatever it answers: the metrics exporter compiled some 260 methods at the first scrape after readiness.
+            using (await http.GetAsync(TelemetrySetup.MetricsPath, cancellationToken)) { }
+            Volatile.Write(ref health, new global::Grpc.Health.V1.Health.HealthClient(channel));
+        }
+        finally
+        {
+            opening.Release();
+        }
     }
 
     private SocketsHttpHandler Handler()
@@ -66,6 +80,7 @@ internal sealed class LoopbackFrontDoorExercise(FrontDoorListeners listeners, Se
     {
         channel?.Dispose();
         http?.Dispose();
+        opening.Dispose();
         return ValueTask.CompletedTask;
     }
 }
