@@ -27,7 +27,7 @@ public sealed class UserIndexStore(
 
     private const string StateName = "owner";
 
-    // A field rather than the captured parameter, for the static (allocation-free) changes OnLatest runs.
+    // A field rather than the captured parameter, for the static (closure-free) changes OnLatest runs.
     private readonly GrainRecordStore records = records;
 
     // Resolved as Orleans names the grain class, so the ids are those its activations read and wrote.

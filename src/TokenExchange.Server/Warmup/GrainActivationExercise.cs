@@ -17,9 +17,9 @@ public interface IActivationExercise
 /// entries and its user's record (its first exchange, in storage), and activating its user grain (a session's
 /// reactivation, refreshes) is most of what a silo still compiled under its first load once the exchange path itself was
 /// warm. Each call activates one of each grain under keys of its own (a new GUID, so no subject's, user's or index
-/// entry's), asks each only a read (nothing is stored, nothing is created), reads an index entry of the same kind, and
-/// lets the grains go at once. What a first exchange writes (its user, index entries and session) runs over a storage
-/// of the warm-up's own (<see cref="ThrowawayUserCreation"/>), since nothing may be stored.
+/// entry's), asks each only a read, reads an index entry of the same kind, and lets the grains go at once: nothing is
+/// stored or created in the cluster. What a first exchange writes (its user, index entries and session) runs over a
+/// storage of the warm-up's own instead (<see cref="ThrowawayUserCreation"/>).
 /// </summary>
 public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore indexes, ThrowawayUserCreation creation) : IActivationExercise
 {

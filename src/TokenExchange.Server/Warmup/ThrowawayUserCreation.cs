@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Metadata;
 using Orleans.Serialization;
@@ -21,7 +22,7 @@ namespace TokenExchange.Server.Warmup;
 /// this process's memory (<see cref="EphemeralGrainStorage"/>, Orleans' serializer as the embedded storages use it),
 /// new each call and dropped after it, and the catalog lists nothing: nothing reaches the cluster's storage or grains.
 /// </summary>
-public sealed class ThrowawayUserCreation(Serializer serializer, IActivatorProvider activators, GrainTypeResolver types, IGrainFactory grains)
+public sealed class ThrowawayUserCreation(Serializer serializer, IActivatorProvider activators, GrainTypeResolver types)
 {
     private const string HandlerName = "warmup-creation";
     private const string StateName = "warmup";
@@ -35,14 +36,14 @@ public sealed class ThrowawayUserCreation(Serializer serializer, IActivatorProvi
     {
         var records = new GrainRecordStore(new EphemeralGrainStorage(StateName, serializer, activators), StateName, NullLogger<GrainRecordStore>.Instance);
         var indexes = new UserIndexStore(records, types);
-        var directory = new GrainUserDirectory(grains, indexes, new UserCreation(indexes, records, types, NoCatalog.Instance, NullLogger<UserCreation>.Instance));
+        var directory = new GrainUserDirectory(NoGrains.Instance, indexes, new UserCreation(indexes, records, types, NoCatalog.Instance, NullLogger<UserCreation>.Instance));
         var subject = $"warmup-{Guid.NewGuid():N}";
         var identity = new ExternalIdentity(HandlerName, "https://warmup-idp.invalid", subject);
         var mapping = UserMappingResult.Create(new HandlerUserData(Username: subject, Email: $"{subject}@warmup.invalid", FederationId: subject));
 
         var created = await UserResolver.FromMappingAsync(directory, mapping, allowUserCreation: true, identity, watcher: subject);
         if (created.User is not { } user) throw new InvalidOperationException($"the warm-up's user creation was refused: {created.Error?.Description}");
-        await directory.FindLinkedAsync(identity);
+        if (await directory.FindLinkedAsync(identity) != user.Id) throw new InvalidOperationException("the warm-up's user creation stored no link");
         var stored = await records.ReadAsync<UserState>(UserGrain.StoredStateName, GrainId.Create(userType, user.Id));
         await RoundTrip(records, GrainId.Create(sessionType, subject), new SubjectSessionState { UserId = user.Id, Linked = true });
         await RoundTrip(records, GrainId.Create(catalogType, subject), new UserCatalogState { UserIds = [user.Id] });
@@ -53,6 +54,18 @@ public sealed class ThrowawayUserCreation(Serializer serializer, IActivatorProvi
     {
         await records.WriteAsync(StateName, grain, new GrainState<T>(state));
         await records.ReadAsync<T>(StateName, grain);
+    }
+
+    /// <summary>
+    /// The directory's grain factory: a new subject's creation calls no grain, and should a change ever make it call one,
+    /// the call fails here instead of reaching the cluster's grains.
+    /// </summary>
+    public class NoGrains : DispatchProxy
+    {
+        public static readonly IGrainFactory Instance = Create<IGrainFactory, NoGrains>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException($"the warm-up's user creation called the cluster's grains ({targetMethod?.Name})");
     }
 
     /// <summary>

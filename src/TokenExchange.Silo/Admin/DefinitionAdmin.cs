@@ -29,10 +29,10 @@ public sealed class DefinitionAdmin(IGrainFactory grains, GrainUserDirectory use
 
     /// <summary>
     /// Up to <paramref name="limit"/> users with ids after <paramref name="after"/>, in id order; fewer only when there
-    /// are no more. A catalog may list an id with no user stored (a creation that failed after the listing: users are
-    /// listed before they are stored, and a catalog never drops an id): such ids are skipped and the page filled from
-    /// the ids after them, since a short page reads as the last one (the setup page then offers no next page, and every
-    /// user after it would be out of reach).
+    /// are no more. A catalog may list an id with no user stored (a subject's first exchange lists its new user before
+    /// storing it, and a catalog never drops an id, so a creation that failed in between leaves one): such ids are
+    /// skipped and the page filled from the ids after them, since a short page reads as the last one (the setup page
+    /// then offers no next page, and every user after it would be out of reach).
     /// </summary>
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(string? after, int limit)
     {
