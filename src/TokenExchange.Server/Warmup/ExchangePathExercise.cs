@@ -49,7 +49,8 @@ public sealed class ExchangePathExercise : IWarmupExercise
 {
     private const string ClientId = "warmup-app";
     private const string HandlerName = "warmup-idp";
-    private const string IdpIssuer = "https://warmup-idp.invalid";
+    /// <summary>The issuer of the warm-up's made-up identity provider, in every exercise's keys (a name no real issuer has).</summary>
+    public const string IdpIssuer = "https://warmup-idp.invalid";
     private const string SubjectAudience = "warmup";
     private const string Scope = "warmup";
     private const string Audience = "https://warmup-api.invalid";

@@ -49,7 +49,16 @@ internal sealed class LoopbackFrontDoorExercise(FrontDoorListeners listeners, Se
         {
             if (health is not null) return;
             var client = new HttpClient(Handler(), disposeHandler: true) { BaseAddress = Loopback(listeners.HttpAddress) };
-            await ScrapeMetricsAsync(client, cancellationToken);
+            try
+            {
+                await ScrapeMetricsAsync(client, cancellationToken);
+            }
+            catch
+            {
+                // Only the warm-up's own cancellation (the host stopping) gets here; nothing keeps the client then.
+                client.Dispose();
+                throw;
+            }
             http = client;
             channel = GrpcChannel.ForAddress(Loopback(listeners.GrpcAddress), new GrpcChannelOptions { HttpHandler = Handler() });
             Volatile.Write(ref health, new global::Grpc.Health.V1.Health.HealthClient(channel));

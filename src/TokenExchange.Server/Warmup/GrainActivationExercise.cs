@@ -28,7 +28,7 @@ public sealed class GrainActivationExercise(IGrainFactory grains, UserIndexStore
     public async Task ActivateAsync(CancellationToken cancellationToken)
     {
         var key = $"warmup-{Guid.NewGuid():N}";
-        var session = grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(HandlerName, "https://warmup-idp.invalid", key));
+        var session = grains.GetGrain<ISubjectSessionGrain>(SubjectSessionKey.For(HandlerName, ExchangePathExercise.IdpIssuer, key));
         var user = grains.GetGrain<IUserGrain>(key);
         await Task.WhenAll(session.GetRevokedAt(), user.Get(), indexes.GetAsync($"link/{HandlerName}/{key}"), creation.RunAsync()).WaitAsync(cancellationToken);
         await Task.WhenAll(LetGo(session), LetGo(user)).WaitAsync(cancellationToken);

@@ -38,7 +38,7 @@ public sealed class ThrowawayUserCreation(Serializer serializer, IActivatorProvi
         var indexes = new UserIndexStore(records, types);
         var directory = new GrainUserDirectory(NoGrains.Instance, indexes, new UserCreation(indexes, records, types, NoCatalog.Instance, NullLogger<UserCreation>.Instance));
         var subject = $"warmup-{Guid.NewGuid():N}";
-        var identity = new ExternalIdentity(HandlerName, "https://warmup-idp.invalid", subject);
+        var identity = new ExternalIdentity(HandlerName, ExchangePathExercise.IdpIssuer, subject);
         var mapping = UserMappingResult.Create(new HandlerUserData(Username: subject, Email: $"{subject}@warmup.invalid", FederationId: subject));
 
         var created = await UserResolver.FromMappingAsync(directory, mapping, allowUserCreation: true, identity, watcher: subject);
