@@ -17,7 +17,15 @@ namespace TokenExchange.Server.Tests.Cluster;
 [Collection(RealProcessCollection.Name)]
 public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// What is due in the drain delay's last stretch may reach the silo only after the front doors stopped: on a
+    /// loaded 2-core machine a stalled client queues its requests for a second or more (CI saw 6 due 0.56 s
+    /// before the end wait 0.6 s for a second connection that the stopped listener then refused). Those are not
+    /// refusals of the drain; the window checked ends this long before it.
+    /// </summary>
+    private static readonly TimeSpan ClientStallMargin = TimeSpan.FromSeconds(2);
 
     private ClusterOfSilos cluster = null!;
 
@@ -82,8 +90,8 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetim
         await sending;
         await unary.StopAsync();
 
-        // Everything due until shortly before the drain delay ended was served.
-        var drained = terminatedAt + DrainDelay - TimeSpan.FromMilliseconds(500);
+        // Everything due until the stall margin before the drain delay ended was served.
+        var drained = terminatedAt + DrainDelay - ClientStallMargin;
         var unaryDuringDrain = unary.Between(terminatedAt, drained);
         var streamedBeforeDrained = sentAt.Where(s => s.Value < drained).Select(s => s.Key).ToArray();
         output.WriteLine($"unready {unreadyAfter.TotalMilliseconds:F0} ms after SIGTERM (gRPC health {grpcHealth}); exited {exitedAfter.TotalSeconds:F1} s after it with code {silo.ExitCode}");
@@ -91,7 +99,8 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"stream: {sentAt.Count} messages sent, {answers.Count} answered ({answers.Count(a => a.Value is not null)} with an error), ended with {streamStatus.Code} ({streamStatus.Detail})");
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, grpcHealth);
-        Assert.True(unaryDuringDrain.Length >= 100 * (DrainDelay.TotalSeconds - 1), $"only {unaryDuringDrain.Length} unary exchanges during the drain delay");
+        Assert.True(unaryDuringDrain.Length >= 100 * (drained - terminatedAt - TimeSpan.FromSeconds(1)).TotalSeconds,
+            $"only {unaryDuringDrain.Length} unary exchanges during the drain delay");
         Assert.All(unaryDuringDrain, o => Assert.True(o.Succeeded, $"{o}"));
         Assert.All(streamedBeforeDrained, id => Assert.True(answers.TryGetValue(id, out var error) && error is null, $"stream message {id} got {(answers.TryGetValue(id, out var e) ? e : "no answer")}"));
         Assert.All(answers, a => Assert.Null(a.Value));
