@@ -45,6 +45,7 @@ internal sealed class IntrospectionAnswerReader(HandlerDefinition definition, Ti
             return outcomes.Refused(key, "subject_token audience is not accepted by this handler", "audience mismatch");
 
         var until = now + trust.MaxCacheFor;
+        // Stryker disable once Equality : the earlier of two instants; when they are equal either is it, so <= is the same rule.
         if (expires < until) until = expires.Value;
         // OIDC: email_verified is a JSON boolean; the string "true" is not the IdP saying so.
         var emailVerified = root.TryGetProperty(StandardClaims.EmailVerified, out var verified) && verified.ValueKind == JsonValueKind.True;

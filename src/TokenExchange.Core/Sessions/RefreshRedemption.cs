@@ -85,6 +85,7 @@ public static class RefreshRedemption
         return grant.NotAfter is { } notAfter ? Earliest(absolute, notAfter) : absolute;
     }
 
+    // Stryker disable once Equality : when the two are equal either is the earliest, so <= is the same rule.
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static RefreshDecision Refused(string description, string? reason = null, DateTimeOffset? startedAt = null) =>

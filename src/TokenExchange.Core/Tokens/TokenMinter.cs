@@ -41,6 +41,7 @@ public sealed class TokenMinter(ISigningKeySource keys, ClusterIssuer issuer, Ti
         var now = time.GetUtcNow();
         var policy = exchange.App.AccessToken;
         var expires = now + policy.Lifetime;
+        // Stryker disable once Equality : capping at an instant equal to the expiry changes nothing, so <= is the same rule.
         if (!policy.MayOutliveSubjectToken && subjectExpires is { } cap && cap < expires) expires = cap;
         if (notAfter is { } limit && limit < expires) expires = limit;
         var expiresIn = (long)Math.Max(0, Math.Floor((expires - now).TotalSeconds));

@@ -72,7 +72,8 @@ public static class DisguisedTransactionTokens
     private static bool TopLevelTypeIsTransaction(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        if (!reader.Read()) return false;
+        // The first token. Where there is none, the loop's first Read finds none either.
+        reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isType = reader.ValueTextEquals("typ"u8);
